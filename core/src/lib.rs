@@ -1,0 +1,17 @@
+//! Tongban's core: everything that must behave the same on every platform.
+//!
+//! It holds no UI and no platform code. The web shell compiles it to wasm32, the mobile crate wraps
+//! it with uniffi, and the server uses it as a plain Rust library, so one definition of each API type
+//! and one set of messages serve every shell.
+
+pub mod api;
+pub mod client;
+pub mod i18n;
+pub mod model;
+
+pub use api::{ApiError, MatterList, API_PREFIX};
+pub use client::ApiClient;
+pub use model::{Audience, LocalizedText, MatterSummary, MatterType};
+
+#[cfg(feature = "uniffi")]
+uniffi::setup_scaffolding!("tongban_core");

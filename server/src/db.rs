@@ -1,0 +1,168 @@
+//! The database: one URL picks SQLite (default, embedded) or PostgreSQL (production).
+//!
+//! Queries go through sqlx's `Any` driver and use `$n` placeholders, which both backends accept;
+//! each backend has its own migration folder so each gets its natural column types.
+
+use std::str::FromStr;
+
+use anyhow::Context;
+use sqlx::any::{AnyPoolOptions, AnyRow};
+use sqlx::migrate::Migrator;
+use sqlx::{AnyPool, Row};
+use tongban_core::{Audience, LocalizedText, MatterSummary, MatterType};
+
+static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("migrations/sqlite");
+static POSTGRES_MIGRATIONS: Migrator = sqlx::migrate!("migrations/postgres");
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+impl Backend {
+    pub fn from_url(url: &str) -> anyhow::Result<Self> {
+        if url.starts_with("sqlite:") {
+            Ok(Self::Sqlite)
+        } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
+            Ok(Self::Postgres)
+        } else {
+            anyhow::bail!("unsupported database URL {url:?}: use sqlite://FILE or postgres://…")
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Sqlite => "sqlite",
+            Self::Postgres => "postgres",
+        }
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct Db {
+    pool: AnyPool,
+    backend: Backend,
+}
+
+impl Db {
+    /// Connects; for SQLite the file and its folder are created on first start.
+    pub async fn connect(url: &str) -> anyhow::Result<Self> {
+        sqlx::any::install_default_drivers();
+        let backend = Backend::from_url(url)?;
+        let url = match backend {
+            Backend::Sqlite => prepare_sqlite(url)?,
+            Backend::Postgres => url.to_owned(),
+        };
+        let max = if backend == Backend::Sqlite { 4 } else { 16 };
+        let pool = AnyPoolOptions::new()
+            .max_connections(max)
+            .connect(&url)
+            .await
+            .with_context(|| format!("cannot open the {} database", backend.name()))?;
+        Ok(Self { pool, backend })
+    }
+
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    pub fn pool(&self) -> &AnyPool {
+        &self.pool
+    }
+
+    pub async fn migrate(&self) -> anyhow::Result<()> {
+        let migrator = match self.backend {
+            Backend::Sqlite => &SQLITE_MIGRATIONS,
+            Backend::Postgres => &POSTGRES_MIGRATIONS,
+        };
+        migrator.run(&self.pool).await.context("database migration failed")
+    }
+
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+
+    /// All matters, most used first, then by code for a stable order.
+    pub async fn list_matters(&self) -> Result<Vec<MatterSummary>, sqlx::Error> {
+        let rows = sqlx::query(
+            "SELECT code, name_zh, name_en, department_zh, department_en, region_code, matter_type,
+                    audience, fully_online, visits_needed, promised_days
+             FROM matters ORDER BY popularity DESC, code",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(matter_from_row).collect()
+    }
+
+    pub async fn count_matters(&self) -> Result<i64, sqlx::Error> {
+        sqlx::query("SELECT COUNT(*) FROM matters").fetch_one(&self.pool).await?.try_get(0)
+    }
+
+    /// Inserts matters in one transaction; an existing code is left as it is.
+    pub async fn insert_matters(&self, matters: &[(MatterSummary, u32)]) -> Result<u64, sqlx::Error> {
+        let mut tx = self.pool.begin().await?;
+        let mut added = 0;
+        for (m, popularity) in matters {
+            let result = sqlx::query(
+                "INSERT INTO matters (code, name_zh, name_en, department_zh, department_en, region_code,
+                     matter_type, audience, fully_online, visits_needed, promised_days, popularity)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+                 ON CONFLICT (code) DO NOTHING",
+            )
+            .bind(&m.code)
+            .bind(&m.name.zh)
+            .bind(m.name.en.as_deref())
+            .bind(&m.department.zh)
+            .bind(m.department.en.as_deref())
+            .bind(&m.region_code)
+            .bind(m.matter_type.code())
+            .bind(m.audience.code())
+            .bind(i64::from(m.fully_online))
+            .bind(i64::from(m.visits_needed))
+            .bind(i64::from(m.promised_days))
+            .bind(i64::from(*popularity))
+            .execute(&mut *tx)
+            .await?;
+            added += result.rows_affected();
+        }
+        tx.commit().await?;
+        Ok(added)
+    }
+}
+
+fn matter_from_row(row: &AnyRow) -> Result<MatterSummary, sqlx::Error> {
+    let decode_err = |column: &str, value: String| sqlx::Error::ColumnDecode {
+        index: column.to_owned(),
+        source: format!("unknown value {value:?}").into(),
+    };
+    let matter_type: String = row.try_get("matter_type")?;
+    let audience: String = row.try_get("audience")?;
+    let small = |column: &str| -> Result<u32, sqlx::Error> {
+        let v: i64 = row.try_get(column)?;
+        u32::try_from(v).map_err(|_| decode_err(column, v.to_string()))
+    };
+    Ok(MatterSummary {
+        code: row.try_get("code")?,
+        name: LocalizedText { zh: row.try_get("name_zh")?, en: row.try_get("name_en")? },
+        department: LocalizedText { zh: row.try_get("department_zh")?, en: row.try_get("department_en")? },
+        region_code: row.try_get("region_code")?,
+        matter_type: MatterType::from_code(&matter_type).ok_or_else(|| decode_err("matter_type", matter_type))?,
+        audience: Audience::from_code(&audience).ok_or_else(|| decode_err("audience", audience))?,
+        fully_online: small("fully_online")? != 0,
+        visits_needed: small("visits_needed")?,
+        promised_days: small("promised_days")?,
+    })
+}
+
+/// Makes sure the SQLite file's folder exists and the file is created on first connect.
+fn prepare_sqlite(url: &str) -> anyhow::Result<String> {
+    let opts = sqlx::sqlite::SqliteConnectOptions::from_str(url).context("bad sqlite URL")?;
+    let path = opts.get_filename();
+    if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+        std::fs::create_dir_all(parent)
+            .with_context(|| format!("cannot create the database folder {}", parent.display()))?;
+    }
+    let sep = if url.contains('?') { '&' } else { '?' };
+    Ok(if url.contains("mode=") { url.to_owned() } else { format!("{url}{sep}mode=rwc") })
+}

@@ -1,0 +1,108 @@
+//! The Tongban API server: configuration, start-up (database, migrations, seed) and shutdown.
+//!
+//! It keeps no state between requests beyond the database, so more instances behind a load
+//! balancer scale it out.
+
+pub mod db;
+pub mod error;
+pub mod openapi;
+pub mod routes;
+pub mod seed;
+pub mod web;
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use anyhow::Context;
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
+
+/// How to run the server. Every option has a flag and an environment variable.
+#[derive(Clone, Debug, clap::Parser)]
+#[command(name = "tongban-server", version, about = "Tongban's HTTP API and PWA host")]
+pub struct Config {
+    /// Address to listen on (port 0 picks a free port).
+    #[arg(long, env = "TONGBAN_ADDR", default_value = "127.0.0.1:8080")]
+    pub addr: SocketAddr,
+    /// Database URL: `sqlite://path/to/file.db` (created if missing) or `postgres://…`.
+    #[arg(long, env = "TONGBAN_DATABASE_URL", default_value = "sqlite://data/tongban.db")]
+    pub database_url: String,
+    /// Folder holding the built PWA (made by `cargo xtask build`).
+    #[arg(long, env = "TONGBAN_WEB_DIR", default_value = "web/dist")]
+    pub web_dir: PathBuf,
+    /// Seed the demo catalog into an empty database.
+    #[arg(long, env = "TONGBAN_SEED_DEMO", default_value_t = true, action = clap::ArgAction::Set)]
+    pub seed_demo: bool,
+}
+
+impl Config {
+    /// A configuration for tests: a free port on loopback, the given database and web folder.
+    pub fn for_tests(database_url: impl Into<String>, web_dir: impl Into<PathBuf>) -> Self {
+        Self {
+            addr: "127.0.0.1:0".parse().expect("loopback address"),
+            database_url: database_url.into(),
+            web_dir: web_dir.into(),
+            seed_demo: true,
+        }
+    }
+}
+
+/// A server that is listening; dropping it does not stop it, `shutdown` does.
+pub struct RunningServer {
+    local_addr: SocketAddr,
+    stop: oneshot::Sender<()>,
+    task: JoinHandle<std::io::Result<()>>,
+    db: db::Db,
+}
+
+impl RunningServer {
+    pub fn local_addr(&self) -> SocketAddr {
+        self.local_addr
+    }
+
+    pub fn base_url(&self) -> String {
+        format!("http://{}", self.local_addr)
+    }
+
+    /// Stops accepting connections, lets requests in flight finish, and closes the database.
+    pub async fn shutdown(self) -> anyhow::Result<()> {
+        let _ = self.stop.send(());
+        self.task.await.context("server task")?.context("server")?;
+        self.db.close().await;
+        Ok(())
+    }
+}
+
+/// Opens the database (creating and migrating it as needed), seeds the demo catalog into an empty
+/// one, binds the address and starts serving.
+pub async fn start(config: Config) -> anyhow::Result<RunningServer> {
+    let db = db::Db::connect(&config.database_url).await?;
+    db.migrate().await?;
+    if config.seed_demo {
+        let added = seed::seed_demo_catalog(&db).await?;
+        if added > 0 {
+            tracing::info!(added, "seeded the demo catalog");
+        }
+    }
+    if !config.web_dir.join("index.html").is_file() {
+        tracing::warn!(
+            web_dir = %config.web_dir.display(),
+            "the PWA is not built here: run `cargo xtask serve` (or `cargo xtask build`) to build it"
+        );
+    }
+    let app = routes::router(db.clone(), &config);
+    let listener = tokio::net::TcpListener::bind(config.addr)
+        .await
+        .with_context(|| format!("cannot listen on {} (is another server running?)", config.addr))?;
+    let local_addr = listener.local_addr()?;
+    let (stop, stopped) = oneshot::channel::<()>();
+    let task = tokio::spawn(async move {
+        axum::serve(listener, app)
+            .with_graceful_shutdown(async {
+                let _ = stopped.await;
+            })
+            .await
+    });
+    tracing::info!(%local_addr, backend = db.backend().name(), "listening");
+    Ok(RunningServer { local_addr, stop, task, db })
+}

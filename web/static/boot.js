@@ -1,0 +1,15 @@
+// Starts the wasm app and registers the service worker. A file of its own, not an inline
+// script, so the Content-Security-Policy can forbid inline scripts.
+import init from '/pkg/tongban_web.js';
+
+init({ module_or_path: '/pkg/tongban_web_bg.wasm' }).catch((error) => {
+  const boot = document.getElementById('boot');
+  if (boot) boot.textContent = '通办无法启动，请刷新重试。Tongban could not start: please reload.';
+  console.error(error);
+});
+
+if ('serviceWorker' in navigator) {
+  navigator.serviceWorker.register('/sw.js', { scope: '/' }).catch((error) => {
+    console.warn('service worker not registered', error);
+  });
+}
