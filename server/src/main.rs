@@ -10,6 +10,7 @@ async fn main() -> anyhow::Result<()> {
             tracing_subscriber::EnvFilter::try_from_default_env()
                 .unwrap_or_else(|_| "info,sqlx=warn,tower_http=info".into()),
         )
+        .with_writer(std::io::stderr)
         .init();
     let config = Config::parse();
     let server = tongban_server::start(config).await?;

@@ -1,0 +1,156 @@
+//! Harness for end-to-end tests: the real server on a free port with a throwaway database, and
+//! Chromium driven through chromedriver at a phone's size.
+
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use anyhow::Context;
+use fantoccini::{Client, ClientBuilder, Locator};
+use hyper_util::client::legacy::connect::HttpConnector;
+use tongban_server::{Config, RunningServer};
+
+/// The phone viewport every page is designed and tested at first.
+pub const PHONE: (u32, u32) = (360, 640);
+
+/// The built PWA: `TONGBAN_WEB_DIST` (set by `cargo xtask test`) or `web/dist`.
+pub fn web_dist() -> PathBuf {
+    let dist = std::env::var_os("TONGBAN_WEB_DIST")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../web/dist"));
+    assert!(
+        dist.join("index.html").is_file() && dist.join("pkg/tongban_web_bg.wasm").is_file(),
+        "the PWA is not built at {}: run these tests with `cargo xtask test` (it builds the PWA first)",
+        dist.display()
+    );
+    dist
+}
+
+/// The server with a new SQLite database, serving the built PWA.
+pub struct TestApp {
+    pub server: Option<RunningServer>,
+    pub base_url: String,
+    _data: tempfile::TempDir,
+}
+
+impl TestApp {
+    pub async fn start() -> Self {
+        let data = tempfile::tempdir().unwrap();
+        let url = format!("sqlite://{}", data.path().join("tongban.db").display());
+        let server = tongban_server::start(Config::for_tests(url, web_dist())).await.expect("server starts");
+        let base_url = server.base_url();
+        Self { server: Some(server), base_url, _data: data }
+    }
+
+    /// Stops the server: the browser is now offline as far as the app can tell.
+    pub async fn stop_server(&mut self) {
+        if let Some(server) = self.server.take() {
+            server.shutdown().await.unwrap();
+        }
+    }
+}
+
+/// Chromium under chromedriver, closed (and the driver killed) when dropped.
+pub struct Browser {
+    pub client: Client,
+    driver: Child,
+    _profile: tempfile::TempDir,
+}
+
+impl Browser {
+    /// A new headless Chromium with a fresh profile, a 360×640 phone viewport and the given
+    /// browser languages (most preferred first).
+    pub async fn phone(languages: &str) -> anyhow::Result<Self> {
+        let chromedriver = std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "chromedriver".into());
+        let chromium = std::env::var("CHROME_BIN").unwrap_or_else(|_| "/usr/bin/chromium".into());
+        let port = std::net::TcpListener::bind("127.0.0.1:0")?.local_addr()?.port();
+        let driver = Command::new(&chromedriver)
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .with_context(|| {
+                format!("cannot start {chromedriver}: install `chromium chromium-driver` (apt) or set CHROMEDRIVER")
+            })?;
+        let profile = tempfile::tempdir()?;
+        let first_language = languages.split(',').next().unwrap_or("zh-CN");
+        let caps = serde_json::json!({
+            "goog:chromeOptions": {
+                "binary": chromium,
+                "args": [
+                    "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                    "--disable-dev-shm-usage",
+                    format!("--lang={first_language}"),
+                    format!("--user-data-dir={}", profile.path().display()),
+                ],
+                "prefs": { "intl.accept_languages": languages },
+                "mobileEmulation": {
+                    "deviceMetrics": { "width": PHONE.0, "height": PHONE.1, "pixelRatio": 2.0, "touch": true }
+                }
+            }
+        });
+        let caps = match caps {
+            serde_json::Value::Object(map) => map,
+            _ => unreachable!(),
+        };
+        let url = format!("http://127.0.0.1:{port}");
+        let started = Instant::now();
+        let client = loop {
+            match ClientBuilder::new(HttpConnector::new()).capabilities(caps.clone()).connect(&url).await {
+                Ok(client) => break client,
+                Err(e) if started.elapsed() < Duration::from_secs(20) => {
+                    let _ = e;
+                    tokio::time::sleep(Duration::from_millis(200)).await;
+                }
+                Err(e) => anyhow::bail!("cannot open a Chromium session through chromedriver: {e}"),
+            }
+        };
+        Ok(Self { client, driver, _profile: profile })
+    }
+
+    /// Waits until `css` matches, then returns the text of every match as a person sees it
+    /// (without the invisible Unicode isolation marks Fluent puts around placeholders).
+    pub async fn texts(&self, css: &str) -> anyhow::Result<Vec<String>> {
+        self.client
+            .wait()
+            .at_most(Duration::from_secs(30))
+            .for_element(Locator::Css(css))
+            .await
+            .with_context(|| format!("nothing matched {css:?}"))?;
+        let mut out = Vec::new();
+        for element in self.client.find_all(Locator::Css(css)).await? {
+            out.push(element.text().await?.replace(['\u{2068}', '\u{2069}'], ""));
+        }
+        Ok(out)
+    }
+
+    /// Evaluates a script in the page and returns its value.
+    pub async fn eval(&self, script: &str) -> anyhow::Result<serde_json::Value> {
+        Ok(self.client.execute(script, vec![]).await?)
+    }
+
+    /// Polls a script until it returns `true`.
+    pub async fn wait_until(&self, script: &str, what: &str) -> anyhow::Result<()> {
+        let started = Instant::now();
+        while started.elapsed() < Duration::from_secs(30) {
+            if self.eval(script).await? == serde_json::Value::Bool(true) {
+                return Ok(());
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        anyhow::bail!("timed out waiting for {what}")
+    }
+
+    pub async fn close(mut self) {
+        let _ = self.client.clone().close().await;
+        let _ = self.driver.kill();
+        let _ = self.driver.wait();
+    }
+}
+
+impl Drop for Browser {
+    fn drop(&mut self) {
+        let _ = self.driver.kill();
+    }
+}

@@ -1,0 +1,90 @@
+//! Finding the outside tools the tests need, with a clear message naming what to install.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use anyhow::{bail, Context};
+
+use crate::{run, target_dir};
+
+/// The Kotlin compiler version known to compile uniffi's generated code (see TOOLCHAIN.md).
+pub const KOTLIN_VERSION: &str = "2.4.20";
+
+pub fn require_wasm_target() -> anyhow::Result<()> {
+    let out = Command::new("rustc").args(["--print", "sysroot"]).output().context("cannot run rustc")?;
+    let sysroot = PathBuf::from(String::from_utf8_lossy(&out.stdout).trim());
+    if !sysroot.join("lib/rustlib/wasm32-unknown-unknown").is_dir() {
+        bail!("the wasm32 target is missing: run `rustup target add wasm32-unknown-unknown`");
+    }
+    Ok(())
+}
+
+fn which(name: &str) -> Option<PathBuf> {
+    std::env::var_os("PATH")?
+        .to_str()?
+        .split(':')
+        .map(|dir| Path::new(dir).join(name))
+        .find(|p| p.is_file())
+}
+
+fn env_or(var: &str, fallbacks: &[&str]) -> Option<PathBuf> {
+    if let Some(p) = std::env::var_os(var) {
+        return Some(PathBuf::from(p));
+    }
+    fallbacks.iter().find_map(|name| which(name))
+}
+
+pub fn chromedriver() -> anyhow::Result<PathBuf> {
+    env_or("CHROMEDRIVER", &["chromedriver"]).context(
+        "chromedriver was not found: install it with `apt-get install chromium chromium-driver` \
+         (or set CHROMEDRIVER to its path)",
+    )
+}
+
+pub fn chromium() -> anyhow::Result<PathBuf> {
+    env_or("CHROME_BIN", &["chromium", "chromium-browser", "google-chrome"]).context(
+        "Chromium was not found: install it with `apt-get install chromium chromium-driver` \
+         (or set CHROME_BIN to its path)",
+    )
+}
+
+pub fn java() -> anyhow::Result<PathBuf> {
+    env_or("JAVA", &["java"]).context("java was not found: install a JDK (`apt-get install default-jdk-headless`)")
+}
+
+pub fn jna_jar() -> anyhow::Result<PathBuf> {
+    let path = std::env::var_os("JNA_JAR").map(PathBuf::from).unwrap_or_else(|| "/usr/share/java/jna.jar".into());
+    anyhow::ensure!(path.is_file(), "JNA was not found at {}: install it with `apt-get install libjna-java`", path.display());
+    Ok(path)
+}
+
+/// The folder of the Kotlin compiler (its `bin/` and `lib/`), fetched from the npm registry into
+/// `target/tools/` on first use.
+pub fn kotlin_home() -> anyhow::Result<PathBuf> {
+    if let Some(home) = std::env::var_os("KOTLIN_HOME") {
+        return Ok(PathBuf::from(home));
+    }
+    let tools = target_dir().join("tools");
+    let home = tools.join(format!("kotlin-compiler-{KOTLIN_VERSION}"));
+    if home.join("bin/kotlinc-jvm").is_file() {
+        return Ok(home);
+    }
+    let npm = which("npm").context(
+        "the Kotlin compiler comes from the npm registry, but npm was not found: install Node.js and npm \
+         (`apt-get install nodejs npm`), or set KOTLIN_HOME to a Kotlin compiler",
+    )?;
+    std::fs::create_dir_all(&tools)?;
+    println!("» fetching the Kotlin compiler {KOTLIN_VERSION} (npm package kotlin-compiler)…");
+    run(Command::new(npm)
+        .args(["pack", "--silent", &format!("kotlin-compiler@{KOTLIN_VERSION}")])
+        .current_dir(&tools))?;
+    let tarball = tools.join(format!("kotlin-compiler-{KOTLIN_VERSION}.tgz"));
+    let unpack = tools.join("unpack");
+    let _ = std::fs::remove_dir_all(&unpack);
+    std::fs::create_dir_all(&unpack)?;
+    run(Command::new("tar").arg("xzf").arg(&tarball).arg("-C").arg(&unpack))?;
+    std::fs::rename(unpack.join("package"), &home)?;
+    let _ = std::fs::remove_file(&tarball);
+    let _ = std::fs::remove_dir_all(&unpack);
+    Ok(home)
+}
