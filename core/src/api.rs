@@ -63,7 +63,8 @@ impl ApiError {
 
     /// Whether trying the same request again later may succeed.
     pub fn is_retryable(&self) -> bool {
-        matches!(self, Self::Network { .. }) || matches!(self, Self::Server { status, .. } if *status >= 500)
+        matches!(self, Self::Network { .. })
+            || matches!(self, Self::Server { status, .. } if *status >= 500)
     }
 
     /// Maps an HTTP error status and body to the error a caller acts on.

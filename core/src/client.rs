@@ -14,7 +14,10 @@ pub struct ApiClient {
 impl ApiClient {
     pub fn new(base_url: impl Into<String>) -> Self {
         let base_url = base_url.into().trim_end_matches('/').to_owned();
-        Self { base_url, http: reqwest::Client::new() }
+        Self {
+            base_url,
+            http: reqwest::Client::new(),
+        }
     }
 
     /// The base URL the client was made with, without a trailing slash.
@@ -41,9 +44,13 @@ impl ApiClient {
             .header(reqwest::header::ACCEPT, "application/json")
             .send()
             .await
-            .map_err(|e| ApiError::Network { detail: e.to_string() })?;
+            .map_err(|e| ApiError::Network {
+                detail: e.to_string(),
+            })?;
         let status = response.status().as_u16();
-        let body = response.text().await.map_err(|e| ApiError::Network { detail: e.to_string() })?;
+        let body = response.text().await.map_err(|e| ApiError::Network {
+            detail: e.to_string(),
+        })?;
         if !(200..300).contains(&status) {
             return Err(ApiError::from_status(status, &body));
         }

@@ -24,7 +24,9 @@ pub fn fallback_language() -> LanguageIdentifier {
 /// The languages Tongban has messages for, source language first.
 pub fn available_languages() -> Vec<LanguageIdentifier> {
     let loader = FluentLanguageLoader::new(DOMAIN, fallback_language());
-    let mut languages = loader.available_languages(&Localizations).unwrap_or_default();
+    let mut languages = loader
+        .available_languages(&Localizations)
+        .unwrap_or_default();
     languages.sort_by_key(|l| (l != &fallback_language(), l.to_string()));
     languages
 }
@@ -44,12 +46,17 @@ pub fn loader_for(requested: &[LanguageIdentifier]) -> FluentLanguageLoader {
 
 /// Parses language tags such as the browser's `navigator.languages`, skipping malformed ones.
 pub fn parse_languages<S: AsRef<str>>(tags: &[S]) -> Vec<LanguageIdentifier> {
-    tags.iter().filter_map(|t| t.as_ref().parse().ok()).collect()
+    tags.iter()
+        .filter_map(|t| t.as_ref().parse().ok())
+        .collect()
 }
 
 /// Maps requests onto available languages by language and script, so `zh`, `zh-Hans` and
 /// `zh-SG` find `zh-CN`, and `en-GB` finds `en`.
-fn negotiate(requested: &[LanguageIdentifier], available: &[LanguageIdentifier]) -> Vec<LanguageIdentifier> {
+fn negotiate(
+    requested: &[LanguageIdentifier],
+    available: &[LanguageIdentifier],
+) -> Vec<LanguageIdentifier> {
     let mut chosen = Vec::new();
     for req in requested {
         let exact = available.iter().find(|a| *a == req);
@@ -70,7 +77,11 @@ pub fn current_language_tag(loader: &FluentLanguageLoader) -> String {
 
 /// The writing direction of a language tag: `rtl` for Uyghur, Arabic, Hebrew and Persian.
 pub fn text_direction(tag: &str) -> &'static str {
-    let primary = tag.split(['-', '_']).next().unwrap_or_default().to_ascii_lowercase();
+    let primary = tag
+        .split(['-', '_'])
+        .next()
+        .unwrap_or_default()
+        .to_ascii_lowercase();
     if matches!(primary.as_str(), "ug" | "ar" | "he" | "fa" | "ur") {
         "rtl"
     } else {
@@ -117,10 +128,17 @@ mod tests {
             for (id, vars) in &source {
                 let other = msgs.iter().find(|(i, _)| i == id);
                 assert!(other.is_some(), "{lang} lacks message {id}");
-                assert_eq!(&other.unwrap().1, vars, "{lang} message {id} has other placeholders");
+                assert_eq!(
+                    &other.unwrap().1,
+                    vars,
+                    "{lang} message {id} has other placeholders"
+                );
             }
             for (id, _) in &msgs {
-                assert!(source.iter().any(|(i, _)| i == id), "{lang} has {id}, unknown in zh-CN");
+                assert!(
+                    source.iter().any(|(i, _)| i == id),
+                    "{lang} has {id}, unknown in zh-CN"
+                );
             }
         }
     }
@@ -140,7 +158,10 @@ mod tests {
             if let Some(last) = out.last_mut() {
                 let mut rest = line;
                 while let Some(pos) = rest.find("{ $") {
-                    let var: String = rest[pos + 3..].chars().take_while(|c| c.is_alphanumeric() || *c == '-' || *c == '_').collect();
+                    let var: String = rest[pos + 3..]
+                        .chars()
+                        .take_while(|c| c.is_alphanumeric() || *c == '-' || *c == '_')
+                        .collect();
                     if !last.1.contains(&var) {
                         last.1.push(var);
                     }

@@ -19,7 +19,10 @@ pub struct LocalizedText {
 
 impl LocalizedText {
     pub fn new(zh: impl Into<String>, en: impl Into<String>) -> Self {
-        Self { zh: zh.into(), en: Some(en.into()) }
+        Self {
+            zh: zh.into(),
+            en: Some(en.into()),
+        }
     }
 
     /// The text for a BCP 47 language tag (`en`, `en-GB`, `zh-CN` …), falling back to Chinese.
@@ -107,7 +110,9 @@ impl Audience {
     }
 
     pub fn from_code(code: &str) -> Option<Self> {
-        [Self::Person, Self::Business].into_iter().find(|a| a.code() == code)
+        [Self::Person, Self::Business]
+            .into_iter()
+            .find(|a| a.code() == code)
     }
 }
 

@@ -5,7 +5,9 @@ use axum::http::StatusCode;
 use axum::routing::get;
 use axum::{Json, Router};
 use tongban_core::api::ErrorBody;
-use tongban_core::{ApiClient, ApiError, Audience, LocalizedText, MatterList, MatterSummary, MatterType};
+use tongban_core::{
+    ApiClient, ApiError, Audience, LocalizedText, MatterList, MatterSummary, MatterType,
+};
 
 fn sample() -> MatterSummary {
     MatterSummary {
@@ -30,7 +32,14 @@ async fn serve(app: Router) -> String {
 
 #[tokio::test]
 async fn lists_matters_from_the_api() {
-    let app = Router::new().route("/api/v1/matters", get(|| async { Json(MatterList { items: vec![sample()] }) }));
+    let app = Router::new().route(
+        "/api/v1/matters",
+        get(|| async {
+            Json(MatterList {
+                items: vec![sample()],
+            })
+        }),
+    );
     let client = ApiClient::new(serve(app).await);
     assert_eq!(client.list_matters().await.unwrap(), vec![sample()]);
 }
@@ -40,12 +49,24 @@ async fn a_server_failure_is_a_retryable_server_error_with_the_detail() {
     let app = Router::new().route(
         "/api/v1/matters",
         get(|| async {
-            let body = ErrorBody { code: "internal".into(), detail: "database unavailable".into() };
+            let body = ErrorBody {
+                code: "internal".into(),
+                detail: "database unavailable".into(),
+            };
             (StatusCode::SERVICE_UNAVAILABLE, Json(body))
         }),
     );
-    let err = ApiClient::new(serve(app).await).list_matters().await.unwrap_err();
-    assert_eq!(err, ApiError::Server { status: 503, detail: "database unavailable".into() });
+    let err = ApiClient::new(serve(app).await)
+        .list_matters()
+        .await
+        .unwrap_err();
+    assert_eq!(
+        err,
+        ApiError::Server {
+            status: 503,
+            detail: "database unavailable".into()
+        }
+    );
     assert!(err.is_retryable());
     assert_eq!(err.message_id(), "error-server");
 }
@@ -60,16 +81,32 @@ async fn a_missing_route_is_not_found_and_not_retried() {
 
 #[tokio::test]
 async fn garbage_from_the_server_is_reported_not_panicked_on() {
-    let app = Router::new().route("/api/v1/matters", get(|| async { "<html>proxy login</html>" }));
-    let err = ApiClient::new(serve(app).await).list_matters().await.unwrap_err();
-    assert!(matches!(err, ApiError::Server { status: 200, .. }), "{err:?}");
+    let app = Router::new().route(
+        "/api/v1/matters",
+        get(|| async { "<html>proxy login</html>" }),
+    );
+    let err = ApiClient::new(serve(app).await)
+        .list_matters()
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, ApiError::Server { status: 200, .. }),
+        "{err:?}"
+    );
 }
 
 #[tokio::test]
 async fn an_unreachable_server_is_a_network_error() {
     // Bind then drop a listener: the port is free and nothing answers on it.
-    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
-    let err = ApiClient::new(format!("http://127.0.0.1:{port}")).list_matters().await.unwrap_err();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let err = ApiClient::new(format!("http://127.0.0.1:{port}"))
+        .list_matters()
+        .await
+        .unwrap_err();
     assert!(matches!(err, ApiError::Network { .. }), "{err:?}");
     assert!(err.is_retryable());
     assert_eq!(err.message_id(), "error-network");
@@ -77,8 +114,14 @@ async fn an_unreachable_server_is_a_network_error() {
 
 #[test]
 fn urls_join_without_double_slashes() {
-    assert_eq!(ApiClient::new("https://x.gov.cn/").url("/matters"), "https://x.gov.cn/api/v1/matters");
-    assert_eq!(ApiClient::new("https://x.gov.cn").url("/matters"), "https://x.gov.cn/api/v1/matters");
+    assert_eq!(
+        ApiClient::new("https://x.gov.cn/").url("/matters"),
+        "https://x.gov.cn/api/v1/matters"
+    );
+    assert_eq!(
+        ApiClient::new("https://x.gov.cn").url("/matters"),
+        "https://x.gov.cn/api/v1/matters"
+    );
 }
 
 #[test]
@@ -87,7 +130,10 @@ fn localized_text_falls_back_to_chinese() {
     assert_eq!(t.for_language("en-US"), "Social security card application");
     assert_eq!(t.for_language("zh-CN"), "社会保障卡申领");
     assert_eq!(t.for_language("ug"), "社会保障卡申领");
-    let no_en = LocalizedText { zh: "高龄津贴申领".into(), en: Some("  ".into()) };
+    let no_en = LocalizedText {
+        zh: "高龄津贴申领".into(),
+        en: Some("  ".into()),
+    };
     assert_eq!(no_en.for_language("en"), "高龄津贴申领");
 }
 

@@ -30,6 +30,9 @@ fn api_types_decode_in_the_browser() {
 #[wasm_bindgen_test]
 async fn an_unreachable_api_is_a_network_error_in_the_browser() {
     // Port 9 (discard) has nothing listening here; fetch fails and the client says so.
-    let err = ApiClient::new("http://127.0.0.1:9").list_matters().await.unwrap_err();
+    let err = ApiClient::new("http://127.0.0.1:9")
+        .list_matters()
+        .await
+        .unwrap_err();
     assert!(matches!(err, ApiError::Network { .. }), "{err:?}");
 }

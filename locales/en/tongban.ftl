@@ -12,7 +12,12 @@ matters-count = { $count ->
        *[other] { $count } services
     }
 matter-fully-online = Fully online
-matter-visits = Visits needed: { $count }
+matter-visits =
+    { $count ->
+        [0] No visit needed
+        [one] At most { $count } visit
+       *[other] At most { $count } visits
+    }
 matter-promised-days =
     { $days ->
         [0] Handled on the spot

@@ -9,7 +9,11 @@ matters-loading = 正在加载事项…
 matters-empty = 暂无可办理的事项。
 matters-count = 共 { $count } 项
 matter-fully-online = 全程网办
-matter-visits = 跑动次数：{ $count } 次
+matter-visits =
+    { $count ->
+        [0] 无需到现场
+       *[other] 最多跑 { $count } 次
+    }
 matter-promised-days =
     { $days ->
         [0] 即办

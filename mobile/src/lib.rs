@@ -22,11 +22,17 @@ impl TongbanClient {
     pub fn new(base_url: String) -> Result<Arc<Self>, ApiError> {
         let trimmed = base_url.trim();
         let scheme_ok = trimmed.starts_with("https://") || trimmed.starts_with("http://");
-        let has_host = trimmed.split_once("://").is_some_and(|(_, rest)| !rest.trim_matches('/').is_empty());
+        let has_host = trimmed
+            .split_once("://")
+            .is_some_and(|(_, rest)| !rest.trim_matches('/').is_empty());
         if !scheme_ok || !has_host {
-            return Err(ApiError::Validation { detail: format!("not an http(s) base URL: {base_url:?}") });
+            return Err(ApiError::Validation {
+                detail: format!("not an http(s) base URL: {base_url:?}"),
+            });
         }
-        Ok(Arc::new(Self { api: ApiClient::new(trimmed) }))
+        Ok(Arc::new(Self {
+            api: ApiClient::new(trimmed),
+        }))
     }
 
     /// The base URL this client talks to.
@@ -48,7 +54,10 @@ mod tests {
     fn refuses_what_is_not_an_http_base_url() {
         for bad in ["", "ftp://x.gov.cn", "x.gov.cn", "https://", "http:///"] {
             assert!(
-                matches!(TongbanClient::new(bad.into()), Err(ApiError::Validation { .. })),
+                matches!(
+                    TongbanClient::new(bad.into()),
+                    Err(ApiError::Validation { .. })
+                ),
                 "{bad:?} accepted"
             );
         }

@@ -76,7 +76,10 @@ impl Db {
             Backend::Sqlite => &SQLITE_MIGRATIONS,
             Backend::Postgres => &POSTGRES_MIGRATIONS,
         };
-        migrator.run(&self.pool).await.context("database migration failed")
+        migrator
+            .run(&self.pool)
+            .await
+            .context("database migration failed")
     }
 
     pub async fn close(&self) {
@@ -96,11 +99,17 @@ impl Db {
     }
 
     pub async fn count_matters(&self) -> Result<i64, sqlx::Error> {
-        sqlx::query("SELECT COUNT(*) FROM matters").fetch_one(&self.pool).await?.try_get(0)
+        sqlx::query("SELECT COUNT(*) FROM matters")
+            .fetch_one(&self.pool)
+            .await?
+            .try_get(0)
     }
 
     /// Inserts matters in one transaction; an existing code is left as it is.
-    pub async fn insert_matters(&self, matters: &[(MatterSummary, u32)]) -> Result<u64, sqlx::Error> {
+    pub async fn insert_matters(
+        &self,
+        matters: &[(MatterSummary, u32)],
+    ) -> Result<u64, sqlx::Error> {
         let mut tx = self.pool.begin().await?;
         let mut added = 0;
         for (m, popularity) in matters {
@@ -144,10 +153,17 @@ fn matter_from_row(row: &AnyRow) -> Result<MatterSummary, sqlx::Error> {
     };
     Ok(MatterSummary {
         code: row.try_get("code")?,
-        name: LocalizedText { zh: row.try_get("name_zh")?, en: row.try_get("name_en")? },
-        department: LocalizedText { zh: row.try_get("department_zh")?, en: row.try_get("department_en")? },
+        name: LocalizedText {
+            zh: row.try_get("name_zh")?,
+            en: row.try_get("name_en")?,
+        },
+        department: LocalizedText {
+            zh: row.try_get("department_zh")?,
+            en: row.try_get("department_en")?,
+        },
         region_code: row.try_get("region_code")?,
-        matter_type: MatterType::from_code(&matter_type).ok_or_else(|| decode_err("matter_type", matter_type))?,
+        matter_type: MatterType::from_code(&matter_type)
+            .ok_or_else(|| decode_err("matter_type", matter_type))?,
         audience: Audience::from_code(&audience).ok_or_else(|| decode_err("audience", audience))?,
         fully_online: small("fully_online")? != 0,
         visits_needed: small("visits_needed")?,
@@ -164,5 +180,9 @@ fn prepare_sqlite(url: &str) -> anyhow::Result<String> {
             .with_context(|| format!("cannot create the database folder {}", parent.display()))?;
     }
     let sep = if url.contains('?') { '&' } else { '?' };
-    Ok(if url.contains("mode=") { url.to_owned() } else { format!("{url}{sep}mode=rwc") })
+    Ok(if url.contains("mode=") {
+        url.to_owned()
+    } else {
+        format!("{url}{sep}mode=rwc")
+    })
 }

@@ -18,16 +18,35 @@ pub enum AppError {
 impl IntoResponse for AppError {
     fn into_response(self) -> Response {
         let (status, code, detail) = match &self {
-            AppError::NotFound => (StatusCode::NOT_FOUND, "not-found", "no such resource".to_owned()),
+            AppError::NotFound => (
+                StatusCode::NOT_FOUND,
+                "not-found",
+                "no such resource".to_owned(),
+            ),
             AppError::Database(e) => {
                 tracing::error!(error = %e, "database error");
-                (StatusCode::SERVICE_UNAVAILABLE, "server", "the database is unavailable".to_owned())
+                (
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "server",
+                    "the database is unavailable".to_owned(),
+                )
             }
             AppError::Internal(e) => {
                 tracing::error!(error = %e, "internal error");
-                (StatusCode::INTERNAL_SERVER_ERROR, "server", "internal error".to_owned())
+                (
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "server",
+                    "internal error".to_owned(),
+                )
             }
         };
-        (status, Json(ErrorBody { code: code.into(), detail })).into_response()
+        (
+            status,
+            Json(ErrorBody {
+                code: code.into(),
+                detail,
+            }),
+        )
+            .into_response()
     }
 }

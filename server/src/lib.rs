@@ -19,13 +19,21 @@ use tokio::task::JoinHandle;
 
 /// How to run the server. Every option has a flag and an environment variable.
 #[derive(Clone, Debug, clap::Parser)]
-#[command(name = "tongban-server", version, about = "Tongban's HTTP API and PWA host")]
+#[command(
+    name = "tongban-server",
+    version,
+    about = "Tongban's HTTP API and PWA host"
+)]
 pub struct Config {
     /// Address to listen on (port 0 picks a free port).
     #[arg(long, env = "TONGBAN_ADDR", default_value = "127.0.0.1:8080")]
     pub addr: SocketAddr,
     /// Database URL: `sqlite://path/to/file.db` (created if missing) or `postgres://…`.
-    #[arg(long, env = "TONGBAN_DATABASE_URL", default_value = "sqlite://data/tongban.db")]
+    #[arg(
+        long,
+        env = "TONGBAN_DATABASE_URL",
+        default_value = "sqlite://data/tongban.db"
+    )]
     pub database_url: String,
     /// Folder holding the built PWA (made by `cargo xtask build`).
     #[arg(long, env = "TONGBAN_WEB_DIR", default_value = "web/dist")]
@@ -93,7 +101,12 @@ pub async fn start(config: Config) -> anyhow::Result<RunningServer> {
     let app = routes::router(db.clone(), &config);
     let listener = tokio::net::TcpListener::bind(config.addr)
         .await
-        .with_context(|| format!("cannot listen on {} (is another server running?)", config.addr))?;
+        .with_context(|| {
+            format!(
+                "cannot listen on {} (is another server running?)",
+                config.addr
+            )
+        })?;
     let local_addr = listener.local_addr()?;
     let (stop, stopped) = oneshot::channel::<()>();
     let task = tokio::spawn(async move {
@@ -104,5 +117,10 @@ pub async fn start(config: Config) -> anyhow::Result<RunningServer> {
             .await
     });
     tracing::info!(%local_addr, backend = db.backend().name(), "listening");
-    Ok(RunningServer { local_addr, stop, task, db })
+    Ok(RunningServer {
+        local_addr,
+        stop,
+        task,
+        db,
+    })
 }

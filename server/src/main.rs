@@ -14,7 +14,10 @@ async fn main() -> anyhow::Result<()> {
         .init();
     let config = Config::parse();
     let server = tongban_server::start(config).await?;
-    println!("Tongban is running at http://{}/ (Ctrl-C stops it)", server.local_addr());
+    println!(
+        "Tongban is running at http://{}/ (Ctrl-C stops it)",
+        server.local_addr()
+    );
     tokio::signal::ctrl_c().await?;
     println!("Stopping…");
     server.shutdown().await?;

@@ -4,7 +4,10 @@ use utoipa::OpenApi;
 
 #[derive(OpenApi)]
 #[openapi(
-    info(title = "Tongban API", description = "The one API behind every Tongban client."),
+    info(
+        title = "Tongban API",
+        description = "The one API behind every Tongban client."
+    ),
     paths(crate::routes::list_matters),
     components(schemas(
         tongban_core::MatterList,

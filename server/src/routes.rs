@@ -20,7 +20,10 @@ pub fn router(db: Db, config: &Config) -> Router {
         .fallback(|| async { AppError::NotFound });
     let app = Router::new()
         .nest(API_PREFIX, api)
-        .route("/api/openapi.json", get(|| async { Json(crate::openapi::document()) }))
+        .route(
+            "/api/openapi.json",
+            get(|| async { Json(crate::openapi::document()) }),
+        )
         .route("/api/{*rest}", get(|| async { AppError::NotFound }))
         .with_state(AppState { db });
     web::with_pwa(app, &config.web_dir)
@@ -37,5 +40,7 @@ pub fn router(db: Db, config: &Config) -> Router {
     )
 )]
 pub async fn list_matters(State(state): State<AppState>) -> Result<Json<MatterList>, AppError> {
-    Ok(Json(MatterList { items: state.db.list_matters().await? }))
+    Ok(Json(MatterList {
+        items: state.db.list_matters().await?,
+    }))
 }

@@ -27,8 +27,16 @@ struct CatalogMatter {
 /// Parses a catalog file into matters with their popularity.
 pub fn parse_catalog(text: &str) -> anyhow::Result<Vec<(MatterSummary, u32)>> {
     let file: CatalogFile = serde_json::from_str(text).context("the catalog file is not valid")?;
-    anyhow::ensure!(file.format == "tongban-catalog/1", "unknown catalog format {:?}", file.format);
-    Ok(file.matters.into_iter().map(|m| (m.summary, m.popularity)).collect())
+    anyhow::ensure!(
+        file.format == "tongban-catalog/1",
+        "unknown catalog format {:?}",
+        file.format
+    );
+    Ok(file
+        .matters
+        .into_iter()
+        .map(|m| (m.summary, m.popularity))
+        .collect())
 }
 
 /// Seeds the demo catalog if the database has no matters yet; returns how many were added.
@@ -52,7 +60,9 @@ mod tests {
         codes.sort();
         codes.dedup();
         assert_eq!(codes.len(), matters.len(), "duplicate matter codes");
-        assert!(matters.iter().all(|(m, _)| m.name.en.is_some() && m.visits_needed <= 1));
+        assert!(matters
+            .iter()
+            .all(|(m, _)| m.name.en.is_some() && m.visits_needed <= 1));
     }
 
     #[test]

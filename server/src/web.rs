@@ -28,23 +28,36 @@ pub fn with_pwa(api: Router, web_dir: &Path) -> Router {
     let index = web_dir.join("index.html");
     let spa = get(spa_fallback).with_state(index);
     // Precompressed `.br`/`.gz` siblings made by the build are sent when the browser accepts them.
-    let assets = ServeDir::new(web_dir).precompressed_br().precompressed_gzip().fallback(spa);
+    let assets = ServeDir::new(web_dir)
+        .precompressed_br()
+        .precompressed_gzip()
+        .fallback(spa);
     let static_cache = SetResponseHeaderLayer::if_not_present(
         header::CACHE_CONTROL,
         // Revalidate every time: the service worker keeps the offline copy, not the HTTP cache.
         HeaderValue::from_static("no-cache"),
     );
     let header = |name: &'static str, value: &'static str| {
-        SetResponseHeaderLayer::overriding(HeaderName::from_static(name), HeaderValue::from_static(value))
+        SetResponseHeaderLayer::overriding(
+            HeaderName::from_static(name),
+            HeaderValue::from_static(value),
+        )
     };
     Router::new()
         .merge(api)
-        .fallback_service(tower::ServiceBuilder::new().layer(static_cache).service(assets))
+        .fallback_service(
+            tower::ServiceBuilder::new()
+                .layer(static_cache)
+                .service(assets),
+        )
         .layer(header("content-security-policy", CONTENT_SECURITY_POLICY))
         .layer(header("x-content-type-options", "nosniff"))
         .layer(header("referrer-policy", "strict-origin-when-cross-origin"))
         .layer(header("cross-origin-opener-policy", "same-origin"))
-        .layer(header("permissions-policy", "camera=(self), geolocation=(self), microphone=()"))
+        .layer(header(
+            "permissions-policy",
+            "camera=(self), geolocation=(self), microphone=()",
+        ))
 }
 
 async fn spa_fallback(State(index): State<PathBuf>, uri: Uri) -> Response {

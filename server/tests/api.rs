@@ -11,22 +11,40 @@ use tongban_server::{start, Config};
 /// used first, and keep it across a restart without seeding twice.
 async fn serves_the_seeded_catalog(database_url: String) {
     let web = fake_web_dir();
-    let server = start(Config::for_tests(&database_url, web.path())).await.unwrap();
-    let matters = ApiClient::new(server.base_url()).list_matters().await.unwrap();
+    let server = start(Config::for_tests(&database_url, web.path()))
+        .await
+        .unwrap();
+    let matters = ApiClient::new(server.base_url())
+        .list_matters()
+        .await
+        .unwrap();
     assert!(matters.len() >= 12, "only {} matters", matters.len());
     let first = &matters[0];
     assert_eq!(first.name.zh, "居民身份证换领");
     assert_eq!(first.name.en.as_deref(), Some("Resident ID card renewal"));
     assert_eq!(first.matter_type, MatterType::AdministrativeConfirmation);
     assert_eq!(first.audience, Audience::Person);
-    assert_eq!((first.visits_needed, first.promised_days, first.fully_online), (1, 20, false));
-    assert!(matters.iter().any(|m| m.audience == Audience::Business && m.fully_online));
+    assert_eq!(
+        (first.visits_needed, first.promised_days, first.fully_online),
+        (1, 20, false)
+    );
+    assert!(matters
+        .iter()
+        .any(|m| m.audience == Audience::Business && m.fully_online));
     assert!(matters.iter().any(|m| m.name.zh == "高龄津贴申领"));
     server.shutdown().await.unwrap();
 
-    let again = start(Config::for_tests(&database_url, web.path())).await.unwrap();
-    let after_restart = ApiClient::new(again.base_url()).list_matters().await.unwrap();
-    assert_eq!(after_restart, matters, "a restart must neither lose nor re-seed matters");
+    let again = start(Config::for_tests(&database_url, web.path()))
+        .await
+        .unwrap();
+    let after_restart = ApiClient::new(again.base_url())
+        .list_matters()
+        .await
+        .unwrap();
+    assert_eq!(
+        after_restart, matters,
+        "a restart must neither lose nor re-seed matters"
+    );
     again.shutdown().await.unwrap();
 }
 
@@ -34,7 +52,10 @@ async fn serves_the_seeded_catalog(database_url: String) {
 async fn sqlite_serves_the_seeded_catalog() {
     let dir = tempfile::tempdir().unwrap();
     serves_the_seeded_catalog(sqlite_url(dir.path())).await;
-    assert!(dir.path().join("nested/folder/tongban.db").is_file(), "database file created with its folders");
+    assert!(
+        dir.path().join("nested/folder/tongban.db").is_file(),
+        "database file created with its folders"
+    );
 }
 
 #[tokio::test]
@@ -47,18 +68,35 @@ async fn postgres_serves_the_seeded_catalog() {
 async fn the_openapi_document_describes_the_matter_list() {
     let dir = tempfile::tempdir().unwrap();
     let web = fake_web_dir();
-    let server = start(Config::for_tests(sqlite_url(dir.path()), web.path())).await.unwrap();
+    let server = start(Config::for_tests(sqlite_url(dir.path()), web.path()))
+        .await
+        .unwrap();
     let doc: serde_json::Value = reqwest::get(format!("{}/api/openapi.json", server.base_url()))
         .await
         .unwrap()
         .json()
         .await
         .unwrap();
-    assert!(doc["openapi"].as_str().unwrap().starts_with("3.1"), "{}", doc["openapi"]);
+    assert!(
+        doc["openapi"].as_str().unwrap().starts_with("3.1"),
+        "{}",
+        doc["openapi"]
+    );
     assert!(doc["paths"]["/api/v1/matters"]["get"].is_object());
     let summary = &doc["components"]["schemas"]["MatterSummary"];
-    for field in ["code", "name", "department", "region_code", "matter_type", "audience", "visits_needed"] {
-        assert!(summary["properties"][field].is_object(), "MatterSummary.{field} missing");
+    for field in [
+        "code",
+        "name",
+        "department",
+        "region_code",
+        "matter_type",
+        "audience",
+        "visits_needed",
+    ] {
+        assert!(
+            summary["properties"][field].is_object(),
+            "MatterSummary.{field} missing"
+        );
     }
     server.shutdown().await.unwrap();
 }
@@ -67,25 +105,44 @@ async fn the_openapi_document_describes_the_matter_list() {
 async fn the_pwa_is_served_with_deep_links_and_strict_headers() {
     let dir = tempfile::tempdir().unwrap();
     let web = fake_web_dir();
-    let server = start(Config::for_tests(sqlite_url(dir.path()), web.path())).await.unwrap();
+    let server = start(Config::for_tests(sqlite_url(dir.path()), web.path()))
+        .await
+        .unwrap();
     let base = server.base_url();
 
-    let deep = reqwest::get(format!("{base}/matter/330000-GA-0001")).await.unwrap();
+    let deep = reqwest::get(format!("{base}/matter/330000-GA-0001"))
+        .await
+        .unwrap();
     assert_eq!(deep.status(), 200);
-    let csp = deep.headers()["content-security-policy"].to_str().unwrap().to_owned();
-    assert!(csp.contains("script-src 'self' 'wasm-unsafe-eval'") && !csp.contains("unsafe-inline"), "{csp}");
+    let csp = deep.headers()["content-security-policy"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    assert!(
+        csp.contains("script-src 'self' 'wasm-unsafe-eval'") && !csp.contains("unsafe-inline"),
+        "{csp}"
+    );
     assert_eq!(deep.headers()["x-content-type-options"], "nosniff");
     assert!(deep.text().await.unwrap().contains("Tongban test"));
 
     let asset = reqwest::get(format!("{base}/pkg/app.js")).await.unwrap();
     assert_eq!(asset.status(), 200);
-    assert!(asset.headers()["content-type"].to_str().unwrap().contains("javascript"));
-    let missing_asset = reqwest::get(format!("{base}/pkg/missing.wasm")).await.unwrap();
+    assert!(asset.headers()["content-type"]
+        .to_str()
+        .unwrap()
+        .contains("javascript"));
+    let missing_asset = reqwest::get(format!("{base}/pkg/missing.wasm"))
+        .await
+        .unwrap();
     assert_eq!(missing_asset.status(), 404);
 
-    let api = reqwest::get(format!("{base}/api/v1/matters")).await.unwrap();
+    let api = reqwest::get(format!("{base}/api/v1/matters"))
+        .await
+        .unwrap();
     assert_eq!(api.headers()["cache-control"], "no-store");
-    let unknown = reqwest::get(format!("{base}/api/v1/no-such-thing")).await.unwrap();
+    let unknown = reqwest::get(format!("{base}/api/v1/no-such-thing"))
+        .await
+        .unwrap();
     assert_eq!(unknown.status(), 404);
     let body: serde_json::Value = unknown.json().await.unwrap();
     assert_eq!(body["code"], "not-found");
@@ -95,6 +152,12 @@ async fn the_pwa_is_served_with_deep_links_and_strict_headers() {
 #[tokio::test]
 async fn an_unsupported_database_url_is_refused_clearly() {
     let web = fake_web_dir();
-    let err = start(Config::for_tests("mysql://localhost/x", web.path())).await.err().unwrap();
-    assert!(err.to_string().contains("unsupported database URL"), "{err}");
+    let err = start(Config::for_tests("mysql://localhost/x", web.path()))
+        .await
+        .err()
+        .unwrap();
+    assert!(
+        err.to_string().contains("unsupported database URL"),
+        "{err}"
+    );
 }

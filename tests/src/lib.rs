@@ -37,9 +37,15 @@ impl TestApp {
     pub async fn start() -> Self {
         let data = tempfile::tempdir().unwrap();
         let url = format!("sqlite://{}", data.path().join("tongban.db").display());
-        let server = tongban_server::start(Config::for_tests(url, web_dist())).await.expect("server starts");
+        let server = tongban_server::start(Config::for_tests(url, web_dist()))
+            .await
+            .expect("server starts");
         let base_url = server.base_url();
-        Self { server: Some(server), base_url, _data: data }
+        Self {
+            server: Some(server),
+            base_url,
+            _data: data,
+        }
     }
 
     /// Stops the server: the browser is now offline as far as the app can tell.
@@ -63,7 +69,9 @@ impl Browser {
     pub async fn phone(languages: &str) -> anyhow::Result<Self> {
         let chromedriver = std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "chromedriver".into());
         let chromium = std::env::var("CHROME_BIN").unwrap_or_else(|_| "/usr/bin/chromium".into());
-        let port = std::net::TcpListener::bind("127.0.0.1:0")?.local_addr()?.port();
+        let port = std::net::TcpListener::bind("127.0.0.1:0")?
+            .local_addr()?
+            .port();
         let driver = Command::new(&chromedriver)
             .arg(format!("--port={port}"))
             .stdout(Stdio::null())
@@ -97,7 +105,11 @@ impl Browser {
         let url = format!("http://127.0.0.1:{port}");
         let started = Instant::now();
         let client = loop {
-            match ClientBuilder::new(HttpConnector::new()).capabilities(caps.clone()).connect(&url).await {
+            match ClientBuilder::new(HttpConnector::new())
+                .capabilities(caps.clone())
+                .connect(&url)
+                .await
+            {
                 Ok(client) => break client,
                 Err(e) if started.elapsed() < Duration::from_secs(20) => {
                     let _ = e;
@@ -106,7 +118,11 @@ impl Browser {
                 Err(e) => anyhow::bail!("cannot open a Chromium session through chromedriver: {e}"),
             }
         };
-        Ok(Self { client, driver, _profile: profile })
+        Ok(Self {
+            client,
+            driver,
+            _profile: profile,
+        })
     }
 
     /// Waits until `css` matches, then returns the text of every match as a person sees it

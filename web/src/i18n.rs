@@ -21,10 +21,21 @@ pub fn language() -> String {
 /// readers pronounce the page right and CSS can follow the writing direction.
 pub fn init_from_browser() {
     let requested: Vec<String> = web_sys::window()
-        .map(|w| w.navigator().languages().iter().filter_map(|v| v.as_string()).collect())
+        .map(|w| {
+            w.navigator()
+                .languages()
+                .iter()
+                .filter_map(|v| v.as_string())
+                .collect()
+        })
         .unwrap_or_default();
-    let _ = LOADER.set(core_i18n::loader_for(&core_i18n::parse_languages(&requested)));
-    if let Some(root) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.document_element()) {
+    let _ = LOADER.set(core_i18n::loader_for(&core_i18n::parse_languages(
+        &requested,
+    )));
+    if let Some(root) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.document_element())
+    {
         let tag = language();
         let _ = root.set_attribute("lang", &tag);
         let _ = root.set_attribute("dir", core_i18n::text_direction(&tag));

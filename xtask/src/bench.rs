@@ -5,7 +5,13 @@ use std::path::Path;
 use crate::{cargo, target_dir, web};
 
 /// What the home route transfers: the page, its script, stylesheet and wasm.
-const HOME_ROUTE: [&str; 5] = ["index.html", "boot.js", "app.css", "pkg/tongban_web.js", "pkg/tongban_web_bg.wasm"];
+const HOME_ROUTE: [&str; 5] = [
+    "index.html",
+    "boot.js",
+    "app.css",
+    "pkg/tongban_web.js",
+    "pkg/tongban_web_bg.wasm",
+];
 
 /// One line per file of the home route, raw / gzip / brotli, and their total.
 pub fn bundle_sizes(dist: &Path) -> anyhow::Result<Vec<String>> {
@@ -19,7 +25,12 @@ pub fn bundle_sizes(dist: &Path) -> anyhow::Result<Vec<String>> {
         for (t, v) in totals.iter_mut().zip([raw, gz, br]) {
             *t += v;
         }
-        lines.push(format!("{name:<26} {:>9} raw {:>9} gzip {:>9} brotli", kib(raw), kib(gz), kib(br)));
+        lines.push(format!(
+            "{name:<26} {:>9} raw {:>9} gzip {:>9} brotli",
+            kib(raw),
+            kib(gz),
+            kib(br)
+        ));
     }
     lines.push(format!(
         "{:<26} {:>9} raw {:>9} gzip {:>9} brotli",
@@ -41,12 +52,20 @@ pub fn run() -> anyhow::Result<()> {
     for line in bundle_sizes(&dist)? {
         println!("  {line}");
     }
-    println!("\nNative library (release, stripped, {}):", std::env::consts::ARCH);
-    crate::run(cargo().args(["build", "-p", "tongban-mobile", "--lib", "--profile", "mobile-release"]))?;
+    println!(
+        "\nNative library (release, stripped, {}):",
+        std::env::consts::ARCH
+    );
+    crate::run(cargo().args([
+        "build",
+        "-p",
+        "tongban-mobile",
+        "--lib",
+        "--profile",
+        "mobile-release",
+    ]))?;
     let lib = target_dir().join("mobile-release/libtongban_mobile.so");
     let size = std::fs::metadata(&lib)?.len() as usize;
     println!("  {:<26} {:>9}", "libtongban_mobile.so", kib(size));
     Ok(())
 }
-
-

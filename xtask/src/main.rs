@@ -61,7 +61,11 @@ fn main() {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Build => web::build().map(|_| ()),
-        Command::Serve { addr, database_url, release } => web::serve(&addr, &database_url, release),
+        Command::Serve {
+            addr,
+            database_url,
+            release,
+        } => web::serve(&addr, &database_url, release),
         Command::Test { skip } => test::run(&skip),
         Command::Bench => bench::run(),
         Command::Mobile => mobile::build_bindings().map(|_| ()),
@@ -78,24 +82,36 @@ fn main() {
 
 /// The workspace root (the folder holding the top Cargo.toml).
 pub fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).parent().expect("xtask lives in the workspace").to_path_buf()
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("xtask lives in the workspace")
+        .to_path_buf()
 }
 
 /// Cargo's target folder for this workspace.
 pub fn target_dir() -> PathBuf {
-    std::env::var_os("CARGO_TARGET_DIR").map(PathBuf::from).unwrap_or_else(|| root().join("target"))
+    std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| root().join("target"))
 }
 
 /// The cargo that runs this xtask.
 pub fn cargo() -> std::process::Command {
-    let mut cmd = std::process::Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()));
+    let mut cmd =
+        std::process::Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()));
     cmd.current_dir(root());
     cmd
 }
 
 /// Runs a command, failing with its name if it fails.
 pub fn run(cmd: &mut std::process::Command) -> anyhow::Result<()> {
-    let status = cmd.status().map_err(|e| anyhow::anyhow!("cannot start {:?}: {e}", cmd.get_program()))?;
-    anyhow::ensure!(status.success(), "{:?} failed ({status})", cmd.get_program());
+    let status = cmd
+        .status()
+        .map_err(|e| anyhow::anyhow!("cannot start {:?}: {e}", cmd.get_program()))?;
+    anyhow::ensure!(
+        status.success(),
+        "{:?} failed ({status})",
+        cmd.get_program()
+    );
     Ok(())
 }

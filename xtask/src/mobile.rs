@@ -19,7 +19,9 @@ pub struct Bindings {
 pub fn build_bindings() -> anyhow::Result<Bindings> {
     println!("» building the native library and its bindings…");
     // The same package selection as the test step: nothing is rebuilt with other features.
-    run(cargo().arg("build").args(crate::test::native_packages(true)))?;
+    run(cargo()
+        .arg("build")
+        .args(crate::test::native_packages(true)))?;
     let library_dir = target_dir().join("debug");
     let library = library_dir.join(library_file_name());
     let out = target_dir().join("bindings");
@@ -27,12 +29,14 @@ pub fn build_bindings() -> anyhow::Result<Bindings> {
     let swift_dir = out.join("swift");
     for (language, dir) in [("kotlin", &kotlin_dir), ("swift", &swift_dir)] {
         let _ = std::fs::remove_dir_all(dir);
-        run(std::process::Command::new(target_dir().join("debug/uniffi-bindgen"))
-            .current_dir(root())
-            .args(["generate", "--library"])
-            .arg(&library)
-            .args(["--language", language, "--no-format", "--out-dir"])
-            .arg(dir))
+        run(
+            std::process::Command::new(target_dir().join("debug/uniffi-bindgen"))
+                .current_dir(root())
+                .args(["generate", "--library"])
+                .arg(&library)
+                .args(["--language", language, "--no-format", "--out-dir"])
+                .arg(dir),
+        )
         .with_context(|| format!("generating {language} bindings"))?;
     }
     let kotlin_files = crate::web::files_below(&kotlin_dir)?
@@ -40,11 +44,28 @@ pub fn build_bindings() -> anyhow::Result<Bindings> {
         .filter(|p| p.extension().is_some_and(|e| e == "kt"))
         .collect::<Vec<_>>();
     anyhow::ensure!(!kotlin_files.is_empty(), "uniffi generated no Kotlin files");
-    for expected in ["tongban_mobile.swift", "tongban_mobileFFI.h", "tongban_mobileFFI.modulemap", "tongban_core.swift"] {
-        anyhow::ensure!(swift_dir.join(expected).is_file(), "uniffi did not generate {expected}");
+    for expected in [
+        "tongban_mobile.swift",
+        "tongban_mobileFFI.h",
+        "tongban_mobileFFI.modulemap",
+        "tongban_core.swift",
+    ] {
+        anyhow::ensure!(
+            swift_dir.join(expected).is_file(),
+            "uniffi did not generate {expected}"
+        );
     }
-    println!("  Kotlin: {} files in {}; Swift: {}", kotlin_files.len(), kotlin_dir.display(), swift_dir.display());
-    Ok(Bindings { library_dir, kotlin_files, swift_dir })
+    println!(
+        "  Kotlin: {} files in {}; Swift: {}",
+        kotlin_files.len(),
+        kotlin_dir.display(),
+        swift_dir.display()
+    );
+    Ok(Bindings {
+        library_dir,
+        kotlin_files,
+        swift_dir,
+    })
 }
 
 fn library_file_name() -> &'static str {

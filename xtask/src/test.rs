@@ -36,7 +36,10 @@ pub fn native_packages(with_browser_tests: bool) -> Vec<&'static str> {
 
 pub fn run(skip: &[String]) -> anyhow::Result<()> {
     for s in skip {
-        anyhow::ensure!(STEPS.contains(&s.as_str()), "unknown step {s:?}: the steps are {STEPS:?}");
+        anyhow::ensure!(
+            STEPS.contains(&s.as_str()),
+            "unknown step {s:?}: the steps are {STEPS:?}"
+        );
     }
     let wanted = |step: &str| !skip.iter().any(|s| s == step);
     // Check every outside tool first, so a missing one is named before a long build.
@@ -49,13 +52,20 @@ pub fn run(skip: &[String]) -> anyhow::Result<()> {
         tools::kotlin_home()?;
     }
 
-    let dist = if wanted("browser") { Some(web::build()?) } else { None };
+    let dist = if wanted("browser") {
+        Some(web::build()?)
+    } else {
+        None
+    };
     let mut total = Counts::default();
     let mut report = Vec::new();
     let mut step = |name: &str, result: anyhow::Result<Counts>, started: Instant| {
         let counts = result.unwrap_or_else(|error| {
             eprintln!("error in the {name} step: {error:#}");
-            Counts { passed: 0, failed: 1 }
+            Counts {
+                passed: 0,
+                failed: 1,
+            }
         });
         report.push(format!(
             "  {name:<8} {:>4} passed, {:>3} failed  ({:.0} s)",
@@ -72,7 +82,9 @@ pub fn run(skip: &[String]) -> anyhow::Result<()> {
         let mut cmd = cargo();
         cmd.args(["test"]).args(native_packages(wanted("browser")));
         if let Some(dist) = &dist {
-            cmd.env("TONGBAN_WEB_DIST", dist).env("CHROMEDRIVER", &chromedriver).env("CHROME_BIN", &chromium);
+            cmd.env("TONGBAN_WEB_DIST", dist)
+                .env("CHROMEDRIVER", &chromedriver)
+                .env("CHROME_BIN", &chromium);
         }
         if !wanted("native") {
             cmd.args(["--test", "browser"]);
@@ -84,10 +96,16 @@ pub fn run(skip: &[String]) -> anyhow::Result<()> {
         println!("» core's tests in wasm32, headless Chromium…");
         let runner = format!("{} wasm-test-runner", std::env::current_exe()?.display());
         let mut cmd = cargo();
-        cmd.args(["test", "-p", "tongban-core", "--target", "wasm32-unknown-unknown"])
-            .env("CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER", runner)
-            .env("CHROMEDRIVER", &chromedriver)
-            .env("WASM_BINDGEN_TEST_TIMEOUT", "120");
+        cmd.args([
+            "test",
+            "-p",
+            "tongban-core",
+            "--target",
+            "wasm32-unknown-unknown",
+        ])
+        .env("CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER", runner)
+        .env("CHROMEDRIVER", &chromedriver)
+        .env("WASM_BINDGEN_TEST_TIMEOUT", "120");
         step("wasm", run_counting(&mut cmd, parse_cargo_line), t);
     }
     if wanted("kotlin") {
@@ -110,7 +128,10 @@ pub fn run(skip: &[String]) -> anyhow::Result<()> {
 /// Runs a command, echoing its output, and adds up the counts of every summary line in it. A
 /// command that fails without reporting a failed test (a build error, a crash) counts as one failure.
 fn run_counting(cmd: &mut Command, parse: fn(&str) -> Option<Counts>) -> anyhow::Result<Counts> {
-    let mut child = cmd.stdout(Stdio::piped()).spawn().with_context(|| format!("cannot start {:?}", cmd.get_program()))?;
+    let mut child = cmd
+        .stdout(Stdio::piped())
+        .spawn()
+        .with_context(|| format!("cannot start {:?}", cmd.get_program()))?;
     let mut counts = Counts::default();
     let mut summaries = 0;
     for line in BufReader::new(child.stdout.take().expect("piped stdout")).lines() {
@@ -123,7 +144,10 @@ fn run_counting(cmd: &mut Command, parse: fn(&str) -> Option<Counts>) -> anyhow:
     }
     let status = child.wait()?;
     if !status.success() && counts.failed == 0 {
-        eprintln!("{:?} exited with {status} without a failed test: counted as one failure", cmd.get_program());
+        eprintln!(
+            "{:?} exited with {status} without a failed test: counted as one failure",
+            cmd.get_program()
+        );
         counts.failed += 1;
     }
     if status.success() && summaries == 0 {
@@ -137,16 +161,27 @@ pub fn parse_cargo_line(line: &str) -> Option<Counts> {
     let rest = line.trim().strip_prefix("test result: ")?;
     let number_before = |word: &str| -> Option<u64> {
         let end = rest.find(word)?;
-        rest[..end].trim_end().rsplit([' ', '.', ';']).next()?.parse().ok()
+        rest[..end]
+            .trim_end()
+            .rsplit([' ', '.', ';'])
+            .next()?
+            .parse()
+            .ok()
     };
-    Some(Counts { passed: number_before(" passed")?, failed: number_before(" failed")? })
+    Some(Counts {
+        passed: number_before(" passed")?,
+        failed: number_before(" failed")?,
+    })
 }
 
 /// The plain `N passed, N failed` line that the Kotlin test main prints last.
 pub fn parse_plain_line(line: &str) -> Option<Counts> {
     let (passed, failed) = line.trim().split_once(" passed, ")?;
     let failed = failed.strip_suffix(" failed")?;
-    Some(Counts { passed: passed.trim().parse().ok()?, failed: failed.trim().parse().ok()? })
+    Some(Counts {
+        passed: passed.trim().parse().ok()?,
+        failed: failed.trim().parse().ok()?,
+    })
 }
 
 fn kotlin() -> anyhow::Result<Counts> {
@@ -159,7 +194,11 @@ fn kotlin() -> anyhow::Result<Counts> {
     std::fs::create_dir_all(&out)?;
     let jar = out.join("tests.jar");
     let tests = crate::web::files_below(&root().join("mobile/tests/kotlin"))?;
-    println!("  compiling {} generated + {} test Kotlin files…", bindings.kotlin_files.len(), tests.len());
+    println!(
+        "  compiling {} generated + {} test Kotlin files…",
+        bindings.kotlin_files.len(),
+        tests.len()
+    );
     crate::run(
         Command::new(kotlin.join("bin/kotlinc-jvm"))
             .args(["-nowarn", "-cp"])
@@ -173,20 +212,30 @@ fn kotlin() -> anyhow::Result<Counts> {
 
     let server = TestServer::start()?;
     let mut java = Command::new(tools::java()?);
-    java.arg(format!("-Djna.library.path={}", bindings.library_dir.display()))
-        .arg("-cp")
-        .arg(classpath(&[&jar, &jna, &coroutines, &stdlib]))
-        .arg("tongban.tests.MainKt")
-        .env("TONGBAN_BASE_URL", &server.base_url);
+    java.arg(format!(
+        "-Djna.library.path={}",
+        bindings.library_dir.display()
+    ))
+    .arg("-cp")
+    .arg(classpath(&[&jar, &jna, &coroutines, &stdlib]))
+    .arg("tongban.tests.MainKt")
+    .env("TONGBAN_BASE_URL", &server.base_url);
     let counts = run_counting(&mut java, parse_plain_line);
     drop(server);
     let counts = counts?;
-    anyhow::ensure!(counts.passed + counts.failed > 0, "the Kotlin tests printed no `N passed, N failed` line");
+    anyhow::ensure!(
+        counts.passed + counts.failed > 0,
+        "the Kotlin tests printed no `N passed, N failed` line"
+    );
     Ok(counts)
 }
 
 fn classpath(parts: &[&Path]) -> String {
-    parts.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(":")
+    parts
+        .iter()
+        .map(|p| p.display().to_string())
+        .collect::<Vec<_>>()
+        .join(":")
 }
 
 /// The real server binary on a free port with a throwaway database, stopped when dropped.
@@ -217,7 +266,11 @@ impl TestServer {
             .find(|w| w.starts_with("http://"))
             .map(|u| u.trim_end_matches('/').to_owned())
             .with_context(|| format!("the server did not say where it runs: {first:?}"))?;
-        Ok(Self { child, base_url, _data: data })
+        Ok(Self {
+            child,
+            base_url,
+            _data: data,
+        })
     }
 }
 
@@ -233,7 +286,9 @@ struct TempDir(std::path::PathBuf);
 
 impl TempDir {
     fn new(prefix: &str) -> anyhow::Result<Self> {
-        let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH)?.as_nanos();
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)?
+            .as_nanos();
         let dir = std::env::temp_dir().join(format!("{prefix}-{}-{nanos}", std::process::id()));
         std::fs::create_dir_all(&dir)?;
         Ok(Self(dir))
@@ -253,15 +308,33 @@ mod tests {
     #[test]
     fn reads_cargo_and_wasm_runner_summaries() {
         let ok = "test result: ok. 12 passed; 0 failed; 1 ignored; 0 measured; 0 filtered out; finished in 0.02s";
-        assert_eq!(parse_cargo_line(ok), Some(Counts { passed: 12, failed: 0 }));
+        assert_eq!(
+            parse_cargo_line(ok),
+            Some(Counts {
+                passed: 12,
+                failed: 0
+            })
+        );
         let bad = "test result: FAILED. 3 passed; 2 failed; 0 ignored; 0 measured; 0 filtered out";
-        assert_eq!(parse_cargo_line(bad), Some(Counts { passed: 3, failed: 2 }));
+        assert_eq!(
+            parse_cargo_line(bad),
+            Some(Counts {
+                passed: 3,
+                failed: 2
+            })
+        );
         assert_eq!(parse_cargo_line("test foo ... ok"), None);
     }
 
     #[test]
     fn reads_the_plain_summary_line() {
-        assert_eq!(parse_plain_line("7 passed, 1 failed"), Some(Counts { passed: 7, failed: 1 }));
+        assert_eq!(
+            parse_plain_line("7 passed, 1 failed"),
+            Some(Counts {
+                passed: 7,
+                failed: 1
+            })
+        );
         assert_eq!(parse_plain_line("ok   lists matters"), None);
     }
 }

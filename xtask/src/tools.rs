@@ -11,7 +11,10 @@ use crate::{run, target_dir};
 pub const KOTLIN_VERSION: &str = "2.4.20";
 
 pub fn require_wasm_target() -> anyhow::Result<()> {
-    let out = Command::new("rustc").args(["--print", "sysroot"]).output().context("cannot run rustc")?;
+    let out = Command::new("rustc")
+        .args(["--print", "sysroot"])
+        .output()
+        .context("cannot run rustc")?;
     let sysroot = PathBuf::from(String::from_utf8_lossy(&out.stdout).trim());
     if !sysroot.join("lib/rustlib/wasm32-unknown-unknown").is_dir() {
         bail!("the wasm32 target is missing: run `rustup target add wasm32-unknown-unknown`");
@@ -42,19 +45,30 @@ pub fn chromedriver() -> anyhow::Result<PathBuf> {
 }
 
 pub fn chromium() -> anyhow::Result<PathBuf> {
-    env_or("CHROME_BIN", &["chromium", "chromium-browser", "google-chrome"]).context(
+    env_or(
+        "CHROME_BIN",
+        &["chromium", "chromium-browser", "google-chrome"],
+    )
+    .context(
         "Chromium was not found: install it with `apt-get install chromium chromium-driver` \
          (or set CHROME_BIN to its path)",
     )
 }
 
 pub fn java() -> anyhow::Result<PathBuf> {
-    env_or("JAVA", &["java"]).context("java was not found: install a JDK (`apt-get install default-jdk-headless`)")
+    env_or("JAVA", &["java"])
+        .context("java was not found: install a JDK (`apt-get install default-jdk-headless`)")
 }
 
 pub fn jna_jar() -> anyhow::Result<PathBuf> {
-    let path = std::env::var_os("JNA_JAR").map(PathBuf::from).unwrap_or_else(|| "/usr/share/java/jna.jar".into());
-    anyhow::ensure!(path.is_file(), "JNA was not found at {}: install it with `apt-get install libjna-java`", path.display());
+    let path = std::env::var_os("JNA_JAR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| "/usr/share/java/jna.jar".into());
+    anyhow::ensure!(
+        path.is_file(),
+        "JNA was not found at {}: install it with `apt-get install libjna-java`",
+        path.display()
+    );
     Ok(path)
 }
 
@@ -76,13 +90,21 @@ pub fn kotlin_home() -> anyhow::Result<PathBuf> {
     std::fs::create_dir_all(&tools)?;
     println!("» fetching the Kotlin compiler {KOTLIN_VERSION} (npm package kotlin-compiler)…");
     run(Command::new(npm)
-        .args(["pack", "--silent", &format!("kotlin-compiler@{KOTLIN_VERSION}")])
+        .args([
+            "pack",
+            "--silent",
+            &format!("kotlin-compiler@{KOTLIN_VERSION}"),
+        ])
         .current_dir(&tools))?;
     let tarball = tools.join(format!("kotlin-compiler-{KOTLIN_VERSION}.tgz"));
     let unpack = tools.join("unpack");
     let _ = std::fs::remove_dir_all(&unpack);
     std::fs::create_dir_all(&unpack)?;
-    run(Command::new("tar").arg("xzf").arg(&tarball).arg("-C").arg(&unpack))?;
+    run(Command::new("tar")
+        .arg("xzf")
+        .arg(&tarball)
+        .arg("-C")
+        .arg(&unpack))?;
     std::fs::rename(unpack.join("package"), &home)?;
     let _ = std::fs::remove_file(&tarball);
     let _ = std::fs::remove_dir_all(&unpack);

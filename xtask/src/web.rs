@@ -19,8 +19,19 @@ pub fn dist_dir() -> PathBuf {
 pub fn build() -> anyhow::Result<PathBuf> {
     tools::require_wasm_target()?;
     println!("» building the PWA (release wasm)…");
-    run(cargo().args(["build", "-p", "tongban-web", "--target", "wasm32-unknown-unknown", "--profile", WASM_PROFILE]))?;
-    let wasm = target_dir().join("wasm32-unknown-unknown").join(WASM_PROFILE).join("tongban-web.wasm");
+    run(cargo().args([
+        "build",
+        "-p",
+        "tongban-web",
+        "--target",
+        "wasm32-unknown-unknown",
+        "--profile",
+        WASM_PROFILE,
+    ]))?;
+    let wasm = target_dir()
+        .join("wasm32-unknown-unknown")
+        .join(WASM_PROFILE)
+        .join("tongban-web.wasm");
     let dist = dist_dir();
     if dist.exists() {
         fs::remove_dir_all(&dist).context("clearing web/dist")?;
@@ -62,7 +73,15 @@ pub fn serve(addr: &str, database_url: &str, release: bool) -> anyhow::Result<()
     if release {
         cmd.arg("--release");
     }
-    cmd.args(["--", "--addr", addr, "--database-url", database_url, "--web-dir"]).arg(&dist);
+    cmd.args([
+        "--",
+        "--addr",
+        addr,
+        "--database-url",
+        database_url,
+        "--web-dir",
+    ])
+    .arg(&dist);
     println!("» starting the server…");
     // Become the server process: Ctrl-C reaches it directly and it shuts down cleanly.
     #[cfg(unix)]
@@ -121,7 +140,10 @@ const COMPRESSIBLE: [&str; 7] = ["wasm", "js", "css", "html", "svg", "webmanifes
 
 fn precompress(dir: &Path) -> anyhow::Result<()> {
     for file in files_below(dir)? {
-        let ext = file.extension().and_then(|e| e.to_str()).unwrap_or_default();
+        let ext = file
+            .extension()
+            .and_then(|e| e.to_str())
+            .unwrap_or_default();
         if !COMPRESSIBLE.contains(&ext) {
             continue;
         }
@@ -141,7 +163,11 @@ pub fn with_suffix(file: &Path, suffix: &str) -> PathBuf {
 
 pub fn brotli_bytes(bytes: &[u8]) -> Vec<u8> {
     let mut out = Vec::new();
-    let params = brotli::enc::BrotliEncoderParams { quality: 11, lgwin: 22, ..Default::default() };
+    let params = brotli::enc::BrotliEncoderParams {
+        quality: 11,
+        lgwin: 22,
+        ..Default::default()
+    };
     brotli::BrotliCompress(&mut &bytes[..], &mut out, &params).expect("in-memory brotli");
     out
 }

@@ -19,15 +19,32 @@ static DATABASES: AtomicU32 = AtomicU32::new(0);
 impl TempPostgres {
     pub fn start() -> Self {
         let bin = find_bin_dir();
-        let dir = tempfile::Builder::new().prefix("tongban-pg-").tempdir().unwrap();
+        let dir = tempfile::Builder::new()
+            .prefix("tongban-pg-")
+            .tempdir()
+            .unwrap();
         let as_postgres_user = is_root();
         if as_postgres_user {
-            run(Command::new("chown").args(["-R", "postgres:postgres"]).arg(dir.path()));
+            run(Command::new("chown")
+                .args(["-R", "postgres:postgres"])
+                .arg(dir.path()));
         }
-        let pg = Self { dir, bin, port: free_port(), as_postgres_user };
+        let pg = Self {
+            dir,
+            bin,
+            port: free_port(),
+            as_postgres_user,
+        };
         let data = pg.dir.path().join("data");
         let mut initdb = pg.command("initdb");
-        initdb.arg("-D").arg(&data).args(["-U", "postgres", "--auth=trust", "--encoding=UTF8", "--locale=C", "-N"]);
+        initdb.arg("-D").arg(&data).args([
+            "-U",
+            "postgres",
+            "--auth=trust",
+            "--encoding=UTF8",
+            "--locale=C",
+            "-N",
+        ]);
         run(&mut initdb);
         let options = format!(
             "-p {} -k {} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off",
@@ -35,16 +52,33 @@ impl TempPostgres {
             pg.dir.path().display()
         );
         let mut start = pg.command("pg_ctl");
-        start.arg("-D").arg(&data).arg("-l").arg(pg.dir.path().join("server.log")).args(["-o", &options, "-w", "start"]);
+        start
+            .arg("-D")
+            .arg(&data)
+            .arg("-l")
+            .arg(pg.dir.path().join("server.log"))
+            .args(["-o", &options, "-w", "start"]);
         run(&mut start);
         pg
     }
 
     /// A new, empty database in the cluster, as a URL.
     pub fn new_database(&self) -> String {
-        let name = format!("tongban_{}_{}", std::process::id(), DATABASES.fetch_add(1, Ordering::SeqCst));
+        let name = format!(
+            "tongban_{}_{}",
+            std::process::id(),
+            DATABASES.fetch_add(1, Ordering::SeqCst)
+        );
         let mut create = self.command("createdb");
-        create.args(["-h", "127.0.0.1", "-p", &self.port.to_string(), "-U", "postgres", &name]);
+        create.args([
+            "-h",
+            "127.0.0.1",
+            "-p",
+            &self.port.to_string(),
+            "-U",
+            "postgres",
+            &name,
+        ]);
         run(&mut create);
         format!("postgres://postgres@127.0.0.1:{}/{name}", self.port)
     }
@@ -64,7 +98,12 @@ impl TempPostgres {
 impl Drop for TempPostgres {
     fn drop(&mut self) {
         let data = self.dir.path().join("data");
-        let _ = self.command("pg_ctl").arg("-D").arg(&data).args(["-m", "immediate", "stop"]).output();
+        let _ = self
+            .command("pg_ctl")
+            .arg("-D")
+            .arg(&data)
+            .args(["-m", "immediate", "stop"])
+            .output();
     }
 }
 
@@ -73,7 +112,12 @@ fn find_bin_dir() -> PathBuf {
         return PathBuf::from(dir);
     }
     let mut candidates: Vec<PathBuf> = std::fs::read_dir("/usr/lib/postgresql")
-        .map(|entries| entries.filter_map(|e| e.ok()).map(|e| e.path().join("bin")).collect())
+        .map(|entries| {
+            entries
+                .filter_map(|e| e.ok())
+                .map(|e| e.path().join("bin"))
+                .collect()
+        })
         .unwrap_or_default();
     candidates.sort();
     candidates
@@ -97,11 +141,17 @@ fn is_root() -> bool {
 }
 
 fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
 }
 
 fn run(cmd: &mut Command) {
-    let out = cmd.output().unwrap_or_else(|e| panic!("cannot run {cmd:?}: {e}"));
+    let out = cmd
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run {cmd:?}: {e}"));
     assert!(
         out.status.success(),
         "{cmd:?} failed: {}\n{}",
@@ -109,4 +159,3 @@ fn run(cmd: &mut Command) {
         String::from_utf8_lossy(&out.stderr)
     );
 }
-
