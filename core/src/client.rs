@@ -1,6 +1,7 @@
 //! The one API client, on reqwest: the same code runs in the browser (fetch) and natively (hyper).
 
 use crate::api::{ApiError, MatterList, API_PREFIX};
+use crate::catalog::{CatalogIndex, Matter};
 use crate::model::MatterSummary;
 
 /// A client of the Tongban API at one base URL (`https://example.gov.cn`, or `""`/`"/"` for the
@@ -36,6 +37,17 @@ impl ApiClient {
         Ok(list.items)
     }
 
+    /// The compact catalog index for offline browsing and search.
+    pub async fn catalog_index(&self) -> Result<CatalogIndex, ApiError> {
+        self.get_json("/catalog/index").await
+    }
+
+    /// A matter's full service guide.
+    pub async fn matter_guide(&self, code: &str) -> Result<Matter, ApiError> {
+        self.get_json(&format!("/matters/{}", encode_segment(code)))
+            .await
+    }
+
     async fn get_json<T: serde::de::DeserializeOwned>(&self, path: &str) -> Result<T, ApiError> {
         let url = self.url(path);
         let response = self
@@ -59,4 +71,17 @@ impl ApiClient {
             detail: format!("unexpected answer: {e}"),
         })
     }
+}
+
+/// Percent-encodes one path segment (codes are ASCII in practice; anything else is escaped).
+fn encode_segment(segment: &str) -> String {
+    let mut out = String::with_capacity(segment.len());
+    for b in segment.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
 }

@@ -143,6 +143,26 @@ mod tests {
         }
     }
 
+    #[test]
+    fn every_message_is_used_somewhere() {
+        let mut sources = String::new();
+        for dir in ["../web/src", "src"] {
+            let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(dir);
+            for entry in std::fs::read_dir(&dir).unwrap() {
+                let path = entry.unwrap().path();
+                if path.extension().is_some_and(|e| e == "rs") && !path.ends_with("i18n.rs") {
+                    sources.push_str(&std::fs::read_to_string(path).unwrap());
+                }
+            }
+        }
+        let unused: Vec<String> = messages_of("zh-CN")
+            .into_iter()
+            .map(|(id, _)| id)
+            .filter(|id| !sources.contains(&format!("\"{id}\"")))
+            .collect();
+        assert!(unused.is_empty(), "messages no code uses: {unused:?}");
+    }
+
     /// (message id, sorted placeholder names) of one language's file.
     fn messages_of(lang: &str) -> Vec<(String, Vec<String>)> {
         let file = Localizations::get(&format!("{lang}/{DOMAIN}.ftl")).expect("locale file");

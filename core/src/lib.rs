@@ -5,9 +5,13 @@
 //! and one set of messages serve every shell.
 
 pub mod api;
+pub mod catalog;
 pub mod client;
 pub mod i18n;
 pub mod model;
+pub mod search;
+#[doc(hidden)]
+pub mod synthetic;
 
 pub use api::{ApiError, MatterList, API_PREFIX};
 pub use client::ApiClient;

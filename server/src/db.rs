@@ -9,6 +9,7 @@ use anyhow::Context;
 use sqlx::any::{AnyPoolOptions, AnyRow};
 use sqlx::migrate::Migrator;
 use sqlx::{AnyPool, Row};
+use tongban_core::catalog::Catalog;
 use tongban_core::{Audience, LocalizedText, MatterSummary, MatterType};
 
 static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("migrations/sqlite");
@@ -105,19 +106,49 @@ impl Db {
             .try_get(0)
     }
 
-    /// Inserts matters in one transaction; an existing code is left as it is.
-    pub async fn insert_matters(
+    /// The catalog's version and its search index as JSON, if a catalog was imported.
+    pub async fn catalog_index(&self) -> Result<Option<(String, String)>, sqlx::Error> {
+        let row = sqlx::query("SELECT version, index_json FROM catalog_meta WHERE id = 1")
+            .fetch_optional(&self.pool)
+            .await?;
+        row.map(|r| Ok((r.try_get("version")?, r.try_get("index_json")?)))
+            .transpose()
+    }
+
+    pub async fn catalog_version(&self) -> Result<Option<String>, sqlx::Error> {
+        let row = sqlx::query("SELECT version FROM catalog_meta WHERE id = 1")
+            .fetch_optional(&self.pool)
+            .await?;
+        row.map(|r| r.try_get("version")).transpose()
+    }
+
+    /// A matter's full service guide as JSON.
+    pub async fn matter_guide(&self, code: &str) -> Result<Option<String>, sqlx::Error> {
+        let row = sqlx::query("SELECT guide_json FROM matters WHERE code = $1")
+            .bind(code)
+            .fetch_optional(&self.pool)
+            .await?;
+        Ok(row
+            .map(|r| r.try_get::<Option<String>, _>("guide_json"))
+            .transpose()?
+            .flatten())
+    }
+
+    /// Replaces the whole catalog in one transaction: readers see the old one or the new one.
+    pub async fn replace_catalog(
         &self,
-        matters: &[(MatterSummary, u32)],
+        catalog: &Catalog,
+        index_json: &str,
     ) -> Result<u64, sqlx::Error> {
         let mut tx = self.pool.begin().await?;
+        sqlx::query("DELETE FROM matters").execute(&mut *tx).await?;
         let mut added = 0;
-        for (m, popularity) in matters {
+        for m in &catalog.matters {
+            let guide = serde_json::to_string(m).map_err(|e| sqlx::Error::Encode(Box::new(e)))?;
             let result = sqlx::query(
                 "INSERT INTO matters (code, name_zh, name_en, department_zh, department_en, region_code,
-                     matter_type, audience, fully_online, visits_needed, promised_days, popularity)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
-                 ON CONFLICT (code) DO NOTHING",
+                     matter_type, audience, fully_online, visits_needed, promised_days, popularity, guide_json)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
             )
             .bind(&m.code)
             .bind(&m.name.zh)
@@ -130,11 +161,20 @@ impl Db {
             .bind(i64::from(m.fully_online))
             .bind(i64::from(m.visits_needed))
             .bind(i64::from(m.promised_days))
-            .bind(i64::from(*popularity))
+            .bind(i64::from(m.popularity))
+            .bind(guide)
             .execute(&mut *tx)
             .await?;
             added += result.rows_affected();
         }
+        sqlx::query("DELETE FROM catalog_meta")
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query("INSERT INTO catalog_meta (id, version, index_json) VALUES (1, $1, $2)")
+            .bind(&catalog.version)
+            .bind(index_json)
+            .execute(&mut *tx)
+            .await?;
         tx.commit().await?;
         Ok(added)
     }

@@ -3,6 +3,7 @@
 //! It keeps no state between requests beyond the database, so more instances behind a load
 //! balancer scale it out.
 
+pub mod catalog;
 pub mod db;
 pub mod error;
 pub mod openapi;

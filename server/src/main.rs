@@ -1,10 +1,39 @@
-//! `tongban-server`: runs the API (and serves the built PWA) until Ctrl-C.
+//! `tongban-server`: runs the API (and serves the built PWA) until Ctrl-C, or imports a catalog.
 
-use clap::Parser;
-use tongban_server::Config;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+use tongban_server::seed::{import_catalog, ImportError};
+use tongban_server::{db::Db, Config};
+
+#[derive(Parser)]
+#[command(
+    name = "tongban-server",
+    version,
+    about = "Tongban's HTTP API and PWA host"
+)]
+struct Cli {
+    #[command(flatten)]
+    config: Config,
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Check a catalog file and, if valid, replace the database's catalog with it. Every problem
+    /// is reported with its location; nothing changes unless the whole file is valid.
+    ImportCatalog {
+        /// The catalog file (format tongban-catalog/2).
+        file: std::path::PathBuf,
+        /// Only check the file; do not touch the database.
+        #[arg(long)]
+        check: bool,
+    },
+}
 
 #[tokio::main]
-async fn main() -> anyhow::Result<()> {
+async fn main() -> anyhow::Result<ExitCode> {
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_default_env()
@@ -12,14 +41,59 @@ async fn main() -> anyhow::Result<()> {
         )
         .with_writer(std::io::stderr)
         .init();
-    let config = Config::parse();
-    let server = tongban_server::start(config).await?;
-    println!(
-        "Tongban is running at http://{}/ (Ctrl-C stops it)",
-        server.local_addr()
-    );
-    tokio::signal::ctrl_c().await?;
-    println!("Stopping…");
-    server.shutdown().await?;
-    Ok(())
+    let cli = Cli::parse();
+    match cli.command {
+        None => {
+            let server = tongban_server::start(cli.config).await?;
+            println!(
+                "Tongban is running at http://{}/ (Ctrl-C stops it)",
+                server.local_addr()
+            );
+            tokio::signal::ctrl_c().await?;
+            println!("Stopping…");
+            server.shutdown().await?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Some(Command::ImportCatalog { file, check }) => {
+            let text = std::fs::read_to_string(&file)
+                .map_err(|e| anyhow::anyhow!("cannot read {}: {e}", file.display()))?;
+            if check {
+                return Ok(report(
+                    tongban_core::catalog::parse_catalog(&text)
+                        .map(|c| c.matters.len())
+                        .map_err(ImportError::Invalid),
+                    &file,
+                ));
+            }
+            let db = Db::connect(&cli.config.database_url).await?;
+            db.migrate().await?;
+            let result = import_catalog(&db, &text).await.map(|c| c.matters.len());
+            db.close().await;
+            Ok(report(result, &file))
+        }
+    }
+}
+
+fn report(result: Result<usize, ImportError>, file: &std::path::Path) -> ExitCode {
+    match result {
+        Ok(matters) => {
+            println!("{}: valid, {matters} matters", file.display());
+            ExitCode::SUCCESS
+        }
+        Err(ImportError::Invalid(issues)) => {
+            eprintln!(
+                "{}: {} problem(s), nothing imported:",
+                file.display(),
+                issues.len()
+            );
+            for issue in issues {
+                eprintln!("  {issue}");
+            }
+            ExitCode::FAILURE
+        }
+        Err(ImportError::Database(e)) => {
+            eprintln!("{}: the database refused the import: {e}", file.display());
+            ExitCode::FAILURE
+        }
+    }
 }

@@ -8,7 +8,13 @@ use utoipa::OpenApi;
         title = "Tongban API",
         description = "The one API behind every Tongban client."
     ),
-    paths(crate::routes::list_matters),
+    paths(
+        crate::routes::list_matters,
+        crate::routes::matter_guide,
+        crate::routes::catalog_index,
+        crate::routes::search,
+        crate::routes::bundle
+    ),
     components(schemas(
         tongban_core::MatterList,
         tongban_core::MatterSummary,

@@ -32,6 +32,15 @@ async fn serves_the_seeded_catalog(database_url: String) {
         .iter()
         .any(|m| m.audience == Audience::Business && m.fully_online));
     assert!(matters.iter().any(|m| m.name.zh == "高龄津贴申领"));
+    // The full guide round-trips through this backend's storage.
+    let guide = ApiClient::new(server.base_url())
+        .matter_guide(&first.code)
+        .await
+        .unwrap();
+    assert_eq!(guide.summary(), *first);
+    assert!(
+        !guide.materials.is_empty() && !guide.steps.is_empty() && !guide.legal_basis.is_empty()
+    );
     server.shutdown().await.unwrap();
 
     let again = start(Config::for_tests(&database_url, web.path()))
@@ -160,4 +169,104 @@ async fn an_unsupported_database_url_is_refused_clearly() {
         err.to_string().contains("unsupported database URL"),
         "{err}"
     );
+}
+
+#[tokio::test]
+async fn the_catalog_index_is_served_with_a_validator_and_searchable() {
+    let dir = tempfile::tempdir().unwrap();
+    let web = fake_web_dir();
+    let server = start(Config::for_tests(sqlite_url(dir.path()), web.path()))
+        .await
+        .unwrap();
+    let base = server.base_url();
+    let index = ApiClient::new(&base).catalog_index().await.unwrap();
+    assert!(index.documents.len() >= 60);
+    assert!(
+        index
+            .documents
+            .windows(2)
+            .all(|w| w[0].popularity >= w[1].popularity),
+        "most popular first"
+    );
+    let sb = index
+        .documents
+        .iter()
+        .find(|d| d.summary.name.zh.contains("社会保障卡申领"))
+        .unwrap();
+    assert!(
+        sb.name_pinyin.starts_with("she hui bao zhang ka"),
+        "{}",
+        sb.name_pinyin
+    );
+
+    let client = reqwest::Client::new();
+    let first = client
+        .get(format!("{base}/api/v1/catalog/index"))
+        .send()
+        .await
+        .unwrap();
+    let etag = first.headers()["etag"].to_str().unwrap().to_owned();
+    assert_eq!(first.headers()["cache-control"], "public, no-cache");
+    let again = client
+        .get(format!("{base}/api/v1/catalog/index"))
+        .header("if-none-match", &etag)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        again.status(),
+        304,
+        "an unchanged catalog is not sent again"
+    );
+
+    let found: serde_json::Value = client
+        .get(format!("{base}/api/v1/search?q=sbk"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert!(
+        found["results"][0]["matter"]["name"]["zh"]
+            .as_str()
+            .unwrap()
+            .contains("社会保障卡"),
+        "{found}"
+    );
+    let in_shanghai: serde_json::Value = client
+        .get(format!(
+            "{base}/api/v1/search?q=%E5%85%AC%E7%A7%AF%E9%87%91&region=330000"
+        ))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    for r in in_shanghai["results"].as_array().unwrap() {
+        let region = r["matter"]["region_code"].as_str().unwrap();
+        assert!(
+            region.starts_with("33") || region == "100000",
+            "{region} outside Zhejiang"
+        );
+    }
+
+    let missing = client
+        .get(format!("{base}/api/v1/matters/NO-SUCH-CODE"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(missing.status(), 404);
+    let bundle_id = &index.bundles[0].id;
+    let bundle: serde_json::Value = client
+        .get(format!("{base}/api/v1/bundles/{bundle_id}"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(bundle["id"], bundle_id.as_str());
+    server.shutdown().await.unwrap();
 }

@@ -1,36 +1,42 @@
 //! The PWA in headless Chromium at 360×640 against the real server: what a person would see.
 
+use fantoccini::Locator;
 use tokio::sync::Mutex;
-use tongban_core::ApiClient;
 use tongban_tests::{Browser, TestApp, PHONE};
 
 /// One browser at a time: this machine has two cores.
 static ONE_BROWSER: Mutex<()> = Mutex::const_new(());
 
+const POPULAR: &str = "section[aria-labelledby=popular-heading] li.matter h3";
+
 #[tokio::test]
-async fn the_home_page_lists_the_catalog_in_chinese_on_a_phone() {
+async fn the_home_page_offers_search_life_events_and_popular_matters_in_chinese() {
     let _turn = ONE_BROWSER.lock().await;
     let app = TestApp::start().await;
     let browser = Browser::phone("zh-CN,zh").await.unwrap();
     browser.client.goto(&app.base_url).await.unwrap();
 
-    let names = browser.texts("li.matter h2").await.unwrap();
-    let from_api = ApiClient::new(&app.base_url).list_matters().await.unwrap();
-    assert_eq!(names.len(), from_api.len(), "every matter is listed");
-    assert_eq!(names[0], "居民身份证换领");
-    assert_eq!(browser.texts("h1").await.unwrap(), vec!["办事事项"]);
+    let popular = browser.texts(POPULAR).await.unwrap();
+    assert_eq!(popular.len(), 6, "{popular:?}");
+    assert_eq!(popular[0], "居民身份证换领");
+    assert_eq!(browser.texts("h1").await.unwrap(), vec!["办事"]);
     assert_eq!(
-        browser.texts("#matters-count").await.unwrap(),
-        vec![format!("共 {} 项", from_api.len())]
+        browser.texts("label[for=search-input]").await.unwrap(),
+        vec!["搜索办事事项"]
     );
-    let first_facts = browser
-        .texts("li.matter:first-child .fact")
+    let events = browser.texts(".event-grid a").await.unwrap();
+    assert!(
+        events.len() >= 8 && events.contains(&"生育收养".to_owned()),
+        "{events:?}"
+    );
+    let facts = browser
+        .texts(&format!("{POPULAR} ~ .matter-facts .fact"))
         .await
         .unwrap()
         .join(" | ");
     assert!(
-        first_facts.contains("最多跑 1 次") && first_facts.contains("承诺 20 个工作日办结"),
-        "{first_facts}"
+        facts.contains("最多跑 1 次") && facts.contains("承诺 20 个工作日办结"),
+        "{facts}"
     );
     assert_eq!(
         browser
@@ -40,9 +46,26 @@ async fn the_home_page_lists_the_catalog_in_chinese_on_a_phone() {
         "zh-CN"
     );
 
+    // Business matters are one tap away.
+    browser
+        .client
+        .find(Locator::Css(".tabs button:nth-child(2)"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let business = browser.texts(POPULAR).await.unwrap();
+    assert!(
+        business.iter().any(|n| n.contains("企业设立登记")),
+        "{business:?}"
+    );
+
     // Mobile-first: the page fits the phone's width with no sideways scrolling.
-    let width = browser.eval("return window.innerWidth").await.unwrap();
-    assert_eq!(width, PHONE.0);
+    assert_eq!(
+        browser.eval("return window.innerWidth").await.unwrap(),
+        PHONE.0
+    );
     let overflow = browser
         .eval("return document.documentElement.scrollWidth > window.innerWidth")
         .await
@@ -66,9 +89,9 @@ async fn an_english_browser_gets_the_english_app() {
     let browser = Browser::phone("en-GB,en").await.unwrap();
     browser.client.goto(&app.base_url).await.unwrap();
 
-    let names = browser.texts("li.matter h2").await.unwrap();
-    assert_eq!(names[0], "Resident ID card renewal");
-    assert_eq!(browser.texts("h1").await.unwrap(), vec!["Services"]);
+    let popular = browser.texts(POPULAR).await.unwrap();
+    assert_eq!(popular[0], "Resident ID card renewal");
+    assert_eq!(browser.texts("h1").await.unwrap(), vec!["Find a service"]);
     assert_eq!(
         browser
             .eval("return document.documentElement.lang")
@@ -77,7 +100,7 @@ async fn an_english_browser_gets_the_english_app() {
         "en"
     );
     let facts = browser
-        .texts("li.matter:first-child .fact")
+        .texts(&format!("{POPULAR} ~ .matter-facts .fact"))
         .await
         .unwrap()
         .join(" | ");
@@ -86,12 +109,70 @@ async fn an_english_browser_gets_the_english_app() {
 }
 
 #[tokio::test]
-async fn with_the_server_down_a_reload_still_shows_the_app_and_the_last_catalog() {
+async fn pinyin_initials_find_the_matter_and_its_guide_reads_offline() {
     let _turn = ONE_BROWSER.lock().await;
     let mut app = TestApp::start().await;
     let browser = Browser::phone("zh-CN").await.unwrap();
     browser.client.goto(&app.base_url).await.unwrap();
-    let online = browser.texts("li.matter h2").await.unwrap();
+    browser.texts(POPULAR).await.unwrap();
+
+    let search = browser
+        .client
+        .find(Locator::Css("#search-input"))
+        .await
+        .unwrap();
+    search.send_keys("sbk").await.unwrap();
+    browser
+        .wait_until(
+            "return !!document.querySelector('.results li.matter')",
+            "search results",
+        )
+        .await
+        .unwrap();
+    let results = browser.texts(".results li.matter h3").await.unwrap();
+    assert!(results[0].starts_with("社会保障卡"), "{results:?}");
+    let count = browser.texts("#results-count").await.unwrap();
+    assert!(count[0].starts_with("找到"), "{count:?}");
+
+    browser
+        .client
+        .find(Locator::Css(".results li.matter h3 a"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let title = browser.texts("article.guide h1").await.unwrap();
+    assert!(title[0].starts_with("社会保障卡"), "{title:?}");
+    let url = browser.client.current_url().await.unwrap();
+    assert!(url.path().starts_with("/matter/"), "{url}");
+    let sections = browser.texts("article.guide h2").await.unwrap();
+    for needed in [
+        "办理概要",
+        "申请材料",
+        "办理渠道",
+        "受理条件",
+        "办理流程",
+        "设定依据",
+        "咨询与投诉",
+    ] {
+        assert!(
+            sections.iter().any(|s| s == needed),
+            "the guide lacks {needed}: {sections:?}"
+        );
+    }
+    assert!(!browser.texts("li.material").await.unwrap().is_empty());
+    let best_first = browser
+        .texts(".channels li:first-child .badge")
+        .await
+        .unwrap();
+    assert_eq!(
+        best_first,
+        vec!["推荐"],
+        "the recommended channel comes first"
+    );
+
+    // Once the service worker has kept the catalog, guides read with the server gone.
     browser
         .wait_until(
             "return !!navigator.serviceWorker && navigator.serviceWorker.controller !== null",
@@ -99,9 +180,14 @@ async fn with_the_server_down_a_reload_still_shows_the_app_and_the_last_catalog(
         )
         .await
         .unwrap();
-    // A reload under the service worker caches the catalog read for offline use.
-    browser.client.refresh().await.unwrap();
-    browser.texts("li.matter h2").await.unwrap();
+    let other = "330000-GA-0002"; // 居民身份证补领, never opened in this browser
+    let cached = format!(
+        "return caches.open('tongban-public-data-v1').then(c => c.match('/api/v1/matters/{other}')).then(r => !!r)"
+    );
+    browser
+        .wait_until(&cached, "the guides to be kept for offline use")
+        .await
+        .unwrap();
 
     app.stop_server().await;
     assert!(
@@ -109,24 +195,40 @@ async fn with_the_server_down_a_reload_still_shows_the_app_and_the_last_catalog(
         "the server is really down"
     );
     browser.client.refresh().await.unwrap();
-    assert_eq!(
-        browser.texts("h1").await.unwrap(),
-        vec!["办事事项"],
-        "the app shell loads offline"
+    let title = browser.texts("article.guide h1").await.unwrap();
+    assert!(
+        title[0].starts_with("社会保障卡"),
+        "the open guide reloads offline: {title:?}"
     );
-    assert_eq!(
-        browser.texts("li.matter h2").await.unwrap(),
-        online,
-        "the last catalog shows offline"
-    );
-
-    // A deep link opened cold while offline still starts the app (the route's page comes later).
     browser
         .client
-        .goto(&format!("{}/matter/330000-GA-0001", app.base_url))
+        .goto(&format!("{}/matter/{other}", app.base_url))
         .await
         .unwrap();
-    assert_eq!(browser.texts(".app-name").await.unwrap(), vec!["通办"]);
+    assert_eq!(
+        browser.texts("article.guide h1").await.unwrap(),
+        vec!["居民身份证补领"],
+        "a deep link opens offline"
+    );
+    browser.client.goto(&app.base_url).await.unwrap();
+    let search = browser
+        .client
+        .find(Locator::Css("#search-input"))
+        .await
+        .unwrap();
+    search.send_keys("身份证丢了").await.unwrap();
+    browser
+        .wait_until(
+            "return !!document.querySelector('.results li.matter')",
+            "offline search results",
+        )
+        .await
+        .unwrap();
+    let offline = browser.texts(".results li.matter h3").await.unwrap();
+    assert!(
+        offline.iter().take(3).any(|n| n == "居民身份证补领"),
+        "search works offline: {offline:?}"
+    );
     browser.close().await;
 }
 

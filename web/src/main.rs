@@ -2,6 +2,7 @@
 
 mod i18n;
 mod pages;
+mod store;
 
 use leptos::prelude::*;
 use leptos_router::components::{Route, Router, Routes};
@@ -19,6 +20,7 @@ fn main() {
 
 #[component]
 fn App() -> impl IntoView {
+    store::provide_catalog();
     view! {
         <a class="skip-link" href="#main">{t!("skip-to-content")}</a>
         <header class="app-header">
@@ -29,6 +31,9 @@ fn App() -> impl IntoView {
             <main id="main" tabindex="-1">
                 <Routes fallback=pages::NotFound>
                     <Route path=path!("/") view=pages::Home/>
+                    <Route path=path!("/matter/:code") view=pages::MatterPage/>
+                    <Route path=path!("/bundle/:id") view=pages::BundlePage/>
+                    <Route path=path!("/event/:id") view=pages::EventPage/>
                 </Routes>
             </main>
         </Router>

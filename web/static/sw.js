@@ -15,7 +15,10 @@ const SHELL = [
   '/icons/icon-512.png',
 ];
 // Public, non-personal API reads that may be shown from the cache when offline.
-const PUBLIC_DATA = [/^\/api\/v1\/matters(\/|$|\?)/];
+const PUBLIC_DATA = [/^\/api\/v1\/matters(\/|$|\?)/, /^\/api\/v1\/catalog\/index$/, /^\/api\/v1\/bundles\//];
+const INDEX_URL = '/api/v1/catalog/index';
+// Guides kept for offline reading after each catalog download (most popular first).
+const GUIDES_TO_KEEP = 300;
 
 self.addEventListener('install', (event) => {
   event.waitUntil(
@@ -31,15 +34,41 @@ self.addEventListener('activate', (event) => {
       .then((keys) => Promise.all(keys
         .filter((key) => key.startsWith('tongban-shell-') && key !== SHELL_CACHE)
         .map((key) => caches.delete(key))))
-      .then(() => self.clients.claim()),
+      .then(() => self.clients.claim())
+      // The page may have read the catalog before this worker ran: keep its guides now.
+      .then(() => fetch(INDEX_URL).then((r) => r.ok && caches.open(DATA_CACHE)
+        .then((cache) => cache.put(INDEX_URL, r.clone()))
+        .then(() => keepGuides(r))))
+      .catch(() => {}),
   );
 });
 
-async function networkFirst(request, cacheName, fallbackUrl) {
+// After a fresh catalog index arrives, fetch the guides it lists that are not cached yet, so a
+// guide opened later (a deep link, a search result) reads offline too.
+async function keepGuides(indexResponse) {
+  const index = await indexResponse.json();
+  const cache = await caches.open(DATA_CACHE);
+  const codes = (index.documents || []).slice(0, GUIDES_TO_KEEP).map((d) => d.code);
+  for (const code of codes) {
+    const url = `/api/v1/matters/${encodeURIComponent(code)}`;
+    if (await cache.match(url)) continue;
+    try {
+      const response = await fetch(url);
+      if (response.ok) await cache.put(url, response);
+    } catch (error) {
+      return; // offline again: the rest waits for the next download
+    }
+  }
+}
+
+async function networkFirst(request, cacheName, fallbackUrl, afterFetch) {
   const cache = await caches.open(cacheName);
   try {
     const response = await fetch(request);
-    if (response.ok && cacheName === DATA_CACHE) await cache.put(request, response.clone());
+    if (response.ok && cacheName === DATA_CACHE) {
+      await cache.put(request, response.clone());
+      if (afterFetch) afterFetch(response.clone());
+    }
     return response;
   } catch (error) {
     const cached = await cache.match(fallbackUrl || request);
@@ -59,6 +88,8 @@ self.addEventListener('fetch', (event) => {
   if (request.method !== 'GET' || url.origin !== self.location.origin) return;
   if (request.mode === 'navigate') {
     event.respondWith(networkFirst(request, SHELL_CACHE, '/'));
+  } else if (url.pathname === INDEX_URL) {
+    event.respondWith(networkFirst(request, DATA_CACHE, undefined, (r) => event.waitUntil(keepGuides(r))));
   } else if (PUBLIC_DATA.some((pattern) => pattern.test(url.pathname))) {
     event.respondWith(networkFirst(request, DATA_CACHE));
   } else if (!url.pathname.startsWith('/api/')) {

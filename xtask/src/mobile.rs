@@ -10,7 +10,6 @@ pub struct Bindings {
     /// The folder holding `libtongban_mobile.so` (for `-Djna.library.path`).
     pub library_dir: PathBuf,
     pub kotlin_files: Vec<PathBuf>,
-    pub swift_dir: PathBuf,
 }
 
 /// Builds the mobile crate (debug: it keeps the uniffi metadata the generator reads) and generates
@@ -64,7 +63,6 @@ pub fn build_bindings() -> anyhow::Result<Bindings> {
     Ok(Bindings {
         library_dir,
         kotlin_files,
-        swift_dir,
     })
 }
 

@@ -1,0 +1,7 @@
+-- Full service guides, and the catalog's version with its downloadable search index.
+ALTER TABLE matters ADD COLUMN guide_json TEXT;
+CREATE TABLE catalog_meta (
+    id         INTEGER PRIMARY KEY NOT NULL CHECK (id = 1),
+    version    TEXT NOT NULL,
+    index_json TEXT NOT NULL
+);

@@ -1,0 +1,74 @@
+//! The catalog the app browses and searches: the index from the API (the service worker keeps a
+//! copy, so it also loads offline), with its search structures built once in wasm.
+
+use std::sync::Arc;
+
+use leptos::prelude::*;
+use tongban_core::catalog::CatalogIndex;
+use tongban_core::search::{SearchFilter, SearchIndex};
+use tongban_core::{ApiClient, ApiError};
+
+pub struct CatalogStore {
+    pub index: CatalogIndex,
+    pub search: SearchIndex,
+}
+
+pub type Catalog = LocalResource<Result<Arc<CatalogStore>, ApiError>>;
+
+/// The API at the origin the app was served from.
+pub fn api() -> ApiClient {
+    ApiClient::new(window().location().origin().unwrap_or_default())
+}
+
+/// Loads the catalog once for the whole app; `reload` tries again after a failure.
+pub fn provide_catalog() -> (Catalog, WriteSignal<u32>) {
+    let (attempt, set_attempt) = signal(0u32);
+    let catalog: Catalog = LocalResource::new(move || {
+        attempt.track();
+        async move {
+            let index = api().catalog_index().await?;
+            let search = index.search_index();
+            Ok(Arc::new(CatalogStore { index, search }))
+        }
+    });
+    provide_context(catalog);
+    provide_context(set_attempt);
+    (catalog, set_attempt)
+}
+
+pub fn use_catalog() -> Catalog {
+    expect_context::<Catalog>()
+}
+
+pub fn use_reload() -> WriteSignal<u32> {
+    expect_context::<WriteSignal<u32>>()
+}
+
+const REGION_KEY: &str = "tongban.region";
+
+/// The region the person chose (a GB/T 2260 code), remembered on the device; empty = everywhere.
+pub fn saved_region() -> String {
+    window()
+        .local_storage()
+        .ok()
+        .flatten()
+        .and_then(|s| s.get_item(REGION_KEY).ok().flatten())
+        .unwrap_or_default()
+}
+
+pub fn save_region(code: &str) {
+    if let Some(storage) = window().local_storage().ok().flatten() {
+        let _ = storage.set_item(REGION_KEY, code);
+    }
+}
+
+pub fn filter_for(region: &str) -> SearchFilter {
+    SearchFilter {
+        regions: if region.is_empty() {
+            Vec::new()
+        } else {
+            vec![region.to_owned()]
+        },
+        ..Default::default()
+    }
+}
