@@ -7,8 +7,25 @@ use tongban_core::search::{SearchFilter, SearchIndex};
 use tongban_core::synthetic;
 
 fn main() {
+    let out_dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/bench");
+    std::fs::create_dir_all(&out_dir).unwrap();
+    #[cfg(feature = "pinyin")]
+    {
+        let text = std::fs::read_to_string(
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../catalog/catalog.json"),
+        )
+        .unwrap();
+        let catalog = tongban_core::catalog::parse_catalog(&text).expect("valid demo catalog");
+        let index = tongban_core::catalog::CatalogIndex::from_catalog(&catalog);
+        std::fs::write(
+            out_dir.join("demo-catalog-index.json"),
+            serde_json::to_vec(&index).unwrap(),
+        )
+        .unwrap();
+    }
     let documents = synthetic::documents(10_000);
     let json = serde_json::to_vec(&documents).unwrap();
+    std::fs::write(out_dir.join("synthetic-10000-index.json"), &json).unwrap();
     let started = Instant::now();
     let index = SearchIndex::new(documents, &[], Default::default());
     let build_ms = started.elapsed().as_secs_f64() * 1e3;

@@ -140,6 +140,8 @@ pub struct SearchIndex {
     /// Latin bigram → terms containing it, to find typo candidates fast.
     bigrams: HashMap<[u8; 2], Vec<u32>>,
     by_code: HashMap<String, usize>,
+    /// Candidate finding, so a query looks closely only at documents that can match.
+    postings: Postings,
     /// Region code → its parent, to include a city's matters under its province.
     parents: HashMap<String, String>,
 }
@@ -207,6 +209,7 @@ impl SearchIndex {
             .enumerate()
             .map(|(i, d)| (d.summary.code.clone(), i))
             .collect();
+        let postings = Postings::new(&prepared, &terms);
         let synonyms = synonyms
             .iter()
             .map(|s| {
@@ -226,6 +229,7 @@ impl SearchIndex {
             terms,
             bigrams,
             by_code,
+            postings,
             parents: region_parents,
         }
     }
@@ -250,6 +254,18 @@ impl SearchIndex {
 
     /// The best `limit` matches for `query` among the documents the filter allows.
     pub fn search(&self, query: &str, filter: &SearchFilter, limit: usize) -> Vec<SearchHit> {
+        self.search_with(query, filter, limit, false)
+    }
+
+    /// `exhaustive` scores every document instead of the candidates: the same answer, slower
+    /// (tests hold the two equal).
+    fn search_with(
+        &self,
+        query: &str,
+        filter: &SearchFilter,
+        limit: usize,
+        exhaustive: bool,
+    ) -> Vec<SearchHit> {
         let compact = normalize(query);
         if compact.is_empty() || limit == 0 {
             return Vec::new();
@@ -262,8 +278,25 @@ impl SearchIndex {
             .map(str::to_owned)
             .filter(|w| !w.is_empty())
             .collect();
+        let candidates = if exhaustive {
+            None
+        } else if latin {
+            Some(self.latin_candidates(&compact, &words))
+        } else if self.synonyms.iter().any(|(phrase, _)| {
+            find(&q, phrase).is_some() || (q.len() >= 2 && find(phrase, &q).is_some())
+        }) {
+            None // a colloquial phrase: what it means decides, so look at every document
+        } else {
+            Some(self.han_candidates(&q))
+        };
+        let all = 0..self.prepared.len();
+        let chosen: Box<dyn Iterator<Item = usize>> = match &candidates {
+            Some(c) => Box::new(c.iter().copied()),
+            None => Box::new(all),
+        };
         let mut hits: Vec<(usize, SearchHit)> = Vec::new();
-        for (i, p) in self.prepared.iter().enumerate() {
+        for i in chosen {
+            let p = &self.prepared[i];
             if !self.allowed(&self.documents[i], filter) {
                 continue;
             }
@@ -327,6 +360,99 @@ impl SearchIndex {
             region = self.parents.get(code).map(String::as_str);
         }
         false
+    }
+
+    /// Documents sharing at least half the query's character pairs (every substring and loose
+    /// match does), the query's single character, or a keyword inside or around the query.
+    fn han_candidates(&self, q: &[char]) -> Vec<usize> {
+        let mut out: Vec<usize> = Vec::new();
+        if q.len() == 1 {
+            out.extend(
+                self.postings
+                    .han_chars
+                    .get(&q[0])
+                    .into_iter()
+                    .flatten()
+                    .map(|d| *d as usize),
+            );
+        } else {
+            let mut pairs: Vec<(char, char)> = q.windows(2).map(|w| (w[0], w[1])).collect();
+            pairs.sort_unstable();
+            pairs.dedup();
+            let needed = q.windows(2).count().div_ceil(2);
+            let mut counts: HashMap<u32, usize> = HashMap::new();
+            for pair in &pairs {
+                for d in self.postings.han_pairs.get(pair).into_iter().flatten() {
+                    *counts.entry(*d).or_default() += 1;
+                }
+            }
+            out.extend(
+                counts
+                    .into_iter()
+                    .filter(|(_, c)| *c >= needed)
+                    .map(|(d, _)| d as usize),
+            );
+        }
+        for (keyword, docs) in &self.postings.keywords {
+            if find(keyword, q).is_some() || (keyword.len() >= 2 && find(q, keyword).is_some()) {
+                out.extend(docs.iter().map(|d| *d as usize));
+            }
+        }
+        out.sort_unstable();
+        out.dedup();
+        out
+    }
+
+    /// Documents whose pinyin, pinyin initials or English words can hold the query.
+    fn latin_candidates(&self, q: &str, words: &[String]) -> Vec<usize> {
+        let mut out: Vec<usize> = Vec::new();
+        // English: every query word starts some word of the name.
+        let mut english: Option<Vec<u32>> = None;
+        for w in words {
+            let mut docs: Vec<u32> = self
+                .postings
+                .english_words
+                .iter()
+                .filter(|(word, _)| word.starts_with(w.as_str()))
+                .flat_map(|(_, docs)| docs.iter().copied())
+                .collect();
+            docs.sort_unstable();
+            docs.dedup();
+            english = Some(match english {
+                None => docs,
+                Some(prev) => prev
+                    .into_iter()
+                    .filter(|d| docs.binary_search(d).is_ok())
+                    .collect(),
+            });
+        }
+        out.extend(english.into_iter().flatten().map(|d| d as usize));
+        if q.len() >= 2 {
+            let first = [q.as_bytes()[0], q.as_bytes()[1]];
+            // Full pinyin: distinct strings holding the query, found through its first letter pair.
+            for id in self.bigrams.get(&first).into_iter().flatten() {
+                let (text, places) = &self.terms[*id as usize];
+                if text.contains(q) {
+                    out.extend(places.iter().map(|(d, _)| *d as usize));
+                }
+            }
+            // Initials.
+            for id in self
+                .postings
+                .initial_pairs
+                .get(&first)
+                .into_iter()
+                .flatten()
+            {
+                let (text, docs) = &self.postings.initials[*id as usize];
+                if text.contains(q) {
+                    out.extend(docs.iter().map(|d| *d as usize));
+                }
+            }
+        }
+        out.sort_unstable();
+        out.dedup();
+        out
     }
 
     fn score_han(&self, p: &Prepared, q: &[char], hit: &mut SearchHit) {
@@ -532,6 +658,85 @@ impl SearchIndex {
     }
 }
 
+/// Inverted lists from what a query can match to the documents holding it.
+#[derive(Debug, Default)]
+struct Postings {
+    /// Neighbouring Chinese character pairs of names and keywords → documents.
+    han_pairs: HashMap<(char, char), Vec<u32>>,
+    han_chars: HashMap<char, Vec<u32>>,
+    /// Distinct keywords (normalized) → documents.
+    keywords: Vec<(Vec<char>, Vec<u32>)>,
+    /// Distinct initials strings → documents, and their letter pairs → strings.
+    initials: Vec<(String, Vec<u32>)>,
+    initial_pairs: HashMap<[u8; 2], Vec<u32>>,
+    /// Distinct words of English names → documents.
+    english_words: Vec<(String, Vec<u32>)>,
+}
+
+impl Postings {
+    fn new(prepared: &[Prepared], _terms: &[(String, Vec<(u32, Option<u16>)>)]) -> Self {
+        let mut p = Postings::default();
+        let mut keyword_ids: HashMap<Vec<char>, usize> = HashMap::new();
+        let mut initial_ids: HashMap<String, usize> = HashMap::new();
+        let mut english_ids: HashMap<String, usize> = HashMap::new();
+        fn add(list: &mut Vec<u32>, doc: u32) {
+            if list.last() != Some(&doc) {
+                list.push(doc);
+            }
+        }
+        for (i, doc) in prepared.iter().enumerate() {
+            let d = i as u32;
+            for text in std::iter::once(&doc.name_zh).chain(&doc.keywords) {
+                for c in text {
+                    add(p.han_chars.entry(*c).or_default(), d);
+                }
+                for w in text.windows(2) {
+                    add(p.han_pairs.entry((w[0], w[1])).or_default(), d);
+                }
+            }
+            for k in &doc.keywords {
+                let id = *keyword_ids.entry(k.clone()).or_insert_with(|| {
+                    p.keywords.push((k.clone(), Vec::new()));
+                    p.keywords.len() - 1
+                });
+                add(&mut p.keywords[id].1, d);
+            }
+            for form in std::iter::once(&doc.name_py).chain(&doc.keyword_py) {
+                if form.initials.is_empty() {
+                    continue;
+                }
+                let id = *initial_ids.entry(form.initials.clone()).or_insert_with(|| {
+                    p.initials.push((form.initials.clone(), Vec::new()));
+                    p.initials.len() - 1
+                });
+                add(&mut p.initials[id].1, d);
+            }
+            for word in doc
+                .name_en
+                .split(|c: char| !c.is_alphanumeric())
+                .filter(|w| !w.is_empty())
+            {
+                let id = *english_ids.entry(word.to_owned()).or_insert_with(|| {
+                    p.english_words.push((word.to_owned(), Vec::new()));
+                    p.english_words.len() - 1
+                });
+                add(&mut p.english_words[id].1, d);
+            }
+        }
+        for (id, (text, _)) in p.initials.iter().enumerate() {
+            let mut seen: Vec<[u8; 2]> = Vec::new();
+            for w in text.as_bytes().windows(2) {
+                let key = [w[0], w[1]];
+                if !seen.contains(&key) {
+                    seen.push(key);
+                    p.initial_pairs.entry(key).or_default().push(id as u32);
+                }
+            }
+        }
+        p
+    }
+}
+
 /// Lowercase, without white space or punctuation: what people type, compared the same way.
 pub fn normalize(text: &str) -> String {
     text.chars()
@@ -677,6 +882,30 @@ mod tests {
             Some(1)
         );
         assert_eq!(substring_distance(b"abcdef", b"zzzzzz", 1), None);
+    }
+
+    #[test]
+    fn candidate_finding_never_changes_the_answer() {
+        let index = SearchIndex::new(crate::synthetic::documents(3_000), &[], HashMap::new());
+        let filter = SearchFilter::default();
+        let extra = [
+            "州",
+            "户口变更",
+            "我要换驾驶证",
+            "shenfen",
+            "hzs",
+            "pudong",
+            "card",
+            "security card",
+            "bao",
+        ];
+        for q in crate::synthetic::QUERIES.iter().chain(&extra) {
+            assert_eq!(
+                index.search_with(q, &filter, 50, false),
+                index.search_with(q, &filter, 50, true),
+                "query {q:?}"
+            );
+        }
     }
 
     #[test]

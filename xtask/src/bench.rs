@@ -48,14 +48,62 @@ fn kib(bytes: usize) -> String {
 
 pub fn run() -> anyhow::Result<()> {
     let dist = web::build()?;
-    println!("\nPWA transfer size (home route):");
-    for line in bundle_sizes(&dist)? {
-        println!("  {line}");
+    let mut figures = Vec::new();
+
+    println!("» search latency, native (release)…");
+    let native = capture(cargo().args([
+        "bench",
+        "-p",
+        "tongban-core",
+        "--features",
+        "pinyin",
+        "--bench",
+        "search",
+    ]))?;
+    figures.extend(bench_lines(&native));
+
+    println!("» search latency in wasm, headless Chromium (release)…");
+    crate::tools::require_wasm_target()?;
+    let runner = format!("{} wasm-test-runner", std::env::current_exe()?.display());
+    let wasm = capture(
+        cargo()
+            .args([
+                "test",
+                "-p",
+                "tongban-core",
+                "--release",
+                "--target",
+                "wasm32-unknown-unknown",
+                "--test",
+                "wasm_bench",
+            ])
+            .args(["--", "--include-ignored", "--nocapture"])
+            .env("CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER", runner)
+            .env("CHROMEDRIVER", crate::tools::chromedriver()?),
+    )?;
+    figures.extend(bench_lines(&wasm));
+
+    let bench_dir = target_dir().join("bench");
+    for (label, file) in [
+        (
+            "cached catalog index, demo catalog",
+            "demo-catalog-index.json",
+        ),
+        (
+            "search index, synthetic 10,000 matters",
+            "synthetic-10000-index.json",
+        ),
+    ] {
+        let bytes = std::fs::read(bench_dir.join(file))?;
+        figures.push(format!(
+            "{label}: {} raw, {} gzip, {} brotli",
+            kib(bytes.len()),
+            kib(web::gzip_bytes(&bytes).len()),
+            kib(web::brotli_bytes(&bytes).len())
+        ));
     }
-    println!(
-        "\nNative library (release, stripped, {}):",
-        std::env::consts::ARCH
-    );
+
+    println!("» native library (release, stripped)…");
     crate::run(cargo().args([
         "build",
         "-p",
@@ -66,6 +114,38 @@ pub fn run() -> anyhow::Result<()> {
     ]))?;
     let lib = target_dir().join("mobile-release/libtongban_mobile.so");
     let size = std::fs::metadata(&lib)?.len() as usize;
-    println!("  {:<26} {:>9}", "libtongban_mobile.so", kib(size));
+    figures.push(format!(
+        "native library libtongban_mobile.so ({}): {}",
+        std::env::consts::ARCH,
+        kib(size)
+    ));
+
+    println!("\nFigures:");
+    println!("  PWA transfer size (home route):");
+    for line in bundle_sizes(&dist)? {
+        println!("    {line}");
+    }
+    for line in figures {
+        println!("  {line}");
+    }
     Ok(())
+}
+
+/// Runs a command, echoing and returning its standard output.
+fn capture(cmd: &mut std::process::Command) -> anyhow::Result<String> {
+    let out = cmd.stderr(std::process::Stdio::inherit()).output()?;
+    let text = String::from_utf8_lossy(&out.stdout).into_owned();
+    anyhow::ensure!(
+        out.status.success(),
+        "{:?} failed:\n{text}",
+        cmd.get_program()
+    );
+    Ok(text)
+}
+
+fn bench_lines(output: &str) -> Vec<String> {
+    output
+        .lines()
+        .filter_map(|l| l.trim().strip_prefix("BENCH ").map(str::to_owned))
+        .collect()
 }
