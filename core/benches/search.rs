@@ -29,20 +29,10 @@ fn main() {
     let started = Instant::now();
     let index = SearchIndex::new(documents, &[], Default::default());
     let build_ms = started.elapsed().as_secs_f64() * 1e3;
-    let filter = SearchFilter::default();
-    let mut times = Vec::new();
-    for round in 0..25 {
-        for q in synthetic::QUERIES {
-            let t = Instant::now();
-            let hits = index.search(q, &filter, 20);
-            let elapsed = t.elapsed().as_secs_f64() * 1e3;
-            std::hint::black_box(hits);
-            if round > 0 {
-                times.push(elapsed);
-            }
-        }
-    }
+    let clock = Instant::now();
+    let timing = synthetic::time_queries(&index, || clock.elapsed().as_secs_f64() * 1e3);
     if std::env::var_os("BENCH_DETAIL").is_some() {
+        let filter = SearchFilter::default();
         for q in synthetic::QUERIES {
             let t = Instant::now();
             for _ in 0..10 {
@@ -51,15 +41,8 @@ fn main() {
             println!("  {q:<20} {:.3} ms", t.elapsed().as_secs_f64() * 1e2);
         }
     }
-    times.sort_by(|a, b| a.partial_cmp(b).unwrap());
-    let pct = |p: f64| times[((times.len() - 1) as f64 * p) as usize];
     println!(
-        "BENCH native search over 10000 matters: p50 {:.3} ms, p95 {:.3} ms, max {:.3} ms ({} queries); index build {:.1} ms; index JSON {:.0} KiB",
-        pct(0.5),
-        pct(0.95),
-        times[times.len() - 1],
-        times.len(),
-        build_ms,
+        "BENCH native search over 10000 matters: {timing}; index build {build_ms:.1} ms; index JSON {:.0} KiB",
         json.len() as f64 / 1024.0
     );
 }

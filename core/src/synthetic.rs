@@ -130,3 +130,30 @@ pub const QUERIES: [&str; 20] = [
     "yanglaobaoxian",
     "不存在的事项",
 ];
+
+/// Times every query 24 times after one warm-up round with `now` (milliseconds), and says p50,
+/// p95 and max: the one measurement both the native and the wasm benchmark make.
+pub fn time_queries(index: &crate::search::SearchIndex, now: impl Fn() -> f64) -> String {
+    let filter = crate::search::SearchFilter::default();
+    let mut times = Vec::new();
+    for round in 0..25 {
+        for q in QUERIES {
+            let started = now();
+            let hits = index.search(q, &filter, 20);
+            let elapsed = now() - started;
+            assert!(hits.len() <= 20);
+            if round > 0 {
+                times.push(elapsed);
+            }
+        }
+    }
+    times.sort_by(|a, b| a.total_cmp(b));
+    let pct = |p: f64| times[((times.len() - 1) as f64 * p) as usize];
+    format!(
+        "p50 {:.3} ms, p95 {:.3} ms, max {:.3} ms ({} queries)",
+        pct(0.5),
+        pct(0.95),
+        times[times.len() - 1],
+        times.len()
+    )
+}
