@@ -1,4 +1,5 @@
-//! The app's language: chosen once at start from the browser's languages, messages from core.
+//! The app's language: chosen once at start (the person's choice, else the browser's
+//! languages), messages from core.
 
 use std::sync::OnceLock;
 
@@ -20,7 +21,8 @@ pub fn language() -> String {
 /// Picks the language from `navigator.languages` and marks the document with it, so screen
 /// readers pronounce the page right and CSS can follow the writing direction.
 pub fn init_from_browser() {
-    let requested: Vec<String> = web_sys::window()
+    let chosen = crate::prefs::language_choice();
+    let browser: Vec<String> = web_sys::window()
         .map(|w| {
             w.navigator()
                 .languages()
@@ -29,6 +31,7 @@ pub fn init_from_browser() {
                 .collect()
         })
         .unwrap_or_default();
+    let requested: Vec<String> = chosen.into_iter().chain(browser).collect();
     let _ = LOADER.set(core_i18n::loader_for(&core_i18n::parse_languages(
         &requested,
     )));

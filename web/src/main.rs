@@ -2,6 +2,7 @@
 
 mod i18n;
 mod pages;
+mod prefs;
 mod store;
 
 use leptos::prelude::*;
@@ -21,12 +22,45 @@ fn main() {
 #[component]
 fn App() -> impl IntoView {
     store::provide_catalog();
+    let care = prefs::provide_care();
+    let language = i18n::language();
+    let languages = [
+        ("zh-CN", t!("language-zh-cn")),
+        ("en", t!("language-en")),
+        ("ug", t!("language-ug")),
+    ]
+    .into_iter()
+    .map(|(tag, name)| {
+        let current = language == tag;
+        view! {
+            <button
+                type="button"
+                class="language"
+                lang=tag
+                dir=tongban_core::i18n::text_direction(tag)
+                aria-pressed=current.to_string()
+                on:click=move |_| if !current { prefs::choose_language(tag) }
+            >
+                {name}
+            </button>
+        }
+    })
+    .collect_view();
     view! {
         <a class="skip-link" href="#main">{t!("skip-to-content")}</a>
         <header class="app-header">
             <a class="app-name" href="/">{t!("app-name")}</a>
             <span class="app-tagline">{t!("app-tagline")}</span>
+            <button
+                type="button"
+                class="care-toggle"
+                aria-pressed=move || care.on.get().to_string()
+                on:click=move |_| care.set(!care.on.get())
+            >
+                {move || if care.on.get() { t!("care-mode-leave") } else { t!("care-mode-enter") }}
+            </button>
         </header>
+        <nav class="languages" aria-label=t!("language-label")>{languages}</nav>
         <Router>
             <main id="main" tabindex="-1">
                 <Routes fallback=pages::NotFound>
@@ -34,6 +68,7 @@ fn App() -> impl IntoView {
                     <Route path=path!("/matter/:code") view=pages::MatterPage/>
                     <Route path=path!("/bundle/:id") view=pages::BundlePage/>
                     <Route path=path!("/event/:id") view=pages::EventPage/>
+                    <Route path=path!("/help/proxy") view=pages::ProxyHelp/>
                 </Routes>
             </main>
         </Router>

@@ -7,8 +7,10 @@ use leptos_router::hooks::use_params_map;
 use tongban_core::catalog::{ChannelKind, MaterialForm, Matter, Requirement};
 use tongban_core::search::SearchFilter;
 use tongban_core::{ApiError, Audience, LocalizedText, MatterSummary};
+use wasm_bindgen::JsCast;
 
 use crate::i18n::{language, loader};
+use crate::prefs::use_care;
 use crate::store::{self, api, use_catalog, use_reload, CatalogStore};
 use crate::t;
 
@@ -47,6 +49,7 @@ fn with_catalog<V: IntoView + 'static>(
 pub fn Home() -> impl IntoView {
     let (query, set_query) = signal(String::new());
     view! {
+        <CarePrompt/>
         <h1>{t!("home-heading")}</h1>
         <p class="intro">{t!("home-intro")}</p>
         <form role="search" class="search" on:submit=|ev| ev.prevent_default()>
@@ -78,7 +81,9 @@ fn HomeBody(store: Arc<CatalogStore>, query: ReadSignal<String>) -> impl IntoVie
         <RegionSelect store=store.clone() region=region set_region=set_region/>
         {move || {
             let q = query.get();
-            if q.trim().is_empty() {
+            if q.trim().is_empty() && use_care().on.get() {
+                view! { <CareBrowse store=browse_store.clone() region=region/> }.into_any()
+            } else if q.trim().is_empty() {
                 view! {
                     <Browse store=browse_store.clone() region=region audience=audience set_audience=set_audience/>
                 }
@@ -155,6 +160,68 @@ fn RegionSelect(
                 {options}
             </select>
         </div>
+    }
+}
+
+/// The first-run question: care mode or standard. Inline, never a pop-up over the page.
+#[component]
+fn CarePrompt() -> impl IntoView {
+    let care = use_care();
+    move || {
+        (!care.chosen.get()).then(|| {
+            view! {
+                <section class="notice care-prompt" aria-labelledby="care-prompt-heading">
+                    <h2 id="care-prompt-heading">{t!("care-prompt-heading")}</h2>
+                    <p>{t!("care-prompt-body")}</p>
+                    <p class="actions">
+                        <button type="button" class="button" on:click=move |_| care.set(true)>{t!("care-mode-enter")}</button>
+                        <button type="button" class="button button-secondary" on:click=move |_| care.set(false)>
+                            {t!("care-prompt-keep")}
+                        </button>
+                    </p>
+                </section>
+            }
+        })
+    }
+}
+
+/// Words in the names of the matters seniors handle most (养老金资格认证, 社保卡, 医保, 高龄津贴 …).
+const SENIOR_MATTERS: [&str; 7] = [
+    "资格认证",
+    "养老",
+    "高龄",
+    "老年",
+    "社会保障卡",
+    "医保",
+    "异地就医",
+];
+
+/// Care mode's home: fewer choices, the matters seniors handle most, help by phone, and family.
+#[component]
+fn CareBrowse(store: Arc<CatalogStore>, region: ReadSignal<String>) -> impl IntoView {
+    let common = move || {
+        let filter = SearchFilter {
+            audience: Some(Audience::Person),
+            ..store::filter_for(&region.get())
+        };
+        store
+            .search
+            .browse(&filter)
+            .filter(|d| SENIOR_MATTERS.iter().any(|w| d.summary.name.zh.contains(w)))
+            .take(8)
+            .map(|d| view! { <MatterCard matter=d.summary.clone()/> })
+            .collect_view()
+    };
+    view! {
+        <section aria-labelledby="care-common-heading">
+            <h2 id="care-common-heading">{t!("care-common-heading")}</h2>
+            <ul class="matters">{common}</ul>
+        </section>
+        <section aria-labelledby="care-help-heading" class="care-help">
+            <h2 id="care-help-heading">{t!("care-help-heading")}</h2>
+            <p><a class="button button-wide" href="tel:12345">{t!("care-call-help")}</a></p>
+            <p><a class="button button-secondary button-wide" href="/help/proxy">{t!("care-proxy")}</a></p>
+        </section>
     }
 }
 
@@ -446,6 +513,7 @@ fn Guide(matter: Matter) -> impl IntoView {
     view! {
         <article class="guide">
             <h1>{local(&matter.name)}</h1>
+            <ReadAloud/>
             <p class="muted">{local(&matter.department)}</p>
             <ul class="matter-facts">
                 {matter.fully_online.then(|| view! { <li class="fact fact-online">{t!("matter-fully-online")}</li> })}
@@ -574,6 +642,67 @@ pub fn EventPage() -> impl IntoView {
             <ul class="matters">{matters}</ul>
         }
         .into_any()
+    })
+}
+
+/// How a family member can handle a matter for someone (代办). The consent grant itself comes
+/// with accounts; until then this page says plainly what can be done today.
+#[component]
+pub fn ProxyHelp() -> impl IntoView {
+    view! {
+        <article class="guide">
+            <h1>{t!("proxy-heading")}</h1>
+            <p>{t!("proxy-intro")}</p>
+            <section aria-labelledby="proxy-today">
+                <h2 id="proxy-today">{t!("proxy-today-heading")}</h2>
+                <ul>
+                    <li>{t!("proxy-today-hall")}</li>
+                    <li>{t!("proxy-today-phone")}</li>
+                </ul>
+                <p><a class="button" href="tel:12345">{t!("care-call-help")}</a></p>
+            </section>
+            <section aria-labelledby="proxy-soon">
+                <h2 id="proxy-soon">{t!("proxy-soon-heading")}</h2>
+                <p>{t!("proxy-soon-body")}</p>
+            </section>
+        </article>
+    }
+}
+
+/// Reads the guide aloud in the page's language with the browser's speech synthesis; shown only
+/// where the browser has it, so it is never a dead button.
+#[component]
+fn ReadAloud() -> impl IntoView {
+    let synth = window().speech_synthesis().ok();
+    let (speaking, set_speaking) = signal(false);
+    synth.map(|synth| {
+        let toggle = move |_| {
+            if speaking.get_untracked() {
+                synth.cancel();
+                set_speaking.set(false);
+                return;
+            }
+            let text = document()
+                .query_selector("article.guide")
+                .ok()
+                .flatten()
+                .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
+                .map(|e| e.inner_text())
+                .unwrap_or_default();
+            if let Ok(utterance) = web_sys::SpeechSynthesisUtterance::new_with_text(&text) {
+                utterance.set_lang(&language());
+                let done = wasm_bindgen::closure::Closure::<dyn FnMut()>::new(move || set_speaking.set(false));
+                utterance.set_onend(Some(done.as_ref().unchecked_ref()));
+                done.forget();
+                synth.speak(&utterance);
+                set_speaking.set(true);
+            }
+        };
+        view! {
+            <button type="button" class="button button-secondary read-aloud" aria-pressed=move || speaking.get().to_string() on:click=toggle>
+                {move || if speaking.get() { t!("read-aloud-stop") } else { t!("read-aloud") }}
+            </button>
+        }
     })
 }
 

@@ -45,6 +45,7 @@ pub fn run(skip: &[String]) -> anyhow::Result<()> {
     // Check every outside tool first, so a missing one is named before a long build.
     let chromedriver = tools::chromedriver()?;
     let chromium = tools::chromium()?;
+    let axe = tools::axe_js()?;
     tools::require_wasm_target()?;
     if wanted("kotlin") {
         tools::java()?;
@@ -84,10 +85,11 @@ pub fn run(skip: &[String]) -> anyhow::Result<()> {
         if let Some(dist) = &dist {
             cmd.env("TONGBAN_WEB_DIST", dist)
                 .env("CHROMEDRIVER", &chromedriver)
-                .env("CHROME_BIN", &chromium);
+                .env("CHROME_BIN", &chromium)
+                .env("AXE_JS", &axe);
         }
         if !wanted("native") {
-            cmd.args(["--test", "browser"]);
+            cmd.args(["--test", "browser", "--test", "accessibility"]);
         }
         step("native", run_counting(&mut cmd, parse_cargo_line), t);
     }

@@ -78,26 +78,34 @@ pub fn kotlin_home() -> anyhow::Result<PathBuf> {
     if let Some(home) = std::env::var_os("KOTLIN_HOME") {
         return Ok(PathBuf::from(home));
     }
+    npm_package("kotlin-compiler", KOTLIN_VERSION, "bin/kotlinc-jvm")
+}
+
+/// The axe-core accessibility engine the browser tests inject into every page.
+pub const AXE_VERSION: &str = "4.14.1";
+
+pub fn axe_js() -> anyhow::Result<PathBuf> {
+    Ok(npm_package("axe-core", AXE_VERSION, "axe.min.js")?.join("axe.min.js"))
+}
+
+/// An npm package unpacked into `target/tools/<name>-<version>` (fetched once with `npm pack`);
+/// `marker` is a file inside it that shows it is complete.
+fn npm_package(name: &str, version: &str, marker: &str) -> anyhow::Result<PathBuf> {
     let tools = target_dir().join("tools");
-    let home = tools.join(format!("kotlin-compiler-{KOTLIN_VERSION}"));
-    if home.join("bin/kotlinc-jvm").is_file() {
+    let home = tools.join(format!("{name}-{version}"));
+    if home.join(marker).is_file() {
         return Ok(home);
     }
-    let npm = which("npm").context(
-        "the Kotlin compiler comes from the npm registry, but npm was not found: install Node.js and npm \
-         (`apt-get install nodejs npm`), or set KOTLIN_HOME to a Kotlin compiler",
-    )?;
+    let npm = which("npm").with_context(|| {
+        format!("{name} comes from the npm registry, but npm was not found: install Node.js and npm (`apt-get install nodejs npm`)")
+    })?;
     std::fs::create_dir_all(&tools)?;
-    println!("» fetching the Kotlin compiler {KOTLIN_VERSION} (npm package kotlin-compiler)…");
+    println!("» fetching {name} {version} from the npm registry…");
     run(Command::new(npm)
-        .args([
-            "pack",
-            "--silent",
-            &format!("kotlin-compiler@{KOTLIN_VERSION}"),
-        ])
+        .args(["pack", "--silent", &format!("{name}@{version}")])
         .current_dir(&tools))?;
-    let tarball = tools.join(format!("kotlin-compiler-{KOTLIN_VERSION}.tgz"));
-    let unpack = tools.join("unpack");
+    let tarball = tools.join(format!("{name}-{version}.tgz"));
+    let unpack = tools.join(format!("unpack-{name}"));
     let _ = std::fs::remove_dir_all(&unpack);
     std::fs::create_dir_all(&unpack)?;
     run(Command::new("tar")
@@ -105,8 +113,13 @@ pub fn kotlin_home() -> anyhow::Result<PathBuf> {
         .arg(&tarball)
         .arg("-C")
         .arg(&unpack))?;
+    let _ = std::fs::remove_dir_all(&home);
     std::fs::rename(unpack.join("package"), &home)?;
     let _ = std::fs::remove_file(&tarball);
     let _ = std::fs::remove_dir_all(&unpack);
+    anyhow::ensure!(
+        home.join(marker).is_file(),
+        "{name} {version} unpacked without {marker}"
+    );
     Ok(home)
 }

@@ -1,0 +1,204 @@
+//! Accessibility by machine: axe-core (WCAG 2.0/2.1/2.2 A and AA) on every route, in standard and
+//! care mode, in every language; and care mode's senior-friendly numbers measured in the page.
+
+use std::time::Duration;
+
+use tokio::sync::Mutex;
+use tongban_tests::{Browser, TestApp};
+
+static ONE_BROWSER: Mutex<()> = Mutex::const_new(());
+
+const ROUTES: [&str; 5] = [
+    "/",
+    "/matter/330000-RS-0001",
+    "/bundle/newborn",
+    "/event/retirement",
+    "/help/proxy",
+];
+const LANGUAGES: [&str; 3] = ["zh-CN", "en", "ug"];
+
+fn axe_source() -> String {
+    let path = std::env::var("AXE_JS").expect(
+        "AXE_JS is not set: run the browser tests with `cargo xtask test`, which fetches axe-core",
+    );
+    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("cannot read axe-core at {path}: {e}"))
+}
+
+/// Chooses language and mode the way a person does (remembered on the device), then opens a route
+/// and waits until its content is there.
+async fn open(browser: &Browser, base: &str, language: &str, care: bool, route: &str) {
+    let set = format!(
+        "localStorage.setItem('tongban.lang', '{language}'); localStorage.setItem('tongban.care', '{}'); return true",
+        if care { "1" } else { "0" }
+    );
+    browser.eval(&set).await.unwrap();
+    browser
+        .client
+        .goto(&format!("{base}{route}"))
+        .await
+        .unwrap();
+    browser
+        .wait_until(
+            "return document.querySelector('main h1') !== null && document.querySelector('main .status') === null",
+            &format!("{route} to load"),
+        )
+        .await
+        .unwrap();
+    tokio::time::sleep(Duration::from_millis(150)).await;
+}
+
+/// Violations as `rule: count (first targets)`.
+async fn axe(browser: &Browser, source: &str, run_only: &str) -> Vec<String> {
+    let present = browser
+        .eval("return typeof axe !== 'undefined'")
+        .await
+        .unwrap();
+    if present != serde_json::Value::Bool(true) {
+        browser
+            .client
+            .execute(&format!("{source}\nreturn true;"), vec![])
+            .await
+            .unwrap();
+    }
+    let script = format!(
+        "const done = arguments[arguments.length - 1];
+         axe.run(document, {{ runOnly: {run_only}, resultTypes: ['violations'] }})
+           .then(r => done(r.violations.map(v => v.id + ': ' + v.nodes.length + ' (' +
+                 v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(', ') + ')')))
+           .catch(e => done(['axe failed: ' + e]));"
+    );
+    let result = browser.client.execute_async(&script, vec![]).await.unwrap();
+    serde_json::from_value(result).unwrap()
+}
+
+#[tokio::test]
+async fn every_route_passes_axe_in_both_modes_and_every_language() {
+    let _turn = ONE_BROWSER.lock().await;
+    let app = TestApp::start().await;
+    let browser = Browser::phone("zh-CN").await.unwrap();
+    let source = axe_source();
+    browser.client.goto(&app.base_url).await.unwrap();
+    let aa = "{ type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'] }";
+    let enhanced_contrast = "{ type: 'rule', values: ['color-contrast-enhanced'] }";
+    // The checker must be able to fail: a picture without a text alternative is caught.
+    open(&browser, &app.base_url, "zh-CN", false, "/").await;
+    browser.eval("const img = document.createElement('img'); img.src = '/icons/icon-192.png'; img.id = 'probe'; document.querySelector('main').append(img); return true").await.unwrap();
+    let caught = axe(&browser, &source, aa).await;
+    assert!(
+        caught.iter().any(|v| v.starts_with("image-alt")),
+        "axe did not catch a missing alt text: {caught:?}"
+    );
+    let mut table = Vec::new();
+    let mut failures = Vec::new();
+    for language in LANGUAGES {
+        for care in [false, true] {
+            for route in ROUTES {
+                open(&browser, &app.base_url, language, care, route).await;
+                let mut violations = axe(&browser, &source, aa).await;
+                if care {
+                    // Care mode asks for 7:1 text contrast (WCAG AAA's enhanced contrast).
+                    violations.extend(axe(&browser, &source, enhanced_contrast).await);
+                }
+                let mode = if care { "care" } else { "standard" };
+                table.push(format!(
+                    "{route:<26} {mode:<8} {language:<5} {} violations",
+                    violations.len()
+                ));
+                failures.extend(
+                    violations
+                        .into_iter()
+                        .map(|v| format!("{route} {mode} {language}: {v}")),
+                );
+            }
+        }
+    }
+    println!("axe-core results:\n{}", table.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "accessibility violations:\n{}",
+        failures.join("\n")
+    );
+    browser.close().await;
+}
+
+/// The measurements of one page in care mode.
+const MEASURE: &str = r#"
+const visible = (el) => { const r = el.getBoundingClientRect(); return r.width > 0 && r.height > 0 && r.right > 0 && r.bottom > 0; };
+const describe = (el) => el.tagName.toLowerCase() + (el.className ? '.' + String(el.className).split(' ').join('.') : '') + ' "' + (el.textContent || el.value || '').trim().slice(0, 20) + '"';
+let smallestFont = 1000, smallestFontAt = '', tightestLine = 10, tightestLineAt = '';
+for (const el of document.body.querySelectorAll('*')) {
+  const ownText = [...el.childNodes].some(n => n.nodeType === 3 && n.textContent.trim().length > 0);
+  if (!ownText || !visible(el)) continue;
+  const style = getComputedStyle(el);
+  const size = parseFloat(style.fontSize);
+  if (size < smallestFont) { smallestFont = size; smallestFontAt = describe(el); }
+  const line = parseFloat(style.lineHeight);
+  if (!isNaN(line) && line / size < tightestLine) { tightestLine = line / size; tightestLineAt = describe(el); }
+}
+let smallestTarget = 1000, smallestTargetAt = '', small = [];
+for (const el of document.querySelectorAll('a[href], button, input, select, summary')) {
+  if (!visible(el)) continue;
+  const r = el.getBoundingClientRect();
+  const side = Math.min(r.width, r.height);
+  if (side < smallestTarget) { smallestTarget = side; smallestTargetAt = describe(el); }
+  if (r.width < 60 || r.height < 60) small.push(describe(el) + ' ' + Math.round(r.width) + 'x' + Math.round(r.height));
+}
+const h1 = parseFloat(getComputedStyle(document.querySelector('main h1')).fontSize);
+return { smallestFont, smallestFontAt, tightestLine, tightestLineAt, smallestTarget, smallestTargetAt, small, h1 };
+"#;
+
+#[tokio::test]
+async fn care_mode_meets_the_senior_friendly_numbers_on_every_route() {
+    let _turn = ONE_BROWSER.lock().await;
+    let app = TestApp::start().await;
+    let browser = Browser::phone("zh-CN").await.unwrap();
+    browser.client.goto(&app.base_url).await.unwrap();
+    let mut report = Vec::new();
+    let mut failures = Vec::new();
+    for language in ["zh-CN", "ug"] {
+        for route in ROUTES {
+            open(&browser, &app.base_url, language, true, route).await;
+            let m = browser.eval(MEASURE).await.unwrap();
+            // Screenshots for a person to look at: target/screenshots/care-<language><route>.png
+            let shots =
+                std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/screenshots");
+            std::fs::create_dir_all(&shots).unwrap();
+            let name = format!(
+                "care-{language}{}.png",
+                route.replace('/', "-").trim_end_matches('-')
+            );
+            std::fs::write(shots.join(name), browser.client.screenshot().await.unwrap()).unwrap();
+            let font = m["smallestFont"].as_f64().unwrap();
+            let target = m["smallestTarget"].as_f64().unwrap();
+            let line = m["tightestLine"].as_f64().unwrap();
+            let h1 = m["h1"].as_f64().unwrap();
+            report.push(format!(
+                "{route:<26} {language:<5} smallest text {font} px ({}), line height ≥ {line:.2}, smallest target {target:.0} px ({}), h1 {h1} px",
+                m["smallestFontAt"], m["smallestTargetAt"]
+            ));
+            if font < 18.0 {
+                failures.push(format!(
+                    "{route} {language}: text of {font} px at {}",
+                    m["smallestFontAt"]
+                ));
+            }
+            if line < 1.3 {
+                failures.push(format!(
+                    "{route} {language}: line height {line:.2} at {}",
+                    m["tightestLineAt"]
+                ));
+            }
+            if h1 < 30.0 {
+                failures.push(format!("{route} {language}: main heading {h1} px"));
+            }
+            for s in m["small"].as_array().unwrap() {
+                failures.push(format!(
+                    "{route} {language}: target smaller than 60×60: {s}"
+                ));
+            }
+        }
+    }
+    println!("care mode measurements at 360×640:\n{}", report.join("\n"));
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    browser.close().await;
+}
