@@ -67,6 +67,11 @@ impl Browser {
     /// A new headless Chromium with a fresh profile, a 360×640 phone viewport and the given
     /// browser languages (most preferred first).
     pub async fn phone(languages: &str) -> anyhow::Result<Self> {
+        Self::with_viewport(languages, PHONE).await
+    }
+
+    /// A new headless Chromium with a fresh profile and a viewport of `size` CSS px.
+    pub async fn with_viewport(languages: &str, size: (u32, u32)) -> anyhow::Result<Self> {
         let chromedriver = std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "chromedriver".into());
         let chromium = std::env::var("CHROME_BIN").unwrap_or_else(|_| "/usr/bin/chromium".into());
         let port = std::net::TcpListener::bind("127.0.0.1:0")?
@@ -94,7 +99,7 @@ impl Browser {
                 ],
                 "prefs": { "intl.accept_languages": languages },
                 "mobileEmulation": {
-                    "deviceMetrics": { "width": PHONE.0, "height": PHONE.1, "pixelRatio": 2.0, "touch": true }
+                    "deviceMetrics": { "width": size.0, "height": size.1, "pixelRatio": 2.0, "touch": true }
                 }
             }
         });

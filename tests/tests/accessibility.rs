@@ -6,6 +6,10 @@ use std::time::Duration;
 use tokio::sync::Mutex;
 use tongban_tests::{Browser, TestApp};
 
+/// Nothing may need sideways scrolling, nor be cut off: the page reflows instead.
+const NO_SIDEWAYS_SCROLL: &str =
+    "return document.documentElement.scrollWidth <= window.innerWidth + 1";
+
 static ONE_BROWSER: Mutex<()> = Mutex::const_new(());
 
 const ROUTES: [&str; 5] = [
@@ -199,6 +203,51 @@ async fn care_mode_meets_the_senior_friendly_numbers_on_every_route() {
         }
     }
     println!("care mode measurements at 360×640:\n{}", report.join("\n"));
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    browser.close().await;
+}
+
+#[tokio::test]
+async fn pages_reflow_at_320_px_and_with_text_at_200_percent() {
+    let _turn = ONE_BROWSER.lock().await;
+    let app = TestApp::start().await;
+    let browser = Browser::with_viewport("zh-CN", (320, 640)).await.unwrap();
+    browser.client.goto(&app.base_url).await.unwrap();
+    let viewport = browser
+        .eval("return document.querySelector('meta[name=viewport]').content")
+        .await
+        .unwrap();
+    let viewport = viewport.as_str().unwrap();
+    assert!(
+        !viewport.contains("user-scalable=no") && !viewport.contains("maximum-scale"),
+        "pinch zoom must stay: {viewport}"
+    );
+    let mut failures = Vec::new();
+    for language in LANGUAGES {
+        for care in [false, true] {
+            for route in ROUTES {
+                open(&browser, &app.base_url, language, care, route).await;
+                let mode = if care { "care" } else { "standard" };
+                if browser.eval(NO_SIDEWAYS_SCROLL).await.unwrap() != serde_json::Value::Bool(true)
+                {
+                    failures.push(format!(
+                        "{route} {mode} {language}: scrolls sideways at 320 px"
+                    ));
+                }
+                // WCAG 1.4.4: text resized to 200 % loses nothing.
+                browser
+                    .eval("document.documentElement.style.fontSize = '200%'; return true")
+                    .await
+                    .unwrap();
+                if browser.eval(NO_SIDEWAYS_SCROLL).await.unwrap() != serde_json::Value::Bool(true)
+                {
+                    failures.push(format!(
+                        "{route} {mode} {language}: scrolls sideways with text at 200 %"
+                    ));
+                }
+            }
+        }
+    }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
     browser.close().await;
 }
