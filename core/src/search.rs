@@ -136,7 +136,7 @@ pub struct SearchIndex {
     synonyms: Vec<(Vec<char>, Vec<Vec<char>>)>,
     /// Each distinct pinyin string (names and keywords), with where it occurs: typo matching
     /// measures each string once, however many documents share it.
-    terms: Vec<(String, Vec<(u32, Option<u16>)>)>,
+    terms: Vec<(String, TermPlaces)>,
     /// Latin bigram → terms containing it, to find typo candidates fast.
     bigrams: HashMap<[u8; 2], Vec<u32>>,
     by_code: HashMap<String, usize>,
@@ -147,6 +147,9 @@ pub struct SearchIndex {
 }
 
 const SCORE_GOOD: u32 = 60;
+
+/// Where a pinyin string occurs: (document, `None` for the name or `Some(keyword index)`).
+type TermPlaces = Vec<(u32, Option<u16>)>;
 
 impl SearchIndex {
     pub fn new(
@@ -174,7 +177,7 @@ impl SearchIndex {
             .collect();
         // Distinct pinyin strings → (document, None for the name or Some(keyword index)).
         let mut term_ids: HashMap<String, usize> = HashMap::new();
-        let mut terms: Vec<(String, Vec<(u32, Option<u16>)>)> = Vec::new();
+        let mut terms: Vec<(String, TermPlaces)> = Vec::new();
         for (i, p) in prepared.iter().enumerate() {
             let forms = std::iter::once((&p.name_py, None)).chain(
                 p.keyword_py
@@ -209,7 +212,7 @@ impl SearchIndex {
             .enumerate()
             .map(|(i, d)| (d.summary.code.clone(), i))
             .collect();
-        let postings = Postings::new(&prepared, &terms);
+        let postings = Postings::new(&prepared);
         let synonyms = synonyms
             .iter()
             .map(|s| {
@@ -674,7 +677,7 @@ struct Postings {
 }
 
 impl Postings {
-    fn new(prepared: &[Prepared], _terms: &[(String, Vec<(u32, Option<u16>)>)]) -> Self {
+    fn new(prepared: &[Prepared]) -> Self {
         let mut p = Postings::default();
         let mut keyword_ids: HashMap<Vec<char>, usize> = HashMap::new();
         let mut initial_ids: HashMap<String, usize> = HashMap::new();
