@@ -8,6 +8,7 @@ pub mod api;
 pub mod catalog;
 pub mod client;
 pub mod i18n;
+pub mod identity;
 pub mod model;
 pub mod search;
 #[doc(hidden)]

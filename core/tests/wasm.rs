@@ -36,3 +36,14 @@ async fn an_unreachable_api_is_a_network_error_in_the_browser() {
         .unwrap_err();
     assert!(matches!(err, ApiError::Network { .. }), "{err:?}");
 }
+
+#[wasm_bindgen_test]
+fn identity_numbers_are_checked_and_masked_in_the_browser() {
+    use tongban_core::identity::{check_resident_id, mask_id_number, IdError};
+    let id = check_resident_id("11010519491231002x", (2026, 11, 28)).unwrap();
+    assert_eq!(mask_id_number(&id.number), "110***********002X");
+    assert_eq!(
+        check_resident_id("110105194912310021", (2026, 11, 28)),
+        Err(IdError::Checksum)
+    );
+}
