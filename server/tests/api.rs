@@ -3,7 +3,7 @@
 mod support;
 
 use support::postgres::TempPostgres;
-use support::{fake_web_dir, sqlite_url};
+use support::{fake_web_dir, sqlite_url, start_on_sqlite};
 use tongban_core::{ApiClient, Audience, MatterType};
 use tongban_server::{start, Config};
 
@@ -75,11 +75,7 @@ async fn postgres_serves_the_seeded_catalog() {
 
 #[tokio::test]
 async fn the_openapi_document_describes_the_matter_list() {
-    let dir = tempfile::tempdir().unwrap();
-    let web = fake_web_dir();
-    let server = start(Config::for_tests(sqlite_url(dir.path()), web.path()))
-        .await
-        .unwrap();
+    let (server, _db, _web) = start_on_sqlite().await;
     let doc: serde_json::Value = reqwest::get(format!("{}/api/openapi.json", server.base_url()))
         .await
         .unwrap()
@@ -112,11 +108,7 @@ async fn the_openapi_document_describes_the_matter_list() {
 
 #[tokio::test]
 async fn the_pwa_is_served_with_deep_links_and_strict_headers() {
-    let dir = tempfile::tempdir().unwrap();
-    let web = fake_web_dir();
-    let server = start(Config::for_tests(sqlite_url(dir.path()), web.path()))
-        .await
-        .unwrap();
+    let (server, _db, _web) = start_on_sqlite().await;
     let base = server.base_url();
 
     let deep = reqwest::get(format!("{base}/matter/330000-GA-0001"))
@@ -173,11 +165,7 @@ async fn an_unsupported_database_url_is_refused_clearly() {
 
 #[tokio::test]
 async fn the_catalog_index_is_served_with_a_validator_and_searchable() {
-    let dir = tempfile::tempdir().unwrap();
-    let web = fake_web_dir();
-    let server = start(Config::for_tests(sqlite_url(dir.path()), web.path()))
-        .await
-        .unwrap();
+    let (server, _db, _web) = start_on_sqlite().await;
     let base = server.base_url();
     let index = ApiClient::new(&base).catalog_index().await.unwrap();
     assert!(index.documents.len() >= 60);

@@ -21,3 +21,15 @@ pub fn sqlite_url(dir: &Path) -> String {
         dir.join("nested/folder/tongban.db").display()
     )
 }
+
+/// A server on a new SQLite database and a stand-in PWA; keep the folders alive with it.
+pub async fn start_on_sqlite() -> (
+    tongban_server::RunningServer,
+    tempfile::TempDir,
+    tempfile::TempDir,
+) {
+    let dir = tempfile::tempdir().unwrap();
+    let web = fake_web_dir();
+    let config = tongban_server::Config::for_tests(sqlite_url(dir.path()), web.path());
+    (tongban_server::start(config).await.unwrap(), dir, web)
+}
