@@ -284,3 +284,94 @@ async fn the_app_is_installable() {
         "the service worker is stamped with the build"
     );
 }
+
+#[tokio::test]
+async fn one_tap_switches_the_language_and_care_mode_and_both_are_remembered() {
+    let _turn = ONE_BROWSER.lock().await;
+    let app = TestApp::start().await;
+    let browser = Browser::phone("zh-CN").await.unwrap();
+    browser.client.goto(&app.base_url).await.unwrap();
+    browser.texts(POPULAR).await.unwrap();
+
+    browser
+        .client
+        .find(Locator::Css("button.language[lang=en]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    browser
+        .wait_until(
+            "return document.documentElement.lang === 'en' && !!document.querySelector('main h1')",
+            "English",
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        browser.texts("main h1").await.unwrap(),
+        vec!["Find a service"]
+    );
+
+    // Care mode: one tap in the header, the first-run question goes away, large targets follow.
+    assert!(
+        !browser.texts(".care-prompt h2").await.unwrap().is_empty(),
+        "first run asks about care mode"
+    );
+    browser
+        .client
+        .find(Locator::Css(".care-toggle"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    browser
+        .wait_until(
+            "return document.documentElement.classList.contains('care')",
+            "care mode",
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        browser
+            .eval("return document.querySelector('.care-prompt') === null")
+            .await
+            .unwrap(),
+        true
+    );
+    let common = browser.texts("#care-common-heading").await.unwrap();
+    assert_eq!(
+        common,
+        vec!["Services people use most"],
+        "care mode has its own home"
+    );
+    let help = browser
+        .eval("return document.querySelector('a[href=\"tel:12345\"]') !== null")
+        .await
+        .unwrap();
+    assert_eq!(help, true, "help is one tap away");
+
+    browser.client.refresh().await.unwrap();
+    browser
+        .wait_until(
+            "return !!document.querySelector('main h1')",
+            "the reloaded page",
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        browser
+            .eval("return document.documentElement.lang")
+            .await
+            .unwrap(),
+        "en",
+        "language remembered"
+    );
+    let care = browser
+        .eval("return document.documentElement.classList.contains('care')")
+        .await
+        .unwrap();
+    assert_eq!(care, true, "care mode remembered");
+    browser.close().await;
+}

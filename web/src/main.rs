@@ -24,12 +24,18 @@ fn App() -> impl IntoView {
     store::provide_catalog();
     let care = prefs::provide_care();
     let language = i18n::language();
+    // Only languages whose messages exist are offered, so no choice leads nowhere.
+    let available: Vec<String> = tongban_core::i18n::available_languages()
+        .iter()
+        .map(|l| l.to_string())
+        .collect();
     let languages = [
         ("zh-CN", t!("language-zh-cn")),
         ("en", t!("language-en")),
         ("ug", t!("language-ug")),
     ]
     .into_iter()
+    .filter(|(tag, _)| available.iter().any(|a| a == tag))
     .map(|(tag, name)| {
         let current = language == tag;
         view! {
