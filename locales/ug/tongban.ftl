@@ -1,0 +1,111 @@
+# Tongban messages — Uyghur (ug, right-to-left). Ids and placeholders match zh-CN exactly.
+
+app-name = تۇڭبەن
+app-tagline = بىر تور ئارقىلىق ھەممە ئىشنى بېجىرىڭ، ئىش بېجىرىش ئاسان
+skip-to-content = ئاساسىي مەزمۇنغا ئۆتۈش
+home-heading = ئىش بېجىرىش
+home-intro = بېجىرمەكچى بولغان ئىشنى تاللاپ، ئىش بېجىرىش يېتەكچىسىنى كۆرۈڭ ۋە توردا ئىلتىماس قىلىڭ.
+matter-fully-online = پۈتۈنلەي توردا بېجىرىلىدۇ
+matter-visits =
+    { $count ->
+        [0] نەق مەيدانغا بېرىشنىڭ ھاجىتى يوق
+       *[other] ئەڭ كۆپ بولغاندا { $count } قېتىم بارىسىز
+    }
+matter-promised-days =
+    { $days ->
+        [0] شۇ ھامان بېجىرىلىدۇ
+       *[other] { $days } خىزمەت كۈنى ئىچىدە بېجىرىپ بېرىشكە ۋەدە بېرىلىدۇ
+    }
+matter-department = ئىجرا قىلغۇچى تارماق: { $department }
+matter-type-administrative-licence = مەمۇرىي ئىجازەت
+matter-type-administrative-confirmation = مەمۇرىي جەزملەشتۈرۈش
+matter-type-administrative-payment = مەمۇرىي تەمىنات
+matter-type-public-service = ئاممىۋى مۇلازىمەت
+matter-type-other = باشقا
+audience-person = شەخسلەر ئىش بېجىرىش
+audience-business = قانۇنىي شەخسلەر ئىش بېجىرىش
+not-found-heading = بەت تېپىلمىدى
+not-found-back = باش بەتكە قايتىش
+retry = قايتا سىناش
+error-network = تورغا ئۇلىنالمىدى. تورنى تەكشۈرۈپ قايتا سىناڭ.
+error-unauthorized = كىرىش ۋاقتى ئۆتۈپ كەتتى، قايتا كىرىڭ.
+error-not-found = مۇناسىۋەتلىك مەزمۇن تېپىلمىدى.
+error-conflict = بۇ مەزمۇن باشقا ئۈسكۈنىدە ئۆزگەرتىلدى، تەكشۈرۈپ ئاندىن يوللاڭ.
+error-validation = تولدۇرغان مەزمۇندا خاتالىق بار، ئەسكەرتىش بويىچە تۈزىتىڭ.
+error-server = مۇلازىمەت ۋاقتىنچە ئىشلىمەيدۇ، سەل تۇرۇپ قايتا سىناڭ.
+search-label = ئىش تۈرلىرىنى ئىزدەش
+search-placeholder = مەسىلەن: 社保卡، shebaoka، 身份证丢了
+search-hint = خەنزۇچە خەت، پىنيىن ياكى پىنيىننىڭ باش ھەرپلىرىنى كىرگۈزسىڭىز بولىدۇ.
+search-results-count = { $count } ئىش تۈرى تېپىلدى
+search-no-results = مۇناسىۋەتلىك ئىش تۈرى تېپىلمىدى. باشقا سۆز بىلەن ئىزدەپ بېقىڭ ياكى تېما بويىچە كۆرۈڭ.
+region-label = ئىش بېجىرىش رايونى
+region-all = بارلىق رايونلار
+audience-switch-label = ئىش بېجىرگۈچى
+life-events-heading = تېما بويىچە ئىش بېجىرىش
+popular-heading = كۆپ بېجىرىلىدىغان ئىشلار
+bundles-heading = بىر ئىشنى بىر قېتىمدا بېجىرىش
+bundle-matters-count = جەمئىي { $count } ئىش تۈرى، بىر قېتىمدا ئىلتىماس قىلىنىدۇ
+bundle-shared = پەقەت بىر قېتىملا تولدۇرىدىغان ئۇچۇرلار
+bundle-matters = ئۆز ئىچىگە ئالغان ئىش تۈرلىرى
+event-matters = مۇناسىۋەتلىك ئىش تۈرلىرى
+catalog-loading = ئىش تۈرلىرى مۇندەرىجىسى يۈكلىنىۋاتىدۇ…
+guide-loading = ئىش بېجىرىش يېتەكچىسى يۈكلىنىۋاتىدۇ…
+guide-at-a-glance = قىسقىچە مەزمۇن
+guide-time = بېجىرىش مۇددىتى
+guide-legal-days = قانۇندا بەلگىلەنگەن مۇددەت { $days } خىزمەت كۈنى
+guide-visits = نەق مەيدانغا بېرىش قېتىم سانى
+guide-fee = ھەق
+guide-fee-free = ھەق ئېلىنمايدۇ
+guide-channels = بېجىرىش يوللىرى
+guide-channel-best = تەۋسىيە
+channel-online = توردا بېجىرىش
+channel-mobile = يانفوندا بېجىرىش
+channel-hall = كۆزنەكتە بېجىرىش
+channel-self-service = ئۆزى مۇلازىمەت قىلىش ئۈسكۈنىسىدە بېجىرىش
+channel-post = پوچتا ئارقىلىق بېجىرىش
+guide-materials = ئىلتىماس ماتېرىياللىرى
+material-count = { $count } نۇسخا
+material-form-original = ئەسلى نۇسخىسى
+material-form-copy = كۆپەيتىلگەن نۇسخىسى
+material-form-original-and-copy = ئەسلى نۇسخىسى ۋە كۆپەيتىلگەن نۇسخىسى
+material-form-electronic = ئېلېكترونلۇق ماتېرىيال
+material-required = زۆرۈر
+material-optional = ئەھۋالغا قاراپ تاپشۇرۇلىدۇ
+material-later = ۋاقتىنچە كەم بولسا بولىدۇ: كېيىن تولۇقلىسىڭىز بولىدۇ
+material-certificate = تاپشۇرۇشنىڭ ھاجىتى يوق: ئېلېكترونلۇق گۇۋاھنامە ئىشلىتىشكە بولىدۇ
+material-source = مەنبەسى: { $source }
+guide-conditions = قوبۇل قىلىش شەرتلىرى
+guide-steps = بېجىرىش تەرتىپى
+guide-service-points = ئىش بېجىرىش ئورنى
+service-point-hours = ئىشخانا ۋاقتى: { $hours }
+service-point-call = تېلېفون قىلىش: { $phone }
+service-point-map = خەرىتىدە كۆرۈش
+guide-faq = كۆپ سورىلىدىغان سوئاللار
+guide-basis = بەلگىلەش ئاساسى
+guide-contact = مەسلىھەت ۋە ئەرز-شىكايەت
+guide-consultation = مەسلىھەت تېلېفونى: { $phone }
+guide-complaint = ئەرز-شىكايەت تېلېفونى: { $phone }
+guide-cross-province = ئۆلكە ھالقىپ بېجىرىشكە بولىدۇ
+guide-in-bundles = بىرلىكتە بېجىرگىلى بولىدىغان ئىشلار
+language-label = تىل
+language-zh-cn = 中文
+language-en = English
+language-ug = ئۇيغۇرچە
+care-mode-enter = ياشانغانلار ھالىتى
+care-mode-leave = ئادەتتىكى ھالەت
+care-prompt-heading = چوڭراق خەت لازىممۇ؟
+care-prompt-body = ياشانغانلار ھالىتىدە خەتلەر چوڭراق، كۇنۇپكىلار چوڭراق، تاللاشلار ئازراق بولىدۇ. بەتنىڭ ئۈستى تەرىپىدە خالىغان ۋاقىتتا ئالماشتۇرالايسىز.
+care-prompt-keep = ئادەتتىكى ھالەتتە قېلىش
+care-common-heading = دائىم بېجىرىلىدىغان ئىشلار
+care-help-heading = ياردەم لازىممۇ؟
+care-call-help = 12345 ھۆكۈمەت ئىشلىرى مۇلازىمىتى قىزىق لىنىيىسىگە تېلېفون قىلىش
+care-proxy = ئائىلە تاۋابىئاتلىرىم مېنىڭ ئورنۇمدا بېجىرسۇن (ۋاكالىتەن بېجىرىش)
+proxy-heading = ئائىلە تاۋابىئاتلىرىڭىز سىزنىڭ ئورنىڭىزدا بېجىرسۇن (ۋاكالىتەن بېجىرىش)
+proxy-intro = بالىلىرىڭىز ياكى باشقا ئائىلە تاۋابىئاتلىرىڭىز سىز قوشۇلغاندىن كېيىن سىزنىڭ ئورنىڭىزدا ئىش بېجىرەلەيدۇ.
+proxy-today-heading = ھازىر مۇنداق بېجىرسىڭىز بولىدۇ
+proxy-today-hall = ئائىلە تاۋابىئاتىڭىز كىملىكىڭىز ۋە ھوقۇق بېرىش ۋاكالەتنامىسىنى ئېلىپ ئىش بېجىرىش زالىغا بېرىپ، سىزنىڭ ئورنىڭىزدا بېجىرىدۇ.
+proxy-today-phone = 12345 قىزىق لىنىيىسىگە تېلېفون قىلسىڭىز، خادىملار بۇ ئىشنى ۋاكالىتەن بېجىرىشكە بولىدىغان-بولمايدىغانلىقىنى ۋە نېمىلەرنى ئېلىپ بېرىش كېرەكلىكىنى ئېيتىپ بېرىدۇ.
+proxy-soon-heading = پات ئارىدا ئىشلىتىلىدۇ
+proxy-soon-body = كىرگەندىن كېيىن، يانفوندا ئائىلە تاۋابىئاتىڭىزغا سىزنىڭ ئورنىڭىزدا توردا بېجىرىش ھوقۇقى بېرەلەيسىز، بۇ ھوقۇقنى خالىغان ۋاقىتتا بىكار قىلالايسىز.
+read-aloud = ئوقۇپ بېرىش
+read-aloud-stop = ئوقۇشنى توختىتىش
