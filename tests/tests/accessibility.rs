@@ -251,3 +251,72 @@ async fn pages_reflow_at_320_px_and_with_text_at_200_percent() {
     assert!(failures.is_empty(), "{}", failures.join("\n"));
     browser.close().await;
 }
+
+#[tokio::test]
+async fn the_home_page_works_by_keyboard_alone_with_visible_focus() {
+    const TAB: &str = "\u{E004}";
+    const ENTER: &str = "\u{E007}";
+    let _turn = ONE_BROWSER.lock().await;
+    let app = TestApp::start().await;
+    let browser = Browser::phone("zh-CN").await.unwrap();
+    open(&browser, &app.base_url, "zh-CN", false, "/").await;
+    let focused = "const e = document.activeElement; const s = getComputedStyle(e);
+        return { tag: e.tagName.toLowerCase(), cls: String(e.className), id: e.id,
+                 outline: s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) >= 2 };";
+    let mut walk = Vec::new();
+    for _ in 0..12 {
+        browser
+            .client
+            .active_element()
+            .await
+            .unwrap()
+            .send_keys(TAB)
+            .await
+            .unwrap();
+        let f = browser.eval(focused).await.unwrap();
+        assert_eq!(f["outline"], true, "focus is not visible on {f}");
+        walk.push(f);
+    }
+    assert_eq!(
+        walk[0]["cls"], "skip-link",
+        "the first Tab reaches the skip link: {walk:?}"
+    );
+    assert!(
+        walk.iter().any(|f| f["id"] == "search-input"),
+        "the search box is reachable: {walk:?}"
+    );
+    // The skip link takes the person straight to the content.
+    browser
+        .client
+        .goto(&format!("{}/", app.base_url))
+        .await
+        .unwrap();
+    browser
+        .wait_until("return !!document.querySelector('main h1')", "home")
+        .await
+        .unwrap();
+    browser
+        .client
+        .active_element()
+        .await
+        .unwrap()
+        .send_keys(TAB)
+        .await
+        .unwrap();
+    browser
+        .client
+        .active_element()
+        .await
+        .unwrap()
+        .send_keys(ENTER)
+        .await
+        .unwrap();
+    browser
+        .wait_until(
+            "return document.activeElement.id === 'main'",
+            "focus on the main content",
+        )
+        .await
+        .unwrap();
+    browser.close().await;
+}

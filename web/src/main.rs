@@ -53,7 +53,7 @@ fn App() -> impl IntoView {
     })
     .collect_view();
     view! {
-        <a class="skip-link" href="#main">{t!("skip-to-content")}</a>
+        <a class="skip-link" href="#main" on:click=skip_to_main>{t!("skip-to-content")}</a>
         <header class="app-header">
             <a class="app-name" href="/">{t!("app-name")}</a>
             <span class="app-tagline">{t!("app-tagline")}</span>
@@ -78,5 +78,18 @@ fn App() -> impl IntoView {
                 </Routes>
             </main>
         </Router>
+    }
+}
+
+/// The skip link moves focus to the content itself: the router handles in-page links, so the
+/// browser's own fragment focus would not happen.
+fn skip_to_main(ev: leptos::ev::MouseEvent) {
+    use wasm_bindgen::JsCast;
+    ev.prevent_default();
+    if let Some(main) = document()
+        .get_element_by_id("main")
+        .and_then(|m| m.dyn_into::<web_sys::HtmlElement>().ok())
+    {
+        let _ = main.focus();
     }
 }
