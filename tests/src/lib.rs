@@ -146,6 +146,27 @@ impl Browser {
         Ok(out)
     }
 
+    /// Clicks the first element matching `css`.
+    pub async fn click(&self, css: &str) -> anyhow::Result<()> {
+        self.client.find(Locator::Css(css)).await?.click().await?;
+        Ok(())
+    }
+
+    /// Types `query` into the app's search box and returns the result names, best first.
+    pub async fn search(&self, query: &str) -> anyhow::Result<Vec<String>> {
+        self.client
+            .find(Locator::Css("#search-input"))
+            .await?
+            .send_keys(query)
+            .await?;
+        self.wait_until(
+            "return !!document.querySelector('.results li.matter')",
+            "search results",
+        )
+        .await?;
+        self.texts(".results li.matter h3").await
+    }
+
     /// Evaluates a script in the page and returns its value.
     pub async fn eval(&self, script: &str) -> anyhow::Result<serde_json::Value> {
         Ok(self.client.execute(script, vec![]).await?)

@@ -1,6 +1,5 @@
 //! The PWA in headless Chromium at 360×640 against the real server: what a person would see.
 
-use fantoccini::Locator;
 use tokio::sync::Mutex;
 use tongban_tests::{Browser, TestApp, PHONE};
 
@@ -47,14 +46,7 @@ async fn the_home_page_offers_search_life_events_and_popular_matters_in_chinese(
     );
 
     // Business matters are one tap away.
-    browser
-        .client
-        .find(Locator::Css(".tabs button:nth-child(2)"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    browser.click(".tabs button:nth-child(2)").await.unwrap();
     let business = browser.texts(POPULAR).await.unwrap();
     assert!(
         business.iter().any(|n| n.contains("企业设立登记")),
@@ -116,32 +108,12 @@ async fn pinyin_initials_find_the_matter_and_its_guide_reads_offline() {
     browser.client.goto(&app.base_url).await.unwrap();
     browser.texts(POPULAR).await.unwrap();
 
-    let search = browser
-        .client
-        .find(Locator::Css("#search-input"))
-        .await
-        .unwrap();
-    search.send_keys("sbk").await.unwrap();
-    browser
-        .wait_until(
-            "return !!document.querySelector('.results li.matter')",
-            "search results",
-        )
-        .await
-        .unwrap();
-    let results = browser.texts(".results li.matter h3").await.unwrap();
+    let results = browser.search("sbk").await.unwrap();
     assert!(results[0].starts_with("社会保障卡"), "{results:?}");
     let count = browser.texts("#results-count").await.unwrap();
     assert!(count[0].starts_with("找到"), "{count:?}");
 
-    browser
-        .client
-        .find(Locator::Css(".results li.matter h3 a"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    browser.click(".results li.matter h3 a").await.unwrap();
     let title = browser.texts("article.guide h1").await.unwrap();
     assert!(title[0].starts_with("社会保障卡"), "{title:?}");
     let url = browser.client.current_url().await.unwrap();
@@ -211,20 +183,7 @@ async fn pinyin_initials_find_the_matter_and_its_guide_reads_offline() {
         "a deep link opens offline"
     );
     browser.client.goto(&app.base_url).await.unwrap();
-    let search = browser
-        .client
-        .find(Locator::Css("#search-input"))
-        .await
-        .unwrap();
-    search.send_keys("身份证丢了").await.unwrap();
-    browser
-        .wait_until(
-            "return !!document.querySelector('.results li.matter')",
-            "offline search results",
-        )
-        .await
-        .unwrap();
-    let offline = browser.texts(".results li.matter h3").await.unwrap();
+    let offline = browser.search("身份证丢了").await.unwrap();
     assert!(
         offline.iter().take(3).any(|n| n == "居民身份证补领"),
         "search works offline: {offline:?}"
@@ -293,14 +252,7 @@ async fn one_tap_switches_the_language_and_care_mode_and_both_are_remembered() {
     browser.client.goto(&app.base_url).await.unwrap();
     browser.texts(POPULAR).await.unwrap();
 
-    browser
-        .client
-        .find(Locator::Css("button.language[lang=en]"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    browser.click("button.language[lang=en]").await.unwrap();
     browser
         .wait_until(
             "return document.documentElement.lang === 'en' && !!document.querySelector('main h1')",
@@ -318,14 +270,7 @@ async fn one_tap_switches_the_language_and_care_mode_and_both_are_remembered() {
         !browser.texts(".care-prompt h2").await.unwrap().is_empty(),
         "first run asks about care mode"
     );
-    browser
-        .client
-        .find(Locator::Css(".care-toggle"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    browser.click(".care-toggle").await.unwrap();
     browser
         .wait_until(
             "return document.documentElement.classList.contains('care')",
