@@ -1,5 +1,7 @@
 //! The HTTP API's shared types: paths, list envelopes and the one error a caller can act on.
 
+use std::collections::BTreeMap;
+
 use serde::{Deserialize, Serialize};
 
 use crate::model::MatterSummary;
@@ -22,6 +24,46 @@ pub struct ErrorBody {
     pub code: String,
     /// A human-readable hint for developers; shells show the localized message for `code`.
     pub detail: String,
+    /// For a refused input: what is wrong with which field.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub fields: Vec<FieldError>,
+    /// For a rate limit: seconds until trying again may succeed (also in `Retry-After`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub retry_after_seconds: Option<u32>,
+}
+
+impl ErrorBody {
+    pub fn new(code: impl Into<String>, detail: impl Into<String>) -> Self {
+        Self {
+            code: code.into(),
+            detail: detail.into(),
+            fields: Vec::new(),
+            retry_after_seconds: None,
+        }
+    }
+}
+
+/// One problem with one field, as data: the shell renders `error-<code>` with `params`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+pub struct FieldError {
+    /// The field's path in the request (`phone`, `answers.applicant.id_number`).
+    pub path: String,
+    /// A stable code; the message id is `error-<code>`.
+    pub code: String,
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub params: BTreeMap<String, String>,
+}
+
+impl FieldError {
+    pub fn new(path: impl Into<String>, code: impl Into<String>) -> Self {
+        Self {
+            path: path.into(),
+            code: code.into(),
+            params: BTreeMap::new(),
+        }
+    }
 }
 
 /// What can go wrong when a shell talks to the API, reduced to what a caller can act on.
@@ -31,33 +73,57 @@ pub enum ApiError {
     /// The server could not be reached (offline, DNS, refused, timed out).
     #[error("network: {detail}")]
     Network { detail: String },
-    /// The session is missing or expired: log in again.
+    /// The session is missing or expired: log in again (what was typed is kept on the device).
     #[error("unauthorized")]
     Unauthorized,
+    /// Logged in, but this needs more: a higher real-name level (`identity-required`) or another
+    /// role (`wrong-role`).
+    #[error("forbidden: {code}")]
+    Forbidden { code: String },
+    /// Too many attempts: try again after the given number of seconds.
+    #[error("too many attempts, retry after {retry_after_seconds} s")]
+    RateLimited { retry_after_seconds: u32 },
     /// The object does not exist, or is not the caller's.
     #[error("not found")]
     NotFound,
-    /// The object changed elsewhere since the caller read it.
-    #[error("conflict: {detail}")]
-    Conflict { detail: String },
-    /// The server refused the input; the detail names what to fix.
-    #[error("invalid request: {detail}")]
-    Validation { detail: String },
+    /// The object changed elsewhere since the caller read it, or clashes with another one;
+    /// `code` says which (message `error-<code>`).
+    #[error("conflict ({code}): {detail}")]
+    Conflict { code: String, detail: String },
+    /// The server refused the input: `code` says why (message `error-<code>`), `fields` what to
+    /// fix where.
+    #[error("invalid request ({code}): {detail}")]
+    Validation {
+        code: String,
+        detail: String,
+        fields: Vec<FieldError>,
+    },
     /// The server failed, or answered something this client does not understand.
     #[error("server error ({status}): {detail}")]
     Server { status: u16, detail: String },
 }
 
 impl ApiError {
-    /// The Fluent message id a shell shows for this error.
-    pub fn message_id(&self) -> &'static str {
+    /// The Fluent message id a shell shows for this error (`error-<code>` for a refused input
+    /// or a refusal that names its reason).
+    pub fn message_id(&self) -> String {
         match self {
-            Self::Network { .. } => "error-network",
-            Self::Unauthorized => "error-unauthorized",
-            Self::NotFound => "error-not-found",
-            Self::Conflict { .. } => "error-conflict",
-            Self::Validation { .. } => "error-validation",
-            Self::Server { .. } => "error-server",
+            Self::Network { .. } => "error-network".into(),
+            Self::Unauthorized => "error-unauthorized".into(),
+            Self::Forbidden { code } => format!("error-{code}"),
+            Self::RateLimited { .. } => "error-rate-limited".into(),
+            Self::NotFound => "error-not-found".into(),
+            Self::Conflict { code, .. } => format!("error-{code}"),
+            Self::Validation { code, .. } => format!("error-{code}"),
+            Self::Server { .. } => "error-server".into(),
+        }
+    }
+
+    /// A refused input's message for one field, if the server named that field.
+    pub fn field_error(&self, path: &str) -> Option<&FieldError> {
+        match self {
+            Self::Validation { fields, .. } => fields.iter().find(|f| f.path == path),
+            _ => None,
         }
     }
 
@@ -69,14 +135,30 @@ impl ApiError {
 
     /// Maps an HTTP error status and body to the error a caller acts on.
     pub fn from_status(status: u16, body: &str) -> Self {
-        let detail = serde_json::from_str::<ErrorBody>(body)
-            .map(|b| b.detail)
-            .unwrap_or_else(|_| body.chars().take(200).collect());
+        let parsed = serde_json::from_str::<ErrorBody>(body).ok();
+        let detail = parsed
+            .as_ref()
+            .map(|b| b.detail.clone())
+            .unwrap_or_else(|| body.chars().take(200).collect());
+        let code = parsed.as_ref().map(|b| b.code.clone());
         match status {
             401 => Self::Unauthorized,
+            403 => Self::Forbidden {
+                code: code.unwrap_or_else(|| "forbidden".into()),
+            },
             404 => Self::NotFound,
-            409 | 412 => Self::Conflict { detail },
-            400 | 422 => Self::Validation { detail },
+            409 | 412 => Self::Conflict {
+                code: code.unwrap_or_else(|| "conflict".into()),
+                detail,
+            },
+            429 => Self::RateLimited {
+                retry_after_seconds: parsed.and_then(|b| b.retry_after_seconds).unwrap_or(60),
+            },
+            400 | 422 => Self::Validation {
+                code: code.unwrap_or_else(|| "validation".into()),
+                detail,
+                fields: parsed.map(|b| b.fields).unwrap_or_default(),
+            },
             _ => Self::Server { status, detail },
         }
     }

@@ -1,15 +1,28 @@
 //! The one API client, on reqwest: the same code runs in the browser (fetch) and natively (hyper).
 
+use reqwest::Method;
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+
 use crate::api::{ApiError, MatterList, API_PREFIX};
+use crate::auth::{
+    Account, ActivityList, CodeSent, IdentityMethod, IdentityRequest, LoginRequest, LoginResult,
+    SendCodeRequest, SessionDelivery, SessionInfo, SessionList, SharedSecretStore, StaffAccount,
+    StaffLoginRequest, StaffLoginResult,
+};
 use crate::catalog::{CatalogIndex, Matter};
 use crate::model::MatterSummary;
 
 /// A client of the Tongban API at one base URL (`https://example.gov.cn`, or `""`/`"/"` for the
 /// origin the web app was served from).
+///
+/// Without a secret store the client relies on the browser's cookie (the web shell); with one it
+/// asks for the session token at login, keeps it there and sends it as a bearer token (native).
 #[derive(Clone, Debug)]
 pub struct ApiClient {
     base_url: String,
     http: reqwest::Client,
+    secrets: Option<SharedSecretStore>,
 }
 
 impl ApiClient {
@@ -18,6 +31,26 @@ impl ApiClient {
         Self {
             base_url,
             http: reqwest::Client::new(),
+            secrets: None,
+        }
+    }
+
+    /// A client that keeps its session token in `secrets` (the platform's secure store).
+    pub fn with_secret_store(mut self, secrets: SharedSecretStore) -> Self {
+        self.secrets = Some(secrets);
+        self
+    }
+
+    /// Whether a session token is held (native shells; the web cannot see its cookie).
+    pub fn holds_session(&self) -> bool {
+        self.secrets.as_ref().is_some_and(|s| s.load().is_some())
+    }
+
+    fn delivery(&self) -> SessionDelivery {
+        if self.secrets.is_some() {
+            SessionDelivery::Token
+        } else {
+            SessionDelivery::Cookie
         }
     }
 
@@ -48,28 +81,165 @@ impl ApiClient {
             .await
     }
 
-    async fn get_json<T: serde::de::DeserializeOwned>(&self, path: &str) -> Result<T, ApiError> {
-        let url = self.url(path);
-        let response = self
-            .http
-            .get(url)
-            .header(reqwest::header::ACCEPT, "application/json")
-            .send()
+    /// Sends a one-time login code to `phone`.
+    pub async fn send_login_code(&self, phone: &str) -> Result<CodeSent, ApiError> {
+        let request = SendCodeRequest {
+            phone: phone.to_owned(),
+        };
+        self.send_json(Method::POST, "/auth/code", Some(&request))
             .await
-            .map_err(|e| ApiError::Network {
-                detail: e.to_string(),
-            })?;
-        let status = response.status().as_u16();
-        let body = response.text().await.map_err(|e| ApiError::Network {
-            detail: e.to_string(),
-        })?;
-        if !(200..300).contains(&status) {
-            return Err(ApiError::from_status(status, &body));
+    }
+
+    /// Logs in with the code the phone received; a held session is replaced by the new one.
+    pub async fn login(&self, phone: &str, code: &str) -> Result<Account, ApiError> {
+        let request = LoginRequest {
+            phone: phone.to_owned(),
+            code: code.to_owned(),
+            delivery: self.delivery(),
+        };
+        let result: LoginResult = self
+            .send_json(Method::POST, "/auth/login", Some(&request))
+            .await?;
+        if let (Some(secrets), Some(token)) = (&self.secrets, &result.token) {
+            secrets.save(token);
         }
-        serde_json::from_str(&body).map_err(|e| ApiError::Server {
+        Ok(result.account)
+    }
+
+    /// Ends this session on the server and forgets it here. Offline, the local copy is forgotten
+    /// anyway and the error says the server could not be told.
+    pub async fn logout(&self) -> Result<(), ApiError> {
+        let result = self
+            .send_empty(Method::POST, "/auth/logout", None::<&()>)
+            .await;
+        if let Some(secrets) = &self.secrets {
+            secrets.clear();
+        }
+        match result {
+            Err(ApiError::Unauthorized) => Ok(()),
+            other => other,
+        }
+    }
+
+    /// The logged-in person, or `Unauthorized`.
+    pub async fn me(&self) -> Result<Account, ApiError> {
+        self.get_json("/me").await
+    }
+
+    /// Verifies the account's identity with name and resident ID number (no face needed).
+    pub async fn verify_identity(&self, name: &str, id_number: &str) -> Result<Account, ApiError> {
+        let request = IdentityRequest {
+            name: name.to_owned(),
+            id_number: id_number.to_owned(),
+            method: IdentityMethod::IdNumberCheck,
+        };
+        self.send_json(Method::POST, "/me/identity", Some(&request))
+            .await
+    }
+
+    /// The account's signed-in devices, this one marked `current`.
+    pub async fn sessions(&self) -> Result<Vec<SessionInfo>, ApiError> {
+        let list: SessionList = self.get_json("/me/sessions").await?;
+        Ok(list.items)
+    }
+
+    /// Signs one of the account's devices out.
+    pub async fn revoke_session(&self, id: &str) -> Result<(), ApiError> {
+        let path = format!("/me/sessions/{}", encode_segment(id));
+        self.send_empty(Method::DELETE, &path, None::<&()>).await
+    }
+
+    /// What happened to the account lately (logins, verifications), newest first.
+    pub async fn activity(&self) -> Result<ActivityList, ApiError> {
+        self.get_json("/me/activity").await
+    }
+
+    /// Department staff log in with username and password.
+    pub async fn staff_login(
+        &self,
+        username: &str,
+        password: &str,
+    ) -> Result<StaffAccount, ApiError> {
+        let request = StaffLoginRequest {
+            username: username.to_owned(),
+            password: password.to_owned(),
+            delivery: self.delivery(),
+        };
+        let result: StaffLoginResult = self
+            .send_json(Method::POST, "/staff/login", Some(&request))
+            .await?;
+        if let (Some(secrets), Some(token)) = (&self.secrets, &result.token) {
+            secrets.save(token);
+        }
+        Ok(result.staff)
+    }
+
+    /// The logged-in staff member, or `Unauthorized` / `Forbidden`.
+    pub async fn staff_me(&self) -> Result<StaffAccount, ApiError> {
+        self.get_json("/staff/me").await
+    }
+
+    async fn get_json<T: DeserializeOwned>(&self, path: &str) -> Result<T, ApiError> {
+        self.send_json(Method::GET, path, None::<&()>).await
+    }
+
+    async fn send_json<T: DeserializeOwned, B: Serialize>(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<&B>,
+    ) -> Result<T, ApiError> {
+        let (status, text) = self.send(method, path, body).await?;
+        serde_json::from_str(&text).map_err(|e| ApiError::Server {
             status,
             detail: format!("unexpected answer: {e}"),
         })
+    }
+
+    async fn send_empty<B: Serialize>(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<&B>,
+    ) -> Result<(), ApiError> {
+        self.send(method, path, body).await.map(|_| ())
+    }
+
+    /// One request: the session attached, the answer's status mapped to `ApiError`. A refused
+    /// session is forgotten so the shell asks the person to log in again.
+    async fn send<B: Serialize>(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<&B>,
+    ) -> Result<(u16, String), ApiError> {
+        let mut request = self
+            .http
+            .request(method, self.url(path))
+            .header(reqwest::header::ACCEPT, "application/json");
+        if let Some(body) = body {
+            request = request.json(body);
+        }
+        if let Some(token) = self.secrets.as_ref().and_then(|s| s.load()) {
+            request = request.bearer_auth(token);
+        }
+        let response = request.send().await.map_err(|e| ApiError::Network {
+            detail: e.to_string(),
+        })?;
+        let status = response.status().as_u16();
+        let text = response.text().await.map_err(|e| ApiError::Network {
+            detail: e.to_string(),
+        })?;
+        if !(200..300).contains(&status) {
+            let error = ApiError::from_status(status, &text);
+            if error == ApiError::Unauthorized {
+                if let Some(secrets) = &self.secrets {
+                    secrets.clear();
+                }
+            }
+            return Err(error);
+        }
+        Ok((status, text))
     }
 }
 

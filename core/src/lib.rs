@@ -5,6 +5,7 @@
 //! and one set of messages serve every shell.
 
 pub mod api;
+pub mod auth;
 pub mod catalog;
 pub mod client;
 pub mod i18n;
@@ -14,7 +15,7 @@ pub mod search;
 #[doc(hidden)]
 pub mod synthetic;
 
-pub use api::{ApiError, MatterList, API_PREFIX};
+pub use api::{ApiError, ErrorBody, FieldError, MatterList, API_PREFIX};
 pub use client::ApiClient;
 pub use model::{Audience, LocalizedText, MatterSummary, MatterType};
 

@@ -27,6 +27,8 @@ impl TongbanClient {
             .is_some_and(|(_, rest)| !rest.trim_matches('/').is_empty());
         if !scheme_ok || !has_host {
             return Err(ApiError::Validation {
+                code: "validation".into(),
+                fields: Vec::new(),
                 detail: format!("not an http(s) base URL: {base_url:?}"),
             });
         }

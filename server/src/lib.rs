@@ -3,7 +3,12 @@
 //! It keeps no state between requests beyond the database, so more instances behind a load
 //! balancer scale it out.
 
+pub mod access;
+pub mod account;
+pub mod audit;
+pub mod auth;
 pub mod catalog;
+pub mod clock;
 pub mod db;
 pub mod error;
 pub mod openapi;
@@ -14,7 +19,12 @@ pub mod web;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
+use std::sync::Arc;
+
 use anyhow::Context;
+use auth::sms::{CodeSender, DevLogSender, HttpGateway};
+use auth::verifier::DevVerifier;
+use auth::{Auth, AuthConfig, AuthServices};
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
@@ -42,6 +52,26 @@ pub struct Config {
     /// Seed the demo catalog into an empty database.
     #[arg(long, env = "TONGBAN_SEED_DEMO", default_value_t = true, action = clap::ArgAction::Set)]
     pub seed_demo: bool,
+    /// Origins of host super-apps allowed to frame the app (CSP frame-ancestors) and to call the
+    /// API from their pages; comma-separated.
+    #[arg(
+        long = "host-origin",
+        env = "TONGBAN_HOST_ORIGINS",
+        value_delimiter = ','
+    )]
+    pub host_origins: Vec<String>,
+    /// Take the client's IP address from `X-Forwarded-For`: only behind a proxy that sets it.
+    #[arg(long, env = "TONGBAN_TRUST_FORWARDED_FOR", default_value_t = false, action = clap::ArgAction::Set)]
+    pub trust_forwarded_for: bool,
+    /// The SMS gateway that sends login codes (`POST` JSON). Without one, codes are written to
+    /// the server log: development only.
+    #[arg(long, env = "TONGBAN_SMS_GATEWAY_URL")]
+    pub sms_gateway_url: Option<String>,
+    /// Bearer token for the SMS gateway.
+    #[arg(long, env = "TONGBAN_SMS_GATEWAY_TOKEN", hide_env_values = true)]
+    pub sms_gateway_token: Option<String>,
+    #[command(flatten)]
+    pub auth: AuthConfig,
 }
 
 impl Config {
@@ -52,6 +82,31 @@ impl Config {
             database_url: database_url.into(),
             web_dir: web_dir.into(),
             seed_demo: true,
+            host_origins: Vec::new(),
+            trust_forwarded_for: false,
+            sms_gateway_url: None,
+            sms_gateway_token: None,
+            auth: AuthConfig::default(),
+        }
+    }
+
+    /// The services this configuration asks for: the system clock, the SMS gateway if one is
+    /// configured (else the development log sender), the development identity verifier.
+    pub fn services(&self) -> AuthServices {
+        let sms: Arc<dyn CodeSender> = match &self.sms_gateway_url {
+            Some(url) => Arc::new(HttpGateway::new(
+                url.clone(),
+                self.sms_gateway_token.clone(),
+            )),
+            None => {
+                tracing::warn!("no SMS gateway configured: login codes are written to this log (development only)");
+                Arc::new(DevLogSender::default())
+            }
+        };
+        AuthServices {
+            clock: Arc::new(clock::SystemClock),
+            sms,
+            identity: Arc::new(DevVerifier),
         }
     }
 }
@@ -74,6 +129,10 @@ impl RunningServer {
     }
 
     /// Stops accepting connections, lets requests in flight finish, and closes the database.
+    pub fn db(&self) -> &db::Db {
+        &self.db
+    }
+
     pub async fn shutdown(self) -> anyhow::Result<()> {
         let _ = self.stop.send(());
         self.task.await.context("server task")?.context("server")?;
@@ -85,6 +144,26 @@ impl RunningServer {
 /// Opens the database (creating and migrating it as needed), seeds the demo catalog into an empty
 /// one, binds the address and starts serving.
 pub async fn start(config: Config) -> anyhow::Result<RunningServer> {
+    let services = config.services();
+    start_with(config, services).await
+}
+
+/// `start`, with the clock, SMS sender and identity verifier given (tests, embedders).
+pub async fn start_with(config: Config, services: AuthServices) -> anyhow::Result<RunningServer> {
+    for origin in &config.host_origins {
+        let ok = origin.split_once("://").is_some_and(|(scheme, rest)| {
+            matches!(scheme, "https" | "http")
+                && !rest.is_empty()
+                && rest
+                    .trim_end_matches('/')
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':'))
+        });
+        anyhow::ensure!(
+            ok,
+            "host origin {origin:?} is not an origin like https://host.example.gov.cn"
+        );
+    }
     let db = db::Db::connect(&config.database_url).await?;
     db.migrate().await?;
     if config.seed_demo {
@@ -99,7 +178,11 @@ pub async fn start(config: Config) -> anyhow::Result<RunningServer> {
             "the PWA is not built here: run `cargo xtask serve` (or `cargo xtask build`) to build it"
         );
     }
-    let app = routes::router(db.clone(), &config);
+    let auth = Auth {
+        config: config.auth.clone(),
+        services,
+    };
+    let app = routes::router(db.clone(), &config, auth);
     let listener = tokio::net::TcpListener::bind(config.addr)
         .await
         .with_context(|| {
@@ -111,11 +194,14 @@ pub async fn start(config: Config) -> anyhow::Result<RunningServer> {
     let local_addr = listener.local_addr()?;
     let (stop, stopped) = oneshot::channel::<()>();
     let task = tokio::spawn(async move {
-        axum::serve(listener, app)
-            .with_graceful_shutdown(async {
-                let _ = stopped.await;
-            })
-            .await
+        axum::serve(
+            listener,
+            app.into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .with_graceful_shutdown(async {
+            let _ = stopped.await;
+        })
+        .await
     });
     tracing::info!(%local_addr, backend = db.backend().name(), "listening");
     Ok(RunningServer {

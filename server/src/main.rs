@@ -30,6 +30,19 @@ enum Command {
         #[arg(long)]
         check: bool,
     },
+    /// Add a department staff member (or change one's password, name or department). The password
+    /// is read from TONGBAN_STAFF_PASSWORD, else from the first line of standard input.
+    AddStaff {
+        /// The login name.
+        #[arg(long)]
+        username: String,
+        /// The name shown to colleagues.
+        #[arg(long)]
+        display_name: String,
+        /// The department the staff member works for.
+        #[arg(long)]
+        department: String,
+    },
 }
 
 #[tokio::main]
@@ -52,6 +65,35 @@ async fn main() -> anyhow::Result<ExitCode> {
             tokio::signal::ctrl_c().await?;
             println!("Stopping…");
             server.shutdown().await?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Some(Command::AddStaff {
+            username,
+            display_name,
+            department,
+        }) => {
+            let password = match std::env::var("TONGBAN_STAFF_PASSWORD") {
+                Ok(p) => p,
+                Err(_) => {
+                    let mut line = String::new();
+                    std::io::stdin().read_line(&mut line)?;
+                    line.trim_end_matches(['\r', '\n']).to_owned()
+                }
+            };
+            if password.chars().count() < 12 {
+                eprintln!("the password must have at least 12 characters");
+                return Ok(ExitCode::FAILURE);
+            }
+            let hash =
+                tongban_server::account::hash_password(&password).map_err(anyhow::Error::msg)?;
+            let db = Db::connect(&cli.config.database_url).await?;
+            db.migrate().await?;
+            let now = tongban_server::clock::Clock::now(&tongban_server::clock::SystemClock);
+            let username = username.trim().to_lowercase();
+            db.put_staff(&username, &display_name, &department, &hash, now)
+                .await?;
+            db.close().await;
+            println!("staff member {username} ({department}) can now log in");
             Ok(ExitCode::SUCCESS)
         }
         Some(Command::ImportCatalog { file, check }) => {

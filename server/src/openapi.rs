@@ -1,6 +1,7 @@
 //! The OpenAPI 3.1 document, generated from the same core types the handlers use.
 
-use utoipa::OpenApi;
+use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -13,7 +14,18 @@ use utoipa::OpenApi;
         crate::routes::matter_guide,
         crate::routes::catalog_index,
         crate::routes::search,
-        crate::routes::bundle
+        crate::routes::bundle,
+        crate::account::send_code,
+        crate::account::login,
+        crate::account::logout,
+        crate::account::me,
+        crate::account::verify_identity,
+        crate::account::sessions,
+        crate::account::revoke_session,
+        crate::account::activity,
+        crate::account::staff_login,
+        crate::account::staff_me,
+        crate::account::staff_logout
     ),
     components(schemas(
         tongban_core::MatterList,
@@ -21,10 +33,43 @@ use utoipa::OpenApi;
         tongban_core::LocalizedText,
         tongban_core::MatterType,
         tongban_core::Audience,
-        tongban_core::api::ErrorBody
-    ))
+        tongban_core::api::ErrorBody,
+        tongban_core::api::FieldError,
+        tongban_core::auth::RealNameLevel,
+        tongban_core::auth::IdentityMethod,
+        tongban_core::auth::SessionDelivery
+    )),
+    modifiers(&SessionSchemes)
 )]
 pub struct ApiDoc;
+
+/// How a caller proves its session: the web's cookie, or a bearer token (native shells).
+struct SessionSchemes;
+
+impl Modify for SessionSchemes {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        let bearer = || {
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .description(Some("The token a native shell asked for at login"))
+                    .build(),
+            )
+        };
+        components.add_security_scheme(
+            "session",
+            SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::new(
+                crate::auth::CITIZEN_COOKIE,
+            ))),
+        );
+        components.add_security_scheme("session_bearer", bearer());
+        components.add_security_scheme(
+            "staff_session",
+            SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::new(crate::auth::STAFF_COOKIE))),
+        );
+    }
+}
 
 pub fn document() -> utoipa::openapi::OpenApi {
     ApiDoc::openapi()

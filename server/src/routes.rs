@@ -3,13 +3,15 @@
 use axum::extract::{Path, Query, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
+use axum::routing::{delete, get, post};
 use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
 use tongban_core::catalog::{Bundle, CatalogIndex, Matter};
 use tongban_core::search::{SearchFilter, SearchHit};
 use tongban_core::{Audience, MatterList, MatterSummary, API_PREFIX};
 
+use crate::account;
+use crate::auth::Auth;
 use crate::catalog::CatalogCache;
 use crate::db::Db;
 use crate::error::AppError;
@@ -19,10 +21,24 @@ use crate::{web, Config};
 pub struct AppState {
     pub db: Db,
     pub catalog: CatalogCache,
+    pub auth: Auth,
+    /// Take the client's address from `X-Forwarded-For` (only behind a trusted proxy).
+    pub trust_forwarded_for: bool,
 }
 
-pub fn router(db: Db, config: &Config) -> Router {
+pub fn router(db: Db, config: &Config, auth: Auth) -> Router {
     let api = Router::new()
+        .route("/auth/code", post(account::send_code))
+        .route("/auth/login", post(account::login))
+        .route("/auth/logout", post(account::logout))
+        .route("/me", get(account::me))
+        .route("/me/identity", post(account::verify_identity))
+        .route("/me/sessions", get(account::sessions))
+        .route("/me/sessions/{id}", delete(account::revoke_session))
+        .route("/me/activity", get(account::activity))
+        .route("/staff/login", post(account::staff_login))
+        .route("/staff/logout", post(account::staff_logout))
+        .route("/staff/me", get(account::staff_me))
         .route("/matters", get(list_matters))
         .route("/matters/{code}", get(matter_guide))
         .route("/catalog/index", get(catalog_index))
@@ -39,8 +55,10 @@ pub fn router(db: Db, config: &Config) -> Router {
         .with_state(AppState {
             db,
             catalog: CatalogCache::default(),
+            auth,
+            trust_forwarded_for: config.trust_forwarded_for,
         });
-    web::with_pwa(app, &config.web_dir)
+    web::with_pwa(app, config)
 }
 
 /// Public catalog data: any cache may keep it, but must check it is still current.

@@ -5,22 +5,79 @@
 
 use std::path::{Path, PathBuf};
 
-use axum::extract::State;
-use axum::http::{header, HeaderName, HeaderValue, StatusCode, Uri};
+use axum::extract::{Request, State};
+use axum::http::{header, HeaderName, HeaderValue, Method, StatusCode, Uri};
+use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
 use tower_http::services::ServeDir;
 use tower_http::set_header::SetResponseHeaderLayer;
 
-/// The Content-Security-Policy: no inline script or style, wasm allowed to compile, nothing from
-/// other origins. Framing is limited to the app itself until host origins are registered.
-pub const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; \
-    style-src 'self'; img-src 'self' data: blob:; font-src 'self'; connect-src 'self'; \
-    manifest-src 'self'; worker-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; \
-    frame-ancestors 'self'";
+use crate::error::AppError;
+use crate::Config;
 
-pub fn with_pwa(api: Router, web_dir: &Path) -> Router {
+/// The Content-Security-Policy: no inline script or style, wasm allowed to compile, nothing from
+/// other origins. Only the app itself and the registered host super-apps may frame it.
+pub fn content_security_policy(host_origins: &[String]) -> String {
+    let mut ancestors = vec!["'self'".to_owned()];
+    ancestors.extend(
+        host_origins
+            .iter()
+            .map(|o| o.trim_end_matches('/').to_owned()),
+    );
+    format!(
+        "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; \
+         img-src 'self' data: blob:; font-src 'self'; connect-src 'self'; manifest-src 'self'; \
+         worker-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; \
+         frame-ancestors {}",
+        ancestors.join(" ")
+    )
+}
+
+/// Refuses a state-changing request sent from a page of another origin (a defence beside the
+/// SameSite cookie): only the app's own origin and registered hosts may post.
+async fn same_origin_writes(
+    State(hosts): State<std::sync::Arc<Vec<String>>>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let safe = matches!(
+        *request.method(),
+        Method::GET | Method::HEAD | Method::OPTIONS
+    );
+    if !safe {
+        if let Some(origin) = request
+            .headers()
+            .get(header::ORIGIN)
+            .and_then(|v| v.to_str().ok())
+        {
+            let own = request
+                .headers()
+                .get(header::HOST)
+                .and_then(|v| v.to_str().ok())
+                .is_some_and(|host| {
+                    origin
+                        .split_once("://")
+                        .is_some_and(|(_, rest)| rest == host)
+                });
+            let registered = hosts.iter().any(|h| h.trim_end_matches('/') == origin);
+            if !own && !registered {
+                tracing::warn!(origin, "refused a write from another origin");
+                return AppError::Forbidden("origin-not-allowed").into_response();
+            }
+        }
+    }
+    next.run(request).await
+}
+
+pub fn with_pwa(api: Router, config: &Config) -> Router {
+    let web_dir: &Path = &config.web_dir;
+    let hosts = std::sync::Arc::new(config.host_origins.clone());
+    let api = api.layer(axum::middleware::from_fn_with_state(
+        hosts,
+        same_origin_writes,
+    ));
     let api = api.layer(SetResponseHeaderLayer::if_not_present(
         header::CACHE_CONTROL,
         HeaderValue::from_static("no-store"),
@@ -43,6 +100,8 @@ pub fn with_pwa(api: Router, web_dir: &Path) -> Router {
             HeaderValue::from_static(value),
         )
     };
+    let csp = HeaderValue::from_str(&content_security_policy(&config.host_origins))
+        .expect("host origins are plain ASCII");
     Router::new()
         .merge(api)
         .fallback_service(
@@ -50,7 +109,14 @@ pub fn with_pwa(api: Router, web_dir: &Path) -> Router {
                 .layer(static_cache)
                 .service(assets),
         )
-        .layer(header("content-security-policy", CONTENT_SECURITY_POLICY))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::CONTENT_SECURITY_POLICY,
+            csp,
+        ))
+        .layer(header(
+            "strict-transport-security",
+            "max-age=31536000; includeSubDomains",
+        ))
         .layer(header("x-content-type-options", "nosniff"))
         .layer(header("referrer-policy", "strict-origin-when-cross-origin"))
         .layer(header("cross-origin-opener-policy", "same-origin"))

@@ -1,3 +1,6 @@
+#![allow(dead_code)] // each test binary uses its own part of the support code
+
+pub mod auth;
 pub mod postgres;
 
 use std::path::Path;

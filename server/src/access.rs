@@ -1,0 +1,258 @@
+//! Access control, in one place: who is calling (a person or a staff member, from their session)
+//! and whether an object is theirs.
+//!
+//! Handlers never compare owners themselves: they take a `Citizen` or `StaffMember` and pass
+//! every object they loaded by id through `owned`. An object that is not the caller's answers
+//! exactly like one that does not exist (404), so ids cannot be probed.
+
+use std::net::{IpAddr, SocketAddr};
+
+use axum::extract::{ConnectInfo, FromRequestParts};
+use axum::http::request::Parts;
+use tongban_core::auth::RealNameLevel;
+
+use crate::audit::{Event, Outcome};
+use crate::auth::store::SessionRow;
+use crate::auth::{presented_token, token_hash, Role};
+use crate::error::AppError;
+use crate::routes::AppState;
+
+/// Something that belongs to one person.
+pub trait Owned {
+    /// The owning account's id.
+    fn owner(&self) -> &str;
+    /// How the object is named in the audit log (an id, never personal data).
+    fn audit_name(&self) -> String;
+}
+
+/// The caller's address: the peer, or the first `X-Forwarded-For` hop when the server is
+/// configured to sit behind a trusted proxy.
+#[derive(Clone, Debug)]
+pub struct ClientIp(pub String);
+
+impl FromRequestParts<AppState> for ClientIp {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        if state.trust_forwarded_for {
+            let forwarded = parts
+                .headers
+                .get("x-forwarded-for")
+                .and_then(|v| v.to_str().ok())
+                .and_then(|v| v.split(',').next())
+                .and_then(|v| v.trim().parse::<IpAddr>().ok());
+            if let Some(ip) = forwarded {
+                return Ok(Self(ip.to_string()));
+            }
+        }
+        let peer = parts
+            .extensions
+            .get::<ConnectInfo<SocketAddr>>()
+            .map(|c| c.0.ip().to_string())
+            .unwrap_or_else(|| "unknown".into());
+        Ok(Self(peer))
+    }
+}
+
+/// A logged-in person.
+#[derive(Clone, Debug)]
+pub struct Citizen {
+    pub account_id: String,
+    pub session_id: String,
+    pub level: RealNameLevel,
+    pub ip: String,
+}
+
+impl Citizen {
+    pub fn actor(&self) -> String {
+        format!("account:{}", self.account_id)
+    }
+
+    /// Refuses when the matter (or action) needs a higher real-name level than the account has.
+    pub fn require_level(&self, needed: RealNameLevel) -> Result<(), AppError> {
+        if self.level >= needed {
+            Ok(())
+        } else {
+            Err(AppError::Forbidden("identity-required"))
+        }
+    }
+
+    /// The object if it is this person's; `NotFound` (and an audit entry) if it is someone
+    /// else's, exactly as if it did not exist.
+    pub async fn owned<T: Owned>(
+        &self,
+        state: &AppState,
+        action: &str,
+        object: Option<T>,
+    ) -> Result<T, AppError> {
+        match object {
+            Some(object) if object.owner() == self.account_id => Ok(object),
+            Some(object) => {
+                state
+                    .db
+                    .audit(
+                        state.auth.now(),
+                        Event {
+                            actor: &self.actor(),
+                            action,
+                            object: &object.audit_name(),
+                            outcome: Outcome::Denied,
+                            ip: &self.ip,
+                        },
+                    )
+                    .await?;
+                Err(AppError::NotFound)
+            }
+            None => Err(AppError::NotFound),
+        }
+    }
+}
+
+/// A logged-in department staff member.
+#[derive(Clone, Debug)]
+pub struct StaffMember {
+    pub staff_id: String,
+    pub session_id: String,
+    pub ip: String,
+}
+
+impl StaffMember {
+    pub fn actor(&self) -> String {
+        format!("staff:{}", self.staff_id)
+    }
+}
+
+/// The live session a request presents for `role`, after the idle and absolute limits; a session
+/// found ended is marked so and audited once.
+pub async fn live_session(
+    parts: &Parts,
+    state: &AppState,
+    role: Role,
+    ip: &str,
+) -> Result<SessionRow, AppError> {
+    let token =
+        presented_token(&parts.headers, role).ok_or(AppError::Unauthorized("unauthorized"))?;
+    let session = state
+        .db
+        .session_by_token(&token_hash(&token))
+        .await?
+        .ok_or(AppError::Unauthorized("unauthorized"))?;
+    if session.revoked_at.is_some() {
+        return Err(AppError::Unauthorized("unauthorized"));
+    }
+    let now = state.auth.now();
+    let idle_limit = i64::from(state.auth.config.session_idle_seconds);
+    if now >= session.expires_at || now - session.last_seen_at >= idle_limit {
+        if state.db.revoke_session(&session.id, now).await? {
+            let actor = match session.role {
+                Role::Citizen => format!("account:{}", session.principal_id),
+                Role::Staff => format!("staff:{}", session.principal_id),
+            };
+            state
+                .db
+                .audit(
+                    now,
+                    Event {
+                        actor: &actor,
+                        action: "session-expired",
+                        object: &format!("session:{}", session.id),
+                        outcome: Outcome::Ok,
+                        ip,
+                    },
+                )
+                .await?;
+        }
+        return Err(AppError::Unauthorized("session-expired"));
+    }
+    if session.role != role {
+        return Err(AppError::Forbidden("wrong-role"));
+    }
+    // Idle time is counted in whole minutes: one write a minute per session at most.
+    if now - session.last_seen_at >= 60 {
+        state.db.touch_session(&session.id, now).await?;
+    }
+    Ok(session)
+}
+
+impl FromRequestParts<AppState> for Citizen {
+    type Rejection = AppError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let ClientIp(ip) = ClientIp::from_request_parts(parts, state)
+            .await
+            .unwrap_or_else(|never| match never {});
+        let session = live_session(parts, state, Role::Citizen, &ip).await?;
+        let account = state
+            .db
+            .account(&session.principal_id)
+            .await?
+            .ok_or(AppError::Unauthorized("unauthorized"))?;
+        Ok(Self {
+            account_id: account.id,
+            session_id: session.id,
+            level: account.level,
+            ip,
+        })
+    }
+}
+
+impl FromRequestParts<AppState> for StaffMember {
+    type Rejection = AppError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let ClientIp(ip) = ClientIp::from_request_parts(parts, state)
+            .await
+            .unwrap_or_else(|never| match never {});
+        let session = live_session(parts, state, Role::Staff, &ip).await?;
+        Ok(Self {
+            staff_id: session.principal_id,
+            session_id: session.id,
+            ip,
+        })
+    }
+}
+
+impl Owned for SessionRow {
+    fn owner(&self) -> &str {
+        // A staff session belongs to no person.
+        match self.role {
+            Role::Citizen => &self.principal_id,
+            Role::Staff => "",
+        }
+    }
+
+    fn audit_name(&self) -> String {
+        format!("session:{}", self.id)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_level_includes_the_ones_below_it() {
+        let citizen = |level| Citizen {
+            account_id: "a".into(),
+            session_id: "s".into(),
+            level,
+            ip: "127.0.0.1".into(),
+        };
+        assert!(citizen(RealNameLevel::IdentityVerified)
+            .require_level(RealNameLevel::PhoneVerified)
+            .is_ok());
+        assert!(matches!(
+            citizen(RealNameLevel::PhoneVerified).require_level(RealNameLevel::IdentityVerified),
+            Err(AppError::Forbidden("identity-required"))
+        ));
+    }
+}

@@ -1,0 +1,431 @@
+//! The database side of identity: accounts, pending codes, rate-limit counters, staff, sessions.
+//! Only hashes of codes and tokens are stored.
+
+use sqlx::any::AnyRow;
+use sqlx::Row;
+use tongban_core::auth::RealNameLevel;
+
+use super::Role;
+use crate::db::Db;
+
+#[derive(Clone, Debug)]
+pub struct AccountRow {
+    pub id: String,
+    pub phone: String,
+    pub level: RealNameLevel,
+    pub real_name: Option<String>,
+    pub id_number: Option<String>,
+    pub created_at: i64,
+}
+
+#[derive(Clone, Debug)]
+pub struct SessionRow {
+    pub id: String,
+    pub role: Role,
+    pub principal_id: String,
+    pub device: String,
+    pub created_at: i64,
+    pub last_seen_at: i64,
+    pub expires_at: i64,
+    pub revoked_at: Option<i64>,
+}
+
+#[derive(Clone, Debug)]
+pub struct StaffRow {
+    pub id: String,
+    pub username: String,
+    pub display_name: String,
+    pub department: String,
+    pub password_hash: String,
+}
+
+/// A new session to store (the token itself is never stored).
+pub struct NewSession<'a> {
+    pub id: &'a str,
+    pub token_hash: &'a str,
+    pub role: Role,
+    pub principal_id: &'a str,
+    pub device: &'a str,
+    pub now: i64,
+    pub expires_at: i64,
+}
+
+const ACCOUNT_COLUMNS: &str = "id, phone, level, real_name, id_number, created_at";
+const SESSION_COLUMNS: &str =
+    "id, role, principal_id, device, created_at, last_seen_at, expires_at, revoked_at";
+
+fn account_from_row(row: &AnyRow) -> Result<AccountRow, sqlx::Error> {
+    let level: String = row.try_get("level")?;
+    Ok(AccountRow {
+        id: row.try_get("id")?,
+        phone: row.try_get("phone")?,
+        level: RealNameLevel::from_code(&level).ok_or_else(|| sqlx::Error::ColumnDecode {
+            index: "level".into(),
+            source: format!("unknown level {level:?}").into(),
+        })?,
+        real_name: row.try_get("real_name")?,
+        id_number: row.try_get("id_number")?,
+        created_at: row.try_get("created_at")?,
+    })
+}
+
+fn session_from_row(row: &AnyRow) -> Result<SessionRow, sqlx::Error> {
+    let role: String = row.try_get("role")?;
+    Ok(SessionRow {
+        id: row.try_get("id")?,
+        role: match role.as_str() {
+            "staff" => Role::Staff,
+            _ => Role::Citizen,
+        },
+        principal_id: row.try_get("principal_id")?,
+        device: row.try_get("device")?,
+        created_at: row.try_get("created_at")?,
+        last_seen_at: row.try_get("last_seen_at")?,
+        expires_at: row.try_get("expires_at")?,
+        revoked_at: row.try_get("revoked_at")?,
+    })
+}
+
+impl Db {
+    /// How many attempts of `kind` by `subject` since `since`, and when the oldest of them was.
+    pub async fn count_attempts(
+        &self,
+        kind: &str,
+        subject: &str,
+        since: i64,
+    ) -> Result<(i64, Option<i64>), sqlx::Error> {
+        let row = sqlx::query(
+            "SELECT COUNT(*) AS n, MIN(at) AS oldest FROM auth_attempts
+             WHERE kind = $1 AND subject = $2 AND at > $3",
+        )
+        .bind(kind)
+        .bind(subject)
+        .bind(since)
+        .fetch_one(self.pool())
+        .await?;
+        Ok((row.try_get("n")?, row.try_get("oldest")?))
+    }
+
+    /// The latest attempt of `kind` by `subject`, if any.
+    pub async fn last_attempt(
+        &self,
+        kind: &str,
+        subject: &str,
+    ) -> Result<Option<i64>, sqlx::Error> {
+        sqlx::query("SELECT MAX(at) AS last FROM auth_attempts WHERE kind = $1 AND subject = $2")
+            .bind(kind)
+            .bind(subject)
+            .fetch_one(self.pool())
+            .await?
+            .try_get("last")
+    }
+
+    pub async fn record_attempt(
+        &self,
+        kind: &str,
+        subject: &str,
+        at: i64,
+    ) -> Result<(), sqlx::Error> {
+        sqlx::query("INSERT INTO auth_attempts (kind, subject, at) VALUES ($1, $2, $3)")
+            .bind(kind)
+            .bind(subject)
+            .bind(at)
+            .execute(self.pool())
+            .await?;
+        Ok(())
+    }
+
+    /// Forgets counters older than any window still looks at.
+    pub async fn prune_attempts(&self, before: i64) -> Result<(), sqlx::Error> {
+        sqlx::query("DELETE FROM auth_attempts WHERE at < $1")
+            .bind(before)
+            .execute(self.pool())
+            .await?;
+        sqlx::query("DELETE FROM login_codes WHERE expires_at < $1")
+            .bind(before)
+            .execute(self.pool())
+            .await?;
+        Ok(())
+    }
+
+    /// Makes `code_hash` the phone's one pending code (an earlier one stops working).
+    pub async fn put_code(
+        &self,
+        phone: &str,
+        code_hash: &str,
+        sent_at: i64,
+        expires_at: i64,
+    ) -> Result<(), sqlx::Error> {
+        let mut tx = self.pool().begin().await?;
+        sqlx::query("DELETE FROM login_codes WHERE phone = $1")
+            .bind(phone)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query(
+            "INSERT INTO login_codes (phone, code_hash, sent_at, expires_at) VALUES ($1, $2, $3, $4)",
+        )
+        .bind(phone)
+        .bind(code_hash)
+        .bind(sent_at)
+        .bind(expires_at)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await
+    }
+
+    /// The phone's pending code hash and when it expires.
+    pub async fn pending_code(&self, phone: &str) -> Result<Option<(String, i64)>, sqlx::Error> {
+        let row = sqlx::query("SELECT code_hash, expires_at FROM login_codes WHERE phone = $1")
+            .bind(phone)
+            .fetch_optional(self.pool())
+            .await?;
+        row.map(|r| Ok((r.try_get("code_hash")?, r.try_get("expires_at")?)))
+            .transpose()
+    }
+
+    /// Uses the code up; false if another request used it first.
+    pub async fn consume_code(&self, phone: &str, code_hash: &str) -> Result<bool, sqlx::Error> {
+        let done = sqlx::query("DELETE FROM login_codes WHERE phone = $1 AND code_hash = $2")
+            .bind(phone)
+            .bind(code_hash)
+            .execute(self.pool())
+            .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    pub async fn drop_code(&self, phone: &str) -> Result<(), sqlx::Error> {
+        sqlx::query("DELETE FROM login_codes WHERE phone = $1")
+            .bind(phone)
+            .execute(self.pool())
+            .await?;
+        Ok(())
+    }
+
+    pub async fn account(&self, id: &str) -> Result<Option<AccountRow>, sqlx::Error> {
+        let sql = format!("SELECT {ACCOUNT_COLUMNS} FROM accounts WHERE id = $1");
+        sqlx::query(&sql)
+            .bind(id)
+            .fetch_optional(self.pool())
+            .await?
+            .as_ref()
+            .map(account_from_row)
+            .transpose()
+    }
+
+    pub async fn account_by_phone(&self, phone: &str) -> Result<Option<AccountRow>, sqlx::Error> {
+        let sql = format!("SELECT {ACCOUNT_COLUMNS} FROM accounts WHERE phone = $1");
+        sqlx::query(&sql)
+            .bind(phone)
+            .fetch_optional(self.pool())
+            .await?
+            .as_ref()
+            .map(account_from_row)
+            .transpose()
+    }
+
+    /// The phone's account, made on first login.
+    pub async fn account_for_phone(
+        &self,
+        phone: &str,
+        now: i64,
+    ) -> Result<AccountRow, sqlx::Error> {
+        if let Some(account) = self.account_by_phone(phone).await? {
+            return Ok(account);
+        }
+        let id = super::new_id();
+        // Two first logins at once: the second insert does nothing and both read the one row.
+        sqlx::query(
+            "INSERT INTO accounts (id, phone, level, created_at) VALUES ($1, $2, $3, $4)
+             ON CONFLICT (phone) DO NOTHING",
+        )
+        .bind(&id)
+        .bind(phone)
+        .bind(RealNameLevel::PhoneVerified.code())
+        .bind(now)
+        .execute(self.pool())
+        .await?;
+        self.account_by_phone(phone)
+            .await?
+            .ok_or(sqlx::Error::RowNotFound)
+    }
+
+    /// The account holding this ID number, if any.
+    pub async fn account_with_id_number(
+        &self,
+        id_number: &str,
+    ) -> Result<Option<String>, sqlx::Error> {
+        let row = sqlx::query("SELECT id FROM accounts WHERE id_number = $1")
+            .bind(id_number)
+            .fetch_optional(self.pool())
+            .await?;
+        row.map(|r| r.try_get("id")).transpose()
+    }
+
+    pub async fn set_identity(
+        &self,
+        account_id: &str,
+        name: &str,
+        id_number: &str,
+        now: i64,
+    ) -> Result<(), sqlx::Error> {
+        sqlx::query(
+            "UPDATE accounts SET level = $1, real_name = $2, id_number = $3, verified_at = $4
+             WHERE id = $5",
+        )
+        .bind(RealNameLevel::IdentityVerified.code())
+        .bind(name)
+        .bind(id_number)
+        .bind(now)
+        .bind(account_id)
+        .execute(self.pool())
+        .await?;
+        Ok(())
+    }
+
+    pub async fn create_session(&self, s: NewSession<'_>) -> Result<(), sqlx::Error> {
+        sqlx::query(
+            "INSERT INTO sessions (id, token_hash, role, principal_id, device, created_at,
+                 last_seen_at, expires_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $6, $7)",
+        )
+        .bind(s.id)
+        .bind(s.token_hash)
+        .bind(s.role.code())
+        .bind(s.principal_id)
+        .bind(s.device)
+        .bind(s.now)
+        .bind(s.expires_at)
+        .execute(self.pool())
+        .await?;
+        Ok(())
+    }
+
+    pub async fn session_by_token(
+        &self,
+        token_hash: &str,
+    ) -> Result<Option<SessionRow>, sqlx::Error> {
+        let sql = format!("SELECT {SESSION_COLUMNS} FROM sessions WHERE token_hash = $1");
+        sqlx::query(&sql)
+            .bind(token_hash)
+            .fetch_optional(self.pool())
+            .await?
+            .as_ref()
+            .map(session_from_row)
+            .transpose()
+    }
+
+    pub async fn session(&self, id: &str) -> Result<Option<SessionRow>, sqlx::Error> {
+        let sql = format!("SELECT {SESSION_COLUMNS} FROM sessions WHERE id = $1");
+        sqlx::query(&sql)
+            .bind(id)
+            .fetch_optional(self.pool())
+            .await?
+            .as_ref()
+            .map(session_from_row)
+            .transpose()
+    }
+
+    /// The principal's sessions that have not ended, newest first.
+    pub async fn live_sessions(
+        &self,
+        role: Role,
+        principal_id: &str,
+        now: i64,
+        idle_since: i64,
+    ) -> Result<Vec<SessionRow>, sqlx::Error> {
+        let sql = format!(
+            "SELECT {SESSION_COLUMNS} FROM sessions
+             WHERE role = $1 AND principal_id = $2 AND revoked_at IS NULL
+               AND expires_at > $3 AND last_seen_at > $4
+             ORDER BY last_seen_at DESC"
+        );
+        sqlx::query(&sql)
+            .bind(role.code())
+            .bind(principal_id)
+            .bind(now)
+            .bind(idle_since)
+            .fetch_all(self.pool())
+            .await?
+            .iter()
+            .map(session_from_row)
+            .collect()
+    }
+
+    pub async fn touch_session(&self, id: &str, now: i64) -> Result<(), sqlx::Error> {
+        sqlx::query("UPDATE sessions SET last_seen_at = $1 WHERE id = $2 AND revoked_at IS NULL")
+            .bind(now)
+            .bind(id)
+            .execute(self.pool())
+            .await?;
+        Ok(())
+    }
+
+    /// Ends a session; false if it had already ended.
+    pub async fn revoke_session(&self, id: &str, now: i64) -> Result<bool, sqlx::Error> {
+        let done =
+            sqlx::query("UPDATE sessions SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL")
+                .bind(now)
+                .bind(id)
+                .execute(self.pool())
+                .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    pub async fn staff_by_username(&self, username: &str) -> Result<Option<StaffRow>, sqlx::Error> {
+        self.staff_where("username", username).await
+    }
+
+    pub async fn staff_member(&self, id: &str) -> Result<Option<StaffRow>, sqlx::Error> {
+        self.staff_where("id", id).await
+    }
+
+    async fn staff_where(
+        &self,
+        column: &str,
+        value: &str,
+    ) -> Result<Option<StaffRow>, sqlx::Error> {
+        let sql = format!(
+            "SELECT id, username, display_name, department, password_hash FROM staff WHERE {column} = $1"
+        );
+        let row = sqlx::query(&sql)
+            .bind(value)
+            .fetch_optional(self.pool())
+            .await?;
+        row.map(|r| {
+            Ok(StaffRow {
+                id: r.try_get("id")?,
+                username: r.try_get("username")?,
+                display_name: r.try_get("display_name")?,
+                department: r.try_get("department")?,
+                password_hash: r.try_get("password_hash")?,
+            })
+        })
+        .transpose()
+    }
+
+    /// Adds a staff member, or sets the password, name and department of an existing one.
+    pub async fn put_staff(
+        &self,
+        username: &str,
+        display_name: &str,
+        department: &str,
+        password_hash: &str,
+        now: i64,
+    ) -> Result<(), sqlx::Error> {
+        sqlx::query(
+            "INSERT INTO staff (id, username, display_name, department, password_hash, created_at)
+             VALUES ($1, $2, $3, $4, $5, $6)
+             ON CONFLICT (username) DO UPDATE SET display_name = excluded.display_name,
+                 department = excluded.department, password_hash = excluded.password_hash",
+        )
+        .bind(super::new_id())
+        .bind(username)
+        .bind(display_name)
+        .bind(department)
+        .bind(password_hash)
+        .bind(now)
+        .execute(self.pool())
+        .await?;
+        Ok(())
+    }
+}

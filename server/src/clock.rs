@@ -1,0 +1,73 @@
+//! The server's idea of "now", behind a trait so tests can move time (code and session expiry)
+//! without sleeping.
+
+use std::sync::atomic::{AtomicI64, Ordering};
+use std::sync::Arc;
+
+pub trait Clock: Send + Sync + 'static {
+    /// Unix seconds.
+    fn now(&self) -> i64;
+}
+
+pub type SharedClock = Arc<dyn Clock>;
+
+pub struct SystemClock;
+
+impl Clock for SystemClock {
+    fn now(&self) -> i64 {
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_secs() as i64)
+            .unwrap_or_default()
+    }
+}
+
+/// A clock that moves only when told to (tests).
+#[derive(Clone)]
+pub struct ManualClock(Arc<AtomicI64>);
+
+impl ManualClock {
+    pub fn starting_now() -> Self {
+        Self(Arc::new(AtomicI64::new(SystemClock.now())))
+    }
+
+    pub fn advance(&self, seconds: i64) {
+        self.0.fetch_add(seconds, Ordering::SeqCst);
+    }
+}
+
+impl Clock for ManualClock {
+    fn now(&self) -> i64 {
+        self.0.load(Ordering::SeqCst)
+    }
+}
+
+/// Today's date (year, month, day) in China Standard Time (UTC+8), for birth-date checks.
+pub fn china_date(unix_seconds: i64) -> (u16, u8, u8) {
+    // Days since 1970-01-01 to a civil date (Howard Hinnant's algorithm).
+    let days = (unix_seconds + 8 * 3600).div_euclid(86_400);
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = (doy - (153 * mp + 2) / 5 + 1) as u8;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 } as u8;
+    let year = (yoe + era * 400 + i64::from(month <= 2)) as u16;
+    (year, month, day)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_are_taken_in_china_time() {
+        assert_eq!(china_date(0), (1970, 1, 1));
+        // 2026-11-28 16:00 UTC is already the 29th in Beijing; a second earlier it is not.
+        assert_eq!(china_date(1_795_881_600), (2026, 11, 29));
+        assert_eq!(china_date(1_795_881_599), (2026, 11, 28));
+        assert_eq!(china_date(951_782_400), (2000, 2, 29));
+    }
+}
