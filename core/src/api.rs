@@ -16,6 +16,40 @@ pub struct MatterList {
     pub items: Vec<MatterSummary>,
 }
 
+/// Every code an error answer of the API can carry. Each has the message `error-<code>` in every
+/// language (checked by the i18n tests), and the server refuses to answer with any other.
+pub const ERROR_CODES: &[&str] = &[
+    "not-found",
+    "unauthorized",
+    "session-expired",
+    "forbidden",
+    "wrong-role",
+    "identity-required",
+    "origin-not-allowed",
+    "rate-limited",
+    "validation",
+    "conflict",
+    "identity-taken",
+    "sms-unavailable",
+    "identity-unavailable",
+    "server",
+    "phone-length",
+    "phone-characters",
+    "phone-region",
+    "code-format",
+    "code-wrong",
+    "code-expired",
+    "name-invalid",
+    "identity-mismatch",
+    "identity-in-person",
+    "id-length",
+    "id-characters",
+    "id-region",
+    "id-birth-date",
+    "id-checksum",
+    "staff-login-wrong",
+];
+
 /// The body of every error answer from the API.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

@@ -4,6 +4,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::auth::RealNameLevel;
+
 use crate::model::{Audience, LocalizedText, MatterType};
 
 /// The catalog file format this code reads.
@@ -96,12 +98,20 @@ pub struct Matter {
     pub faq: Vec<Faq>,
     /// Whether it can be filed from another province (跨省通办).
     pub cross_province: bool,
+    /// The real-name level an online application needs; nearly every matter needs a verified
+    /// identity, which the default says.
+    #[serde(default = "needs_verified_identity")]
+    pub real_name_level: RealNameLevel,
     /// Words people use for this matter that are not in its name (`换身份证`, `社保卡`).
     #[serde(default)]
     pub keywords: Vec<String>,
     /// How often it is handled, relative within the catalog (used to rank ties).
     #[serde(default)]
     pub popularity: u32,
+}
+
+fn needs_verified_identity() -> RealNameLevel {
+    RealNameLevel::IdentityVerified
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

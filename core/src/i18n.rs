@@ -144,6 +144,21 @@ mod tests {
     }
 
     #[test]
+    fn every_error_code_and_activity_has_a_message() {
+        let ids: Vec<String> = messages_of("zh-CN").into_iter().map(|(id, _)| id).collect();
+        let wanted = crate::api::ERROR_CODES
+            .iter()
+            .map(|c| format!("error-{c}"))
+            .chain(
+                crate::auth::ACTIVITY_ACTIONS
+                    .iter()
+                    .map(|a| format!("activity-{a}")),
+            );
+        let missing: Vec<String> = wanted.filter(|id| !ids.contains(id)).collect();
+        assert!(missing.is_empty(), "codes without a message: {missing:?}");
+    }
+
+    #[test]
     fn every_message_is_used_somewhere() {
         let mut sources = String::new();
         for dir in ["../web/src", "src"] {
@@ -154,6 +169,13 @@ mod tests {
                     sources.push_str(&std::fs::read_to_string(path).unwrap());
                 }
             }
+        }
+        // Messages picked by a code at run time: errors and activity lines.
+        for code in crate::api::ERROR_CODES {
+            sources.push_str(&format!("\"error-{code}\""));
+        }
+        for action in crate::auth::ACTIVITY_ACTIONS {
+            sources.push_str(&format!("\"activity-{action}\""));
         }
         let unused: Vec<String> = messages_of("zh-CN")
             .into_iter()

@@ -48,6 +48,7 @@ fn matter(
         complaint_phone: "12345".into(),
         faq: vec![],
         cross_province: false,
+        real_name_level: tongban_core::auth::RealNameLevel::IdentityVerified,
         keywords: keywords.iter().map(|k| k.to_string()).collect(),
         popularity,
     }

@@ -35,14 +35,7 @@ pub struct Event<'a> {
 }
 
 /// What a person sees of their own account's history (the rest stays for auditors).
-const ACTIVITY_SHOWN: [&str; 6] = [
-    "login",
-    "logout",
-    "session-revoked",
-    "identity-verify",
-    "code-sent",
-    "session-expired",
-];
+const ACTIVITY_SHOWN: &[&str] = tongban_core::auth::ACTIVITY_ACTIONS;
 
 impl Db {
     /// Appends an entry, and mirrors it to the server log.
@@ -88,7 +81,7 @@ impl Db {
              ORDER BY id DESC LIMIT $2"
         );
         let mut query = sqlx::query(&sql).bind(actor).bind(limit);
-        for action in ACTIVITY_SHOWN {
+        for action in ACTIVITY_SHOWN.iter().copied() {
             query = query.bind(action);
         }
         query

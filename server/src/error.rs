@@ -69,6 +69,7 @@ impl IntoResponse for AppError {
                 },
             ),
             AppError::RateLimited(seconds) => {
+                debug_assert!(tongban_core::api::ERROR_CODES.contains(&"rate-limited"));
                 let body = ErrorBody {
                     retry_after_seconds: Some(seconds),
                     ..ErrorBody::new("rate-limited", format!("try again in {seconds} s"))
@@ -107,6 +108,11 @@ impl IntoResponse for AppError {
                 )
             }
         };
+        debug_assert!(
+            tongban_core::api::ERROR_CODES.contains(&body.code.as_str()),
+            "error code {:?} has no message: add it to core's ERROR_CODES and to locales/",
+            body.code
+        );
         (status, Json(body)).into_response()
     }
 }

@@ -8,6 +8,7 @@ use std::time::{Duration, Instant};
 use anyhow::Context;
 use fantoccini::{Client, ClientBuilder, Locator};
 use hyper_util::client::legacy::connect::HttpConnector;
+use tongban_server::auth::sms::DevLogSender;
 use tongban_server::{Config, RunningServer};
 
 /// The phone viewport every page is designed and tested at first.
@@ -26,26 +27,66 @@ pub fn web_dist() -> PathBuf {
     dist
 }
 
-/// The server with a new SQLite database, serving the built PWA.
+/// The server with a new SQLite database, serving the built PWA; login codes go to the
+/// development sender, where tests read them as a developer reads the log.
 pub struct TestApp {
     pub server: Option<RunningServer>,
     pub base_url: String,
+    pub sms: DevLogSender,
     _data: tempfile::TempDir,
 }
 
 impl TestApp {
     pub async fn start() -> Self {
+        Self::start_with(|_| {}).await
+    }
+
+    /// Started with a configuration changed by `tweak` (shorter limits for a test).
+    pub async fn start_with(tweak: impl FnOnce(&mut Config)) -> Self {
         let data = tempfile::tempdir().unwrap();
         let url = format!("sqlite://{}", data.path().join("tongban.db").display());
-        let server = tongban_server::start(Config::for_tests(url, web_dist()))
+        let mut config = Config::for_tests(url, web_dist());
+        tweak(&mut config);
+        let sms = DevLogSender::default();
+        let mut services = config.services();
+        services.sms = std::sync::Arc::new(sms.clone());
+        let server = tongban_server::start_with(config, services)
             .await
             .expect("server starts");
         let base_url = server.base_url();
         Self {
             server: Some(server),
             base_url,
+            sms,
             _data: data,
         }
+    }
+
+    pub fn server(&self) -> &RunningServer {
+        self.server.as_ref().expect("the server is running")
+    }
+
+    /// Logs in through the app's login page as a person would, reading the texted code from the
+    /// development sender.
+    pub async fn log_in(&self, browser: &Browser, phone: &str) -> anyhow::Result<()> {
+        browser.type_into("#phone", phone).await?;
+        browser.click("form button[type=submit]").await?;
+        browser
+            .wait_until("return !!document.getElementById('code')", "the code field")
+            .await?;
+        browser.screenshot("login-code").await?;
+        let code = self
+            .sms
+            .last_code(phone)
+            .context("the development sender got no code")?;
+        browser.type_into("#code", &code).await?;
+        browser.click("form button[type=submit]").await?;
+        browser
+            .wait_until(
+                "return location.pathname !== '/login'",
+                "leaving the login page",
+            )
+            .await
     }
 
     /// Stops the server: the browser is now offline as far as the app can tell.
@@ -144,6 +185,38 @@ impl Browser {
             out.push(element.text().await?.replace(['\u{2068}', '\u{2069}'], ""));
         }
         Ok(out)
+    }
+
+    /// Types `text` into the field matching `css` (after what is already there).
+    pub async fn type_into(&self, css: &str, text: &str) -> anyhow::Result<()> {
+        self.client
+            .wait()
+            .at_most(Duration::from_secs(30))
+            .for_element(Locator::Css(css))
+            .await
+            .with_context(|| format!("no field {css:?}"))?
+            .send_keys(text)
+            .await?;
+        Ok(())
+    }
+
+    /// The path and query of the page the browser shows.
+    pub async fn path(&self) -> anyhow::Result<String> {
+        let value = self
+            .eval("return location.pathname + location.search")
+            .await?;
+        Ok(value.as_str().unwrap_or_default().to_owned())
+    }
+
+    /// Saves what the screen shows to `target/screenshots/<name>.png`, for a person to look at.
+    pub async fn screenshot(&self, name: &str) -> anyhow::Result<()> {
+        let shots = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target/screenshots");
+        std::fs::create_dir_all(&shots)?;
+        std::fs::write(
+            shots.join(format!("{name}.png")),
+            self.client.screenshot().await?,
+        )?;
+        Ok(())
     }
 
     /// Clicks the first element matching `css`.

@@ -320,3 +320,142 @@ async fn one_tap_switches_the_language_and_care_mode_and_both_are_remembered() {
     assert_eq!(care, true, "care mode remembered");
     browser.close().await;
 }
+
+const PHONE_NUMBER: &str = "13800138000";
+
+#[tokio::test]
+async fn a_person_logs_in_with_a_texted_code_verifies_identity_and_logs_out() {
+    let _turn = ONE_BROWSER.lock().await;
+    // A new code may be asked for every second here, so the test can log in twice.
+    let app = TestApp::start_with(|c| c.auth.code_resend_seconds = 1).await;
+    let browser = Browser::phone("zh-CN,zh").await.unwrap();
+
+    // A page that needs a login sends the person to log in, and back afterwards.
+    browser
+        .client
+        .goto(&format!("{}/account", app.base_url))
+        .await
+        .unwrap();
+    browser
+        .wait_until("return location.pathname === '/login'", "the login page")
+        .await
+        .unwrap();
+    assert_eq!(browser.path().await.unwrap(), "/login?next=%2Faccount");
+    assert_eq!(browser.texts("h1").await.unwrap(), ["登录"]);
+
+    // A mistyped number is caught at once, the message tied to the field.
+    browser.type_into("#phone", "1380013800").await.unwrap();
+    browser.click("form button[type=submit]").await.unwrap();
+    let error = browser.texts(".field-error").await.unwrap().join("");
+    assert!(error.contains("手机号应为 11 位数字"), "{error}");
+    assert_eq!(
+        browser
+            .eval("const f = document.getElementById('phone'); return [f.getAttribute('aria-invalid'), f.getAttribute('aria-describedby')]")
+            .await
+            .unwrap(),
+        serde_json::json!(["true", "phone-error phone-hint"])
+    );
+    browser.click("#phone").await.unwrap();
+    browser
+        .eval("document.getElementById('phone').value = ''; document.getElementById('phone').dispatchEvent(new Event('input'))")
+        .await
+        .unwrap();
+    app.log_in(&browser, PHONE_NUMBER).await.unwrap();
+    assert_eq!(browser.path().await.unwrap(), "/account");
+    let facts = browser.texts(".glance dd").await.unwrap().join(" | ");
+    assert!(
+        facts.contains("138****8000") && facts.contains("已验证手机号"),
+        "{facts}"
+    );
+    assert!(!facts.contains(PHONE_NUMBER));
+    assert_eq!(browser.texts(".account-link").await.unwrap(), ["我的"]);
+
+    // Identity with name and ID number only: no face scan anywhere on the way.
+    browser.type_into("#name", "张三").await.unwrap();
+    browser
+        .type_into("#id-number", "11010519491231002x")
+        .await
+        .unwrap();
+    browser
+        .click("section[aria-labelledby=verify-heading] button[type=submit]")
+        .await
+        .unwrap();
+    browser
+        .wait_until(
+            "return [...document.querySelectorAll('.glance dd')].some(d => d.textContent.includes('已实名认证'))",
+            "the verified level",
+        )
+        .await
+        .unwrap();
+    let facts = browser.texts(".glance dd").await.unwrap().join(" | ");
+    assert!(
+        facts.contains("110***********002X") && facts.contains("张*"),
+        "{facts}"
+    );
+    let devices = browser
+        .texts("section[aria-labelledby=devices-heading] li")
+        .await
+        .unwrap();
+    browser.screenshot("account-verified").await.unwrap();
+    assert_eq!(devices.len(), 1);
+    assert!(devices[0].contains("本机"), "{devices:?}");
+    let activity = browser
+        .texts("section[aria-labelledby=activity-heading] li")
+        .await
+        .unwrap()
+        .join(" | ");
+    assert!(
+        activity.contains("登录") && activity.contains("实名认证"),
+        "{activity}"
+    );
+
+    // The session ends while the person is away: they log in again and are back on the page.
+    sqlx::query("UPDATE sessions SET last_seen_at = last_seen_at - 7200")
+        .execute(app.server().db().pool())
+        .await
+        .unwrap();
+    browser.client.refresh().await.unwrap();
+    browser
+        .wait_until(
+            "return location.pathname === '/login'",
+            "the login page again",
+        )
+        .await
+        .unwrap();
+    tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
+    app.log_in(&browser, PHONE_NUMBER).await.unwrap();
+    assert_eq!(browser.path().await.unwrap(), "/account");
+    browser
+        .texts("section[aria-labelledby=devices-heading] li")
+        .await
+        .unwrap();
+
+    // Logging out ends the session on the server, not just on the screen.
+    browser
+        .click("section[aria-labelledby=account-leave] button")
+        .await
+        .unwrap();
+    browser
+        .wait_until("return location.pathname === '/'", "the home page")
+        .await
+        .unwrap();
+    assert_eq!(browser.texts(".account-link").await.unwrap(), ["登录"]);
+    let live: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM sessions WHERE revoked_at IS NULL")
+        .fetch_one(app.server().db().pool())
+        .await
+        .unwrap();
+    assert_eq!(live, 0);
+    browser
+        .client
+        .goto(&format!("{}/account", app.base_url))
+        .await
+        .unwrap();
+    browser
+        .wait_until(
+            "return location.pathname === '/login'",
+            "the login page after logout",
+        )
+        .await
+        .unwrap();
+    browser.close().await;
+}

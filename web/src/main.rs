@@ -1,5 +1,7 @@
 //! The Tongban PWA: a Leptos client-side app. Core decides; this crate renders.
 
+mod account;
+mod format;
 mod i18n;
 mod pages;
 mod prefs;
@@ -22,6 +24,7 @@ fn main() {
 #[component]
 fn App() -> impl IntoView {
     store::provide_catalog();
+    account::provide_session();
     let care = prefs::provide_care();
     let language = i18n::language();
     // Only languages whose messages exist are offered, so no choice leads nowhere.
@@ -53,10 +56,12 @@ fn App() -> impl IntoView {
     })
     .collect_view();
     view! {
+        <Router>
         <a class="skip-link" href="#main" on:click=skip_to_main>{t!("skip-to-content")}</a>
         <header class="app-header">
             <a class="app-name" href="/">{t!("app-name")}</a>
             <span class="app-tagline">{t!("app-tagline")}</span>
+            <account::AccountLink/>
             <button
                 type="button"
                 class="care-toggle"
@@ -67,7 +72,6 @@ fn App() -> impl IntoView {
             </button>
         </header>
         <nav class="languages" aria-label=t!("language-label")>{languages}</nav>
-        <Router>
             <main id="main" tabindex="-1">
                 <Routes fallback=pages::NotFound>
                     <Route path=path!("/") view=pages::Home/>
@@ -75,6 +79,8 @@ fn App() -> impl IntoView {
                     <Route path=path!("/bundle/:id") view=pages::BundlePage/>
                     <Route path=path!("/event/:id") view=pages::EventPage/>
                     <Route path=path!("/help/proxy") view=pages::ProxyHelp/>
+                    <Route path=path!("/login") view=account::LoginPage/>
+                    <Route path=path!("/account") view=account::AccountPage/>
                 </Routes>
             </main>
         </Router>

@@ -359,7 +359,7 @@ fn MatterCard(
 
 #[component]
 fn ErrorNotice(error: ApiError, on_retry: impl Fn() + 'static) -> impl IntoView {
-    let message = loader().get(error.message_id());
+    let message = crate::account::error_text(&error);
     let retryable = error.is_retryable();
     view! {
         <div class="notice notice-error" role="alert">
@@ -518,6 +518,8 @@ fn Guide(matter: Matter) -> impl IntoView {
             <ul class="matter-facts">
                 {matter.fully_online.then(|| view! { <li class="fact fact-online">{t!("matter-fully-online")}</li> })}
                 {matter.cross_province.then(|| view! { <li class="fact">{t!("guide-cross-province")}</li> })}
+                {(matter.real_name_level >= tongban_core::auth::RealNameLevel::IdentityVerified)
+                    .then(|| view! { <li class="fact">{t!("guide-needs-identity")}</li> })}
             </ul>
             <section aria-labelledby="glance">
                 <h2 id="glance">{t!("guide-at-a-glance")}</h2>
