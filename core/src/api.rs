@@ -1,6 +1,6 @@
 //! The HTTP API's shared types: paths, list envelopes and the one error a caller can act on.
 
-use std::collections::BTreeMap;
+use std::collections::HashMap;
 
 use serde::{Deserialize, Serialize};
 
@@ -86,8 +86,8 @@ pub struct FieldError {
     pub path: String,
     /// A stable code; the message id is `error-<code>`.
     pub code: String,
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub params: BTreeMap<String, String>,
+    #[serde(default, skip_serializing_if = "HashMap::is_empty")]
+    pub params: HashMap<String, String>,
 }
 
 impl FieldError {
@@ -95,7 +95,7 @@ impl FieldError {
         Self {
             path: path.into(),
             code: code.into(),
-            params: BTreeMap::new(),
+            params: HashMap::new(),
         }
     }
 }

@@ -221,7 +221,8 @@ fn kotlin() -> anyhow::Result<Counts> {
     .arg("-cp")
     .arg(classpath(&[&jar, &jna, &coroutines, &stdlib]))
     .arg("tongban.tests.MainKt")
-    .env("TONGBAN_BASE_URL", &server.base_url);
+    .env("TONGBAN_BASE_URL", &server.base_url)
+    .env("TONGBAN_SERVER_LOG", &server.log);
     let counts = run_counting(&mut java, parse_plain_line);
     drop(server);
     let counts = counts?;
@@ -244,18 +245,22 @@ fn classpath(parts: &[&Path]) -> String {
 struct TestServer {
     child: Child,
     base_url: String,
+    /// The server's log: the development SMS sender writes login codes here.
+    log: std::path::PathBuf,
     _data: TempDir,
 }
 
 impl TestServer {
     fn start() -> anyhow::Result<Self> {
         let data = TempDir::new("tongban-kotlin-test")?;
+        let log = data.0.join("server.log");
         let mut child = Command::new(target_dir().join("debug/tongban-server"))
             .args(["--addr", "127.0.0.1:0", "--web-dir"])
             .arg(web::dist_dir())
             .arg("--database-url")
             .arg(format!("sqlite://{}/tongban.db", data.0.display()))
             .stdout(Stdio::piped())
+            .stderr(std::fs::File::create(&log)?)
             .spawn()
             .context("cannot start tongban-server")?;
         let mut first = String::new();
@@ -271,6 +276,7 @@ impl TestServer {
         Ok(Self {
             child,
             base_url,
+            log,
             _data: data,
         })
     }

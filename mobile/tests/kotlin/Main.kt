@@ -7,6 +7,8 @@ import kotlinx.coroutines.runBlocking
 import uniffi.tongban_core.ApiException
 import uniffi.tongban_core.Audience
 import uniffi.tongban_core.MatterType
+import uniffi.tongban_core.RealNameLevel
+import uniffi.tongban_mobile.SecretStore
 import uniffi.tongban_mobile.TongbanClient
 
 private var passed = 0
@@ -25,6 +27,28 @@ private fun check(name: String, body: () -> Unit) {
 
 private fun expect(condition: Boolean, message: () -> String) {
     if (!condition) throw AssertionError(message())
+}
+
+/// The shell's secure store, as a test stands it in: Android would back it with the Keystore.
+class MemorySecretStore : SecretStore {
+    @Volatile var token: String? = null
+    override fun load(): String? = token
+    override fun save(token: String) { this.token = token }
+    override fun clear() { token = null }
+}
+
+/// The code the development SMS sender wrote to the server's log for this (masked) phone.
+private fun codeFromServerLog(maskedPhone: String): String {
+    val log = System.getenv("TONGBAN_SERVER_LOG") ?: error("TONGBAN_SERVER_LOG is not set")
+    val pattern = Regex("""code="?(\d{6})""")
+    repeat(50) {
+        val line = java.io.File(log).readLines()
+            .lastOrNull { it.contains("development SMS") && it.contains("phone=$maskedPhone") }
+        val code = line?.let { pattern.find(it)?.groupValues?.get(1) }
+        if (code != null) return code
+        Thread.sleep(100)
+    }
+    error("no development SMS for $maskedPhone in $log")
 }
 
 fun main() {
@@ -71,6 +95,55 @@ fun main() {
             runBlocking { TongbanClient("$baseUrl/api/v1/no-such-thing").listMatters() }
             throw AssertionError("no error")
         } catch (e: ApiException.NotFound) {
+        }
+    }
+
+    check("logs in with a texted code, keeps the token in the secure store, and logs out") {
+        val store = MemorySecretStore()
+        val client = TongbanClient.withSecretStore(baseUrl, store)
+        expect(!client.holdsSession()) { "a new client holds a session" }
+        val sent = runBlocking { client.sendLoginCode("13800138000") }
+        expect(sent.maskedPhone == "138****8000") { sent.maskedPhone }
+        expect(sent.validSeconds == 300u) { "valid for ${sent.validSeconds}" }
+        val code = codeFromServerLog(sent.maskedPhone)
+        val account = runBlocking { client.login("13800138000", code) }
+        expect(account.level == RealNameLevel.PHONE_VERIFIED) { "level ${account.level}" }
+        expect(store.token != null && store.token!!.length >= 22) { "no token in the secure store" }
+        // The app restarts: a new client over the same store is still logged in.
+        val restarted = TongbanClient.withSecretStore(baseUrl, store)
+        val verified = runBlocking { restarted.verifyIdentity("张三", "11010519491231002X") }
+        expect(verified.id == account.id) { "another account: ${verified.id}" }
+        expect(verified.maskedIdNumber == "110***********002X") { "${verified.maskedIdNumber}" }
+        expect(runBlocking { restarted.sessions() }.single().current) { "sessions" }
+        val token = store.token
+        runBlocking { restarted.logout() }
+        expect(store.token == null) { "the store still holds the token" }
+        // The old token, replayed, is refused.
+        store.token = token
+        try {
+            runBlocking { restarted.me() }
+            throw AssertionError("a logged-out token still works")
+        } catch (e: ApiException.Unauthorized) {
+            expect(store.token == null) { "a refused token is kept" }
+        }
+    }
+
+    check("a wrong code is a validation error that names the field") {
+        val client = TongbanClient.withSecretStore(baseUrl, MemorySecretStore())
+        runBlocking { client.sendLoginCode("13900139000") }
+        val right = codeFromServerLog("139****9000")
+        val wrong = if (right == "000000") "111111" else "000000"
+        try {
+            runBlocking { client.login("13900139000", wrong) }
+            throw AssertionError("a wrong code logged in")
+        } catch (e: ApiException.Validation) {
+            expect(e.fields.single().path == "code" && e.fields.single().code == "code-wrong") { "${e.fields}" }
+        }
+        try {
+            runBlocking { client.sendLoginCode("13900139000") }
+            throw AssertionError("a second code within a minute")
+        } catch (e: ApiException.RateLimited) {
+            expect(e.retryAfterSeconds in 1u..60u) { "wait ${e.retryAfterSeconds}" }
         }
     }
 

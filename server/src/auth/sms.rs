@@ -33,7 +33,7 @@ impl CodeSender for DevLogSender {
         Box::pin(async move {
             tracing::warn!(
                 phone = %mask_mobile(phone),
-                code,
+                code = %code,
                 "development SMS, not sent: the login code for this phone"
             );
             if let Ok(mut last) = self.last.lock() {
