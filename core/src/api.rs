@@ -48,6 +48,30 @@ pub const ERROR_CODES: &[&str] = &[
     "id-birth-date",
     "id-checksum",
     "staff-login-wrong",
+    // Form answers (FormSchema::validate), field by field.
+    "field-required",
+    "field-invalid",
+    "field-too-long",
+    "field-address-short",
+    "field-number",
+    "field-too-small",
+    "field-too-large",
+    "field-date",
+    "field-date-future",
+    "field-date-past",
+    "field-choice",
+    "field-region",
+    "material-not-accepted",
+    "group-too-many",
+    "credit-code-length",
+    "credit-code-characters",
+    "credit-code-checksum",
+    // Drafts and submissions.
+    "draft-unknown",
+    "draft-form-mismatch",
+    "draft-deleted",
+    "draft-submitted",
+    "idempotency-key-reused",
 ];
 
 /// The body of every error answer from the API.

@@ -102,6 +102,10 @@ pub struct Matter {
     /// identity, which the default says.
     #[serde(default = "needs_verified_identity")]
     pub real_name_level: RealNameLevel,
+    /// The matter's own questions, beyond who applies and the materials (which every form
+    /// asks); without them the form asks one free-text question.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub form: Vec<crate::form::FieldGroup>,
     /// Words people use for this matter that are not in its name (`换身份证`, `社保卡`).
     #[serde(default)]
     pub keywords: Vec<String>,
@@ -414,6 +418,9 @@ pub fn validate(catalog: &Catalog) -> Vec<CatalogIssue> {
     let mut codes: Vec<&str> = Vec::new();
     for (i, m) in catalog.matters.iter().enumerate() {
         let at = |field: &str| format!("matters[{i}].{field}");
+        for problem in crate::form::FormSchema::for_matter(m).problems() {
+            issue(at("form"), &problem);
+        }
         if m.code.trim().is_empty() {
             issue(at("code"), "must not be empty");
         } else if codes.contains(&m.code.as_str()) {

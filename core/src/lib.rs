@@ -8,6 +8,8 @@ pub mod api;
 pub mod auth;
 pub mod catalog;
 pub mod client;
+pub mod draft;
+pub mod form;
 pub mod i18n;
 pub mod identity;
 pub mod model;

@@ -49,10 +49,7 @@ async fn a_server_failure_is_a_retryable_server_error_with_the_detail() {
     let app = Router::new().route(
         "/api/v1/matters",
         get(|| async {
-            let body = ErrorBody {
-                code: "internal".into(),
-                detail: "database unavailable".into(),
-            };
+            let body = ErrorBody::new("internal", "database unavailable");
             (StatusCode::SERVICE_UNAVAILABLE, Json(body))
         }),
     );

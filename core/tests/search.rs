@@ -49,6 +49,7 @@ fn matter(
         faq: vec![],
         cross_province: false,
         real_name_level: tongban_core::auth::RealNameLevel::IdentityVerified,
+        form: Vec::new(),
         keywords: keywords.iter().map(|k| k.to_string()).collect(),
         popularity,
     }

@@ -1,0 +1,671 @@
+//! Drafts and their sync: plain transitions over plain data, no I/O.
+//!
+//! A draft lives on the device first. Every change the person makes becomes an outbox entry
+//! (`Change`) with its own id; the shell saves draft and entry in one transaction, and the sync
+//! step sends the outbox head, one entry at a time, with the op id as idempotency key and the
+//! draft version it was based on. The server side of the protocol (`ServerDraft::apply`) is here
+//! too, so the real server and the deterministic simulation run the same rules:
+//!
+//! - an op id is applied once; a repeat gets the first answer;
+//! - a change to a field nobody else changed since the base version merges;
+//! - a change to a field another device changed since then, to another value, is a conflict:
+//!   both values are kept and the person chooses (never a silent overwrite).
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::form::{Answer, Answers};
+
+/// What one outbox entry asks the server to do.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(tag = "op", rename_all = "kebab-case")]
+pub enum ChangeKind {
+    /// The draft exists (for this form); the first entry of every draft.
+    Create { form_id: String },
+    /// One answer set (`None` clears it).
+    Set { path: String, value: Option<Answer> },
+    /// The draft is thrown away.
+    Delete,
+    /// Submit the draft as an application. The key is derived from the draft, so however often
+    /// this is sent, one application results.
+    Submit { idempotency_key: String },
+}
+
+/// One outbox entry.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Change {
+    /// UUIDv7 made on the device: the idempotency key.
+    pub op_id: String,
+    pub draft_id: String,
+    /// The device that made it (its own earlier changes never conflict with it).
+    pub device_id: String,
+    /// The server version the device had when it made the change.
+    pub base_version: u64,
+    pub kind: ChangeKind,
+}
+
+/// The server's copy of a draft as it answers: version and answers.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct DraftSnapshot {
+    pub draft_id: String,
+    pub form_id: String,
+    pub version: u64,
+    pub answers: Answers,
+    pub deleted: bool,
+}
+
+/// The server's answer to one change.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(tag = "result", rename_all = "kebab-case")]
+pub enum ChangeReply {
+    Applied {
+        snapshot: DraftSnapshot,
+    },
+    /// Another device set this field to `theirs` since the change's base version.
+    Conflict {
+        path: String,
+        theirs: Option<Answer>,
+        snapshot: DraftSnapshot,
+    },
+    /// Submitted: the application made from the draft (the same one for every repeat).
+    Submitted {
+        application_id: String,
+        receipt: String,
+        snapshot: DraftSnapshot,
+    },
+    /// The server refused the answers on submission; the draft is kept, the fields named.
+    Invalid {
+        fields: Vec<crate::api::FieldError>,
+    },
+    /// No such draft for this person (or the change does not fit it): the entry cannot apply.
+    Rejected {
+        code: String,
+    },
+}
+
+/// The application a submitted draft became.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Submission {
+    pub idempotency_key: String,
+    pub application_id: String,
+    pub receipt: String,
+}
+
+/// The idempotency key of a draft's submission: one draft, one application.
+pub fn submission_key(draft_id: &str) -> String {
+    format!("submit:{draft_id}")
+}
+
+/// Who last wrote a field, and at which version.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FieldMeta {
+    pub version: u64,
+    pub device_id: String,
+}
+
+/// The server's state of one draft (persisted by the server; `replies` too, for idempotency).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ServerDraft {
+    pub draft_id: String,
+    pub form_id: String,
+    pub version: u64,
+    pub answers: Answers,
+    pub fields: BTreeMap<String, FieldMeta>,
+    pub deleted: bool,
+    #[serde(default)]
+    pub submission: Option<Submission>,
+}
+
+impl ServerDraft {
+    pub fn snapshot(&self) -> DraftSnapshot {
+        DraftSnapshot {
+            draft_id: self.draft_id.clone(),
+            form_id: self.form_id.clone(),
+            version: self.version,
+            answers: self.answers.clone(),
+            deleted: self.deleted,
+        }
+    }
+
+    /// A draft the server has not seen, made by a `Create` change.
+    pub fn create(change: &Change) -> Result<Self, ChangeReply> {
+        match &change.kind {
+            ChangeKind::Create { form_id } => Ok(Self {
+                draft_id: change.draft_id.clone(),
+                form_id: form_id.clone(),
+                version: 1,
+                ..Self::default()
+            }),
+            _ => Err(ChangeReply::Rejected {
+                code: "draft-unknown".into(),
+            }),
+        }
+    }
+
+    /// Applies one change not applied before (the caller looked up its op id first).
+    /// `submit` makes the application from the answers (validating them with the form) when the
+    /// change is a submission.
+    pub fn apply(
+        &mut self,
+        change: &Change,
+        submit: &mut dyn FnMut(&ServerDraft) -> Result<Submission, Vec<crate::api::FieldError>>,
+    ) -> ChangeReply {
+        if self.submission.is_some() && !matches!(change.kind, ChangeKind::Submit { .. }) {
+            return ChangeReply::Rejected {
+                code: "draft-submitted".into(),
+            };
+        }
+        match &change.kind {
+            ChangeKind::Submit { idempotency_key } => {
+                if self.deleted {
+                    return ChangeReply::Rejected {
+                        code: "draft-deleted".into(),
+                    };
+                }
+                if let Some(done) = &self.submission {
+                    return if done.idempotency_key == *idempotency_key {
+                        ChangeReply::Submitted {
+                            application_id: done.application_id.clone(),
+                            receipt: done.receipt.clone(),
+                            snapshot: self.snapshot(),
+                        }
+                    } else {
+                        ChangeReply::Rejected {
+                            code: "idempotency-key-reused".into(),
+                        }
+                    };
+                }
+                return match submit(self) {
+                    Ok(done) => {
+                        self.version += 1;
+                        let reply = ChangeReply::Submitted {
+                            application_id: done.application_id.clone(),
+                            receipt: done.receipt.clone(),
+                            snapshot: self.snapshot(),
+                        };
+                        self.submission = Some(done);
+                        reply
+                    }
+                    Err(fields) => ChangeReply::Invalid { fields },
+                };
+            }
+            ChangeKind::Create { form_id } => {
+                if *form_id != self.form_id {
+                    return ChangeReply::Rejected {
+                        code: "draft-form-mismatch".into(),
+                    };
+                }
+            }
+            ChangeKind::Delete => {
+                if !self.deleted {
+                    self.deleted = true;
+                    self.version += 1;
+                }
+            }
+            ChangeKind::Set { path, value } => {
+                if self.deleted {
+                    return ChangeReply::Rejected {
+                        code: "draft-deleted".into(),
+                    };
+                }
+                let current = self.answers.get(path).cloned();
+                if let Some(meta) = self.fields.get(path) {
+                    let changed_elsewhere =
+                        meta.version > change.base_version && meta.device_id != change.device_id;
+                    if changed_elsewhere && current != *value {
+                        return ChangeReply::Conflict {
+                            path: path.clone(),
+                            theirs: current,
+                            snapshot: self.snapshot(),
+                        };
+                    }
+                }
+                if current != *value {
+                    match value {
+                        Some(v) => self.answers.insert(path.clone(), v.clone()),
+                        None => self.answers.remove(path),
+                    };
+                    self.version += 1;
+                    self.fields.insert(
+                        path.clone(),
+                        FieldMeta {
+                            version: self.version,
+                            device_id: change.device_id.clone(),
+                        },
+                    );
+                }
+            }
+        }
+        ChangeReply::Applied {
+            snapshot: self.snapshot(),
+        }
+    }
+}
+
+/// The same field changed on two devices: both values, until the person chooses.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Conflict {
+    pub path: String,
+    pub mine: Option<Answer>,
+    pub theirs: Option<Answer>,
+}
+
+/// Where a draft stands, as the person sees it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Draft {
+    pub id: String,
+    pub form_id: String,
+    /// What the person sees: the server's answers with this device's unsent changes on top.
+    pub answers: Answers,
+    /// The server's answers at `version` (empty and 0 before the first sync).
+    pub synced: Answers,
+    pub version: u64,
+    pub conflicts: Vec<Conflict>,
+    pub updated_at: i64,
+    pub deleted: bool,
+    /// Set once the server made the application.
+    #[serde(default)]
+    pub submitted: Option<Submission>,
+    /// Why the last submission was refused, field by field (the draft is kept to fix them).
+    #[serde(default)]
+    pub submit_errors: Vec<crate::api::FieldError>,
+}
+
+/// A draft and its outbox: what a device stores (in one transaction) after every change.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeviceState {
+    pub device_id: String,
+    pub drafts: BTreeMap<String, Draft>,
+    /// Changes not yet acknowledged, oldest first; sent one at a time.
+    pub outbox: Vec<Change>,
+}
+
+/// What the sync step does with the outbox head's reply.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum SyncOutcome {
+    /// Acknowledged: the entry is gone, the draft rebased on the server's answers.
+    Acknowledged,
+    /// A duplicate or stale reply: nothing changes.
+    Ignored,
+    /// A field conflict is now shown to the person.
+    Conflict,
+    /// The application exists; the draft is done.
+    Submitted,
+    /// The submission was refused: field errors are on the draft, nothing else changed.
+    Invalid,
+    /// The server cannot apply it ever: the entry is dropped and the draft marked.
+    Rejected(String),
+}
+
+impl DeviceState {
+    pub fn new(device_id: impl Into<String>) -> Self {
+        Self {
+            device_id: device_id.into(),
+            ..Self::default()
+        }
+    }
+
+    fn push(&mut self, op_id: String, draft_id: &str, kind: ChangeKind) {
+        let base_version = self.drafts.get(draft_id).map_or(0, |d| d.version);
+        self.outbox.push(Change {
+            op_id,
+            draft_id: draft_id.to_owned(),
+            device_id: self.device_id.clone(),
+            base_version,
+            kind,
+        });
+    }
+
+    /// Starts a draft for a form; `draft_id` and `op_id` are fresh UUIDv7s from the shell.
+    pub fn create_draft(&mut self, draft_id: &str, form_id: &str, op_id: String, now: i64) {
+        self.drafts.insert(
+            draft_id.to_owned(),
+            Draft {
+                id: draft_id.to_owned(),
+                form_id: form_id.to_owned(),
+                answers: Answers::new(),
+                synced: Answers::new(),
+                version: 0,
+                conflicts: Vec::new(),
+                updated_at: now,
+                deleted: false,
+                submitted: None,
+                submit_errors: Vec::new(),
+            },
+        );
+        self.push(
+            op_id,
+            draft_id,
+            ChangeKind::Create {
+                form_id: form_id.to_owned(),
+            },
+        );
+    }
+
+    /// Sets (or clears) one answer. Returns false for an unknown draft.
+    pub fn set_answer(
+        &mut self,
+        draft_id: &str,
+        path: &str,
+        value: Option<Answer>,
+        op_id: String,
+        now: i64,
+    ) -> bool {
+        let Some(draft) = self.drafts.get_mut(draft_id) else {
+            return false;
+        };
+        match &value {
+            Some(v) => draft.answers.insert(path.to_owned(), v.clone()),
+            None => draft.answers.remove(path),
+        };
+        draft.updated_at = now;
+        // Choosing a value for a conflicting field resolves the conflict.
+        draft.conflicts.retain(|c| c.path != path);
+        self.push(
+            op_id,
+            draft_id,
+            ChangeKind::Set {
+                path: path.to_owned(),
+                value,
+            },
+        );
+        true
+    }
+
+    /// Queues the submission (after every pending edit, so the application has them all).
+    pub fn submit(&mut self, draft_id: &str, op_id: String) -> bool {
+        let Some(draft) = self.drafts.get_mut(draft_id) else {
+            return false;
+        };
+        draft.submit_errors.clear();
+        let queued = self
+            .outbox
+            .iter()
+            .any(|c| c.draft_id == draft_id && matches!(c.kind, ChangeKind::Submit { .. }));
+        if !queued && draft.submitted.is_none() {
+            let idempotency_key = submission_key(draft_id);
+            self.push(op_id, draft_id, ChangeKind::Submit { idempotency_key });
+        }
+        true
+    }
+
+    pub fn delete_draft(&mut self, draft_id: &str, op_id: String) {
+        if let Some(d) = self.drafts.get_mut(draft_id) {
+            d.deleted = true;
+            self.push(op_id, draft_id, ChangeKind::Delete);
+        }
+    }
+
+    /// The entry to send next: always the oldest, so a device's changes apply in order.
+    pub fn next_to_send(&self) -> Option<&Change> {
+        self.outbox.first()
+    }
+
+    /// Whether a draft has changes the server has not acknowledged.
+    pub fn has_unsynced(&self, draft_id: &str) -> bool {
+        self.outbox.iter().any(|c| c.draft_id == draft_id)
+    }
+
+    /// Takes the server's reply to the change `op_id`.
+    pub fn receive(&mut self, op_id: &str, reply: &ChangeReply) -> SyncOutcome {
+        let Some(position) = self.outbox.iter().position(|c| c.op_id == op_id) else {
+            return SyncOutcome::Ignored;
+        };
+        let change = self.outbox.remove(position);
+        match reply {
+            ChangeReply::Applied { snapshot } => {
+                self.rebase(snapshot);
+                SyncOutcome::Acknowledged
+            }
+            ChangeReply::Conflict {
+                path,
+                theirs,
+                snapshot,
+            } => {
+                let mine = match &change.kind {
+                    ChangeKind::Set { value, .. } => value.clone(),
+                    _ => None,
+                };
+                self.rebase(snapshot);
+                if let Some(draft) = self.drafts.get_mut(&change.draft_id) {
+                    draft.conflicts.retain(|c| c.path != *path);
+                    draft.conflicts.push(Conflict {
+                        path: path.clone(),
+                        mine: mine.clone(),
+                        theirs: theirs.clone(),
+                    });
+                    // Until the person chooses, the screen keeps what they typed.
+                    match mine {
+                        Some(v) => draft.answers.insert(path.clone(), v),
+                        None => draft.answers.remove(path),
+                    };
+                }
+                SyncOutcome::Conflict
+            }
+            ChangeReply::Submitted {
+                application_id,
+                receipt,
+                snapshot,
+            } => {
+                self.rebase(snapshot);
+                if let Some(draft) = self.drafts.get_mut(&change.draft_id) {
+                    let ChangeKind::Submit { idempotency_key } = &change.kind else {
+                        return SyncOutcome::Ignored;
+                    };
+                    draft.submitted = Some(Submission {
+                        idempotency_key: idempotency_key.clone(),
+                        application_id: application_id.clone(),
+                        receipt: receipt.clone(),
+                    });
+                }
+                SyncOutcome::Submitted
+            }
+            ChangeReply::Invalid { fields } => {
+                if let Some(draft) = self.drafts.get_mut(&change.draft_id) {
+                    draft.submit_errors = fields.clone();
+                }
+                SyncOutcome::Invalid
+            }
+            // Later entries keep their own base version: the server tells this device's own
+            // earlier changes apart by device id, so they never conflict with each other.
+            ChangeReply::Rejected { code } => SyncOutcome::Rejected(code.clone()),
+        }
+    }
+
+    /// Makes the server's snapshot the draft's base and replays this device's unsent changes.
+    fn rebase(&mut self, snapshot: &DraftSnapshot) {
+        let Some(draft) = self.drafts.get_mut(&snapshot.draft_id) else {
+            return;
+        };
+        if snapshot.version < draft.version {
+            return; // an older answer arriving late
+        }
+        draft.version = snapshot.version;
+        draft.synced = snapshot.answers.clone();
+        let mut answers = snapshot.answers.clone();
+        for conflict in &draft.conflicts {
+            match &conflict.mine {
+                Some(v) => answers.insert(conflict.path.clone(), v.clone()),
+                None => answers.remove(&conflict.path),
+            };
+        }
+        for change in self
+            .outbox
+            .iter()
+            .filter(|c| c.draft_id == snapshot.draft_id)
+        {
+            if let ChangeKind::Set { path, value } = &change.kind {
+                match value {
+                    Some(v) => answers.insert(path.clone(), v.clone()),
+                    None => answers.remove(path),
+                };
+            }
+        }
+        draft.answers = answers;
+        if snapshot.deleted {
+            draft.deleted = true;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn text(s: &str) -> Option<Answer> {
+        Some(Answer::Text(s.into()))
+    }
+
+    /// A server that applies each op id once, as the real one does with its table of replies.
+    #[derive(Default)]
+    struct Server {
+        drafts: BTreeMap<String, ServerDraft>,
+        replies: BTreeMap<String, ChangeReply>,
+    }
+
+    impl Server {
+        fn handle(&mut self, change: &Change) -> ChangeReply {
+            if let Some(reply) = self.replies.get(&change.op_id) {
+                return reply.clone();
+            }
+            let reply = match self.drafts.get_mut(&change.draft_id) {
+                Some(d) => d.apply(change, &mut |d| {
+                    Ok(Submission {
+                        idempotency_key: submission_key(&d.draft_id),
+                        application_id: format!("app-{}", d.draft_id),
+                        receipt: "R1".into(),
+                    })
+                }),
+                None => match ServerDraft::create(change) {
+                    Ok(d) => {
+                        let reply = ChangeReply::Applied {
+                            snapshot: d.snapshot(),
+                        };
+                        self.drafts.insert(change.draft_id.clone(), d);
+                        reply
+                    }
+                    Err(reply) => reply,
+                },
+            };
+            self.replies.insert(change.op_id.clone(), reply.clone());
+            reply
+        }
+    }
+
+    fn sync(device: &mut DeviceState, server: &mut Server) {
+        while let Some(change) = device.next_to_send().cloned() {
+            let reply = server.handle(&change);
+            device.receive(&change.op_id, &reply);
+        }
+    }
+
+    #[test]
+    fn edits_sync_and_a_second_device_continues_the_draft() {
+        let mut server = Server::default();
+        let mut phone = DeviceState::new("phone");
+        phone.create_draft("d1", "330000-GA-0001", "op1".into(), 0);
+        phone.set_answer("d1", "applicant.name", text("张三"), "op2".into(), 1);
+        phone.set_answer(
+            "d1",
+            "applicant.phone",
+            text("13800138000"),
+            "op3".into(),
+            2,
+        );
+        assert!(phone.has_unsynced("d1"));
+        sync(&mut phone, &mut server);
+        assert!(!phone.has_unsynced("d1"));
+        assert_eq!(phone.drafts["d1"].version, 3);
+
+        let mut laptop = DeviceState::new("laptop");
+        let snapshot = server.drafts["d1"].snapshot();
+        laptop.drafts.insert(
+            "d1".into(),
+            Draft {
+                id: "d1".into(),
+                form_id: snapshot.form_id.clone(),
+                answers: Answers::new(),
+                synced: Answers::new(),
+                version: 0,
+                conflicts: vec![],
+                updated_at: 0,
+                deleted: false,
+                submitted: None,
+                submit_errors: vec![],
+            },
+        );
+        laptop.rebase(&snapshot);
+        assert_eq!(laptop.drafts["d1"].answers, phone.drafts["d1"].answers);
+    }
+
+    #[test]
+    fn different_fields_merge_and_the_same_field_becomes_a_choice() {
+        let mut server = Server::default();
+        let mut a = DeviceState::new("a");
+        a.create_draft("d", "f", "c".into(), 0);
+        sync(&mut a, &mut server);
+        let mut b = DeviceState::new("b");
+        b.drafts.insert("d".into(), a.drafts["d"].clone());
+
+        a.set_answer("d", "x", text("from a"), "a1".into(), 1);
+        a.set_answer("d", "same", text("a's value"), "a2".into(), 1);
+        b.set_answer("d", "y", text("from b"), "b1".into(), 1);
+        b.set_answer("d", "same", text("b's value"), "b2".into(), 1);
+        sync(&mut a, &mut server);
+        sync(&mut b, &mut server);
+
+        let draft = &b.drafts["d"];
+        assert_eq!(
+            draft.synced.get("x"),
+            text("from a").as_ref(),
+            "a's field merged into b"
+        );
+        assert_eq!(draft.synced.get("y"), text("from b").as_ref());
+        assert_eq!(
+            draft.conflicts,
+            vec![Conflict {
+                path: "same".into(),
+                mine: text("b's value"),
+                theirs: text("a's value")
+            }]
+        );
+        assert_eq!(
+            draft.answers.get("same"),
+            text("b's value").as_ref(),
+            "nothing typed is overwritten"
+        );
+        assert_eq!(
+            server.drafts["d"].answers.get("same"),
+            text("a's value").as_ref()
+        );
+
+        // The person keeps their own value: it is sent again, now on the newest base.
+        b.set_answer("d", "same", text("b's value"), "b3".into(), 2);
+        sync(&mut b, &mut server);
+        assert!(b.drafts["d"].conflicts.is_empty());
+        assert_eq!(
+            server.drafts["d"].answers.get("same"),
+            text("b's value").as_ref()
+        );
+    }
+
+    #[test]
+    fn a_repeated_op_is_applied_once_and_a_late_reply_is_ignored() {
+        let mut server = Server::default();
+        let mut device = DeviceState::new("p");
+        device.create_draft("d", "f", "c".into(), 0);
+        device.set_answer("d", "x", text("1"), "o1".into(), 0);
+        device.set_answer("d", "x", text("2"), "o2".into(), 0);
+        let first = device.outbox[1].clone();
+        sync(&mut device, &mut server);
+        let late = server.handle(&first);
+        assert_eq!(device.receive(&first.op_id, &late), SyncOutcome::Ignored);
+        assert_eq!(server.drafts["d"].answers.get("x"), text("2").as_ref());
+        assert_eq!(device.drafts["d"].answers.get("x"), text("2").as_ref());
+    }
+}
