@@ -72,6 +72,10 @@ pub const ERROR_CODES: &[&str] = &[
     "draft-deleted",
     "draft-submitted",
     "idempotency-key-reused",
+    // The application's life.
+    "status-move-not-allowed",
+    "supplement-not-requested",
+    "field-not-requested",
 ];
 
 /// The body of every error answer from the API.

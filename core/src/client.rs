@@ -5,12 +5,17 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 
 use crate::api::{ApiError, MatterList, API_PREFIX};
+use crate::application::{
+    Application, ApplicationList, ApplicationSummary, StatusChange, Supplement,
+};
 use crate::auth::{
     Account, ActivityList, CodeSent, IdentityMethod, IdentityRequest, LoginRequest, LoginResult,
     SendCodeRequest, SessionDelivery, SessionInfo, SessionList, SharedSecretStore, StaffAccount,
     StaffLoginRequest, StaffLoginResult,
 };
 use crate::catalog::{CatalogIndex, Matter};
+use crate::draft::{Change, ChangeReply, DraftSnapshot};
+use crate::form::Answers;
 use crate::model::MatterSummary;
 
 /// A client of the Tongban API at one base URL (`https://example.gov.cn`, or `""`/`"/"` for the
@@ -179,6 +184,59 @@ impl ApiClient {
         self.get_json("/staff/me").await
     }
 
+    /// Sends one outbox entry. Every protocol outcome (applied, conflict, refused answers,
+    /// submitted) is a `ChangeReply`; only transport and access failures are errors.
+    pub async fn send_change(&self, change: &Change) -> Result<ChangeReply, ApiError> {
+        let path = format!("/drafts/{}/changes", encode_segment(&change.draft_id));
+        match self.send(Method::POST, &path, Some(change)).await {
+            Ok((status, text)) => serde_json::from_str(&text).map_err(|e| ApiError::Server {
+                status,
+                detail: format!("unexpected answer: {e}"),
+            }),
+            Err(error) => Err(error),
+        }
+    }
+
+    /// The person's drafts as the server has them (to continue on this device).
+    pub async fn drafts(&self) -> Result<Vec<DraftSnapshot>, ApiError> {
+        self.get_json("/drafts").await
+    }
+
+    /// The person's applications, newest first.
+    pub async fn applications(&self) -> Result<Vec<ApplicationSummary>, ApiError> {
+        let list: ApplicationList = self.get_json("/applications").await?;
+        Ok(list.items)
+    }
+
+    /// One application with its answers and timeline.
+    pub async fn application(&self, id: &str) -> Result<Application, ApiError> {
+        self.get_json(&format!("/applications/{}", encode_segment(id)))
+            .await
+    }
+
+    /// Supplies what a supplement asked for.
+    pub async fn supply(&self, id: &str, answers: Answers) -> Result<Application, ApiError> {
+        let path = format!("/applications/{}/supplement", encode_segment(id));
+        self.send_json(Method::POST, &path, Some(&Supplement { answers }))
+            .await
+    }
+
+    /// Staff: every application, newest first.
+    pub async fn staff_applications(&self) -> Result<Vec<ApplicationSummary>, ApiError> {
+        let list: ApplicationList = self.get_json("/staff/applications").await?;
+        Ok(list.items)
+    }
+
+    /// Staff: move an application along its life.
+    pub async fn staff_move(
+        &self,
+        id: &str,
+        change: &StatusChange,
+    ) -> Result<Application, ApiError> {
+        let path = format!("/staff/applications/{}/status", encode_segment(id));
+        self.send_json(Method::POST, &path, Some(change)).await
+    }
+
     async fn get_json<T: DeserializeOwned>(&self, path: &str) -> Result<T, ApiError> {
         self.send_json(Method::GET, path, None::<&()>).await
     }
@@ -230,7 +288,11 @@ impl ApiClient {
         let text = response.text().await.map_err(|e| ApiError::Network {
             detail: e.to_string(),
         })?;
-        if !(200..300).contains(&status) {
+        // A draft change answers with its reply as the body, whatever the status.
+        let is_change_reply = matches!(status, 409 | 422)
+            && path.ends_with("/changes")
+            && serde_json::from_str::<ChangeReply>(&text).is_ok();
+        if !(200..300).contains(&status) && !is_change_reply {
             let error = ApiError::from_status(status, &text);
             if error == ApiError::Unauthorized {
                 if let Some(secrets) = &self.secrets {

@@ -5,6 +5,7 @@
 //! and one set of messages serve every shell.
 
 pub mod api;
+pub mod application;
 pub mod auth;
 pub mod catalog;
 pub mod client;

@@ -5,6 +5,7 @@
 
 pub mod access;
 pub mod account;
+pub mod applications;
 pub mod audit;
 pub mod auth;
 pub mod catalog;

@@ -25,7 +25,16 @@ use utoipa::{Modify, OpenApi};
         crate::account::activity,
         crate::account::staff_login,
         crate::account::staff_me,
-        crate::account::staff_logout
+        crate::account::staff_logout,
+        crate::applications::apply_change,
+        crate::applications::list_drafts,
+        crate::applications::get_draft,
+        crate::applications::list_applications,
+        crate::applications::get_application,
+        crate::applications::supply,
+        crate::applications::staff_list,
+        crate::applications::staff_get,
+        crate::applications::staff_move
     ),
     components(schemas(
         tongban_core::MatterList,

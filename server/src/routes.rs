@@ -10,11 +10,11 @@ use tongban_core::catalog::{Bundle, CatalogIndex, Matter};
 use tongban_core::search::{SearchFilter, SearchHit};
 use tongban_core::{Audience, MatterList, MatterSummary, API_PREFIX};
 
-use crate::account;
 use crate::auth::Auth;
 use crate::catalog::CatalogCache;
 use crate::db::Db;
 use crate::error::AppError;
+use crate::{account, applications};
 use crate::{web, Config};
 
 #[derive(Clone)]
@@ -39,6 +39,18 @@ pub fn router(db: Db, config: &Config, auth: Auth) -> Router {
         .route("/staff/login", post(account::staff_login))
         .route("/staff/logout", post(account::staff_logout))
         .route("/staff/me", get(account::staff_me))
+        .route("/drafts", get(applications::list_drafts))
+        .route("/drafts/{id}", get(applications::get_draft))
+        .route("/drafts/{id}/changes", post(applications::apply_change))
+        .route("/applications", get(applications::list_applications))
+        .route("/applications/{id}", get(applications::get_application))
+        .route("/applications/{id}/supplement", post(applications::supply))
+        .route("/staff/applications", get(applications::staff_list))
+        .route("/staff/applications/{id}", get(applications::staff_get))
+        .route(
+            "/staff/applications/{id}/status",
+            post(applications::staff_move),
+        )
         .route("/matters", get(list_matters))
         .route("/matters/{code}", get(matter_guide))
         .route("/catalog/index", get(catalog_index))

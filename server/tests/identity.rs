@@ -503,6 +503,71 @@ async fn nobody_reaches_another_persons_objects() {
     let (a, a_secrets) = server.login(PHONE_A).await;
     let (b, b_secrets) = server.login(PHONE_B).await;
     let a_session = a.sessions().await.unwrap().remove(0).id;
+    // A draft of A's, and an application of A's (B gets 404 for both, reading and writing).
+    a.verify_identity("张三", ID_A).await.unwrap();
+    let matter = "330000-GA-0001";
+    let schema = tongban_core::form::FormSchema::for_matter(&a.matter_guide(matter).await.unwrap());
+    let change = |op: &str, draft: &str, base, kind| tongban_core::draft::Change {
+        op_id: op.into(),
+        draft_id: draft.into(),
+        device_id: "a".into(),
+        base_version: base,
+        kind,
+    };
+    use tongban_core::draft::{ChangeKind, ChangeReply};
+    a.send_change(&change(
+        "a0",
+        "a-draft",
+        0,
+        ChangeKind::Create {
+            form_id: matter.into(),
+        },
+    ))
+    .await
+    .unwrap();
+    a.send_change(&change(
+        "b0",
+        "a-submitted",
+        0,
+        ChangeKind::Create {
+            form_id: matter.into(),
+        },
+    ))
+    .await
+    .unwrap();
+    let mut base = 1;
+    for (i, (path, value)) in support::forms::fill(&schema).into_iter().enumerate() {
+        let reply = a
+            .send_change(&change(
+                &format!("b{}", i + 1),
+                "a-submitted",
+                base,
+                ChangeKind::Set {
+                    path,
+                    value: Some(value),
+                },
+            ))
+            .await
+            .unwrap();
+        if let ChangeReply::Applied { snapshot } = reply {
+            base = snapshot.version;
+        }
+    }
+    let submitted = a
+        .send_change(&change(
+            "bs",
+            "a-submitted",
+            base,
+            ChangeKind::Submit {
+                idempotency_key: tongban_core::draft::submission_key("a-submitted"),
+            },
+        ))
+        .await
+        .unwrap();
+    let application = match submitted {
+        ChangeReply::Submitted { application_id, .. } => application_id,
+        other => panic!("A could not submit: {other:?}"),
+    };
 
     let doc: serde_json::Value = reqwest::get(format!("{}/api/openapi.json", server.base))
         .await
@@ -513,18 +578,48 @@ async fn nobody_reaches_another_persons_objects() {
     let mut personal = BTreeSet::new();
     for (path, item) in doc["paths"].as_object().unwrap() {
         for (method, op) in item.as_object().unwrap() {
-            let secured = op["security"].as_array().is_some_and(|s| !s.is_empty());
+            // A person's endpoints (staff ones have their own role check, tested separately).
+            let secured = op["security"]
+                .as_array()
+                .is_some_and(|s| s.iter().any(|r| r.get("session").is_some()));
             if secured && path.contains('{') {
                 personal.insert(format!("{} {path}", method.to_uppercase()));
             }
         }
     }
     // How to find one of A's objects for each such endpoint.
-    let cases: Vec<(&str, String)> = vec![(
-        "DELETE /api/v1/me/sessions/{id}",
-        format!("/api/v1/me/sessions/{a_session}"),
-    )];
-    let covered: BTreeSet<String> = cases.iter().map(|(e, _)| e.to_string()).collect();
+    let b_change = serde_json::json!({
+        "op_id": "b-attempt", "draft_id": "a-draft", "device_id": "b", "base_version": 1,
+        "kind": { "op": "set", "path": "applicant.name", "value": { "type": "text", "value": "B" } }
+    });
+    let cases: Vec<(&str, String, Option<serde_json::Value>)> = vec![
+        (
+            "DELETE /api/v1/me/sessions/{id}",
+            format!("/api/v1/me/sessions/{a_session}"),
+            None,
+        ),
+        (
+            "GET /api/v1/drafts/{id}",
+            "/api/v1/drafts/a-draft".into(),
+            None,
+        ),
+        (
+            "POST /api/v1/drafts/{id}/changes",
+            "/api/v1/drafts/a-draft/changes".into(),
+            Some(b_change),
+        ),
+        (
+            "GET /api/v1/applications/{id}",
+            format!("/api/v1/applications/{application}"),
+            None,
+        ),
+        (
+            "POST /api/v1/applications/{id}/supplement",
+            format!("/api/v1/applications/{application}/supplement"),
+            Some(serde_json::json!({ "answers": {} })),
+        ),
+    ];
+    let covered: BTreeSet<String> = cases.iter().map(|(e, _, _)| e.to_string()).collect();
     assert_eq!(
         personal, covered,
         "every personal endpoint with an id needs a case here"
@@ -532,14 +627,15 @@ async fn nobody_reaches_another_persons_objects() {
     assert!(!personal.is_empty());
 
     let http = reqwest::Client::new();
-    for (endpoint, path) in &cases {
+    for (endpoint, path, body) in &cases {
         let method: reqwest::Method = endpoint.split(' ').next().unwrap().parse().unwrap();
-        let answer = http
+        let mut request = http
             .request(method.clone(), format!("{}{path}", server.base))
-            .bearer_auth(b_secrets.load().unwrap())
-            .send()
-            .await
-            .unwrap();
+            .bearer_auth(b_secrets.load().unwrap());
+        if let Some(body) = body {
+            request = request.json(body);
+        }
+        let answer = request.send().await.unwrap();
         assert_eq!(
             answer.status(),
             StatusCode::NOT_FOUND,

@@ -1,6 +1,7 @@
 #![allow(dead_code)] // each test binary uses its own part of the support code
 
 pub mod auth;
+pub mod forms;
 pub mod postgres;
 
 use std::path::Path;
