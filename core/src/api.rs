@@ -76,6 +76,11 @@ pub const ERROR_CODES: &[&str] = &[
     "status-move-not-allowed",
     "supplement-not-requested",
     "field-not-requested",
+    // Materials.
+    "material-empty",
+    "material-type",
+    "material-too-large",
+    "material-missing",
 ];
 
 /// The body of every error answer from the API.

@@ -120,6 +120,16 @@ pub struct LoginResult {
     pub token: Option<String>,
 }
 
+/// What a form may be filled from (`GET /api/v1/me/profile`): the full values, for this person
+/// only, never cached, each read audited.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Profile {
+    pub phone: String,
+    pub name: Option<String>,
+    pub id_number: Option<String>,
+}
+
 /// `POST /api/v1/me/identity`: verify the account's identity with name and resident ID number.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

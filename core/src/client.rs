@@ -15,7 +15,7 @@ use crate::auth::{
 };
 use crate::catalog::{CatalogIndex, Matter};
 use crate::draft::{Change, ChangeReply, DraftSnapshot};
-use crate::form::Answers;
+use crate::form::{Answers, MaterialUploaded};
 use crate::model::MatterSummary;
 
 /// A client of the Tongban API at one base URL (`https://example.gov.cn`, or `""`/`"/"` for the
@@ -195,6 +195,38 @@ impl ApiClient {
             }),
             Err(error) => Err(error),
         }
+    }
+
+    /// Uploads one document (its bytes); the answer names it for a material answer.
+    pub async fn upload_material(&self, bytes: Vec<u8>) -> Result<MaterialUploaded, ApiError> {
+        let mut request = self
+            .http
+            .post(self.url("/materials"))
+            .header(reqwest::header::ACCEPT, "application/json")
+            .header(reqwest::header::CONTENT_TYPE, "application/octet-stream")
+            .body(bytes);
+        if let Some(token) = self.secrets.as_ref().and_then(|s| s.load()) {
+            request = request.bearer_auth(token);
+        }
+        let response = request.send().await.map_err(|e| ApiError::Network {
+            detail: e.to_string(),
+        })?;
+        let status = response.status().as_u16();
+        let text = response.text().await.map_err(|e| ApiError::Network {
+            detail: e.to_string(),
+        })?;
+        if !(200..300).contains(&status) {
+            return Err(ApiError::from_status(status, &text));
+        }
+        serde_json::from_str(&text).map_err(|e| ApiError::Server {
+            status,
+            detail: format!("unexpected answer: {e}"),
+        })
+    }
+
+    /// The full name, ID number and phone to fill forms with.
+    pub async fn profile(&self) -> Result<crate::auth::Profile, ApiError> {
+        self.get_json("/me/profile").await
     }
 
     /// The person's drafts as the server has them (to continue on this device).

@@ -174,6 +174,29 @@ pub enum MaterialAnswer {
 
 pub type Answers = BTreeMap<String, Answer>;
 
+/// The server's answer to an upload: how to refer to the stored document.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct MaterialUploaded {
+    pub object_id: String,
+    /// The content type found in the bytes (`image/jpeg`, `application/pdf` …).
+    pub kind: String,
+    pub size: u64,
+}
+
+/// The uploaded documents' ids among the answers.
+pub fn uploaded_objects(answers: &Answers) -> Vec<(String, String)> {
+    answers
+        .iter()
+        .filter_map(|(path, a)| match a {
+            Answer::Material(MaterialAnswer::Uploaded { object_id, .. }) => {
+                Some((path.clone(), object_id.clone()))
+            }
+            _ => None,
+        })
+        .collect()
+}
+
 impl Answer {
     fn is_empty(&self) -> bool {
         match self {

@@ -410,6 +410,39 @@ pub async fn me(State(state): State<AppState>, citizen: Citizen) -> Result<Json<
     Ok(Json(account_view(&account)))
 }
 
+/// The full name, ID number and phone, to fill forms with (the app shows where they came from).
+#[utoipa::path(
+    get,
+    path = "/api/v1/me/profile",
+    tag = "identity",
+    security(("session" = [])),
+    responses((status = 200, description = "The person's own data", body = tongban_core::auth::Profile))
+)]
+pub async fn profile(
+    State(state): State<AppState>,
+    citizen: Citizen,
+) -> Result<Json<tongban_core::auth::Profile>> {
+    let account = state
+        .db
+        .account(&citizen.account_id)
+        .await?
+        .ok_or(AppError::Unauthorized("unauthorized"))?;
+    state
+        .audit(
+            &citizen.actor(),
+            "profile-read",
+            "account",
+            Outcome::Ok,
+            &citizen.ip,
+        )
+        .await?;
+    Ok(Json(tongban_core::auth::Profile {
+        phone: account.phone,
+        name: account.real_name,
+        id_number: account.id_number,
+    }))
+}
+
 /// Verify the account's identity with name and resident ID number — no face needed.
 #[utoipa::path(
     post,

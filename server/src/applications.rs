@@ -200,9 +200,25 @@ pub async fn apply_change(
                         code: "identity-required".into(),
                     }));
                 }
+                // Documents named in the answers must be this person's uploads.
+                let uploads = tongban_core::form::uploaded_objects(&draft.answers);
+                let ids: Vec<String> = uploads.iter().map(|(_, id)| id.clone()).collect();
+                let missing =
+                    crate::materials::all_owned(&state, &citizen.account_id, &ids).await?;
+                let missing_fields: Vec<FieldError> = uploads
+                    .iter()
+                    .filter(|(_, id)| missing.contains(id))
+                    .map(|(path, _)| FieldError::new(path.as_str(), "material-missing"))
+                    .collect();
                 draft.apply(&change, &mut |d| {
                     let answers = schema.submitted_answers(&d.answers);
-                    let errors = schema.validate(&answers, china_date(now));
+                    let mut errors = schema.validate(&answers, china_date(now));
+                    errors.extend(
+                        missing_fields
+                            .iter()
+                            .filter(|f| answers.contains_key(&f.path))
+                            .cloned(),
+                    );
                     if !errors.is_empty() {
                         return Err(errors);
                     }

@@ -12,6 +12,8 @@ pub mod catalog;
 pub mod clock;
 pub mod db;
 pub mod error;
+pub mod materials;
+pub mod objects;
 pub mod openapi;
 pub mod routes;
 pub mod seed;
@@ -50,6 +52,9 @@ pub struct Config {
     /// Folder holding the built PWA (made by `cargo xtask build`).
     #[arg(long, env = "TONGBAN_WEB_DIR", default_value = "web/dist")]
     pub web_dir: PathBuf,
+    /// Folder for uploaded materials (the local object store).
+    #[arg(long, env = "TONGBAN_OBJECT_DIR", default_value = "data/objects")]
+    pub object_dir: PathBuf,
     /// Seed the demo catalog into an empty database.
     #[arg(long, env = "TONGBAN_SEED_DEMO", default_value_t = true, action = clap::ArgAction::Set)]
     pub seed_demo: bool,
@@ -82,6 +87,7 @@ impl Config {
             addr: "127.0.0.1:0".parse().expect("loopback address"),
             database_url: database_url.into(),
             web_dir: web_dir.into(),
+            object_dir: std::env::temp_dir().join(format!("tongban-objects-{}", auth::new_id())),
             seed_demo: true,
             host_origins: Vec::new(),
             trust_forwarded_for: false,

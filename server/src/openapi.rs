@@ -34,7 +34,10 @@ use utoipa::{Modify, OpenApi};
         crate::applications::supply,
         crate::applications::staff_list,
         crate::applications::staff_get,
-        crate::applications::staff_move
+        crate::applications::staff_move,
+        crate::materials::upload,
+        crate::materials::download,
+        crate::account::profile
     ),
     components(schemas(
         tongban_core::MatterList,

@@ -14,7 +14,7 @@ use crate::auth::Auth;
 use crate::catalog::CatalogCache;
 use crate::db::Db;
 use crate::error::AppError;
-use crate::{account, applications};
+use crate::{account, applications, materials};
 use crate::{web, Config};
 
 #[derive(Clone)]
@@ -24,6 +24,7 @@ pub struct AppState {
     pub auth: Auth,
     /// Take the client's address from `X-Forwarded-For` (only behind a trusted proxy).
     pub trust_forwarded_for: bool,
+    pub objects: std::sync::Arc<dyn crate::objects::ObjectStore>,
 }
 
 pub fn router(db: Db, config: &Config, auth: Auth) -> Router {
@@ -42,6 +43,14 @@ pub fn router(db: Db, config: &Config, auth: Auth) -> Router {
         .route("/drafts", get(applications::list_drafts))
         .route("/drafts/{id}", get(applications::get_draft))
         .route("/drafts/{id}/changes", post(applications::apply_change))
+        .route(
+            "/materials",
+            post(materials::upload).layer(axum::extract::DefaultBodyLimit::max(
+                materials::MAX_MATERIAL_BYTES,
+            )),
+        )
+        .route("/materials/{id}", get(materials::download))
+        .route("/me/profile", get(account::profile))
         .route("/applications", get(applications::list_applications))
         .route("/applications/{id}", get(applications::get_application))
         .route("/applications/{id}/supplement", post(applications::supply))
@@ -69,6 +78,7 @@ pub fn router(db: Db, config: &Config, auth: Auth) -> Router {
             catalog: CatalogCache::default(),
             auth,
             trust_forwarded_for: config.trust_forwarded_for,
+            objects: std::sync::Arc::new(crate::objects::LocalFolder(config.object_dir.clone())),
         });
     web::with_pwa(app, config)
 }

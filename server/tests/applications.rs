@@ -39,7 +39,13 @@ impl Device {
 
 async fn verified_person(server: &AuthServer, phone: &str) -> ApiClient {
     let (client, _) = server.login(phone).await;
-    client.verify_identity("张三", ID_A).await.ok();
+    // One ID number verifies one account: each phone gets its own.
+    let id = if phone == PHONE_A {
+        ID_A
+    } else {
+        "330106198503120028"
+    };
+    client.verify_identity("张三", id).await.unwrap();
     client
 }
 
@@ -63,7 +69,13 @@ async fn filled_draft(device: &mut Device, draft: &str) -> u64 {
         ChangeReply::Applied { snapshot } => snapshot.version,
         other => panic!("create: {other:?}"),
     };
-    for (path, value) in fill(&schema) {
+    let upload = device
+        .api
+        .upload_material(support::forms::JPEG.to_vec())
+        .await
+        .unwrap();
+    assert_eq!(upload.kind, "image/jpeg");
+    for (path, value) in fill(&schema, &upload.object_id) {
         match device
             .send(
                 draft,
@@ -509,4 +521,74 @@ async fn staff_move_an_application_to_the_end_through_a_supplement() {
         phone.api.staff_applications().await,
         Err(ApiError::Forbidden { .. })
     ));
+}
+
+#[tokio::test]
+async fn materials_are_checked_by_content_and_belong_to_their_uploader() {
+    let server = AuthServer::on_sqlite(|_| {}).await;
+    let a = verified_person(&server, PHONE_A).await;
+    let renamed_exe = b"MZ\x90\x00 this is no photo".to_vec();
+    match a.upload_material(renamed_exe).await {
+        Err(ApiError::Validation { code, .. }) => assert_eq!(code, "material-type"),
+        other => panic!("accepted a non-document: {other:?}"),
+    }
+    let mut pdf = b"%PDF-1.7\n".to_vec();
+    pdf.resize(20_000, b' ');
+    let stored = a.upload_material(pdf).await.unwrap();
+    assert_eq!(
+        (stored.kind.as_str(), stored.size),
+        ("application/pdf", 20_000)
+    );
+    let too_big = vec![0xFF; 10 * 1024 * 1024 + 1];
+    assert!(a.upload_material(too_big).await.is_err());
+
+    // B cannot submit with A's document.
+    server.clock.advance(61);
+    let b_api = verified_person(&server, "13900139000").await;
+    let mut b = Device {
+        api: b_api,
+        id: "b",
+        ops: 0,
+    };
+    let schema = schema(&b.api).await;
+    b.send(
+        "bd",
+        0,
+        ChangeKind::Create {
+            form_id: MATTER.into(),
+        },
+    )
+    .await;
+    let mut version = 1;
+    for (path, value) in fill(&schema, &stored.object_id) {
+        if let ChangeReply::Applied { snapshot } = b
+            .send(
+                "bd",
+                version,
+                ChangeKind::Set {
+                    path,
+                    value: Some(value),
+                },
+            )
+            .await
+        {
+            version = snapshot.version;
+        }
+    }
+    let reply = b
+        .send(
+            "bd",
+            version,
+            ChangeKind::Submit {
+                idempotency_key: submission_key("bd"),
+            },
+        )
+        .await;
+    let ChangeReply::Invalid { fields } = reply else {
+        panic!("{reply:?}")
+    };
+    assert!(
+        fields.iter().all(|f| f.code == "material-missing") && !fields.is_empty(),
+        "{fields:?}"
+    );
 }

@@ -536,7 +536,14 @@ async fn nobody_reaches_another_persons_objects() {
     .await
     .unwrap();
     let mut base = 1;
-    for (i, (path, value)) in support::forms::fill(&schema).into_iter().enumerate() {
+    let upload = a
+        .upload_material(support::forms::JPEG.to_vec())
+        .await
+        .unwrap();
+    for (i, (path, value)) in support::forms::fill(&schema, &upload.object_id)
+        .into_iter()
+        .enumerate()
+    {
         let reply = a
             .send_change(&change(
                 &format!("b{}", i + 1),
@@ -611,6 +618,11 @@ async fn nobody_reaches_another_persons_objects() {
         (
             "GET /api/v1/applications/{id}",
             format!("/api/v1/applications/{application}"),
+            None,
+        ),
+        (
+            "GET /api/v1/materials/{id}",
+            format!("/api/v1/materials/{}", upload.object_id),
             None,
         ),
         (

@@ -6,7 +6,7 @@ pub const PHONE_A: &str = "13800138000";
 pub const ID_A: &str = "11010519491231002X";
 
 /// A valid answer for every question the form asks, revealing conditional questions as it goes.
-pub fn fill(schema: &FormSchema) -> Answers {
+pub fn fill(schema: &FormSchema, object_id: &str) -> Answers {
     let mut answers = Answers::new();
     for _ in 0..4 {
         for q in schema.questions(&answers) {
@@ -32,7 +32,7 @@ pub fn fill(schema: &FormSchema) -> Answers {
                 FieldKind::Region => text("330106"),
                 FieldKind::Address => text("杭州市西湖区文三路 1 号"),
                 FieldKind::Material { .. } => Answer::Material(MaterialAnswer::Uploaded {
-                    object_id: "test-object".into(),
+                    object_id: object_id.into(),
                     file_name: "scan.jpg".into(),
                     size: 1000,
                 }),
@@ -42,3 +42,8 @@ pub fn fill(schema: &FormSchema) -> Answers {
     }
     answers
 }
+
+/// The smallest JPEG header: enough for the server's content check.
+pub const JPEG: &[u8] = &[
+    0xFF, 0xD8, 0xFF, 0xE0, 0x00, 0x10, b'J', b'F', b'I', b'F', 0x00,
+];

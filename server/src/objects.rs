@@ -1,0 +1,103 @@
+//! Where uploaded materials' bytes live: a local folder by default (an S3-compatible store in
+//! production implements the same trait). Names are server-generated ids, never the person's
+//! file names.
+
+use std::future::Future;
+use std::path::PathBuf;
+use std::pin::Pin;
+
+pub type ObjectFuture<'a, T> = Pin<Box<dyn Future<Output = Result<T, String>> + Send + 'a>>;
+
+pub trait ObjectStore: Send + Sync + 'static {
+    fn put<'a>(&'a self, id: &'a str, bytes: Vec<u8>) -> ObjectFuture<'a, ()>;
+    fn get<'a>(&'a self, id: &'a str) -> ObjectFuture<'a, Option<Vec<u8>>>;
+}
+
+/// Objects as files in one folder (created on first use).
+pub struct LocalFolder(pub PathBuf);
+
+impl LocalFolder {
+    fn path(&self, id: &str) -> Result<PathBuf, String> {
+        // Ids are UUIDs; anything else never reaches the file system.
+        if id.is_empty() || !id.bytes().all(|b| b.is_ascii_hexdigit() || b == b'-') {
+            return Err(format!("not an object id: {id:?}"));
+        }
+        Ok(self.0.join(id))
+    }
+}
+
+impl ObjectStore for LocalFolder {
+    fn put<'a>(&'a self, id: &'a str, bytes: Vec<u8>) -> ObjectFuture<'a, ()> {
+        Box::pin(async move {
+            let path = self.path(id)?;
+            tokio::fs::create_dir_all(&self.0)
+                .await
+                .map_err(|e| format!("cannot create {}: {e}", self.0.display()))?;
+            // Written beside and renamed: a crash never leaves half a file under the id.
+            let partial = path.with_extension("partial");
+            tokio::fs::write(&partial, bytes)
+                .await
+                .map_err(|e| format!("cannot write {}: {e}", partial.display()))?;
+            tokio::fs::rename(&partial, &path)
+                .await
+                .map_err(|e| format!("cannot store {}: {e}", path.display()))
+        })
+    }
+
+    fn get<'a>(&'a self, id: &'a str) -> ObjectFuture<'a, Option<Vec<u8>>> {
+        Box::pin(async move {
+            match tokio::fs::read(self.path(id)?).await {
+                Ok(bytes) => Ok(Some(bytes)),
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+                Err(e) => Err(e.to_string()),
+            }
+        })
+    }
+}
+
+/// What the bytes are, by their content (never by the file name): the kinds a department accepts.
+pub fn sniff(bytes: &[u8]) -> Option<&'static str> {
+    if bytes.starts_with(&[0xFF, 0xD8, 0xFF]) {
+        Some("image/jpeg")
+    } else if bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
+        Some("image/png")
+    } else if bytes.starts_with(b"%PDF-") {
+        Some("application/pdf")
+    } else if bytes.len() > 12
+        && &bytes[4..8] == b"ftyp"
+        && matches!(&bytes[8..12], b"heic" | b"heix" | b"mif1")
+    {
+        Some("image/heic")
+    } else if bytes.len() > 12 && bytes.starts_with(b"RIFF") && &bytes[8..12] == b"WEBP" {
+        Some("image/webp")
+    } else {
+        None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn content_decides_the_kind_not_the_name() {
+        assert_eq!(sniff(&[0xFF, 0xD8, 0xFF, 0xE0, 0, 0]), Some("image/jpeg"));
+        assert_eq!(sniff(b"\x89PNG\r\n\x1a\n...."), Some("image/png"));
+        assert_eq!(sniff(b"%PDF-1.7\n"), Some("application/pdf"));
+        assert_eq!(sniff(b"MZ\x90\0 an executable"), None);
+        assert_eq!(sniff(b"<html>"), None);
+        assert_eq!(sniff(b""), None);
+    }
+
+    #[tokio::test]
+    async fn a_folder_keeps_objects_by_id_and_refuses_other_names() {
+        let dir =
+            std::env::temp_dir().join(format!("tongban-objects-test-{}", crate::auth::new_id()));
+        let store = LocalFolder(dir.clone());
+        store.put("0199-abc", vec![1, 2, 3]).await.unwrap();
+        assert_eq!(store.get("0199-abc").await.unwrap(), Some(vec![1, 2, 3]));
+        assert_eq!(store.get("0199-abd").await.unwrap(), None);
+        assert!(store.put("../escape", vec![]).await.is_err());
+        let _ = std::fs::remove_dir_all(dir);
+    }
+}
