@@ -221,6 +221,12 @@ impl ApiError {
             429 => Self::RateLimited {
                 retry_after_seconds: parsed.and_then(|b| b.retry_after_seconds).unwrap_or(60),
             },
+            // Only document uploads send bodies large enough to be refused for their size.
+            413 => Self::Validation {
+                code: "material-too-large".into(),
+                detail,
+                fields: Vec::new(),
+            },
             400 | 422 => Self::Validation {
                 code: code.unwrap_or_else(|| "validation".into()),
                 detail,

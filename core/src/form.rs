@@ -618,8 +618,16 @@ fn details_groups(matter: &Matter) -> Vec<FieldGroup> {
 impl FormSchema {
     /// The application form of one matter: who applies, the matter's own questions, materials.
     pub fn for_matter(matter: &Matter) -> Self {
-        let mut groups = vec![applicant_group(matter.audience)];
-        groups.extend(details_groups(matter));
+        let own = details_groups(matter);
+        // A matter may ask about the applicant its own way (a business not yet registered has
+        // no credit code): its `applicant` group replaces the usual one.
+        let applicant = own
+            .iter()
+            .find(|g| g.id == "applicant")
+            .cloned()
+            .unwrap_or_else(|| applicant_group(matter.audience));
+        let mut groups = vec![applicant];
+        groups.extend(own.into_iter().filter(|g| g.id != "applicant"));
         groups.extend(materials_group(&[matter]));
         Self {
             id: matter.code.clone(),
@@ -631,7 +639,12 @@ impl FormSchema {
     /// two matters share — same id — asked once), every material asked once.
     pub fn for_bundle(bundle: &Bundle, matters: &[&Matter]) -> Self {
         let audience = matters.first().map_or(bundle.audience, |m| m.audience);
-        let mut groups = vec![applicant_group(audience)];
+        let own_applicant = matters
+            .iter()
+            .flat_map(|m| m.form.iter())
+            .find(|g| g.id == "applicant")
+            .cloned();
+        let mut groups = vec![own_applicant.unwrap_or_else(|| applicant_group(audience))];
         for matter in matters {
             for mut group in details_groups(matter) {
                 if group.id == "details" {

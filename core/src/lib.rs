@@ -10,6 +10,7 @@ pub mod auth;
 pub mod catalog;
 pub mod client;
 pub mod draft;
+pub mod draft_store;
 pub mod form;
 pub mod i18n;
 pub mod identity;

@@ -33,6 +33,7 @@ pub struct TestApp {
     pub server: Option<RunningServer>,
     pub base_url: String,
     pub sms: DevLogSender,
+    config: Config,
     _data: tempfile::TempDir,
 }
 
@@ -46,18 +47,21 @@ impl TestApp {
         let data = tempfile::tempdir().unwrap();
         let url = format!("sqlite://{}", data.path().join("tongban.db").display());
         let mut config = Config::for_tests(url, web_dist());
+        config.object_dir = data.path().join("objects");
         tweak(&mut config);
         let sms = DevLogSender::default();
         let mut services = config.services();
         services.sms = std::sync::Arc::new(sms.clone());
-        let server = tongban_server::start_with(config, services)
+        let server = tongban_server::start_with(config.clone(), services)
             .await
             .expect("server starts");
         let base_url = server.base_url();
+        config.addr = server.local_addr();
         Self {
             server: Some(server),
             base_url,
             sms,
+            config,
             _data: data,
         }
     }
@@ -87,6 +91,17 @@ impl TestApp {
                 "leaving the login page",
             )
             .await
+    }
+
+    /// Starts the server again at the same address, on the same database.
+    pub async fn restart_server(&mut self) {
+        assert!(self.server.is_none(), "the server is running");
+        let mut services = self.config.services();
+        services.sms = std::sync::Arc::new(self.sms.clone());
+        let server = tongban_server::start_with(self.config.clone(), services)
+            .await
+            .expect("server restarts");
+        self.server = Some(server);
     }
 
     /// Stops the server: the browser is now offline as far as the app can tell.

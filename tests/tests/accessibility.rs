@@ -12,7 +12,7 @@ const NO_SIDEWAYS_SCROLL: &str =
 
 static ONE_BROWSER: Mutex<()> = Mutex::const_new(());
 
-const ROUTES: [&str; 7] = [
+const ROUTES: [&str; 10] = [
     "/",
     "/matter/330000-RS-0001",
     "/bundle/newborn",
@@ -20,6 +20,9 @@ const ROUTES: [&str; 7] = [
     "/help/proxy",
     "/login",
     "/account",
+    "/apply/330000-GA-0001",
+    "/drafts",
+    "/applications",
 ];
 
 /// Logs the browser in (through the login page), so that `/account` shows the account.
@@ -152,9 +155,10 @@ for (const el of document.body.querySelectorAll('*')) {
   if (!isNaN(line) && line / size < tightestLine) { tightestLine = line / size; tightestLineAt = describe(el); }
 }
 let smallestTarget = 1000, smallestTargetAt = '', small = [];
-for (const el of document.querySelectorAll('a[href], button, input, select, summary')) {
+for (const el of document.querySelectorAll('a[href], button, input, select, summary, textarea')) {
   if (!visible(el)) continue;
-  const r = el.getBoundingClientRect();
+  // A radio, checkbox or file input inside its label is tapped through the label: measure that.
+  const r = (el.tagName === 'INPUT' && el.closest('label') || el).getBoundingClientRect();
   const side = Math.min(r.width, r.height);
   if (side < smallestTarget) { smallestTarget = side; smallestTargetAt = describe(el); }
   if (r.width < 60 || r.height < 60) small.push(describe(el) + ' ' + Math.round(r.width) + 'x' + Math.round(r.height));

@@ -164,6 +164,7 @@ pub fn LoginPage() -> impl IntoView {
     let next = move || safe_next(query.read().get("next"));
     let session = use_session();
     let navigate = use_navigate();
+    let drafts = crate::sync::use_drafts_or_none();
 
     let phone = RwSignal::new(String::new());
     let phone_error = RwSignal::new(None::<String>);
@@ -219,7 +220,10 @@ pub fn LoginPage() -> impl IntoView {
             let navigate = navigate.clone();
             leptos::task::spawn_local(async move {
                 match api().login(&number, &typed).await {
-                    Ok(_) => {
+                    Ok(account) => {
+                        if let Some(d) = drafts {
+                            d.set_account(&account.id);
+                        }
                         session.refresh();
                         navigate(&next(), NavigateOptions::default());
                     }
@@ -377,10 +381,15 @@ fn AccountBody(account: Account) -> impl IntoView {
     let care = use_care();
     let verified = account.level >= RealNameLevel::IdentityVerified;
     let logout_error = RwSignal::new(None::<String>);
+    let drafts = crate::sync::use_drafts();
+    drafts.set_account(&account.id);
+    let unsynced = move || drafts.state.with(|_| drafts.unsynced());
     let log_out = move |_| {
         leptos::task::spawn_local(async move {
             match api().logout().await {
                 Ok(()) => {
+                    // Drafts are encrypted for this account; logging out forgets them here.
+                    drafts.forget().await;
                     session.refresh();
                     let _ = window().location().set_href("/");
                 }
@@ -404,6 +413,13 @@ fn AccountBody(account: Account) -> impl IntoView {
                 {account.masked_id_number.clone().map(|n| view! { <dt>{t!("account-id-number")}</dt><dd>{n}</dd> })}
             </dl>
         </section>
+        <nav class="card" aria-labelledby="account-matters">
+            <h2 id="account-matters">{t!("account-matters")}</h2>
+            <ul class="links">
+                <li><a class="link-card" href="/applications">{t!("applications-heading")}</a></li>
+                <li><a class="link-card" href="/drafts">{t!("drafts-heading")}</a></li>
+            </ul>
+        </nav>
         {(!verified).then(|| view! { <VerifyIdentity/> })}
         <section class="card" aria-labelledby="account-settings">
             <h2 id="account-settings">{t!("account-settings")}</h2>
@@ -424,6 +440,10 @@ fn AccountBody(account: Account) -> impl IntoView {
         <section class="card" aria-labelledby="account-leave">
             <h2 id="account-leave">{t!("account-logout-heading")}</h2>
             <p class="hint">{t!("account-logout-hint")}</p>
+            {move || {
+                let n = unsynced() as u64;
+                (n > 0).then(|| view! { <p class="notice notice-error" role="alert">{t!("account-logout-unsynced", count = n)}</p> })
+            }}
             {move || logout_error.get().map(|e| view! { <p class="notice notice-error" role="alert">{e}</p> })}
             <button type="button" class="button button-wide" on:click=log_out>{t!("logout")}</button>
         </section>

@@ -495,6 +495,7 @@ fn Guide(matter: Matter) -> impl IntoView {
             .map(local)
             .unwrap_or_default()
     };
+    let apply_href = format!("/apply/{}", matter.code);
     let bundles = move || {
         use_catalog().get().and_then(|r| r.ok()).map(|store| {
             store
@@ -515,6 +516,9 @@ fn Guide(matter: Matter) -> impl IntoView {
             <h1>{local(&matter.name)}</h1>
             <ReadAloud/>
             <p class="muted">{local(&matter.department)}</p>
+            <p class="actions">
+                <a class="button button-wide apply-link" href=apply_href>{t!("apply-start")}</a>
+            </p>
             <ul class="matter-facts">
                 {matter.fully_online.then(|| view! { <li class="fact fact-online">{t!("matter-fully-online")}</li> })}
                 {matter.cross_province.then(|| view! { <li class="fact">{t!("guide-cross-province")}</li> })}
@@ -596,6 +600,9 @@ pub fn BundlePage() -> impl IntoView {
         view! {
             <article class="bundle">
                 <h1>{local(&bundle.name)}</h1>
+                <p class="actions">
+                    <a class="button button-wide apply-link" href=format!("/apply/bundle:{}", bundle.id)>{t!("bundle-apply")}</a>
+                </p>
                 <p>{local(&bundle.description)}</p>
                 <p class="count">{t!("bundle-matters-count", count = bundle.matters.len())}</p>
                 <section aria-labelledby="shared">

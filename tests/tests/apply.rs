@@ -1,0 +1,300 @@
+//! Applying in the PWA, end to end, at 360×640: fill half a form, the server goes away, keep
+//! typing, reload — everything is there; the server comes back — it syncs; submit twice quickly —
+//! one application; staff ask for a supplement — the person supplies it — completed.
+
+use std::sync::Arc;
+
+use tokio::sync::Mutex;
+use tongban_core::application::{ApplicationStatus, StatusChange};
+use tongban_core::auth::MemorySecretStore;
+use tongban_core::ApiClient;
+use tongban_tests::{Browser, TestApp};
+
+static ONE_BROWSER: Mutex<()> = Mutex::const_new(());
+
+const PHONE: &str = "13800138000";
+const MATTER: &str = "330000-GA-0001";
+
+/// Answers every empty question on the page the way a careful person would; documents are
+/// uploaded as small JPEG files (through the page's own file input).
+const FILL_PAGE: &str = r#"
+const main = document.querySelector('main');
+const fire = (el) => { el.dispatchEvent(new Event('input', {bubbles: true})); el.dispatchEvent(new Event('change', {bubbles: true})); };
+for (const fs of main.querySelectorAll('fieldset.choice-field')) {
+  const radios = [...fs.querySelectorAll('input[type=radio]')];
+  if (radios.length && !radios.some(r => r.checked)) radios[0].click();
+  const boxes = [...fs.querySelectorAll('input[type=checkbox]')];
+  if (boxes.length && !boxes.some(r => r.checked)) boxes[0].click();
+}
+for (const el of main.querySelectorAll('.form-field > input, .form-field > textarea')) {
+  if (el.value) continue;
+  const label = (document.querySelector('label[for="' + el.id + '"]') || {}).textContent || '';
+  let v = '测试';
+  if (el.tagName === 'TEXTAREA') v = '浙江省杭州市西湖区文三路 1 号';
+  else if (el.type === 'date') v = '2020-01-01';
+  else if (el.inputMode === 'tel') v = '13800138000';
+  else if (el.inputMode === 'decimal') v = '1';
+  else if (el.inputMode === 'numeric') v = '330106';
+  else if (label.includes('信用代码')) v = '91350100M000100Y43';
+  else if (el.maxLength === 18) v = '330106198503120028';
+  el.value = v; fire(el);
+}
+for (const fs of main.querySelectorAll('fieldset.material')) {
+  if (fs.querySelector('.material-state')) continue;
+  const input = fs.querySelector('input[type=file]');
+  const dt = new DataTransfer();
+  dt.items.add(new File([new Uint8Array([0xFF, 0xD8, 0xFF, 0xE0, 0, 16, 74, 70, 73, 70, 0])], 'scan.jpg', {type: 'image/jpeg'}));
+  input.files = dt.files;
+  input.dispatchEvent(new Event('change', {bubbles: true}));
+}
+return true;
+"#;
+
+/// Every document on the page shows it is uploaded (or promised).
+const MATERIALS_DONE: &str = "return [...document.querySelectorAll('fieldset.material')].every(f => f.querySelector('.material-state'))";
+
+fn step_of(path: &str) -> String {
+    path.split("step=").nth(1).unwrap_or("").to_owned()
+}
+
+async fn next_page(browser: &Browser) {
+    let before = browser.path().await.unwrap();
+    browser.eval(FILL_PAGE).await.unwrap();
+    browser
+        .wait_until(MATERIALS_DONE, "documents uploaded")
+        .await
+        .unwrap();
+    browser
+        .click("main form button[type=submit]")
+        .await
+        .unwrap();
+    let script = format!("return location.pathname + location.search !== {before:?}");
+    browser.wait_until(&script, "the next page").await.unwrap();
+}
+
+#[tokio::test]
+async fn nothing_typed_is_lost_and_one_application_is_followed_to_the_end() {
+    let _turn = ONE_BROWSER.lock().await;
+    let mut app = TestApp::start_with(|c| c.auth.code_resend_seconds = 1).await;
+    let browser = Browser::phone("zh-CN,zh").await.unwrap();
+
+    // Log in and verify identity (the matter needs it), as a person does.
+    browser
+        .client
+        .goto(&format!("{}/login?next=%2Faccount", app.base_url))
+        .await
+        .unwrap();
+    app.log_in(&browser, PHONE).await.unwrap();
+    browser.type_into("#name", "张三").await.unwrap();
+    browser
+        .type_into("#id-number", "11010519491231002X")
+        .await
+        .unwrap();
+    browser
+        .click("section[aria-labelledby=verify-heading] button[type=submit]")
+        .await
+        .unwrap();
+    browser
+        .wait_until(
+            "return document.body.textContent.includes('已实名认证')",
+            "verified",
+        )
+        .await
+        .unwrap();
+
+    // The guide's "apply online" opens the form; the applicant is filled from the identity.
+    browser
+        .client
+        .goto(&format!("{}/matter/{MATTER}", app.base_url))
+        .await
+        .unwrap();
+    assert_eq!(browser.texts("a.apply-link").await.unwrap(), ["在线申请"]);
+    browser.click("a.apply-link").await.unwrap();
+    browser
+        .wait_until("return !!document.getElementById('f-applicant-name') && document.getElementById('f-applicant-name').value === '张三'", "the prefilled form")
+        .await
+        .unwrap();
+    let hints = browser.texts(".source").await.unwrap();
+    assert!(
+        hints.iter().all(|h| h == "已用您的实名信息填写") && hints.len() >= 2,
+        "{hints:?}"
+    );
+    browser.screenshot("apply-first-page").await.unwrap();
+    // Continue without the address: the error is named at the top and at the field.
+    browser
+        .click("main form button[type=submit]")
+        .await
+        .unwrap();
+    let summary = browser.texts("#error-summary li").await.unwrap();
+    assert!(
+        summary.iter().any(|s| s.contains("这一项必须填写")),
+        "{summary:?}"
+    );
+    next_page(&browser).await;
+    let draft_path = browser.path().await.unwrap();
+    assert_eq!(step_of(&draft_path), "1", "{draft_path}");
+    browser
+        .wait_until(
+            "return document.body.textContent.includes('换一台设备也能继续填')",
+            "synced",
+        )
+        .await
+        .unwrap();
+
+    // The server goes away. The person keeps typing on the next page, then reloads.
+    app.stop_server().await;
+    browser.eval(FILL_PAGE).await.unwrap();
+    let typed: serde_json::Value = browser
+        .eval("return [...document.querySelectorAll('main .form-field > input, main .form-field > textarea')].map(e => e.id + '=' + e.value)")
+        .await
+        .unwrap();
+    // Leave the page's last field (commits the pending keystrokes), then reload.
+    browser.eval("document.activeElement && document.activeElement.blur(); document.dispatchEvent(new Event('visibilitychange')); return true").await.unwrap();
+    browser
+        .wait_until(
+            "return document.body.textContent.includes('网络不通')",
+            "the offline notice",
+        )
+        .await
+        .unwrap();
+    browser.client.refresh().await.unwrap();
+    browser
+        .wait_until(
+            "return !!document.querySelector('main form')",
+            "the form after reload",
+        )
+        .await
+        .unwrap();
+    let after: serde_json::Value = browser
+        .eval("return [...document.querySelectorAll('main .form-field > input, main .form-field > textarea')].map(e => e.id + '=' + e.value)")
+        .await
+        .unwrap();
+    assert_eq!(after, typed, "what was typed offline survived the reload");
+    browser
+        .screenshot("apply-offline-after-reload")
+        .await
+        .unwrap();
+
+    // The server comes back: the draft syncs by itself.
+    app.restart_server().await;
+    browser
+        .wait_until(
+            "return document.body.textContent.includes('换一台设备也能继续填')",
+            "synced again",
+        )
+        .await
+        .unwrap();
+
+    // The remaining pages, then check answers and submit — twice, quickly.
+    while step_of(&browser.path().await.unwrap()) != "check" {
+        next_page(&browser).await;
+    }
+    browser.texts(".check-answers .check-row").await.unwrap();
+    browser.screenshot("apply-check-answers").await.unwrap();
+    browser
+        .eval("const b = [...document.querySelectorAll('main button')].find(b => b.textContent.includes('确认提交')); b.click(); b.click(); return true")
+        .await
+        .unwrap();
+    browser
+        .wait_until(
+            "return document.body.textContent.includes('申请已提交')",
+            "the receipt",
+        )
+        .await
+        .unwrap();
+    let db = app.server().db().pool().clone();
+    let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM applications")
+        .fetch_one(&db)
+        .await
+        .unwrap();
+    assert_eq!(count, 1, "one application however often submit was pressed");
+    let id: String = sqlx::query_scalar("SELECT id FROM applications")
+        .fetch_one(&db)
+        .await
+        .unwrap();
+
+    // Staff accept it and ask for the address again.
+    let hash = tongban_server::account::hash_password("correct horse battery").unwrap();
+    app.server()
+        .db()
+        .put_staff("wang.li", "王丽", "公安厅", &hash, 0)
+        .await
+        .unwrap();
+    let staff =
+        ApiClient::new(&app.base_url).with_secret_store(Arc::new(MemorySecretStore::default()));
+    staff
+        .staff_login("wang.li", "correct horse battery")
+        .await
+        .unwrap();
+    let step = |status, fields: &[&str]| StatusChange {
+        status,
+        message: "请补充完整的门牌号".into(),
+        fields: fields.iter().map(|f| f.to_string()).collect(),
+    };
+    staff
+        .staff_move(&id, &step(ApplicationStatus::Accepted, &[]))
+        .await
+        .unwrap();
+    staff
+        .staff_move(&id, &step(ApplicationStatus::InReview, &[]))
+        .await
+        .unwrap();
+    staff
+        .staff_move(
+            &id,
+            &step(
+                ApplicationStatus::SupplementRequested,
+                &["applicant.address"],
+            ),
+        )
+        .await
+        .unwrap();
+
+    browser
+        .client
+        .goto(&format!("{}/applications/{id}", app.base_url))
+        .await
+        .unwrap();
+    let heading = browser.texts("#supplement-heading").await.unwrap();
+    assert_eq!(heading, ["需要补正"]);
+    browser
+        .type_into(
+            "#f-applicant-address",
+            "浙江省杭州市西湖区文三路 1 号 3 幢 201 室",
+        )
+        .await
+        .unwrap();
+    browser.screenshot("application-supplement").await.unwrap();
+    browser
+        .click("section[aria-labelledby=supplement-heading] button")
+        .await
+        .unwrap();
+    browser
+        .wait_until("return !document.getElementById('supplement-heading') && document.body.textContent.includes('审核中')", "back in review")
+        .await
+        .unwrap();
+    staff
+        .staff_move(&id, &step(ApplicationStatus::Approved, &[]))
+        .await
+        .unwrap();
+    staff
+        .staff_move(&id, &step(ApplicationStatus::Completed, &[]))
+        .await
+        .unwrap();
+    browser.client.refresh().await.unwrap();
+    let timeline = browser.texts(".timeline li .device-name").await.unwrap();
+    assert_eq!(
+        timeline,
+        [
+            "已提交",
+            "已受理",
+            "审核中",
+            "需要补正",
+            "审核中",
+            "审核通过",
+            "已办结"
+        ]
+    );
+    browser.screenshot("application-completed").await.unwrap();
+    browser.close().await;
+}

@@ -1,0 +1,251 @@
+//! The web's draft store: IndexedDB, encrypted with a WebCrypto AES-GCM key per account that is
+//! not extractable (script can use it, never read it), kept in IndexedDB beside the data.
+//! Clearing an account deletes its data and its key.
+
+use js_sys::{Array, Object, Promise, Reflect, Uint8Array};
+use tongban_core::draft::DeviceState;
+use tongban_core::draft_store::{DraftStore, StoreError};
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{
+    CryptoKey, IdbDatabase, IdbOpenDbRequest, IdbRequest, IdbTransaction, IdbTransactionMode,
+};
+
+const DB_NAME: &str = "tongban";
+const DB_VERSION: u32 = 1;
+const KEYS: &str = "keys";
+const DRAFTS: &str = "drafts";
+
+fn unavailable(e: JsValue) -> StoreError {
+    StoreError::Unavailable(format!("{e:?}"))
+}
+
+/// Resolves when an IndexedDB request succeeds, with its result.
+async fn done(request: &IdbRequest) -> Result<JsValue, StoreError> {
+    let promise = Promise::new(&mut |resolve, reject| {
+        let ok = request.clone();
+        let on_success = Closure::once_into_js(move |_: web_sys::Event| {
+            let _ = resolve.call1(&JsValue::NULL, &ok.result().unwrap_or(JsValue::UNDEFINED));
+        });
+        let failed = request.clone();
+        let on_error = Closure::once_into_js(move |_: web_sys::Event| {
+            let error = failed
+                .error()
+                .ok()
+                .flatten()
+                .map(JsValue::from)
+                .unwrap_or(JsValue::NULL);
+            let _ = reject.call1(&JsValue::NULL, &error);
+        });
+        request.set_onsuccess(Some(on_success.unchecked_ref()));
+        request.set_onerror(Some(on_error.unchecked_ref()));
+    });
+    JsFuture::from(promise).await.map_err(unavailable)
+}
+
+/// Resolves when a transaction has committed (so "saved" means saved).
+async fn committed(tx: &IdbTransaction) -> Result<(), StoreError> {
+    let promise = Promise::new(&mut |resolve, reject| {
+        let on_complete = Closure::once_into_js(move |_: web_sys::Event| {
+            let _ = resolve.call0(&JsValue::NULL);
+        });
+        let reject_abort = reject.clone();
+        let on_error = Closure::once_into_js(move |_: web_sys::Event| {
+            let _ = reject.call1(&JsValue::NULL, &JsValue::from_str("transaction failed"));
+        });
+        let on_abort = Closure::once_into_js(move |_: web_sys::Event| {
+            let _ = reject_abort.call1(&JsValue::NULL, &JsValue::from_str("transaction aborted"));
+        });
+        tx.set_oncomplete(Some(on_complete.unchecked_ref()));
+        tx.set_onerror(Some(on_error.unchecked_ref()));
+        tx.set_onabort(Some(on_abort.unchecked_ref()));
+    });
+    JsFuture::from(promise)
+        .await
+        .map(|_| ())
+        .map_err(unavailable)
+}
+
+async fn open() -> Result<IdbDatabase, StoreError> {
+    let factory = web_sys::window()
+        .and_then(|w| w.indexed_db().ok().flatten())
+        .ok_or_else(|| StoreError::Unavailable("IndexedDB is not available".into()))?;
+    let request: IdbOpenDbRequest = factory
+        .open_with_u32(DB_NAME, DB_VERSION)
+        .map_err(unavailable)?;
+    let on_upgrade = Closure::once_into_js(move |event: web_sys::Event| {
+        let Some(db) = event
+            .target()
+            .and_then(|t| t.dyn_into::<IdbOpenDbRequest>().ok())
+            .and_then(|r| r.result().ok())
+            .and_then(|r| r.dyn_into::<IdbDatabase>().ok())
+        else {
+            return;
+        };
+        let names = db.object_store_names();
+        for store in [KEYS, DRAFTS] {
+            if !names.contains(store) {
+                let _ = db.create_object_store(store);
+            }
+        }
+    });
+    request.set_onupgradeneeded(Some(on_upgrade.unchecked_ref()));
+    let db = done(request.unchecked_ref()).await?;
+    db.dyn_into().map_err(unavailable)
+}
+
+fn subtle() -> Result<web_sys::SubtleCrypto, StoreError> {
+    web_sys::window()
+        .and_then(|w| w.crypto().ok())
+        .map(|c| c.subtle())
+        .ok_or_else(|| StoreError::Unavailable("WebCrypto is not available (needs HTTPS)".into()))
+}
+
+fn aes_gcm(iv: Option<&[u8]>) -> Result<Object, StoreError> {
+    let algorithm = Object::new();
+    Reflect::set(&algorithm, &"name".into(), &"AES-GCM".into()).map_err(unavailable)?;
+    match iv {
+        Some(iv) => Reflect::set(&algorithm, &"iv".into(), &Uint8Array::from(iv).into()),
+        None => Reflect::set(&algorithm, &"length".into(), &256.into()),
+    }
+    .map_err(unavailable)?;
+    Ok(algorithm)
+}
+
+/// An account's drafts, encrypted at rest.
+pub struct IdbDraftStore {
+    account: String,
+}
+
+impl IdbDraftStore {
+    pub fn new(account: impl Into<String>) -> Self {
+        Self {
+            account: account.into(),
+        }
+    }
+
+    async fn get(&self, db: &IdbDatabase, store: &str) -> Result<JsValue, StoreError> {
+        let tx = db.transaction_with_str(store).map_err(unavailable)?;
+        let request = tx
+            .object_store(store)
+            .and_then(|s| s.get(&JsValue::from_str(&self.account)))
+            .map_err(unavailable)?;
+        done(&request).await
+    }
+
+    /// The account's key, made on first use: AES-GCM 256, not extractable.
+    async fn key(&self, db: &IdbDatabase, create: bool) -> Result<Option<CryptoKey>, StoreError> {
+        let existing = self.get(db, KEYS).await?;
+        if let Ok(key) = existing.clone().dyn_into::<CryptoKey>() {
+            return Ok(Some(key));
+        }
+        if !create {
+            return Ok(None);
+        }
+        let usages = Array::of2(&"encrypt".into(), &"decrypt".into());
+        let key: CryptoKey = JsFuture::from(
+            subtle()?
+                .generate_key_with_object(&aes_gcm(None)?, false, &usages)
+                .map_err(unavailable)?,
+        )
+        .await
+        .map_err(unavailable)?
+        .dyn_into()
+        .map_err(unavailable)?;
+        let tx = db
+            .transaction_with_str_and_mode(KEYS, IdbTransactionMode::Readwrite)
+            .map_err(unavailable)?;
+        tx.object_store(KEYS)
+            .and_then(|s| s.put_with_key(&key, &JsValue::from_str(&self.account)))
+            .map_err(unavailable)?;
+        committed(&tx).await?;
+        Ok(Some(key))
+    }
+}
+
+impl DraftStore for IdbDraftStore {
+    async fn load(&self) -> Result<Option<DeviceState>, StoreError> {
+        let db = open().await?;
+        let record = self.get(&db, DRAFTS).await?;
+        if record.is_undefined() || record.is_null() {
+            return Ok(None);
+        }
+        let unreadable = |what: &str| StoreError::Unreadable(what.to_owned());
+        let key = self
+            .key(&db, false)
+            .await?
+            .ok_or_else(|| unreadable("the key is gone"))?;
+        let iv: Uint8Array = Reflect::get(&record, &"iv".into())
+            .ok()
+            .and_then(|v| v.dyn_into().ok())
+            .ok_or_else(|| unreadable("no iv"))?;
+        let data: Uint8Array = Reflect::get(&record, &"data".into())
+            .ok()
+            .and_then(|v| v.dyn_into().ok())
+            .ok_or_else(|| unreadable("no data"))?;
+        let plain = JsFuture::from(
+            subtle()?
+                .decrypt_with_object_and_u8_array(
+                    &aes_gcm(Some(&iv.to_vec()))?,
+                    &key,
+                    &data.to_vec(),
+                )
+                .map_err(unavailable)?,
+        )
+        .await
+        .map_err(|_| unreadable("decryption failed"))?;
+        let bytes = Uint8Array::new(&plain).to_vec();
+        serde_json::from_slice(&bytes)
+            .map(Some)
+            .map_err(|e| StoreError::Unreadable(e.to_string()))
+    }
+
+    async fn save(&self, state: &DeviceState) -> Result<(), StoreError> {
+        let db = open().await?;
+        let key = self
+            .key(&db, true)
+            .await?
+            .ok_or_else(|| StoreError::Unavailable("no key".into()))?;
+        let json = serde_json::to_vec(state).map_err(|e| StoreError::Unavailable(e.to_string()))?;
+        let mut iv = [0u8; 12];
+        web_sys::window()
+            .and_then(|w| w.crypto().ok())
+            .ok_or_else(|| StoreError::Unavailable("no crypto".into()))?
+            .get_random_values_with_u8_array(&mut iv)
+            .map_err(unavailable)?;
+        let sealed = JsFuture::from(
+            subtle()?
+                .encrypt_with_object_and_u8_array(&aes_gcm(Some(&iv))?, &key, &json)
+                .map_err(unavailable)?,
+        )
+        .await
+        .map_err(unavailable)?;
+        let record = Object::new();
+        Reflect::set(&record, &"iv".into(), &Uint8Array::from(&iv[..]).into())
+            .map_err(unavailable)?;
+        Reflect::set(&record, &"data".into(), &Uint8Array::new(&sealed).into())
+            .map_err(unavailable)?;
+        let tx = db
+            .transaction_with_str_and_mode(DRAFTS, IdbTransactionMode::Readwrite)
+            .map_err(unavailable)?;
+        tx.object_store(DRAFTS)
+            .and_then(|s| s.put_with_key(&record, &JsValue::from_str(&self.account)))
+            .map_err(unavailable)?;
+        committed(&tx).await
+    }
+
+    async fn clear(&self) -> Result<(), StoreError> {
+        let db = open().await?;
+        let stores = Array::of2(&DRAFTS.into(), &KEYS.into());
+        let tx = db
+            .transaction_with_str_sequence_and_mode(&stores, IdbTransactionMode::Readwrite)
+            .map_err(unavailable)?;
+        for store in [DRAFTS, KEYS] {
+            tx.object_store(store)
+                .and_then(|s| s.delete(&JsValue::from_str(&self.account)))
+                .map_err(unavailable)?;
+        }
+        committed(&tx).await
+    }
+}
