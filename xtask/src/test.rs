@@ -95,13 +95,15 @@ pub fn run(skip: &[String]) -> anyhow::Result<()> {
     }
     if wanted("wasm") {
         let t = Instant::now();
-        println!("» core's tests in wasm32, headless Chromium…");
+        println!("» core's and the PWA's tests in wasm32, headless Chromium…");
         let runner = format!("{} wasm-test-runner", std::env::current_exe()?.display());
         let mut cmd = cargo();
         cmd.args([
             "test",
             "-p",
             "tongban-core",
+            "-p",
+            "tongban-web",
             "--target",
             "wasm32-unknown-unknown",
         ])
