@@ -83,6 +83,31 @@ pub fn run() -> anyhow::Result<()> {
     )?;
     figures.extend(bench_lines(&wasm));
 
+    println!("» draft save latency in IndexedDB, headless Chromium (release)…");
+    let runner = format!("{} wasm-test-runner", std::env::current_exe()?.display());
+    let idb = capture(
+        cargo()
+            .args([
+                "test",
+                "-p",
+                "tongban-web",
+                "--release",
+                "--target",
+                "wasm32-unknown-unknown",
+                "--test",
+                "draft_store_bench",
+            ])
+            .args(["--", "--include-ignored", "--nocapture"])
+            .env("CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER", runner)
+            .env("CHROMEDRIVER", crate::tools::chromedriver()?),
+    )?;
+    figures.extend(bench_lines(&idb));
+
+    println!("» submissions per second on SQLite, 64 concurrent clients (release)…");
+    let submissions =
+        capture(cargo().args(["bench", "-p", "tongban-server", "--bench", "submissions"]))?;
+    figures.extend(bench_lines(&submissions));
+
     let bench_dir = target_dir().join("bench");
     for (label, file) in [
         (

@@ -1,0 +1,157 @@
+//! Submissions per second on SQLite with 64 concurrent clients, and their latency (p50/p95/p99).
+//! Each client logs in, verifies its identity, fills drafts through the sync protocol, then all
+//! submit at once. Run by `cargo xtask bench` (release); prints `BENCH …` lines.
+
+#[path = "../tests/support/forms.rs"]
+#[allow(dead_code)]
+mod forms;
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use tongban_core::auth::MemorySecretStore;
+use tongban_core::draft::{submission_key, Change, ChangeKind, ChangeReply};
+use tongban_core::form::FormSchema;
+use tongban_core::ApiClient;
+use tongban_server::auth::sms::DevLogSender;
+use tongban_server::{start_with, Config};
+
+const CLIENTS: usize = 64;
+const DRAFTS_PER_CLIENT: usize = 4;
+const MATTER: &str = "330000-GA-0001";
+
+/// A valid resident ID number for person `n` (GB 11643 check character).
+fn id_number(n: usize) -> String {
+    let base = format!("33010619800101{:03}", n % 1000);
+    let weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+    let sum: u32 = base
+        .bytes()
+        .zip(weights)
+        .map(|(b, w)| u32::from(b - b'0') * w)
+        .sum();
+    let check = b"10X98765432"[(sum % 11) as usize] as char;
+    format!("{base}{check}")
+}
+
+fn percentile(sorted: &[Duration], p: f64) -> f64 {
+    let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
+    sorted[i].as_secs_f64() * 1000.0
+}
+
+#[tokio::main(flavor = "multi_thread")]
+async fn main() {
+    let data = tempfile::tempdir().unwrap();
+    let web = tempfile::tempdir().unwrap();
+    std::fs::write(web.path().join("index.html"), "<!doctype html>").unwrap();
+    let mut config = Config::for_tests(
+        format!("sqlite://{}", data.path().join("bench.db").display()),
+        web.path(),
+    );
+    config.object_dir = data.path().join("objects");
+    config.auth.max_sends_per_ip = 10_000;
+    let sms = DevLogSender::default();
+    let mut services = config.services();
+    services.sms = Arc::new(sms.clone());
+    let server = start_with(config, services).await.unwrap();
+    let base = server.base_url();
+
+    // Prepare: every client logged in, verified, with filled drafts.
+    let mut prepared = Vec::new();
+    for n in 0..CLIENTS {
+        let base = base.clone();
+        let sms = sms.clone();
+        prepared.push(tokio::spawn(async move {
+            let phone = format!("1390000{n:04}");
+            let api =
+                ApiClient::new(&base).with_secret_store(Arc::new(MemorySecretStore::default()));
+            api.send_login_code(&phone).await.unwrap();
+            api.login(&phone, &sms.last_code(&phone).unwrap())
+                .await
+                .unwrap();
+            api.verify_identity("张三", &id_number(n)).await.unwrap();
+            let schema = FormSchema::for_matter(&api.matter_guide(MATTER).await.unwrap());
+            let upload = api.upload_material(forms::JPEG.to_vec()).await.unwrap();
+            let mut drafts = Vec::new();
+            for d in 0..DRAFTS_PER_CLIENT {
+                let draft = format!("bench-{n}-{d}");
+                let mut op = 0;
+                let mut change = |base_version, kind| {
+                    op += 1;
+                    Change {
+                        op_id: format!("{draft}-{op}"),
+                        draft_id: draft.clone(),
+                        device_id: format!("device-{n}"),
+                        base_version,
+                        kind,
+                    }
+                };
+                let mut version = 0;
+                let create = change(
+                    0,
+                    ChangeKind::Create {
+                        form_id: MATTER.into(),
+                    },
+                );
+                if let ChangeReply::Applied { snapshot } = api.send_change(&create).await.unwrap() {
+                    version = snapshot.version;
+                }
+                for (path, value) in forms::fill(&schema, &upload.object_id) {
+                    let set = change(
+                        version,
+                        ChangeKind::Set {
+                            path,
+                            value: Some(value),
+                        },
+                    );
+                    if let ChangeReply::Applied { snapshot } = api.send_change(&set).await.unwrap()
+                    {
+                        version = snapshot.version;
+                    }
+                }
+                drafts.push(change(
+                    version,
+                    ChangeKind::Submit {
+                        idempotency_key: submission_key(&draft),
+                    },
+                ));
+            }
+            (api, drafts)
+        }));
+    }
+    let mut clients = Vec::new();
+    for p in prepared {
+        clients.push(p.await.unwrap());
+    }
+
+    // Measure: all clients submit all their drafts at once.
+    let started = Instant::now();
+    let mut tasks = Vec::new();
+    for (api, drafts) in clients {
+        tasks.push(tokio::spawn(async move {
+            let mut latencies = Vec::new();
+            for submit in drafts {
+                let t = Instant::now();
+                let reply = api.send_change(&submit).await.unwrap();
+                assert!(matches!(reply, ChangeReply::Submitted { .. }), "{reply:?}");
+                latencies.push(t.elapsed());
+            }
+            latencies
+        }));
+    }
+    let mut latencies = Vec::new();
+    for t in tasks {
+        latencies.extend(t.await.unwrap());
+    }
+    let elapsed = started.elapsed().as_secs_f64();
+    latencies.sort();
+    let total = latencies.len();
+    println!(
+        "BENCH submissions on SQLite, {CLIENTS} concurrent clients: {:.0} per second ({total} in {:.2} s); latency p50 {:.1} ms, p95 {:.1} ms, p99 {:.1} ms",
+        total as f64 / elapsed,
+        elapsed,
+        percentile(&latencies, 0.50),
+        percentile(&latencies, 0.95),
+        percentile(&latencies, 0.99),
+    );
+    server.shutdown().await.unwrap();
+}
