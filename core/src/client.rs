@@ -179,6 +179,17 @@ impl ApiClient {
         Ok(result.staff)
     }
 
+    /// Ends the staff session.
+    pub async fn staff_logout(&self) -> Result<(), ApiError> {
+        let result = self
+            .send_empty(Method::POST, "/staff/logout", None::<&()>)
+            .await;
+        if let Some(secrets) = &self.secrets {
+            secrets.clear();
+        }
+        result
+    }
+
     /// The logged-in staff member, or `Unauthorized` / `Forbidden`.
     pub async fn staff_me(&self) -> Result<StaffAccount, ApiError> {
         self.get_json("/staff/me").await

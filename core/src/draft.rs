@@ -401,6 +401,32 @@ impl DeviceState {
         }
     }
 
+    /// Takes in a draft as the server has it (started or continued on another device): a draft
+    /// this device does not know is added; a known one without unsent changes here catches up.
+    pub fn adopt(&mut self, snapshot: &DraftSnapshot, now: i64) {
+        if snapshot.deleted {
+            return;
+        }
+        if !self.drafts.contains_key(&snapshot.draft_id) {
+            self.drafts.insert(
+                snapshot.draft_id.clone(),
+                Draft {
+                    id: snapshot.draft_id.clone(),
+                    form_id: snapshot.form_id.clone(),
+                    answers: Answers::new(),
+                    synced: Answers::new(),
+                    version: 0,
+                    conflicts: Vec::new(),
+                    updated_at: now,
+                    deleted: false,
+                    submitted: None,
+                    submit_errors: Vec::new(),
+                },
+            );
+        }
+        self.rebase(snapshot);
+    }
+
     /// The entry to send next: always the oldest, so a device's changes apply in order.
     pub fn next_to_send(&self) -> Option<&Change> {
         self.outbox.first()
@@ -652,6 +678,36 @@ mod tests {
             server.drafts["d"].answers.get("same"),
             text("b's value").as_ref()
         );
+    }
+
+    #[test]
+    fn a_draft_started_elsewhere_is_adopted_without_losing_local_edits() {
+        let mut server = Server::default();
+        let mut phone = DeviceState::new("phone");
+        phone.create_draft("d", "f", "c".into(), 0);
+        phone.set_answer("d", "x", text("from phone"), "p1".into(), 0);
+        sync(&mut phone, &mut server);
+        let mut laptop = DeviceState::new("laptop");
+        laptop.adopt(&server.drafts["d"].snapshot(), 5);
+        assert_eq!(
+            laptop.drafts["d"].answers.get("x"),
+            text("from phone").as_ref()
+        );
+        laptop.set_answer("d", "y", text("typed on laptop"), "l1".into(), 6);
+        // The server moved on meanwhile; adopting again keeps the laptop's unsent edit on top.
+        phone.set_answer("d", "x", text("changed"), "p2".into(), 7);
+        sync(&mut phone, &mut server);
+        laptop.adopt(&server.drafts["d"].snapshot(), 8);
+        assert_eq!(
+            laptop.drafts["d"].answers.get("x"),
+            text("changed").as_ref()
+        );
+        assert_eq!(
+            laptop.drafts["d"].answers.get("y"),
+            text("typed on laptop").as_ref()
+        );
+        sync(&mut laptop, &mut server);
+        assert_eq!(server.drafts["d"].answers.len(), 2);
     }
 
     #[test]

@@ -360,7 +360,7 @@ async fn insert_event(
     path = "/api/v1/drafts",
     tag = "applications",
     security(("session" = [])),
-    responses((status = 200, description = "Drafts not deleted, newest first", body = [DraftSnapshot]))
+    responses((status = 200, description = "Drafts neither deleted nor submitted, newest first", body = [DraftSnapshot]))
 )]
 pub async fn list_drafts(
     State(state): State<AppState>,
@@ -375,7 +375,8 @@ pub async fn list_drafts(
     for r in rows {
         let d: ServerDraft =
             serde_json::from_str(&r.try_get::<String, _>("state_json")?).map_err(json_err)?;
-        if !d.deleted {
+        // A submitted draft is an application now; it is listed there.
+        if !d.deleted && d.submission.is_none() {
             out.push(d.snapshot());
         }
     }

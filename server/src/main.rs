@@ -30,6 +30,18 @@ enum Command {
         #[arg(long)]
         check: bool,
     },
+    /// Act as department staff on a running server: list applications, or move one along
+    /// (accept, review, ask for a supplement, approve, refuse, complete). The password is read
+    /// from TONGBAN_STAFF_PASSWORD, else from the first line of standard input.
+    Staff {
+        /// The running server.
+        #[arg(long, env = "TONGBAN_URL", default_value = "http://127.0.0.1:8080")]
+        server: String,
+        #[arg(long)]
+        username: String,
+        #[command(subcommand)]
+        action: StaffAction,
+    },
     /// Add a department staff member (or change one's password, name or department). The password
     /// is read from TONGBAN_STAFF_PASSWORD, else from the first line of standard input.
     AddStaff {
@@ -43,6 +55,98 @@ enum Command {
         #[arg(long)]
         department: String,
     },
+}
+
+#[derive(Subcommand)]
+enum StaffAction {
+    /// Every application, newest first.
+    List,
+    /// Move an application to a new status.
+    Move {
+        /// The application's id (see `list`).
+        id: String,
+        /// accepted, in-review, supplement-requested, approved, rejected or completed.
+        status: String,
+        /// For a supplement: an answer to give again (repeatable), e.g. applicant.address.
+        #[arg(long = "field")]
+        fields: Vec<String>,
+        /// What the department tells the person.
+        #[arg(long, default_value = "")]
+        message: String,
+    },
+}
+
+fn read_password() -> anyhow::Result<String> {
+    Ok(match std::env::var("TONGBAN_STAFF_PASSWORD") {
+        Ok(p) => p,
+        Err(_) => {
+            let mut line = String::new();
+            std::io::stdin().read_line(&mut line)?;
+            line.trim_end_matches(['\r', '\n']).to_owned()
+        }
+    })
+}
+
+async fn staff(server: String, username: String, action: StaffAction) -> anyhow::Result<ExitCode> {
+    use tongban_core::application::{ApplicationStatus, StatusChange};
+    let api = tongban_core::ApiClient::new(server).with_secret_store(std::sync::Arc::new(
+        tongban_core::auth::MemorySecretStore::default(),
+    ));
+    let me = match api.staff_login(&username, &read_password()?).await {
+        Ok(me) => me,
+        Err(e) => {
+            eprintln!("cannot log in as {username}: {e}");
+            return Ok(ExitCode::FAILURE);
+        }
+    };
+    match action {
+        StaffAction::List => {
+            for a in api.staff_applications().await? {
+                println!(
+                    "{}  {}  {:<22} {}",
+                    a.id,
+                    a.receipt,
+                    a.status.code(),
+                    a.form_id
+                );
+            }
+        }
+        StaffAction::Move {
+            id,
+            status,
+            fields,
+            message,
+        } => {
+            let status = ApplicationStatus::from_code(&status)
+                .ok_or_else(|| anyhow::anyhow!("unknown status {status:?}"))?;
+            let app = match api
+                .staff_move(
+                    &id,
+                    &StatusChange {
+                        status,
+                        message,
+                        fields,
+                    },
+                )
+                .await
+            {
+                Ok(app) => app,
+                Err(e) => {
+                    eprintln!("cannot move {id}: {e}");
+                    let _ = api.staff_logout().await;
+                    return Ok(ExitCode::FAILURE);
+                }
+            };
+            println!(
+                "{} is now {} ({})",
+                app.receipt,
+                app.status.code(),
+                me.display_name
+            );
+        }
+    }
+    let _ = api.staff_logout().await;
+    Ok(ExitCode::SUCCESS)
 }
 
 #[tokio::main]
@@ -69,19 +173,17 @@ async fn main() -> anyhow::Result<ExitCode> {
             server.shutdown().await?;
             Ok(ExitCode::SUCCESS)
         }
+        Some(Command::Staff {
+            server,
+            username,
+            action,
+        }) => staff(server, username, action).await,
         Some(Command::AddStaff {
             username,
             display_name,
             department,
         }) => {
-            let password = match std::env::var("TONGBAN_STAFF_PASSWORD") {
-                Ok(p) => p,
-                Err(_) => {
-                    let mut line = String::new();
-                    std::io::stdin().read_line(&mut line)?;
-                    line.trim_end_matches(['\r', '\n']).to_owned()
-                }
-            };
+            let password = read_password()?;
             if password.chars().count() < 12 {
                 eprintln!("the password must have at least 12 characters");
                 return Ok(ExitCode::FAILURE);

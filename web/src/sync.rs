@@ -163,6 +163,18 @@ impl Drafts {
             let state = loaded.unwrap_or_else(|| DeviceState::new(device_id()));
             this.state.set(Some(state));
             this.sync();
+            // Drafts started or continued on another device join this one (when online).
+            if let Ok(remote) = api().drafts().await {
+                let now = (js_sys::Date::now() / 1000.0) as i64;
+                this.state.update(|s| {
+                    if let Some(s) = s.as_mut() {
+                        for snapshot in &remote {
+                            s.adopt(snapshot, now);
+                        }
+                    }
+                });
+                this.save().await;
+            }
         });
     }
 
