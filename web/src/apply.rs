@@ -492,6 +492,7 @@ fn GroupPage(
     view! {
         <p class="muted">{t!("apply-step", step = step_number, total = step_total)}</p>
         <h2 class="group-title">{label(&group.title)}</h2>
+        <crate::pages::ReadAloud target="main form.form"/>
         <ErrorSummary errors=errors/>
         <form class="form" novalidate on:submit=move |ev| ev.prevent_default()>
             <For

@@ -681,7 +681,11 @@ pub fn ProxyHelp() -> impl IntoView {
 /// Reads the guide aloud in the page's language with the browser's speech synthesis; shown only
 /// where the browser has it, so it is never a dead button.
 #[component]
-fn ReadAloud() -> impl IntoView {
+pub fn ReadAloud(
+    /// What to read: the guide, or a form page's questions (labels, hints, choices).
+    #[prop(default = "article.guide")]
+    target: &'static str,
+) -> impl IntoView {
     let synth = window().speech_synthesis().ok();
     let (speaking, set_speaking) = signal(false);
     synth.map(|synth| {
@@ -692,7 +696,7 @@ fn ReadAloud() -> impl IntoView {
                 return;
             }
             let text = document()
-                .query_selector("article.guide")
+                .query_selector(target)
                 .ok()
                 .flatten()
                 .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
