@@ -3,6 +3,8 @@
 //! Kotlin sees `uniffi.tongban_mobile.TongbanClient`; the API types it returns are core's own
 //! (`uniffi.tongban_core.MatterSummary`, `ApiException`), defined once for every shell.
 
+pub mod draft_store;
+
 use std::sync::Arc;
 
 use tongban_core::auth::{Account, CodeSent, SessionInfo, SessionSecretStore};
