@@ -165,6 +165,9 @@ pub enum ApiError {
         detail: String,
         fields: Vec<FieldError>,
     },
+    /// The device could not keep or read its own data (storage full, key gone).
+    #[error("storage: {detail}")]
+    Storage { detail: String },
     /// The server failed, or answered something this client does not understand.
     #[error("server error ({status}): {detail}")]
     Server { status: u16, detail: String },
@@ -182,6 +185,7 @@ impl ApiError {
             Self::NotFound => "error-not-found".into(),
             Self::Conflict { code, .. } => format!("error-{code}"),
             Self::Validation { code, .. } => format!("error-{code}"),
+            Self::Storage { .. } => "error-storage".into(),
             Self::Server { .. } => "error-server".into(),
         }
     }

@@ -9,6 +9,7 @@ use crate::form::Answers;
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 pub enum ApplicationStatus {
     Submitted,
     Accepted,
@@ -119,6 +120,7 @@ impl Application {
 /// `GET /api/v1/applications`: one line per application, newest first.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct ApplicationSummary {
     pub id: String,
     pub receipt: String,

@@ -19,6 +19,14 @@ pub enum StoreError {
     Unreadable(String),
 }
 
+impl From<StoreError> for crate::api::ApiError {
+    fn from(e: StoreError) -> Self {
+        Self::Storage {
+            detail: e.to_string(),
+        }
+    }
+}
+
 pub trait DraftStore {
     /// The stored state, or `None` when nothing was saved yet.
     fn load(&self) -> impl Future<Output = Result<Option<DeviceState>, StoreError>>;

@@ -177,6 +177,7 @@ pub type Answers = BTreeMap<String, Answer>;
 /// The server's answer to an upload: how to refer to the stored document.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct MaterialUploaded {
     pub object_id: String,
     /// The content type found in the bytes (`image/jpeg`, `application/pdf` …).

@@ -11,6 +11,7 @@ pub mod catalog;
 pub mod client;
 pub mod draft;
 pub mod draft_store;
+pub mod draft_sync;
 pub mod form;
 pub mod i18n;
 pub mod identity;

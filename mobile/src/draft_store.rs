@@ -21,9 +21,9 @@ pub struct FileDraftStore {
 impl FileDraftStore {
     /// A store at `path`, encrypted with `key` (32 bytes from the platform's secure store).
     pub fn new(path: impl Into<PathBuf>, key: &[u8]) -> Result<Self, StoreError> {
-        let key: [u8; 32] = key
-            .try_into()
-            .map_err(|_| StoreError::Unavailable(format!("the key has {} bytes, not 32", key.len())))?;
+        let key: [u8; 32] = key.try_into().map_err(|_| {
+            StoreError::Unavailable(format!("the key has {} bytes, not 32", key.len()))
+        })?;
         Ok(Self {
             path: path.into(),
             key,
@@ -104,13 +104,28 @@ mod tests {
         let store = FileDraftStore::new(&path, &[1u8; 32]).unwrap();
         let mut state = DeviceState::new("d");
         state.create_draft("x", "f", "op".into(), 0);
-        state.set_answer("x", "applicant.name", Some(tongban_core::form::Answer::Text("独一无二的名字".into())), "o2".into(), 0);
+        state.set_answer(
+            "x",
+            "applicant.name",
+            Some(tongban_core::form::Answer::Text("独一无二的名字".into())),
+            "o2".into(),
+            0,
+        );
         store.save(&state).await.unwrap();
         let raw = std::fs::read(&path).unwrap();
-        assert!(!String::from_utf8_lossy(&raw).contains("独一无二"), "stored in the clear");
+        assert!(
+            !String::from_utf8_lossy(&raw).contains("独一无二"),
+            "stored in the clear"
+        );
         let other_key = FileDraftStore::new(&path, &[2u8; 32]).unwrap();
-        assert!(matches!(other_key.load().await, Err(StoreError::Unreadable(_))));
-        assert!(FileDraftStore::new(&path, &[1u8; 16]).is_err(), "a short key is refused");
+        assert!(matches!(
+            other_key.load().await,
+            Err(StoreError::Unreadable(_))
+        ));
+        assert!(
+            FileDraftStore::new(&path, &[1u8; 16]).is_err(),
+            "a short key is refused"
+        );
         // A half-written save never replaces the stored state.
         std::fs::write(path.with_extension("partial"), b"TBD1 truncated").unwrap();
         assert_eq!(store.load().await.unwrap(), Some(state));

@@ -7,8 +7,17 @@ pub mod draft_store;
 
 use std::sync::Arc;
 
+use std::collections::HashMap;
+use std::path::PathBuf;
+
+use draft_store::FileDraftStore;
+use tongban_core::application::ApplicationSummary;
 use tongban_core::auth::{Account, CodeSent, SessionInfo, SessionSecretStore};
-use tongban_core::{ApiClient, ApiError, MatterSummary};
+use tongban_core::draft::DeviceState;
+use tongban_core::draft_store::DraftStore;
+use tongban_core::draft_sync::{self, Step, SyncStop};
+use tongban_core::form::{Answer, MaterialAnswer, MaterialUploaded};
+use tongban_core::{ApiClient, ApiError, FieldError, MatterSummary};
 
 uniffi::setup_scaffolding!();
 
@@ -36,10 +45,137 @@ impl SessionSecretStore for ShellSecrets {
     }
 }
 
+/// Where the shell keeps the key of an account's drafts: 32 random bytes made once per account
+/// and held by Android Keystore / the iOS Keychain. Drafts on the device are encrypted with it.
+#[uniffi::export(with_foreign)]
+pub trait DraftKeys: Send + Sync {
+    fn draft_key(&self, account_id: String) -> Vec<u8>;
+}
+
+/// The app's own storage folder and the keys for the drafts kept in it.
+struct Storage {
+    dir: PathBuf,
+    keys: Arc<dyn DraftKeys>,
+}
+
+/// A draft as a native screen shows it.
+#[derive(uniffi::Record)]
+pub struct DraftView {
+    pub id: String,
+    pub form_id: String,
+    /// Each answer as text (a document answer as its file name, a choice list joined by `,`).
+    pub answers: HashMap<String, String>,
+    /// Changes made on this device the server has not acknowledged yet.
+    pub pending_changes: u32,
+    /// Fields changed on another device too: the person chooses.
+    pub conflict_paths: Vec<String>,
+    /// Why the last submission was refused, field by field.
+    pub submit_errors: Vec<FieldError>,
+    pub application_id: Option<String>,
+    pub receipt: Option<String>,
+    pub updated_at: i64,
+}
+
+/// How a sync run ended.
+#[derive(uniffi::Record)]
+pub struct SyncSummary {
+    pub sent: u32,
+    pub pending: u32,
+    pub offline: bool,
+    pub needs_login: bool,
+    /// Codes of changes the server refused for good (message `error-<code>`).
+    pub refused: Vec<String>,
+}
+
 /// The one object a native shell holds: a client of the Tongban API.
 #[derive(uniffi::Object)]
 pub struct TongbanClient {
     api: ApiClient,
+    storage: Option<Storage>,
+    /// The logged-in account's drafts and outbox, loaded on first use.
+    drafts: tokio::sync::Mutex<Option<(String, DeviceState)>>,
+}
+
+fn now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or_default()
+}
+
+fn new_id() -> String {
+    uuid::Uuid::now_v7().to_string()
+}
+
+fn answer_text(answer: &Answer) -> String {
+    match answer {
+        Answer::Text(t) => t.clone(),
+        Answer::Choices(c) => c.join(","),
+        Answer::Material(MaterialAnswer::Uploaded { file_name, .. }) => file_name.clone(),
+        Answer::Material(MaterialAnswer::SupplyLater) => "supply-later".into(),
+        Answer::Material(MaterialAnswer::FromCertificate { certificate }) => certificate.clone(),
+    }
+}
+
+impl TongbanClient {
+    fn storage(&self) -> Result<&Storage, ApiError> {
+        self.storage.as_ref().ok_or_else(|| ApiError::Storage {
+            detail: "this client was made without storage (use with_storage)".into(),
+        })
+    }
+
+    fn store_for(&self, account: &str) -> Result<FileDraftStore, ApiError> {
+        let storage = self.storage()?;
+        let key = storage.keys.draft_key(account.to_owned());
+        Ok(FileDraftStore::new(
+            storage.dir.join(format!("drafts-{account}.bin")),
+            &key,
+        )?)
+    }
+
+    /// The account whose drafts this device holds (kept so drafts open offline).
+    fn known_account(&self) -> Result<Option<String>, ApiError> {
+        let path = self.storage()?.dir.join("account");
+        match std::fs::read_to_string(path) {
+            Ok(id) => Ok(Some(id.trim().to_owned()).filter(|i| !i.is_empty())),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+            Err(e) => Err(ApiError::Storage {
+                detail: e.to_string(),
+            }),
+        }
+    }
+
+    fn device_id(&self) -> Result<String, ApiError> {
+        let path = self.storage()?.dir.join("device");
+        if let Ok(id) = std::fs::read_to_string(&path) {
+            return Ok(id.trim().to_owned());
+        }
+        let id = new_id();
+        std::fs::create_dir_all(&self.storage()?.dir)
+            .and_then(|_| std::fs::write(&path, &id))
+            .map_err(|e| ApiError::Storage {
+                detail: e.to_string(),
+            })?;
+        Ok(id)
+    }
+
+    /// Runs `f` on the account's drafts, then saves them (one step: draft and outbox together).
+    async fn with_drafts<R>(&self, f: impl FnOnce(&mut DeviceState) -> R) -> Result<R, ApiError> {
+        let mut slot = self.drafts.lock().await;
+        if slot.is_none() {
+            let account = self.known_account()?.ok_or(ApiError::Unauthorized)?;
+            let state = self.store_for(&account)?.load().await?;
+            let state = match state {
+                Some(s) => s,
+                None => DeviceState::new(self.device_id()?),
+            };
+            *slot = Some((account, state));
+        }
+        let (account, state) = slot.as_mut().expect("loaded above");
+        let result = f(state);
+        self.store_for(account)?.save(state).await?;
+        Ok(result)
+    }
 }
 
 fn checked_base_url(base_url: &str) -> Result<String, ApiError> {
@@ -66,6 +202,8 @@ impl TongbanClient {
     pub fn new(base_url: String) -> Result<Arc<Self>, ApiError> {
         Ok(Arc::new(Self {
             api: ApiClient::new(checked_base_url(&base_url)?),
+            storage: None,
+            drafts: Default::default(),
         }))
     }
 
@@ -78,7 +216,33 @@ impl TongbanClient {
     ) -> Result<Arc<Self>, ApiError> {
         let api = ApiClient::new(checked_base_url(&base_url)?)
             .with_secret_store(Arc::new(ShellSecrets(secrets)));
-        Ok(Arc::new(Self { api }))
+        Ok(Arc::new(Self {
+            api,
+            storage: None,
+            drafts: Default::default(),
+        }))
+    }
+
+    /// The full client of an app: the session in the secure store, drafts kept encrypted in
+    /// `storage_dir` (the app's private files folder) with keys from `keys`. A new client over
+    /// the same folder (the app restarted) finds everything again, offline too.
+    #[uniffi::constructor]
+    pub fn with_storage(
+        base_url: String,
+        secrets: Arc<dyn SecretStore>,
+        keys: Arc<dyn DraftKeys>,
+        storage_dir: String,
+    ) -> Result<Arc<Self>, ApiError> {
+        let api = ApiClient::new(checked_base_url(&base_url)?)
+            .with_secret_store(Arc::new(ShellSecrets(secrets)));
+        Ok(Arc::new(Self {
+            api,
+            storage: Some(Storage {
+                dir: PathBuf::from(storage_dir),
+                keys,
+            }),
+            drafts: Default::default(),
+        }))
     }
 
     /// The base URL this client talks to.
@@ -101,14 +265,173 @@ impl TongbanClient {
         self.api.send_login_code(&phone).await
     }
 
-    /// Logs in with the texted code; the token goes to the secure store.
+    /// Logs in with the texted code; the token goes to the secure store, and this account's
+    /// drafts become the ones the client works on.
     pub async fn login(&self, phone: String, code: String) -> Result<Account, ApiError> {
-        self.api.login(&phone, &code).await
+        let account = self.api.login(&phone, &code).await?;
+        if let Some(storage) = &self.storage {
+            std::fs::create_dir_all(&storage.dir)
+                .and_then(|_| std::fs::write(storage.dir.join("account"), &account.id))
+                .map_err(|e| ApiError::Storage {
+                    detail: e.to_string(),
+                })?;
+            let mut slot = self.drafts.lock().await;
+            if slot.as_ref().is_some_and(|(a, _)| *a != account.id) {
+                *slot = None;
+            }
+        }
+        Ok(account)
     }
 
-    /// Ends the session on the server and clears the secure store.
+    /// Ends the session on the server and clears the secure store. The account's drafts are
+    /// cleared from the device too: check `drafts()` for pending changes and warn first.
     pub async fn logout(&self) -> Result<(), ApiError> {
-        self.api.logout().await
+        let result = self.api.logout().await;
+        if self.storage.is_some() {
+            if let Some(account) = self.known_account()? {
+                self.store_for(&account)?.clear().await?;
+            }
+            let _ = std::fs::remove_file(self.storage()?.dir.join("account"));
+            *self.drafts.lock().await = None;
+        }
+        result
+    }
+
+    /// Starts a draft for a matter (its code) or a bundle (`bundle:<id>`); works offline.
+    pub async fn create_draft(&self, form_id: String) -> Result<String, ApiError> {
+        let id = new_id();
+        let draft = id.clone();
+        self.with_drafts(move |s| s.create_draft(&draft, &form_id, new_id(), now()))
+            .await?;
+        Ok(id)
+    }
+
+    /// Sets (or clears, with `None`) a text answer; saved on the device at once, works offline.
+    pub async fn set_text_answer(
+        &self,
+        draft_id: String,
+        path: String,
+        text: Option<String>,
+    ) -> Result<(), ApiError> {
+        let known = self
+            .with_drafts(move |s| {
+                s.set_answer(&draft_id, &path, text.map(Answer::Text), new_id(), now())
+            })
+            .await?;
+        if known {
+            Ok(())
+        } else {
+            Err(ApiError::NotFound)
+        }
+    }
+
+    /// Answers a document question with an uploaded file (see `upload_material`).
+    pub async fn set_material_answer(
+        &self,
+        draft_id: String,
+        path: String,
+        uploaded: MaterialUploaded,
+        file_name: String,
+    ) -> Result<(), ApiError> {
+        let answer = Answer::Material(MaterialAnswer::Uploaded {
+            object_id: uploaded.object_id,
+            file_name,
+            size: uploaded.size,
+        });
+        let known = self
+            .with_drafts(move |s| s.set_answer(&draft_id, &path, Some(answer), new_id(), now()))
+            .await?;
+        if known {
+            Ok(())
+        } else {
+            Err(ApiError::NotFound)
+        }
+    }
+
+    /// Uploads a photo or scan (JPEG, PNG, HEIC, WebP or PDF, at most 10 MiB).
+    pub async fn upload_material(&self, bytes: Vec<u8>) -> Result<MaterialUploaded, ApiError> {
+        self.api.upload_material(bytes).await
+    }
+
+    /// Queues the submission; `sync` sends it (once, however often this is called).
+    pub async fn submit_draft(&self, draft_id: String) -> Result<(), ApiError> {
+        let known = self
+            .with_drafts(move |s| s.submit(&draft_id, new_id()))
+            .await?;
+        if known {
+            Ok(())
+        } else {
+            Err(ApiError::NotFound)
+        }
+    }
+
+    /// The account's drafts on this device, newest first.
+    pub async fn drafts(&self) -> Result<Vec<DraftView>, ApiError> {
+        self.with_drafts(|s| {
+            let mut list: Vec<DraftView> = s
+                .drafts
+                .values()
+                .filter(|d| !d.deleted)
+                .map(|d| DraftView {
+                    id: d.id.clone(),
+                    form_id: d.form_id.clone(),
+                    answers: d
+                        .answers
+                        .iter()
+                        .map(|(k, v)| (k.clone(), answer_text(v)))
+                        .collect(),
+                    pending_changes: s.outbox.iter().filter(|c| c.draft_id == d.id).count() as u32,
+                    conflict_paths: d.conflicts.iter().map(|c| c.path.clone()).collect(),
+                    submit_errors: d.submit_errors.clone(),
+                    application_id: d.submitted.as_ref().map(|x| x.application_id.clone()),
+                    receipt: d.submitted.as_ref().map(|x| x.receipt.clone()),
+                    updated_at: d.updated_at,
+                })
+                .collect();
+            list.sort_by_key(|d| std::cmp::Reverse(d.updated_at));
+            list
+        })
+        .await
+    }
+
+    /// Sends what waits, in order, until done or the network fails; call it after changes, when
+    /// the network returns, and now and then.
+    pub async fn sync(&self) -> Result<SyncSummary, ApiError> {
+        let mut summary = SyncSummary {
+            sent: 0,
+            pending: 0,
+            offline: false,
+            needs_login: false,
+            refused: Vec::new(),
+        };
+        loop {
+            let head = self.with_drafts(|s| s.next_to_send().cloned()).await?;
+            let Some(head) = head else { break };
+            // The lock is not held while waiting for the network: typing goes on meanwhile.
+            let step = draft_sync::send(&self.api, &head).await;
+            match &step {
+                Step::Stop(SyncStop::Offline) => summary.offline = true,
+                Step::Stop(SyncStop::NeedsLogin) => summary.needs_login = true,
+                _ => {}
+            }
+            if matches!(step, Step::Stop(_)) {
+                break;
+            }
+            if let Some(code) = self
+                .with_drafts(|s| s.take_step(&head.op_id, &step))
+                .await?
+            {
+                summary.refused.push(code);
+            }
+            summary.sent += 1;
+        }
+        summary.pending = self.with_drafts(|s| s.outbox.len() as u32).await?;
+        Ok(summary)
+    }
+
+    /// The account's applications, newest first.
+    pub async fn applications(&self) -> Result<Vec<ApplicationSummary>, ApiError> {
+        self.api.applications().await
     }
 
     /// The logged-in person (personal numbers masked).

@@ -7,9 +7,9 @@ use std::cell::Cell;
 use std::rc::Rc;
 
 use leptos::prelude::*;
-use tongban_core::draft::{ChangeReply, DeviceState, SyncOutcome};
+use tongban_core::draft::DeviceState;
 use tongban_core::draft_store::DraftStore;
-use tongban_core::ApiError;
+use tongban_core::draft_sync::{self, Step, SyncStop};
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
 
@@ -219,40 +219,24 @@ impl Drafts {
                     this.status.set(SyncStatus::Synced);
                     break;
                 };
-                match api().send_change(&head).await {
-                    Ok(reply) => {
-                        let mut outcome = SyncOutcome::Ignored;
-                        this.state.update(|s| {
-                            if let Some(s) = s.as_mut() {
-                                outcome = s.receive(&head.op_id, &reply);
-                            }
-                        });
-                        if let (SyncOutcome::Rejected(code), ChangeReply::Rejected { .. }) =
-                            (&outcome, &reply)
-                        {
-                            this.refused.set(Some(code.clone()));
-                        }
-                        this.save().await;
-                    }
-                    Err(ApiError::Unauthorized) => {
-                        this.status.set(SyncStatus::NeedsLogin);
-                        break;
-                    }
-                    Err(e) if e.is_retryable() => {
-                        this.status.set(SyncStatus::Offline);
-                        break;
-                    }
-                    Err(e) => {
-                        // Refused for good (not this person's draft, malformed): shown, dropped.
-                        this.refused.set(Some(e.message_id()));
-                        this.state.update(|s| {
-                            if let Some(s) = s.as_mut() {
-                                s.outbox.retain(|c| c.op_id != head.op_id);
-                            }
-                        });
-                        this.save().await;
-                    }
+                let step = draft_sync::send(&api(), &head).await;
+                if let Step::Stop(stop) = &step {
+                    this.status.set(match stop {
+                        SyncStop::Offline => SyncStatus::Offline,
+                        SyncStop::NeedsLogin => SyncStatus::NeedsLogin,
+                    });
+                    break;
                 }
+                let mut refused = None;
+                this.state.update(|s| {
+                    if let Some(s) = s.as_mut() {
+                        refused = s.take_step(&head.op_id, &step);
+                    }
+                });
+                if refused.is_some() {
+                    this.refused.set(refused);
+                }
+                this.save().await;
             }
             flag.set(false);
         });

@@ -5,9 +5,11 @@ package tongban.tests
 import kotlin.system.exitProcess
 import kotlinx.coroutines.runBlocking
 import uniffi.tongban_core.ApiException
+import uniffi.tongban_core.ApplicationStatus
 import uniffi.tongban_core.Audience
 import uniffi.tongban_core.MatterType
 import uniffi.tongban_core.RealNameLevel
+import uniffi.tongban_mobile.DraftKeys
 import uniffi.tongban_mobile.SecretStore
 import uniffi.tongban_mobile.TongbanClient
 
@@ -35,6 +37,13 @@ class MemorySecretStore : SecretStore {
     override fun load(): String? = token
     override fun save(token: String) { this.token = token }
     override fun clear() { token = null }
+}
+
+/// The shell's draft keys, as a test stands them in: Android would keep them wrapped by the Keystore.
+class MemoryDraftKeys : DraftKeys {
+    private val keys = java.util.concurrent.ConcurrentHashMap<String, ByteArray>()
+    override fun draftKey(accountId: String): ByteArray =
+        keys.getOrPut(accountId) { ByteArray(32).also { java.security.SecureRandom().nextBytes(it) } }
 }
 
 /// The code the development SMS sender wrote to the server's log for this (masked) phone.
@@ -145,6 +154,57 @@ fun main() {
         } catch (e: ApiException.RateLimited) {
             expect(e.retryAfterSeconds in 1u..60u) { "wait ${e.retryAfterSeconds}" }
         }
+    }
+
+    check("a draft made with the server down survives a restart, then syncs and is submitted once") {
+        val dir = java.nio.file.Files.createTempDirectory("tongban-app").toString()
+        val secrets = MemorySecretStore()
+        val keys = MemoryDraftKeys()
+        val phone = "13700137000"
+        val online = TongbanClient.withStorage(baseUrl, secrets, keys, dir)
+        runBlocking { online.sendLoginCode(phone) }
+        runBlocking { online.login(phone, codeFromServerLog("137****7000")) }
+        runBlocking { online.verifyIdentity("李四", "330106198503120028") }
+
+        // The server is unreachable: the draft is made and filled anyway, kept on the device.
+        val closedPort = java.net.ServerSocket(0).use { it.localPort }
+        val offline = TongbanClient.withStorage("http://127.0.0.1:$closedPort", secrets, keys, dir)
+        val draft = runBlocking { offline.createDraft("100000-JY-0001") }
+        runBlocking {
+            offline.setTextAnswer(draft, "applicant.name", "李四")
+            offline.setTextAnswer(draft, "applicant.id_number", "330106198503120028")
+            offline.setTextAnswer(draft, "applicant.phone", phone)
+            offline.setTextAnswer(draft, "applicant.address", "浙江省杭州市西湖区文三路 1 号")
+        }
+        val stuck = runBlocking { offline.sync() }
+        expect(stuck.offline && stuck.pending == 5u) { "offline sync: $stuck" }
+
+        // The app restarts with the network back: the draft is still there, and syncs.
+        val restarted = TongbanClient.withStorage(baseUrl, secrets, keys, dir)
+        val kept = runBlocking { restarted.drafts() }.single()
+        expect(kept.answers["applicant.address"] == "浙江省杭州市西湖区文三路 1 号") { "${kept.answers}" }
+        expect(kept.pendingChanges == 5u) { "pending ${kept.pendingChanges}" }
+        val synced = runBlocking { restarted.sync() }
+        expect(!synced.offline && synced.pending == 0u && synced.sent == 5u) { "sync: $synced" }
+
+        // Submitting without the document: the server names what is missing; the draft stays.
+        runBlocking { restarted.submitDraft(draft); restarted.sync() }
+        val refused = runBlocking { restarted.drafts() }.single()
+        expect(refused.receipt == null) { "submitted without its document" }
+        val missing = refused.submitErrors.filter { it.path.startsWith("materials.") }
+        expect(missing.isNotEmpty() && missing.all { it.code == "field-required" }) { "${refused.submitErrors}" }
+        val jpeg = byteArrayOf(0xFF.toByte(), 0xD8.toByte(), 0xFF.toByte(), 0xE0.toByte(), 0, 16, 74, 70, 73, 70, 0)
+        val upload = runBlocking { restarted.uploadMaterial(jpeg) }
+        expect(upload.kind == "image/jpeg") { upload.kind }
+        for (e in missing) runBlocking { restarted.setMaterialAnswer(draft, e.path, upload, "diploma.jpg") }
+
+        // Submit twice: one application.
+        runBlocking { restarted.submitDraft(draft); restarted.submitDraft(draft); restarted.sync() }
+        val done = runBlocking { restarted.drafts() }.single()
+        expect(done.receipt != null && done.pendingChanges == 0u) { "not submitted: $done" }
+        val apps = runBlocking { restarted.applications() }
+        expect(apps.size == 1 && apps[0].receipt == done.receipt) { "$apps" }
+        expect(apps[0].status == ApplicationStatus.SUBMITTED) { "${apps[0].status}" }
     }
 
     println("$passed passed, $failed failed")
