@@ -76,6 +76,14 @@ pub struct DraftView {
     pub updated_at: i64,
 }
 
+/// One search result for a native list.
+#[derive(uniffi::Record)]
+pub struct MatterHit {
+    pub matter: MatterSummary,
+    /// Matched character ranges in the Chinese name, as pairs `[start, end)`, for highlighting.
+    pub highlight_zh: Vec<u32>,
+}
+
 /// How a sync run ended.
 #[derive(uniffi::Record)]
 pub struct SyncSummary {
@@ -94,6 +102,8 @@ pub struct TongbanClient {
     storage: Option<Storage>,
     /// The logged-in account's drafts and outbox, loaded on first use.
     drafts: tokio::sync::Mutex<Option<(String, DeviceState)>>,
+    /// The catalog's search structures, built once from the cached index.
+    search: std::sync::Mutex<Option<Arc<tongban_core::search::SearchIndex>>>,
 }
 
 fn now() -> i64 {
@@ -204,6 +214,7 @@ impl TongbanClient {
             api: ApiClient::new(checked_base_url(&base_url)?),
             storage: None,
             drafts: Default::default(),
+            search: Default::default(),
         }))
     }
 
@@ -220,6 +231,7 @@ impl TongbanClient {
             api,
             storage: None,
             drafts: Default::default(),
+            search: Default::default(),
         }))
     }
 
@@ -242,6 +254,7 @@ impl TongbanClient {
                 keys,
             }),
             drafts: Default::default(),
+            search: Default::default(),
         }))
     }
 
@@ -427,6 +440,75 @@ impl TongbanClient {
         }
         summary.pending = self.with_drafts(|s| s.outbox.len() as u32).await?;
         Ok(summary)
+    }
+
+    /// Downloads the catalog index and keeps it in the storage folder for offline search.
+    /// Returns the number of matters.
+    pub async fn refresh_catalog(&self) -> Result<u32, ApiError> {
+        let index = self.api.catalog_index().await?;
+        let json = serde_json::to_vec(&index).map_err(|e| ApiError::Storage {
+            detail: e.to_string(),
+        })?;
+        let dir = &self.storage()?.dir;
+        std::fs::create_dir_all(dir)
+            .and_then(|_| std::fs::write(dir.join("catalog-index.partial"), &json))
+            .and_then(|_| {
+                std::fs::rename(
+                    dir.join("catalog-index.partial"),
+                    dir.join("catalog-index.json"),
+                )
+            })
+            .map_err(|e| ApiError::Storage {
+                detail: e.to_string(),
+            })?;
+        let count = index.documents.len() as u32;
+        *self.search.lock().map_err(|e| ApiError::Storage {
+            detail: e.to_string(),
+        })? = Some(Arc::new(index.search_index()));
+        Ok(count)
+    }
+
+    /// Searches the cached catalog (Chinese, pinyin, initials, English): works offline once
+    /// `refresh_catalog` ran on this device. `NotFound` when no catalog is cached yet.
+    pub fn search(&self, query: String, limit: u32) -> Result<Vec<MatterHit>, ApiError> {
+        let mut slot = self.search.lock().map_err(|e| ApiError::Storage {
+            detail: e.to_string(),
+        })?;
+        if slot.is_none() {
+            let path = self.storage()?.dir.join("catalog-index.json");
+            let bytes = match std::fs::read(path) {
+                Ok(b) => b,
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                    return Err(ApiError::NotFound)
+                }
+                Err(e) => {
+                    return Err(ApiError::Storage {
+                        detail: e.to_string(),
+                    })
+                }
+            };
+            let index: tongban_core::catalog::CatalogIndex = serde_json::from_slice(&bytes)
+                .map_err(|e| ApiError::Storage {
+                    detail: e.to_string(),
+                })?;
+            *slot = Some(Arc::new(index.search_index()));
+        }
+        let search = slot.as_ref().expect("loaded above").clone();
+        drop(slot);
+        Ok(search
+            .search(&query, &Default::default(), limit as usize)
+            .into_iter()
+            .filter_map(|hit| {
+                Some(MatterHit {
+                    matter: search.document(&hit.code)?.summary.clone(),
+                    highlight_zh: hit
+                        .highlight_zh
+                        .iter()
+                        .flat_map(|(a, b)| [*a as u32, *b as u32])
+                        .collect(),
+                })
+            })
+            .collect())
     }
 
     /// The account's applications, newest first.

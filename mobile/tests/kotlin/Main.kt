@@ -156,6 +156,21 @@ fun main() {
         }
     }
 
+    check("searches the catalog offline once it is cached") {
+        val dir = java.nio.file.Files.createTempDirectory("tongban-search").toString()
+        val online = TongbanClient.withStorage(baseUrl, MemorySecretStore(), MemoryDraftKeys(), dir)
+        val count = runBlocking { online.refreshCatalog() }
+        expect(count >= 50u) { "only $count matters cached" }
+        // The app restarts without a network: search still answers, in Chinese and in pinyin.
+        val closedPort = java.net.ServerSocket(0).use { it.localPort }
+        val offline = TongbanClient.withStorage("http://127.0.0.1:$closedPort", MemorySecretStore(), MemoryDraftKeys(), dir)
+        val hits = offline.search("身份证", 5u)
+        expect(hits.isNotEmpty() && hits[0].matter.name.zh.contains("身份证")) { hits.map { it.matter.name.zh }.toString() }
+        expect(hits[0].highlightZh.isNotEmpty()) { "no highlight" }
+        val pinyin = offline.search("shebaoka", 5u)
+        expect(pinyin.any { it.matter.name.zh.contains("社会保障卡") }) { pinyin.map { it.matter.name.zh }.toString() }
+    }
+
     check("a draft made with the server down survives a restart, then syncs and is submitted once") {
         val dir = java.nio.file.Files.createTempDirectory("tongban-app").toString()
         val secrets = MemorySecretStore()
