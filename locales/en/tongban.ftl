@@ -297,3 +297,5 @@ error-material-type = Only photos (JPG, PNG, HEIC, WebP) or PDF files can be upl
 error-material-too-large = The file is too large; the limit is 10 MB. A lower photo quality helps.
 error-material-missing = Please upload this document again.
 error-storage = This phone could not save or read your answers (storage full or unavailable). Please free some space and try again.
+bundle-not-started = Not started
+bundle-in-progress = In progress, saved

@@ -283,3 +283,5 @@ error-material-type = 只能上传照片（JPG、PNG、HEIC、WebP）或 PDF 文
 error-material-too-large = 文件太大了，最大 10 MB。可以拍照时选低一点的清晰度。
 error-material-missing = 这份材料需要重新上传。
 error-storage = 手机存储空间不足或无法读写，填写的内容暂时没能保存。请清理空间后重试。
+bundle-not-started = 还没有开始
+bundle-in-progress = 正在填写，已保存

@@ -597,11 +597,41 @@ pub fn BundlePage() -> impl IntoView {
             .filter_map(|code| store.search.document(code))
             .map(|d| view! { <MatterCard matter=d.summary.clone()/> })
             .collect_view();
+        // The bundle as a task list: where this person's one application for it stands.
+        let form_id = format!("bundle:{}", bundle.id);
+        let drafts = crate::sync::use_drafts();
+        let progress = {
+            let form_id = form_id.clone();
+            move || {
+                drafts.state.with(|s| {
+                    let mut mine: Vec<_> = s
+                        .as_ref()
+                        .map(|s| s.drafts.values().filter(|d| d.form_id == form_id && !d.deleted).cloned().collect())
+                        .unwrap_or_default();
+                    mine.sort_by_key(|d| std::cmp::Reverse(d.updated_at));
+                    mine.into_iter().next()
+                })
+            }
+        };
+        let task = move || match progress() {
+            None => view! { <p class="task-state"><span class="badge badge-muted">{t!("bundle-not-started")}</span></p> }.into_any(),
+            Some(d) => match d.submitted {
+                Some(done) => view! {
+                    <p class="task-state">
+                        <span class="badge badge-ok">{t!("status-submitted")}</span>" "
+                        <a href=format!("/applications/{}", done.application_id)>{t!("application-receipt", receipt = done.receipt)}</a>
+                    </p>
+                }
+                .into_any(),
+                None => view! { <p class="task-state"><span class="badge badge-later">{t!("bundle-in-progress")}</span></p> }.into_any(),
+            },
+        };
         view! {
             <article class="bundle">
                 <h1>{local(&bundle.name)}</h1>
+                {task}
                 <p class="actions">
-                    <a class="button button-wide apply-link" href=format!("/apply/bundle:{}", bundle.id)>{t!("bundle-apply")}</a>
+                    <a class="button button-wide apply-link" href=format!("/apply/{form_id}")>{t!("bundle-apply")}</a>
                 </p>
                 <p>{local(&bundle.description)}</p>
                 <p class="count">{t!("bundle-matters-count", count = bundle.matters.len())}</p>
