@@ -125,6 +125,10 @@ mod tests {
         let source = messages_of("zh-CN");
         for lang in available_languages() {
             let msgs = messages_of(&lang.to_string());
+            let mut seen = std::collections::HashSet::new();
+            for (id, _) in &msgs {
+                assert!(seen.insert(id), "{lang} defines message {id} twice");
+            }
             for (id, vars) in &source {
                 let other = msgs.iter().find(|(i, _)| i == id);
                 assert!(other.is_some(), "{lang} lacks message {id}");

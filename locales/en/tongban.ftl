@@ -274,7 +274,6 @@ material-upload = Take a photo or choose a file
 material-uploading = Uploading: { $percent }%
 material-uploaded = Uploaded: { $name }
 material-upload-failed = The upload did not work. Please try again when you are online. Your other answers are saved.
-material-later = Supply later: accepted now, handed in afterwards
 material-from-certificate = Use my e-certificate (nothing to hand in)
 drafts-heading = My drafts
 drafts-empty = No drafts yet. Start one with "Apply online" on a service guide.

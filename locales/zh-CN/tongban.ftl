@@ -260,7 +260,6 @@ material-upload = 拍照或选择文件上传
 material-uploading = 正在上传：{ $percent }%
 material-uploaded = 已上传：{ $name }
 material-upload-failed = 上传没有成功，请联网后再试。其他内容已保存。
-material-later = 容缺：先受理，之后补交
 material-from-certificate = 使用电子证照（免提交）
 drafts-heading = 我的草稿
 drafts-empty = 还没有草稿。在办事指南页点“在线申请”就可以开始填写。
