@@ -81,6 +81,12 @@ pub const ERROR_CODES: &[&str] = &[
     "material-type",
     "material-too-large",
     "material-missing",
+    // Logging in through a host super-app.
+    "ticket-invalid",
+    "ticket-expired",
+    "ticket-used",
+    "host-unavailable",
+    "host-identity-mismatch",
 ];
 
 /// The body of every error answer from the API.

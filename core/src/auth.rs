@@ -173,6 +173,7 @@ pub const ACTIVITY_ACTIONS: &[&str] = &[
     "session-expired",
     "identity-verify",
     "code-sent",
+    "host-login",
 ];
 
 /// One line of the account's activity: what happened to it, when, and whether it succeeded.

@@ -16,6 +16,7 @@ use crate::auth::{
 use crate::catalog::{CatalogIndex, Matter};
 use crate::draft::{Change, ChangeReply, DraftSnapshot};
 use crate::form::{Answers, MaterialUploaded};
+use crate::host::{HostInfo, HostTicketRequest};
 use crate::model::MatterSummary;
 
 /// A client of the Tongban API at one base URL (`https://example.gov.cn`, or `""`/`"/"` for the
@@ -28,7 +29,13 @@ pub struct ApiClient {
     base_url: String,
     http: reqwest::Client,
     secrets: Option<SharedSecretStore>,
+    /// The host super-app the web shell runs in, sent as `X-Tongban-Host` so a session made in
+    /// one host is not used in another.
+    host: Option<String>,
 }
+
+/// The header naming the host super-app a request comes from.
+pub const HOST_HEADER: &str = "x-tongban-host";
 
 impl ApiClient {
     pub fn new(base_url: impl Into<String>) -> Self {
@@ -37,7 +44,14 @@ impl ApiClient {
             base_url,
             http: reqwest::Client::new(),
             secrets: None,
+            host: None,
         }
+    }
+
+    /// A client for the app running inside host `host_id`.
+    pub fn in_host(mut self, host_id: impl Into<String>) -> Self {
+        self.host = Some(host_id.into());
+        self
     }
 
     /// A client that keeps its session token in `secrets` (the platform's secure store).
@@ -104,6 +118,31 @@ impl ApiClient {
         };
         let result: LoginResult = self
             .send_json(Method::POST, "/auth/login", Some(&request))
+            .await?;
+        if let (Some(secrets), Some(token)) = (&self.secrets, &result.token) {
+            secrets.save(token);
+        }
+        Ok(result.account)
+    }
+
+    /// What the app may know about a registered host super-app.
+    pub async fn host_info(&self, host_id: &str) -> Result<HostInfo, ApiError> {
+        self.get_json(&format!("/hosts/{}", encode_segment(host_id)))
+            .await
+    }
+
+    /// Logs in with a ticket from host `host_id` (single sign-on).
+    pub async fn host_login(&self, host_id: &str, ticket: &str) -> Result<Account, ApiError> {
+        let request = HostTicketRequest {
+            ticket: ticket.to_owned(),
+            delivery: self.delivery(),
+        };
+        let result: LoginResult = self
+            .send_json(
+                Method::POST,
+                &format!("/auth/hosts/{}/login", encode_segment(host_id)),
+                Some(&request),
+            )
             .await?;
         if let (Some(secrets), Some(token)) = (&self.secrets, &result.token) {
             secrets.save(token);
@@ -218,6 +257,9 @@ impl ApiClient {
             .body(bytes);
         if let Some(token) = self.secrets.as_ref().and_then(|s| s.load()) {
             request = request.bearer_auth(token);
+        }
+        if let Some(host) = &self.host {
+            request = request.header(HOST_HEADER, host);
         }
         let response = request.send().await.map_err(|e| ApiError::Network {
             detail: e.to_string(),

@@ -13,6 +13,7 @@ pub mod draft;
 pub mod draft_store;
 pub mod draft_sync;
 pub mod form;
+pub mod host;
 pub mod i18n;
 pub mod identity;
 pub mod model;

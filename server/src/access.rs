@@ -170,6 +170,14 @@ pub async fn live_session(
     if session.role != role {
         return Err(AppError::Forbidden("wrong-role"));
     }
+    // The app inside a host names it on every call: a session from elsewhere is not used there.
+    let in_host = parts
+        .headers
+        .get(tongban_core::client::HOST_HEADER)
+        .and_then(|v| v.to_str().ok());
+    if in_host.is_some() && in_host != session.host_id.as_deref() {
+        return Err(AppError::Unauthorized("unauthorized"));
+    }
     // Idle time is counted in whole minutes: one write a minute per session at most.
     if now - session.last_seen_at >= 60 {
         state.db.touch_session(&session.id, now).await?;

@@ -26,7 +26,7 @@ use crate::routes::AppState;
 
 type Result<T> = std::result::Result<T, AppError>;
 
-fn account_view(row: &AccountRow) -> Account {
+pub(crate) fn account_view(row: &AccountRow) -> Account {
     Account {
         id: row.id.clone(),
         masked_phone: mask_mobile(&row.phone),
@@ -47,12 +47,12 @@ fn phone_subject(phone: &str) -> String {
     format!("phone:{}", digest(&["phone", phone]))
 }
 
-fn ip_subject(ip: &str) -> String {
+pub(crate) fn ip_subject(ip: &str) -> String {
     format!("ip:{ip}")
 }
 
 impl AppState {
-    async fn audit(
+    pub(crate) async fn audit(
         &self,
         actor: &str,
         action: &str,
@@ -77,7 +77,7 @@ impl AppState {
 
     /// Refuses with the time to wait when `subject` already made `max` attempts of `kind` in the
     /// window.
-    async fn check_limit(&self, kind: &str, subject: &str, max: u32) -> Result<()> {
+    pub(crate) async fn check_limit(&self, kind: &str, subject: &str, max: u32) -> Result<()> {
         let now = self.auth.now();
         let window = i64::from(self.auth.config.limit_window_seconds);
         let (count, oldest) = self.db.count_attempts(kind, subject, now - window).await?;
@@ -95,6 +95,24 @@ impl AppState {
         principal_id: &str,
         headers: &HeaderMap,
         ip: &str,
+    ) -> Result<String> {
+        // A phone login inside a host's page makes a session for that host.
+        let host = headers
+            .get(tongban_core::client::HOST_HEADER)
+            .and_then(|v| v.to_str().ok())
+            .filter(|id| self.hosts.registry.get(id).is_some());
+        self.open_session_in(role, principal_id, headers, ip, host)
+            .await
+    }
+
+    /// `open_session`, for a session opened through host `host_id` (single sign-on).
+    pub(crate) async fn open_session_in(
+        &self,
+        role: Role,
+        principal_id: &str,
+        headers: &HeaderMap,
+        ip: &str,
+        host_id: Option<&str>,
     ) -> Result<String> {
         let now = self.auth.now();
         if let Some(old) = presented_token(headers, role) {
@@ -122,6 +140,7 @@ impl AppState {
                 device: &describe_device(headers),
                 now,
                 expires_at: now + i64::from(self.auth.config.session_absolute_seconds),
+                host_id,
             })
             .await?;
         Ok(token)

@@ -11,12 +11,15 @@ pub mod auth;
 pub mod catalog;
 pub mod clock;
 pub mod db;
+pub mod demo_host;
 pub mod error;
+pub mod hosts;
 pub mod materials;
 pub mod objects;
 pub mod openapi;
 pub mod routes;
 pub mod seed;
+pub mod sso;
 pub mod web;
 
 use std::net::SocketAddr;
@@ -58,8 +61,8 @@ pub struct Config {
     /// Seed the demo catalog into an empty database.
     #[arg(long, env = "TONGBAN_SEED_DEMO", default_value_t = true, action = clap::ArgAction::Set)]
     pub seed_demo: bool,
-    /// Origins of host super-apps allowed to frame the app (CSP frame-ancestors) and to call the
-    /// API from their pages; comma-separated.
+    /// More origins allowed to frame the app (CSP frame-ancestors), beside the registered hosts';
+    /// comma-separated.
     #[arg(
         long = "host-origin",
         env = "TONGBAN_HOST_ORIGINS",
@@ -76,6 +79,16 @@ pub struct Config {
     /// Bearer token for the SMS gateway.
     #[arg(long, env = "TONGBAN_SMS_GATEWAY_TOKEN", hide_env_values = true)]
     pub sms_gateway_token: Option<String>,
+    /// The registry of host super-apps that embed the app and log people in (a JSON array; see
+    /// docs/embedding.md).
+    #[arg(long, env = "TONGBAN_HOSTS_FILE")]
+    pub hosts_file: Option<PathBuf>,
+    /// The audience host tickets must name (`aud`).
+    #[arg(long, env = "TONGBAN_HOST_AUDIENCE", default_value = "tongban")]
+    pub host_audience: String,
+    /// Hosts registered by code (tests, the development demo host), beside the hosts file's.
+    #[arg(skip)]
+    pub hosts: Vec<hosts::HostEntry>,
     #[command(flatten)]
     pub auth: AuthConfig,
 }
@@ -93,6 +106,9 @@ impl Config {
             trust_forwarded_for: false,
             sms_gateway_url: None,
             sms_gateway_token: None,
+            hosts_file: None,
+            host_audience: "tongban".into(),
+            hosts: Vec::new(),
             auth: AuthConfig::default(),
         }
     }
@@ -158,18 +174,15 @@ pub async fn start(config: Config) -> anyhow::Result<RunningServer> {
 /// `start`, with the clock, SMS sender and identity verifier given (tests, embedders).
 pub async fn start_with(config: Config, services: AuthServices) -> anyhow::Result<RunningServer> {
     for origin in &config.host_origins {
-        let ok = origin.split_once("://").is_some_and(|(scheme, rest)| {
-            matches!(scheme, "https" | "http")
-                && !rest.is_empty()
-                && rest
-                    .trim_end_matches('/')
-                    .chars()
-                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':'))
-        });
-        anyhow::ensure!(
-            ok,
-            "host origin {origin:?} is not an origin like https://host.example.gov.cn"
-        );
+        hosts::check_origin(origin.trim_end_matches('/'))?;
+    }
+    let mut entries = config.hosts.clone();
+    if let Some(path) = &config.hosts_file {
+        entries.extend(hosts::HostRegistry::read_file(path)?);
+    }
+    let registry = hosts::HostRegistry::new(entries, config.host_audience.clone())?;
+    for host in registry.all() {
+        tracing::info!(host = %host.id, name = %host.name, "host super-app registered");
     }
     let db = db::Db::connect(&config.database_url).await?;
     db.migrate().await?;
@@ -189,7 +202,7 @@ pub async fn start_with(config: Config, services: AuthServices) -> anyhow::Resul
         config: config.auth.clone(),
         services,
     };
-    let app = routes::router(db.clone(), &config, auth);
+    let app = routes::router(db.clone(), &config, auth, registry);
     let listener = tokio::net::TcpListener::bind(config.addr)
         .await
         .with_context(|| {

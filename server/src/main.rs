@@ -15,6 +15,10 @@ use tongban_server::{db::Db, Config};
 struct Cli {
     #[command(flatten)]
     config: Config,
+    /// Development: also serve a demo host super-app on this address (e.g. 127.0.0.1:8081) that
+    /// frames Tongban and logs people in with signed tickets. Never in production.
+    #[arg(long, env = "TONGBAN_DEMO_HOST")]
+    demo_host: Option<std::net::SocketAddr>,
     #[command(subcommand)]
     command: Option<Command>,
 }
@@ -163,11 +167,29 @@ async fn main() -> anyhow::Result<ExitCode> {
     let cli = Cli::parse();
     match cli.command {
         None => {
-            let server = tongban_server::start(cli.config).await?;
+            let mut config = cli.config;
+            let demo = match cli.demo_host {
+                Some(addr) => {
+                    let demo = tongban_server::demo_host::DemoHost::bind(addr, "demo").await?;
+                    config.hosts.push(demo.entry());
+                    Some(demo)
+                }
+                None => None,
+            };
+            let audience = config.host_audience.clone();
+            let server = tongban_server::start(config).await?;
             println!(
                 "Tongban is running at http://{}/ (Ctrl-C stops it)",
                 server.local_addr()
             );
+            let _demo = demo.map(|demo| {
+                let running = demo.serve(&server.base_url(), &audience);
+                println!(
+                    "The demo host super-app is at {}/ (development only)",
+                    running.origin
+                );
+                running
+            });
             tokio::signal::ctrl_c().await?;
             println!("Stopping…");
             server.shutdown().await?;

@@ -37,7 +37,9 @@ use utoipa::{Modify, OpenApi};
         crate::applications::staff_move,
         crate::materials::upload,
         crate::materials::download,
-        crate::account::profile
+        crate::account::profile,
+        crate::sso::host_info,
+        crate::sso::host_login
     ),
     components(schemas(
         tongban_core::MatterList,
@@ -49,7 +51,9 @@ use utoipa::{Modify, OpenApi};
         tongban_core::api::FieldError,
         tongban_core::auth::RealNameLevel,
         tongban_core::auth::IdentityMethod,
-        tongban_core::auth::SessionDelivery
+        tongban_core::auth::SessionDelivery,
+        tongban_core::host::HostInfo,
+        tongban_core::host::HostTicketRequest
     )),
     modifiers(&SessionSchemes)
 )]

@@ -14,7 +14,7 @@ use crate::auth::Auth;
 use crate::catalog::CatalogCache;
 use crate::db::Db;
 use crate::error::AppError;
-use crate::{account, applications, materials};
+use crate::{account, applications, materials, sso};
 use crate::{web, Config};
 
 #[derive(Clone)]
@@ -25,13 +25,16 @@ pub struct AppState {
     /// Take the client's address from `X-Forwarded-For` (only behind a trusted proxy).
     pub trust_forwarded_for: bool,
     pub objects: std::sync::Arc<dyn crate::objects::ObjectStore>,
+    pub hosts: crate::hosts::Hosts,
 }
 
-pub fn router(db: Db, config: &Config, auth: Auth) -> Router {
+pub fn router(db: Db, config: &Config, auth: Auth, hosts: crate::hosts::HostRegistry) -> Router {
     let api = Router::new()
         .route("/auth/code", post(account::send_code))
         .route("/auth/login", post(account::login))
         .route("/auth/logout", post(account::logout))
+        .route("/auth/hosts/{host}/login", post(sso::host_login))
+        .route("/hosts/{host}", get(sso::host_info))
         .route("/me", get(account::me))
         .route("/me/identity", post(account::verify_identity))
         .route("/me/sessions", get(account::sessions))
@@ -79,8 +82,17 @@ pub fn router(db: Db, config: &Config, auth: Auth) -> Router {
             auth,
             trust_forwarded_for: config.trust_forwarded_for,
             objects: std::sync::Arc::new(crate::objects::LocalFolder(config.object_dir.clone())),
+            hosts: crate::hosts::Hosts {
+                registry: std::sync::Arc::new(hosts.clone()),
+                validator: std::sync::Arc::new(crate::hosts::HttpTicketValidator::default()),
+            },
         });
-    web::with_pwa(app, config)
+    let host_origins: Vec<String> = hosts
+        .origins()
+        .chain(config.host_origins.iter().map(|o| o.trim_end_matches('/')))
+        .map(str::to_owned)
+        .collect();
+    web::with_pwa(app, config, &host_origins)
 }
 
 /// Public catalog data: any cache may keep it, but must check it is still current.

@@ -36,12 +36,9 @@ pub fn content_security_policy(host_origins: &[String]) -> String {
 }
 
 /// Refuses a state-changing request sent from a page of another origin (a defence beside the
-/// SameSite cookie): only the app's own origin and registered hosts may post.
-async fn same_origin_writes(
-    State(hosts): State<std::sync::Arc<Vec<String>>>,
-    request: Request,
-    next: Next,
-) -> Response {
+/// SameSite cookie, and the only one for sessions opened in a host's frame, whose cookie must be
+/// `SameSite=None`): only the app's own pages may write, host pages included never.
+async fn same_origin_writes(request: Request, next: Next) -> Response {
     let safe = matches!(
         *request.method(),
         Method::GET | Method::HEAD | Method::OPTIONS
@@ -61,8 +58,7 @@ async fn same_origin_writes(
                         .split_once("://")
                         .is_some_and(|(_, rest)| rest == host)
                 });
-            let registered = hosts.iter().any(|h| h.trim_end_matches('/') == origin);
-            if !own && !registered {
+            if !own {
                 tracing::warn!(origin, "refused a write from another origin");
                 return AppError::Forbidden("origin-not-allowed").into_response();
             }
@@ -71,13 +67,25 @@ async fn same_origin_writes(
     next.run(request).await
 }
 
-pub fn with_pwa(api: Router, config: &Config) -> Router {
+/// Cross-origin reads of the API for the registered hosts' pages only, without credentials.
+fn host_cors(host_origins: &[String]) -> tower_http::cors::CorsLayer {
+    let origins: Vec<HeaderValue> = host_origins
+        .iter()
+        .filter_map(|o| HeaderValue::from_str(o).ok())
+        .collect();
+    tower_http::cors::CorsLayer::new()
+        .allow_origin(tower_http::cors::AllowOrigin::list(origins))
+        .allow_methods([Method::GET])
+        .allow_credentials(false)
+}
+
+/// The API and the PWA under one roof, with the security headers. `host_origins` are the pages
+/// allowed to frame the app and to read the API cross-origin.
+pub fn with_pwa(api: Router, config: &Config, host_origins: &[String]) -> Router {
     let web_dir: &Path = &config.web_dir;
-    let hosts = std::sync::Arc::new(config.host_origins.clone());
-    let api = api.layer(axum::middleware::from_fn_with_state(
-        hosts,
-        same_origin_writes,
-    ));
+    let api = api
+        .layer(axum::middleware::from_fn(same_origin_writes))
+        .layer(host_cors(host_origins));
     let api = api.layer(SetResponseHeaderLayer::if_not_present(
         header::CACHE_CONTROL,
         HeaderValue::from_static("no-store"),
@@ -100,7 +108,7 @@ pub fn with_pwa(api: Router, config: &Config) -> Router {
             HeaderValue::from_static(value),
         )
     };
-    let csp = HeaderValue::from_str(&content_security_policy(&config.host_origins))
+    let csp = HeaderValue::from_str(&content_security_policy(host_origins))
         .expect("host origins are plain ASCII");
     Router::new()
         .merge(api)

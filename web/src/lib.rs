@@ -3,6 +3,7 @@
 mod account;
 mod apply;
 mod format;
+mod host;
 mod i18n;
 pub mod idb;
 mod pages;
@@ -23,14 +24,16 @@ pub fn start() {
         boot.remove();
     }
     leptos::mount::mount_to_body(App);
+    host::follow_headings();
 }
 
 #[component]
 fn App() -> impl IntoView {
     store::provide_catalog();
-    account::provide_session();
+    let session = account::provide_session();
     sync::provide_drafts();
     let care = prefs::provide_care();
+    host::provide_host(care, session);
     let language = i18n::language();
     // Only languages whose messages exist are offered, so no choice leads nowhere.
     let available: Vec<String> = tongban_core::i18n::available_languages()
@@ -77,6 +80,7 @@ fn App() -> impl IntoView {
             </button>
         </header>
         <nav class="languages" aria-label=t!("language-label")>{languages}</nav>
+            <host::HostLoginNotice/>
             <main id="main" tabindex="-1">
                 <Routes fallback=pages::NotFound>
                     <Route path=path!("/") view=pages::Home/>

@@ -9,6 +9,7 @@ use tongban_core::search::SearchFilter;
 use tongban_core::{ApiError, Audience, LocalizedText, MatterSummary};
 use wasm_bindgen::JsCast;
 
+use crate::host::PhoneLink;
 use crate::i18n::{language, loader};
 use crate::prefs::use_care;
 use crate::store::{self, api, use_catalog, use_reload, CatalogStore};
@@ -219,7 +220,7 @@ fn CareBrowse(store: Arc<CatalogStore>, region: ReadSignal<String>) -> impl Into
         </section>
         <section aria-labelledby="care-help-heading" class="care-help">
             <h2 id="care-help-heading">{t!("care-help-heading")}</h2>
-            <p><a class="button button-wide" href="tel:12345">{t!("care-call-help")}</a></p>
+            <p><PhoneLink class="button button-wide" number="12345".to_owned()>{t!("care-call-help")}</PhoneLink></p>
             <p><a class="button button-secondary button-wide" href="/help/proxy">{t!("care-proxy")}</a></p>
         </section>
     }
@@ -465,15 +466,15 @@ fn Guide(matter: Matter) -> impl IntoView {
         .service_points
         .iter()
         .map(|p| {
-            let tel = format!("tel:{}", p.phone);
             let map = format!("geo:{},{}", p.latitude, p.longitude);
+            let call_label = t!("service-point-call", phone = p.phone.clone());
             view! {
                 <li class="service-point">
                     <strong>{local(&p.name)}</strong>
                     <p>{local(&p.address)}</p>
                     <p class="muted">{t!("service-point-hours", hours = local(&p.hours))}</p>
                     <p class="actions">
-                        <a class="button button-secondary" href=tel>{t!("service-point-call", phone = p.phone.clone())}</a>
+                        <PhoneLink class="button button-secondary" number=p.phone.clone()>{call_label}</PhoneLink>
                         <a class="button button-secondary" href=map>{t!("service-point-map")}</a>
                     </p>
                 </li>
@@ -572,8 +573,8 @@ fn Guide(matter: Matter) -> impl IntoView {
             </section>
             <section aria-labelledby="contact">
                 <h2 id="contact">{t!("guide-contact")}</h2>
-                <p><a href=format!("tel:{}", matter.consultation_phone)>{t!("guide-consultation", phone = matter.consultation_phone.clone())}</a></p>
-                <p><a href=format!("tel:{}", matter.complaint_phone)>{t!("guide-complaint", phone = matter.complaint_phone.clone())}</a></p>
+                <p><PhoneLink number=matter.consultation_phone.clone()>{t!("guide-consultation", phone = matter.consultation_phone.clone())}</PhoneLink></p>
+                <p><PhoneLink number=matter.complaint_phone.clone()>{t!("guide-complaint", phone = matter.complaint_phone.clone())}</PhoneLink></p>
             </section>
             <section aria-labelledby="in-bundles">
                 <h2 id="in-bundles">{t!("guide-in-bundles")}</h2>
@@ -606,14 +607,21 @@ pub fn BundlePage() -> impl IntoView {
                 drafts.state.with(|s| {
                     let mut mine: Vec<_> = s
                         .as_ref()
-                        .map(|s| s.drafts.values().filter(|d| d.form_id == form_id && !d.deleted).cloned().collect())
+                        .map(|s| {
+                            s.drafts
+                                .values()
+                                .filter(|d| d.form_id == form_id && !d.deleted)
+                                .cloned()
+                                .collect()
+                        })
                         .unwrap_or_default();
                     mine.sort_by_key(|d| std::cmp::Reverse(d.updated_at));
                     mine.into_iter().next()
                 })
             }
         };
-        let task = move || match progress() {
+        let task = move || {
+            match progress() {
             None => view! { <p class="task-state"><span class="badge badge-muted">{t!("bundle-not-started")}</span></p> }.into_any(),
             Some(d) => match d.submitted {
                 Some(done) => view! {
@@ -625,6 +633,7 @@ pub fn BundlePage() -> impl IntoView {
                 .into_any(),
                 None => view! { <p class="task-state"><span class="badge badge-later">{t!("bundle-in-progress")}</span></p> }.into_any(),
             },
+        }
         };
         view! {
             <article class="bundle">
@@ -698,7 +707,7 @@ pub fn ProxyHelp() -> impl IntoView {
                     <li>{t!("proxy-today-hall")}</li>
                     <li>{t!("proxy-today-phone")}</li>
                 </ul>
-                <p><a class="button" href="tel:12345">{t!("care-call-help")}</a></p>
+                <p><PhoneLink class="button" number="12345".to_owned()>{t!("care-call-help")}</PhoneLink></p>
             </section>
             <section aria-labelledby="proxy-soon">
                 <h2 id="proxy-soon">{t!("proxy-soon-heading")}</h2>

@@ -59,6 +59,14 @@ impl Care {
         self.set_on.set(on);
         self.set_chosen.set(true);
     }
+
+    /// Follows a host super-app's elder style: switched for this visit, not remembered (the
+    /// host remembers its own), and no first-run prompt on top of the host's choice.
+    pub fn follow(&self, on: bool) {
+        apply_care(on);
+        self.set_on.set(on);
+        self.set_chosen.set(true);
+    }
 }
 
 pub fn provide_care() -> Care {

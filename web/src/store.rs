@@ -15,9 +15,22 @@ pub struct CatalogStore {
 
 pub type Catalog = LocalResource<Result<Arc<CatalogStore>, ApiError>>;
 
-/// The API at the origin the app was served from.
+thread_local! {
+    static HOST: std::cell::RefCell<Option<String>> = const { std::cell::RefCell::new(None) };
+}
+
+/// Names the host super-app the app runs in, on every API call from now on.
+pub fn set_host(id: &str) {
+    HOST.with(|h| *h.borrow_mut() = Some(id.to_owned()));
+}
+
+/// The API at the origin the app was served from (naming the host, inside one).
 pub fn api() -> ApiClient {
-    ApiClient::new(window().location().origin().unwrap_or_default())
+    let client = ApiClient::new(window().location().origin().unwrap_or_default());
+    match HOST.with(|h| h.borrow().clone()) {
+        Some(host) => client.in_host(host),
+        None => client,
+    }
 }
 
 /// Loads the catalog once for the whole app; `reload` tries again after a failure.

@@ -7,7 +7,7 @@ use std::cell::Cell;
 use std::rc::Rc;
 
 use leptos::prelude::*;
-use tongban_core::draft::DeviceState;
+use tongban_core::draft::{ChangeReply, DeviceState};
 use tongban_core::draft_store::DraftStore;
 use tongban_core::draft_sync::{self, Step, SyncStop};
 use wasm_bindgen::closure::Closure;
@@ -226,6 +226,21 @@ impl Drafts {
                         SyncStop::NeedsLogin => SyncStatus::NeedsLogin,
                     });
                     break;
+                }
+                if let Step::Reply(ChangeReply::Submitted { receipt, .. }) = &step {
+                    // Told once: a repeated submission answers the same receipt again.
+                    let first = this.state.with_untracked(|s| {
+                        s.as_ref()
+                            .and_then(|s| s.drafts.get(&head.draft_id))
+                            .filter(|d| d.submitted.is_none())
+                            .map(|d| d.form_id.clone())
+                    });
+                    if let Some(form) = first {
+                        crate::host::notify(tongban_core::host::HostEvent::ApplicationSubmitted {
+                            receipt_number: receipt.clone(),
+                            matter_code: form,
+                        });
+                    }
                 }
                 let mut refused = None;
                 this.state.update(|s| {

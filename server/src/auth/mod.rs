@@ -206,6 +206,16 @@ pub fn session_cookie(role: Role, token: &str, max_age: u32) -> HeaderValue {
     .expect("tokens are URL-safe base64")
 }
 
+/// The cookie of a session opened inside a host super-app's frame: sent in that frame too
+/// (`SameSite=None`), and kept in a jar partitioned by the host's site (`Partitioned`), so
+/// one host's page never carries another host's session.
+pub fn embedded_session_cookie(token: &str, max_age: u32) -> HeaderValue {
+    HeaderValue::from_str(&format!(
+        "{CITIZEN_COOKIE}={token}; Path=/; Secure; HttpOnly; SameSite=None; Partitioned; Max-Age={max_age}"
+    ))
+    .expect("tokens are URL-safe base64")
+}
+
 /// The cookie that removes a session from the browser.
 pub fn cleared_cookie(role: Role) -> HeaderValue {
     HeaderValue::from_str(&format!(

@@ -28,6 +28,8 @@ pub struct SessionRow {
     pub last_seen_at: i64,
     pub expires_at: i64,
     pub revoked_at: Option<i64>,
+    /// The host super-app the session was opened through (single sign-on), if any.
+    pub host_id: Option<String>,
 }
 
 #[derive(Clone, Debug)]
@@ -48,11 +50,12 @@ pub struct NewSession<'a> {
     pub device: &'a str,
     pub now: i64,
     pub expires_at: i64,
+    pub host_id: Option<&'a str>,
 }
 
 const ACCOUNT_COLUMNS: &str = "id, phone, level, real_name, id_number, created_at";
 const SESSION_COLUMNS: &str =
-    "id, role, principal_id, device, created_at, last_seen_at, expires_at, revoked_at";
+    "id, role, principal_id, device, created_at, last_seen_at, expires_at, revoked_at, host_id";
 
 fn account_from_row(row: &AnyRow) -> Result<AccountRow, sqlx::Error> {
     let level: String = row.try_get("level")?;
@@ -83,6 +86,7 @@ fn session_from_row(row: &AnyRow) -> Result<SessionRow, sqlx::Error> {
         last_seen_at: row.try_get("last_seen_at")?,
         expires_at: row.try_get("expires_at")?,
         revoked_at: row.try_get("revoked_at")?,
+        host_id: row.try_get("host_id")?,
     })
 }
 
@@ -285,8 +289,8 @@ impl Db {
     pub async fn create_session(&self, s: NewSession<'_>) -> Result<(), sqlx::Error> {
         sqlx::query(
             "INSERT INTO sessions (id, token_hash, role, principal_id, device, created_at,
-                 last_seen_at, expires_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $6, $7)",
+                 last_seen_at, expires_at, host_id)
+             VALUES ($1, $2, $3, $4, $5, $6, $6, $7, $8)",
         )
         .bind(s.id)
         .bind(s.token_hash)
@@ -295,6 +299,7 @@ impl Db {
         .bind(s.device)
         .bind(s.now)
         .bind(s.expires_at)
+        .bind(s.host_id)
         .execute(self.pool())
         .await?;
         Ok(())
@@ -427,5 +432,84 @@ impl Db {
         .execute(self.pool())
         .await?;
         Ok(())
+    }
+}
+
+impl Db {
+    /// Marks a host's ticket used; false if it was used before (a replay). Tickets past their
+    /// expiry are forgotten on the way: they could not be used again anyway.
+    pub async fn use_host_ticket(
+        &self,
+        host_id: &str,
+        ticket_id: &str,
+        remember_until: i64,
+        now: i64,
+    ) -> Result<bool, sqlx::Error> {
+        sqlx::query("DELETE FROM host_tickets WHERE expires_at < $1")
+            .bind(now)
+            .execute(self.pool())
+            .await?;
+        let done = sqlx::query(
+            "INSERT INTO host_tickets (host_id, ticket_id, expires_at) VALUES ($1, $2, $3)
+             ON CONFLICT (host_id, ticket_id) DO NOTHING",
+        )
+        .bind(host_id)
+        .bind(ticket_id)
+        .bind(remember_until)
+        .execute(self.pool())
+        .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    /// Whether a host's ticket was used before.
+    pub async fn host_ticket_seen(
+        &self,
+        host_id: &str,
+        ticket_id: &str,
+    ) -> Result<bool, sqlx::Error> {
+        Ok(
+            sqlx::query("SELECT 1 FROM host_tickets WHERE host_id = $1 AND ticket_id = $2")
+                .bind(host_id)
+                .bind(ticket_id)
+                .fetch_optional(self.pool())
+                .await?
+                .is_some(),
+        )
+    }
+
+    /// The account a host's user is linked to; on their first visit, the account of the phone
+    /// the host verified (made if new), then linked.
+    pub async fn account_for_host_user(
+        &self,
+        host_id: &str,
+        host_user_id: &str,
+        phone: &str,
+        now: i64,
+    ) -> Result<AccountRow, sqlx::Error> {
+        let linked = sqlx::query(
+            "SELECT account_id FROM host_links WHERE host_id = $1 AND host_user_id = $2",
+        )
+        .bind(host_id)
+        .bind(host_user_id)
+        .fetch_optional(self.pool())
+        .await?;
+        if let Some(row) = linked {
+            let account_id: String = row.try_get("account_id")?;
+            if let Some(account) = self.account(&account_id).await? {
+                return Ok(account);
+            }
+        }
+        let account = self.account_for_phone(phone, now).await?;
+        sqlx::query(
+            "INSERT INTO host_links (host_id, host_user_id, account_id, created_at)
+             VALUES ($1, $2, $3, $4) ON CONFLICT (host_id, host_user_id) DO NOTHING",
+        )
+        .bind(host_id)
+        .bind(host_user_id)
+        .bind(&account.id)
+        .bind(now)
+        .execute(self.pool())
+        .await?;
+        Ok(account)
     }
 }
