@@ -306,3 +306,4 @@ error-host-identity-mismatch = The identity the app you are in gave differs from
 activity-host-login = Logged in from a partner app
 host-login-failed = Logging in through “{ $host }” did not work. Go back to “{ $host }” and open it again, or log in with your phone number.
 host-login-phone = Log in with phone number
+host-connecting = Opening…

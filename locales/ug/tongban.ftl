@@ -292,3 +292,4 @@ error-host-identity-mismatch = تۇرۇۋاتقان ئەپ بەرگەن سالا
 activity-host-login = ھەمكارلاشقۇچى ئەپتىن كىردى
 host-login-failed = «{ $host }» ئارقىلىق ئاپتوماتىك كىرەلمىدى. «{ $host }» غا قايتىپ قايتا ئېچىڭ، ياكى يانفون نومۇرى بىلەن كىرىڭ.
 host-login-phone = يانفون نومۇرى بىلەن كىرىش
+host-connecting = ئېچىلىۋاتىدۇ…

@@ -292,3 +292,4 @@ error-host-identity-mismatch = 所在应用提供的身份和您账号里的实�
 activity-host-login = 从合作应用登录
 host-login-failed = 没能通过“{ $host }”自动登录。请回到“{ $host }”重新打开，或者用手机号登录。
 host-login-phone = 用手机号登录
+host-connecting = 正在打开…

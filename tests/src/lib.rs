@@ -31,6 +31,8 @@ pub fn web_dist() -> PathBuf {
 /// development sender, where tests read them as a developer reads the log.
 pub struct TestApp {
     pub server: Option<RunningServer>,
+    /// The demo host super-app framing the app, when started with one.
+    pub demo_host: Option<tongban_server::demo_host::RunningDemoHost>,
     pub base_url: String,
     pub sms: DevLogSender,
     config: Config,
@@ -40,6 +42,19 @@ pub struct TestApp {
 impl TestApp {
     pub async fn start() -> Self {
         Self::start_with(|_| {}).await
+    }
+
+    /// Started with the demo host super-app registered as `demo` and serving on its own origin
+    /// (another port of 127.0.0.1).
+    pub async fn start_with_demo_host() -> Self {
+        let demo =
+            tongban_server::demo_host::DemoHost::bind("127.0.0.1:0".parse().unwrap(), "demo")
+                .await
+                .unwrap();
+        let entry = demo.entry();
+        let mut app = Self::start_with(move |c| c.hosts.push(entry)).await;
+        app.demo_host = Some(demo.serve(&app.base_url, "tongban"));
+        app
     }
 
     /// Started with a configuration changed by `tweak` (shorter limits for a test).
@@ -59,6 +74,7 @@ impl TestApp {
         config.addr = server.local_addr();
         Self {
             server: Some(server),
+            demo_host: None,
             base_url,
             sms,
             config,
@@ -283,4 +299,97 @@ impl Drop for Browser {
     fn drop(&mut self) {
         let _ = self.driver.kill();
     }
+}
+
+/// Answers every empty question on the page the way a careful person would; documents are
+/// uploaded as small JPEG files (through the page's own file input).
+pub const FILL_PAGE: &str = r#"
+const main = document.querySelector('main');
+const fire = (el) => { el.dispatchEvent(new Event('input', {bubbles: true})); el.dispatchEvent(new Event('change', {bubbles: true})); };
+for (const fs of main.querySelectorAll('fieldset.choice-field')) {
+  const radios = [...fs.querySelectorAll('input[type=radio]')];
+  if (radios.length && !radios.some(r => r.checked)) radios[0].click();
+  const boxes = [...fs.querySelectorAll('input[type=checkbox]')];
+  if (boxes.length && !boxes.some(r => r.checked)) boxes[0].click();
+}
+for (const el of main.querySelectorAll('.form-field > input, .form-field > textarea')) {
+  if (el.value) continue;
+  const label = (document.querySelector('label[for="' + el.id + '"]') || {}).textContent || '';
+  let v = '测试';
+  if (el.tagName === 'TEXTAREA') v = '浙江省杭州市西湖区文三路 1 号';
+  else if (el.type === 'date') v = '2020-01-01';
+  else if (el.inputMode === 'tel') v = '13800138000';
+  else if (el.inputMode === 'decimal') v = '1';
+  else if (el.inputMode === 'numeric') v = '330106';
+  else if (label.includes('信用代码')) v = '91350100M000100Y43';
+  else if (el.maxLength === 18) v = '330106198503120028';
+  el.value = v; fire(el);
+}
+for (const fs of main.querySelectorAll('fieldset.material')) {
+  if (fs.querySelector('.material-state')) continue;
+  const input = fs.querySelector('input[type=file]');
+  const dt = new DataTransfer();
+  dt.items.add(new File([new Uint8Array([0xFF, 0xD8, 0xFF, 0xE0, 0, 16, 74, 70, 73, 70, 0])], 'scan.jpg', {type: 'image/jpeg'}));
+  input.files = dt.files;
+  input.dispatchEvent(new Event('change', {bubbles: true}));
+}
+return true;
+"#;
+
+/// Every document on the page shows it is uploaded (or promised).
+pub const MATERIALS_DONE: &str = "return [...document.querySelectorAll('fieldset.material')].every(f => f.querySelector('.material-state'))";
+
+pub fn step_of(path: &str) -> String {
+    path.split("step=").nth(1).unwrap_or("").to_owned()
+}
+
+pub async fn next_page(browser: &Browser) {
+    let before = browser.path().await.unwrap();
+    browser.eval(FILL_PAGE).await.unwrap();
+    browser
+        .wait_until(MATERIALS_DONE, "documents uploaded")
+        .await
+        .unwrap();
+    browser
+        .click("main form button[type=submit]")
+        .await
+        .unwrap();
+    let script = format!("return location.pathname + location.search !== {before:?}");
+    browser.wait_until(&script, "the next page").await.unwrap();
+}
+
+/// The axe-core rules every page must pass: WCAG 2.0, 2.1 and 2.2, levels A and AA.
+pub const WCAG_AA: &str =
+    "{ type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'] }";
+
+/// axe-core's source (`AXE_JS`, fetched by `cargo xtask test`).
+pub fn axe_source() -> String {
+    let path = std::env::var("AXE_JS").expect(
+        "AXE_JS is not set: run the browser tests with `cargo xtask test`, which fetches axe-core",
+    );
+    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("cannot read axe-core at {path}: {e}"))
+}
+
+/// Violations as `rule: count (first targets)`.
+pub async fn axe(browser: &Browser, source: &str, run_only: &str) -> Vec<String> {
+    let present = browser
+        .eval("return typeof axe !== 'undefined'")
+        .await
+        .unwrap();
+    if present != serde_json::Value::Bool(true) {
+        browser
+            .client
+            .execute(&format!("{source}\nreturn true;"), vec![])
+            .await
+            .unwrap();
+    }
+    let script = format!(
+        "const done = arguments[arguments.length - 1];
+         axe.run(document, {{ runOnly: {run_only}, resultTypes: ['violations'] }})
+           .then(r => done(r.violations.map(v => v.id + ': ' + v.nodes.length + ' (' +
+                 v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(', ') + ')')))
+           .catch(e => done(['axe failed: ' + e]));"
+    );
+    let result = browser.client.execute_async(&script, vec![]).await.unwrap();
+    serde_json::from_value(result).unwrap()
 }

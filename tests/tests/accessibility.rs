@@ -4,7 +4,7 @@
 use std::time::Duration;
 
 use tokio::sync::Mutex;
-use tongban_tests::{Browser, TestApp};
+use tongban_tests::{axe, axe_source, Browser, TestApp, WCAG_AA};
 
 /// Nothing may need sideways scrolling, nor be cut off: the page reflows instead.
 const NO_SIDEWAYS_SCROLL: &str =
@@ -36,13 +36,6 @@ async fn log_in(app: &TestApp, browser: &Browser) {
 }
 const LANGUAGES: [&str; 3] = ["zh-CN", "en", "ug"];
 
-fn axe_source() -> String {
-    let path = std::env::var("AXE_JS").expect(
-        "AXE_JS is not set: run the browser tests with `cargo xtask test`, which fetches axe-core",
-    );
-    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("cannot read axe-core at {path}: {e}"))
-}
-
 /// Chooses language and mode the way a person does (remembered on the device), then opens a route
 /// and waits until its content is there.
 async fn open(browser: &Browser, base: &str, language: &str, care: bool, route: &str) {
@@ -66,30 +59,6 @@ async fn open(browser: &Browser, base: &str, language: &str, care: bool, route: 
     tokio::time::sleep(Duration::from_millis(150)).await;
 }
 
-/// Violations as `rule: count (first targets)`.
-async fn axe(browser: &Browser, source: &str, run_only: &str) -> Vec<String> {
-    let present = browser
-        .eval("return typeof axe !== 'undefined'")
-        .await
-        .unwrap();
-    if present != serde_json::Value::Bool(true) {
-        browser
-            .client
-            .execute(&format!("{source}\nreturn true;"), vec![])
-            .await
-            .unwrap();
-    }
-    let script = format!(
-        "const done = arguments[arguments.length - 1];
-         axe.run(document, {{ runOnly: {run_only}, resultTypes: ['violations'] }})
-           .then(r => done(r.violations.map(v => v.id + ': ' + v.nodes.length + ' (' +
-                 v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(', ') + ')')))
-           .catch(e => done(['axe failed: ' + e]));"
-    );
-    let result = browser.client.execute_async(&script, vec![]).await.unwrap();
-    serde_json::from_value(result).unwrap()
-}
-
 #[tokio::test]
 async fn every_route_passes_axe_in_both_modes_and_every_language() {
     let _turn = ONE_BROWSER.lock().await;
@@ -97,7 +66,7 @@ async fn every_route_passes_axe_in_both_modes_and_every_language() {
     let browser = Browser::phone("zh-CN").await.unwrap();
     let source = axe_source();
     log_in(&app, &browser).await;
-    let aa = "{ type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'] }";
+    let aa = WCAG_AA;
     let enhanced_contrast = "{ type: 'rule', values: ['color-contrast-enhanced'] }";
     // The checker must be able to fail: a picture without a text alternative is caught.
     open(&browser, &app.base_url, "zh-CN", false, "/").await;

@@ -8,69 +8,12 @@ use tokio::sync::Mutex;
 use tongban_core::application::{ApplicationStatus, StatusChange};
 use tongban_core::auth::MemorySecretStore;
 use tongban_core::ApiClient;
-use tongban_tests::{Browser, TestApp};
+use tongban_tests::{next_page, step_of, Browser, TestApp};
 
 static ONE_BROWSER: Mutex<()> = Mutex::const_new(());
 
 const PHONE: &str = "13800138000";
 const MATTER: &str = "330000-GA-0001";
-
-/// Answers every empty question on the page the way a careful person would; documents are
-/// uploaded as small JPEG files (through the page's own file input).
-const FILL_PAGE: &str = r#"
-const main = document.querySelector('main');
-const fire = (el) => { el.dispatchEvent(new Event('input', {bubbles: true})); el.dispatchEvent(new Event('change', {bubbles: true})); };
-for (const fs of main.querySelectorAll('fieldset.choice-field')) {
-  const radios = [...fs.querySelectorAll('input[type=radio]')];
-  if (radios.length && !radios.some(r => r.checked)) radios[0].click();
-  const boxes = [...fs.querySelectorAll('input[type=checkbox]')];
-  if (boxes.length && !boxes.some(r => r.checked)) boxes[0].click();
-}
-for (const el of main.querySelectorAll('.form-field > input, .form-field > textarea')) {
-  if (el.value) continue;
-  const label = (document.querySelector('label[for="' + el.id + '"]') || {}).textContent || '';
-  let v = '测试';
-  if (el.tagName === 'TEXTAREA') v = '浙江省杭州市西湖区文三路 1 号';
-  else if (el.type === 'date') v = '2020-01-01';
-  else if (el.inputMode === 'tel') v = '13800138000';
-  else if (el.inputMode === 'decimal') v = '1';
-  else if (el.inputMode === 'numeric') v = '330106';
-  else if (label.includes('信用代码')) v = '91350100M000100Y43';
-  else if (el.maxLength === 18) v = '330106198503120028';
-  el.value = v; fire(el);
-}
-for (const fs of main.querySelectorAll('fieldset.material')) {
-  if (fs.querySelector('.material-state')) continue;
-  const input = fs.querySelector('input[type=file]');
-  const dt = new DataTransfer();
-  dt.items.add(new File([new Uint8Array([0xFF, 0xD8, 0xFF, 0xE0, 0, 16, 74, 70, 73, 70, 0])], 'scan.jpg', {type: 'image/jpeg'}));
-  input.files = dt.files;
-  input.dispatchEvent(new Event('change', {bubbles: true}));
-}
-return true;
-"#;
-
-/// Every document on the page shows it is uploaded (or promised).
-const MATERIALS_DONE: &str = "return [...document.querySelectorAll('fieldset.material')].every(f => f.querySelector('.material-state'))";
-
-fn step_of(path: &str) -> String {
-    path.split("step=").nth(1).unwrap_or("").to_owned()
-}
-
-async fn next_page(browser: &Browser) {
-    let before = browser.path().await.unwrap();
-    browser.eval(FILL_PAGE).await.unwrap();
-    browser
-        .wait_until(MATERIALS_DONE, "documents uploaded")
-        .await
-        .unwrap();
-    browser
-        .click("main form button[type=submit]")
-        .await
-        .unwrap();
-    let script = format!("return location.pathname + location.search !== {before:?}");
-    browser.wait_until(&script, "the next page").await.unwrap();
-}
 
 #[tokio::test]
 async fn nothing_typed_is_lost_and_one_application_is_followed_to_the_end() {

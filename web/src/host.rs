@@ -85,6 +85,9 @@ pub struct Host {
     capabilities: RwSignal<Vec<String>>,
     /// Why the host's login did not work (an error code), shown on the page.
     pub login_error: RwSignal<Option<String>>,
+    /// False while the host's single sign-on may still log the person in: pages wait, so a deep
+    /// link is not sent to the login page first.
+    pub ready: RwSignal<bool>,
 }
 
 impl Host {
@@ -117,11 +120,20 @@ impl Host {
         let Ok(value) = js_sys::JSON::parse(&text) else {
             return;
         };
-        let Some(target) = host_window() else {
-            return;
-        };
-        for origin in &info.origins {
-            let _ = target.post_message(&value, origin);
+        if let Some(frame_parent) = framing_window() {
+            for origin in &info.origins {
+                let _ = frame_parent.post_message(&value, origin);
+            }
+        } else if global(&["webkit", "messageHandlers", NATIVE_HANDLER]).is_some() {
+            // iOS WKWebView host: a script message handler named `tongbanHost`.
+            call_bridge(
+                &["webkit", "messageHandlers", NATIVE_HANDLER],
+                "postMessage",
+                &value,
+            );
+        } else if global(&["TongbanHost"]).is_some() {
+            // Android WebView host: a JavaScript interface `TongbanHost` taking JSON text.
+            call_bridge(&["TongbanHost"], "postMessage", &JsValue::from_str(&text));
         }
     }
 }
@@ -139,14 +151,14 @@ fn current() -> Option<Host> {
     CURRENT.with(|c| c.get())
 }
 
-fn host_window() -> Option<web_sys::Window> {
+/// The script message handler an iOS host registers (`window.webkit.messageHandlers.tongbanHost`).
+const NATIVE_HANDLER: &str = "tongbanHost";
+
+/// The page framing the app (an iframe host), if any.
+fn framing_window() -> Option<web_sys::Window> {
     let window = web_sys::window()?;
     let parent = window.parent().ok().flatten()?;
-    // Top-level in a WebView: the opener (if any) is the host.
-    if parent == window {
-        return window.opener().ok().and_then(|o| o.dyn_into().ok());
-    }
-    Some(parent)
+    (parent != window).then_some(parent)
 }
 
 fn session_storage() -> Option<web_sys::Storage> {
@@ -210,6 +222,12 @@ pub fn provide_host(care: crate::prefs::Care, session: crate::account::Session) 
         info: RwSignal::new(None),
         capabilities: RwSignal::new(Vec::new()),
         login_error: RwSignal::new(None),
+        ready: RwSignal::new(id.is_none()),
+    };
+    let login = Login {
+        host,
+        session,
+        drafts: crate::sync::use_drafts_or_none(),
     };
     provide_context(host);
     CURRENT.with(|c| c.set(Some(host)));
@@ -223,11 +241,19 @@ pub fn provide_host(care: crate::prefs::Care, session: crate::account::Session) 
     if let Some(root) = document().document_element() {
         let _ = root.set_attribute("data-host", &id);
     }
+    // A host that never answers does not keep the person waiting.
+    set_timeout(
+        move || host.ready.set(true),
+        std::time::Duration::from_secs(5),
+    );
     leptos::task::spawn_local(async move {
         let info = match api().host_info(&id).await {
             Ok(info) => info,
             // Unknown host or offline: the app works as standalone, without the host's login.
-            Err(_) => return,
+            Err(_) => {
+                host.ready.set(true);
+                return;
+            }
         };
         apply_chrome(&info);
         host.info.set(Some(info.clone()));
@@ -235,15 +261,52 @@ pub fn provide_host(care: crate::prefs::Care, session: crate::account::Session) 
         // A ticket in the address (validated flow, mini-programs) is used first.
         if let Some(ticket) = query_param("ticket") {
             forget_ticket_in_address();
-            log_in(host, session, &id, &ticket).await;
+            login.run(&id, &ticket).await;
         }
         match kind {
-            HostKind::Generic => listen(host, care, session),
-            HostKind::Zlb => zlb_start(host, care, session, &info),
-            _ => {}
+            // Ready once the host said hello (with or without a ticket).
+            HostKind::Generic => listen(login, care),
+            HostKind::Zlb => {
+                zlb_start(host, care, &info);
+                host.ready.set(true);
+            }
+            _ => host.ready.set(true),
         }
     });
     host
+}
+
+/// What logging in through the host touches: the host's state, the session, the drafts.
+#[derive(Clone, Copy)]
+struct Login {
+    host: Host,
+    session: crate::account::Session,
+    drafts: Option<crate::sync::Drafts>,
+}
+
+impl Login {
+    async fn run(self, id: &str, ticket: &str) {
+        let host = self.host;
+        match api().host_login(id, ticket).await {
+            Ok(account) => {
+                host.login_error.set(None);
+                if let Some(drafts) = self.drafts {
+                    drafts.set_account(&account.id);
+                }
+                self.session.refresh();
+                host.post(&HostMessage::LoggedIn {});
+            }
+            Err(error) => {
+                let code = match &error {
+                    tongban_core::ApiError::Validation { code, .. }
+                    | tongban_core::ApiError::Conflict { code, .. } => code.clone(),
+                    other => other.message_id().trim_start_matches("error-").to_owned(),
+                };
+                host.login_error.set(Some(code.clone()));
+                host.post(&HostMessage::LoginFailed { code });
+            }
+        }
+    }
 }
 
 fn apply_chrome(info: &HostInfo) {
@@ -315,36 +378,24 @@ fn forget_ticket_in_address() {
     }
 }
 
-async fn log_in(host: Host, session: crate::account::Session, id: &str, ticket: &str) {
-    match api().host_login(id, ticket).await {
-        Ok(account) => {
-            host.login_error.set(None);
-            if let Some(drafts) = crate::sync::use_drafts_or_none() {
-                drafts.set_account(&account.id);
-            }
-            session.refresh();
-            host.post(&HostMessage::LoggedIn {});
-        }
-        Err(error) => {
-            let code = match &error {
-                tongban_core::ApiError::Validation { code, .. }
-                | tongban_core::ApiError::Conflict { code, .. } => code.clone(),
-                other => other.message_id().trim_start_matches("error-").to_owned(),
-            };
-            host.login_error.set(Some(code.clone()));
-            host.post(&HostMessage::LoginFailed { code });
-        }
-    }
-}
-
 /// A generic host: say `ready`, then follow what it says — only from its registered origins.
-fn listen(host: Host, care: crate::prefs::Care, session: crate::account::Session) {
+fn listen(login: Login, care: crate::prefs::Care) {
+    let host = login.host;
     let handler =
         Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |event: web_sys::MessageEvent| {
-            let trusted = host.info.with_untracked(|i| {
-                i.as_ref()
-                    .is_some_and(|i| i.origins.iter().any(|o| *o == event.origin()))
-            });
+            // From the framing page's registered origin; or, top-level in a native WebView,
+            // from the host's own `evaluateJavascript` (posted by this very window).
+            let from_frame_host = framing_window().is_some()
+                && host.info.with_untracked(|i| {
+                    i.as_ref()
+                        .is_some_and(|i| i.origins.iter().any(|o| *o == event.origin()))
+                });
+            let from_native_host = framing_window().is_none()
+                && event.origin() == window().location().origin().unwrap_or_default()
+                && event
+                    .source()
+                    .is_some_and(|s| JsValue::from(s) == JsValue::from(window()));
+            let trusted = from_frame_host || from_native_host;
             if !trusted {
                 return;
             }
@@ -363,10 +414,12 @@ fn listen(host: Host, care: crate::prefs::Care, session: crate::account::Session
                     host.capabilities.set(capabilities);
                     care.follow(ui_style == UiStyle::Elder);
                     crate::host::retitle();
-                    if let (Some(ticket), Some(id)) = (ticket, host.id()) {
-                        leptos::task::spawn_local(async move {
-                            log_in(host, session, &id, &ticket).await
-                        });
+                    match (ticket, host.id()) {
+                        (Some(ticket), Some(id)) => leptos::task::spawn_local(async move {
+                            login.run(&id, &ticket).await;
+                            host.ready.set(true);
+                        }),
+                        _ => host.ready.set(true),
                     }
                 }
                 HostMessage::UiStyleChanged { ui_style } => care.follow(ui_style == UiStyle::Elder),
@@ -381,12 +434,7 @@ fn listen(host: Host, care: crate::prefs::Care, session: crate::account::Session
 }
 
 /// 浙里办: follow `getUiStyle`, and log in through the host's SSO when no session is there.
-fn zlb_start(
-    host: Host,
-    care: crate::prefs::Care,
-    session: crate::account::Session,
-    info: &HostInfo,
-) {
+fn zlb_start(host: Host, care: crate::prefs::Care, info: &HostInfo) {
     if let Some(promise) = call_bridge(&["ZWJSBridge"], "getUiStyle", &js_object(&[])) {
         if let Ok(promise) = promise.dyn_into::<js_sys::Promise>() {
             leptos::task::spawn_local(async move {
@@ -406,7 +454,6 @@ fn zlb_start(
             if !logged_in && host.login_error.get_untracked().is_none() {
                 redirect_to_host_login(&login_url);
             }
-            let _ = session;
         });
     }
 }

@@ -33,7 +33,7 @@ fn App() -> impl IntoView {
     let session = account::provide_session();
     sync::provide_drafts();
     let care = prefs::provide_care();
-    host::provide_host(care, session);
+    let host = host::provide_host(care, session);
     let language = i18n::language();
     // Only languages whose messages exist are offered, so no choice leads nowhere.
     let available: Vec<String> = tongban_core::i18n::available_languages()
@@ -82,6 +82,10 @@ fn App() -> impl IntoView {
         <nav class="languages" aria-label=t!("language-label")>{languages}</nav>
             <host::HostLoginNotice/>
             <main id="main" tabindex="-1">
+                <Show
+                    when=move || host.ready.get()
+                    fallback=|| view! { <p class="status" role="status">{t!("host-connecting")}</p> }
+                >
                 <Routes fallback=pages::NotFound>
                     <Route path=path!("/") view=pages::Home/>
                     <Route path=path!("/matter/:code") view=pages::MatterPage/>
@@ -95,6 +99,7 @@ fn App() -> impl IntoView {
                     <Route path=path!("/applications") view=apply::ApplicationsPage/>
                     <Route path=path!("/applications/:id") view=apply::ApplicationPage/>
                 </Routes>
+                </Show>
             </main>
         </Router>
     }

@@ -81,7 +81,9 @@ pub fn run(skip: &[String]) -> anyhow::Result<()> {
         let t = Instant::now();
         println!("» native tests of every crate, and the browser end-to-end tests (Chromium at 360×640)…");
         let mut cmd = cargo();
-        cmd.args(["test"]).args(native_packages(wanted("browser")));
+        // Every failing test binary is reported, not only the first.
+        cmd.args(["test", "--no-fail-fast"])
+            .args(native_packages(wanted("browser")));
         if let Some(dist) = &dist {
             cmd.env("TONGBAN_WEB_DIST", dist)
                 .env("CHROMEDRIVER", &chromedriver)
@@ -89,7 +91,9 @@ pub fn run(skip: &[String]) -> anyhow::Result<()> {
                 .env("AXE_JS", &axe);
         }
         if !wanted("native") {
-            cmd.args(["--test", "browser", "--test", "accessibility"]);
+            for test in ["browser", "accessibility", "apply", "embedding"] {
+                cmd.args(["--test", test]);
+            }
         }
         step("native", run_counting(&mut cmd, parse_cargo_line), t);
     }
@@ -100,6 +104,7 @@ pub fn run(skip: &[String]) -> anyhow::Result<()> {
         let mut cmd = cargo();
         cmd.args([
             "test",
+            "--no-fail-fast",
             "-p",
             "tongban-core",
             "-p",
