@@ -282,6 +282,20 @@ impl TongbanClient {
     /// drafts become the ones the client works on.
     pub async fn login(&self, phone: String, code: String) -> Result<Account, ApiError> {
         let account = self.api.login(&phone, &code).await?;
+        self.switch_to(account).await
+    }
+
+    /// Logs in with a ticket from the host super-app this library is embedded in (single
+    /// sign-on, docs/embedding.md): the same account as a phone login.
+    pub async fn host_login(&self, host_id: String, ticket: String) -> Result<Account, ApiError> {
+        let account = self.api.host_login(&host_id, &ticket).await?;
+        self.switch_to(account).await
+    }
+}
+
+impl TongbanClient {
+    /// After a login: remember the account, and work on its drafts (not another account's).
+    async fn switch_to(&self, account: Account) -> Result<Account, ApiError> {
         if let Some(storage) = &self.storage {
             std::fs::create_dir_all(&storage.dir)
                 .and_then(|_| std::fs::write(storage.dir.join("account"), &account.id))
@@ -295,7 +309,10 @@ impl TongbanClient {
         }
         Ok(account)
     }
+}
 
+#[uniffi::export(async_runtime = "tokio")]
+impl TongbanClient {
     /// Ends the session on the server and clears the secure store. The account's drafts are
     /// cleared from the device too: check `drafts()` for pending changes and warn first.
     pub async fn logout(&self) -> Result<(), ApiError> {

@@ -38,6 +38,10 @@ enum Command {
         /// Run the server from a release build (slower to build, faster to run).
         #[arg(long)]
         release: bool,
+        /// Also serve the demo host super-app here (it frames Tongban and logs people in with
+        /// signed tickets; development only), e.g. 127.0.0.1:8081.
+        #[arg(long)]
+        demo_host: Option<String>,
     },
     /// Run the whole test suite; ends with `N passed, N failed`.
     Test {
@@ -65,7 +69,8 @@ fn main() {
             addr,
             database_url,
             release,
-        } => web::serve(&addr, &database_url, release),
+            demo_host,
+        } => web::serve(&addr, &database_url, release, demo_host.as_deref()),
         Command::Test { skip } => test::run(&skip),
         Command::Bench => bench::run(),
         Command::Mobile => mobile::build_bindings().map(|_| ()),

@@ -229,7 +229,8 @@ fn kotlin() -> anyhow::Result<Counts> {
     .arg(classpath(&[&jar, &jna, &coroutines, &stdlib]))
     .arg("tongban.tests.MainKt")
     .env("TONGBAN_BASE_URL", &server.base_url)
-    .env("TONGBAN_SERVER_LOG", &server.log);
+    .env("TONGBAN_SERVER_LOG", &server.log)
+    .env("TONGBAN_DEMO_HOST_URL", &server.demo_host_url);
     let counts = run_counting(&mut java, parse_plain_line);
     drop(server);
     let counts = counts?;
@@ -254,6 +255,8 @@ struct TestServer {
     base_url: String,
     /// The server's log: the development SMS sender writes login codes here.
     log: std::path::PathBuf,
+    /// The demo host super-app beside it (signs single sign-on tickets).
+    demo_host_url: String,
     _data: TempDir,
 }
 
@@ -266,13 +269,16 @@ impl TestServer {
             .arg(web::dist_dir())
             .arg("--database-url")
             .arg(format!("sqlite://{}/tongban.db", data.0.display()))
+            .args(["--demo-host", "127.0.0.1:0"])
             .stdout(Stdio::piped())
             .stderr(std::fs::File::create(&log)?)
             .spawn()
             .context("cannot start tongban-server")?;
         let mut first = String::new();
+        let mut second = String::new();
         let mut stdout = BufReader::new(child.stdout.take().expect("piped"));
         stdout.read_line(&mut first)?;
+        stdout.read_line(&mut second)?;
         // Keep reading what the server prints, so it never writes into a closed pipe.
         std::thread::spawn(move || std::io::copy(&mut stdout, &mut std::io::sink()));
         let base_url = first
@@ -280,10 +286,18 @@ impl TestServer {
             .find(|w| w.starts_with("http://"))
             .map(|u| u.trim_end_matches('/').to_owned())
             .with_context(|| format!("the server did not say where it runs: {first:?}"))?;
+        let demo_host_url = second
+            .split_whitespace()
+            .find(|w| w.starts_with("http://"))
+            .map(|u| u.trim_end_matches('/').to_owned())
+            .with_context(|| {
+                format!("the server did not say where its demo host runs: {second:?}")
+            })?;
         Ok(Self {
             child,
             base_url,
             log,
+            demo_host_url,
             _data: data,
         })
     }

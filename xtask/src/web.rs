@@ -66,7 +66,12 @@ pub fn build() -> anyhow::Result<PathBuf> {
     Ok(dist)
 }
 
-pub fn serve(addr: &str, database_url: &str, release: bool) -> anyhow::Result<()> {
+pub fn serve(
+    addr: &str,
+    database_url: &str,
+    release: bool,
+    demo_host: Option<&str>,
+) -> anyhow::Result<()> {
     let dist = build()?;
     let mut cmd = cargo();
     cmd.args(["run", "-q", "-p", "tongban-server"]);
@@ -82,6 +87,9 @@ pub fn serve(addr: &str, database_url: &str, release: bool) -> anyhow::Result<()
         "--web-dir",
     ])
     .arg(&dist);
+    if let Some(demo) = demo_host {
+        cmd.args(["--demo-host", demo]);
+    }
     println!("» starting the server…");
     // Become the server process: Ctrl-C reaches it directly and it shuts down cleanly.
     #[cfg(unix)]

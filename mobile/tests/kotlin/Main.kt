@@ -222,6 +222,29 @@ fun main() {
         expect(apps[0].status == ApplicationStatus.SUBMITTED) { "${apps[0].status}" }
     }
 
+    check("a super-app embedding the library logs the person in with its ticket, once") {
+        val demoHost = System.getenv("TONGBAN_DEMO_HOST_URL") ?: error("TONGBAN_DEMO_HOST_URL is not set")
+        // The host's backend signs a ticket for the person it knows.
+        val connection = java.net.URL("$demoHost/ticket").openConnection() as java.net.HttpURLConnection
+        connection.requestMethod = "POST"
+        connection.doOutput = true
+        connection.setRequestProperty("content-type", "application/json")
+        connection.outputStream.use { it.write("{\"phone\":\"13600136000\"}".toByteArray()) }
+        val body = connection.inputStream.bufferedReader().readText()
+        val ticket = Regex("\"ticket\":\"([^\"]+)\"").find(body)?.groupValues?.get(1) ?: error("no ticket in $body")
+        val store = MemorySecretStore()
+        val client = TongbanClient.withSecretStore(baseUrl, store)
+        val account = runBlocking { client.hostLogin("demo", ticket) }
+        expect(account.maskedPhone == "136****6000") { account.maskedPhone }
+        expect(store.token != null) { "no token in the secure store" }
+        try {
+            runBlocking { TongbanClient(baseUrl).hostLogin("demo", ticket) }
+            throw AssertionError("a replayed ticket worked")
+        } catch (e: ApiException.Validation) {
+            expect(e.code == "ticket-used") { e.code }
+        }
+    }
+
     println("$passed passed, $failed failed")
     if (failed > 0) exitProcess(1)
 }
