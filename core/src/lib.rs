@@ -18,6 +18,7 @@ pub mod i18n;
 pub mod identity;
 pub mod model;
 pub mod search;
+pub mod speech;
 #[doc(hidden)]
 pub mod synthetic;
 

@@ -76,6 +76,41 @@ pub struct DraftView {
     pub updated_at: i64,
 }
 
+/// A service guide as a native screen shows it, in one language.
+#[derive(uniffi::Record)]
+pub struct GuideView {
+    pub code: String,
+    pub name: String,
+    pub department: String,
+    /// Promised and legal time limits, in working days (0 = on the spot).
+    pub promised_days: u32,
+    pub legal_days: u32,
+    pub visits_needed: u32,
+    pub fully_online: bool,
+    /// "Free", or what it costs.
+    pub fee: String,
+    pub conditions: Vec<String>,
+    /// One line per material: name, form, copies, whether needed, e-certificate.
+    pub materials: Vec<String>,
+    pub steps: Vec<String>,
+    pub consultation_phone: String,
+    pub complaint_phone: String,
+    /// Applying online needs a verified identity (never a face scan).
+    pub needs_identity: bool,
+    /// The matter has an online form (`create_draft(code)`).
+    pub has_form: bool,
+    /// Shown from the copy on the device (the server could not be reached).
+    pub from_cache: bool,
+}
+
+/// The platform's text-to-speech (Android `TextToSpeech`, iOS `AVSpeechSynthesizer`), for
+/// read-aloud in care mode: the shell speaks, core decides what is said.
+#[uniffi::export(with_foreign)]
+pub trait Speaker: Send + Sync {
+    /// Speak one paragraph, queued after the previous one, in `language` (BCP 47).
+    fn speak(&self, text: String, language: String);
+}
+
 /// One search result for a native list.
 #[derive(uniffi::Record)]
 pub struct MatterHit {
@@ -115,6 +150,19 @@ fn now() -> i64 {
 
 fn new_id() -> String {
     uuid::Uuid::now_v7().to_string()
+}
+
+/// A matter code as a file name (codes are ASCII letters, digits and `-`; anything else is `_`).
+fn file_safe(code: &str) -> String {
+    code.chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect()
 }
 
 fn answer_text(answer: &Answer) -> String {
@@ -294,6 +342,38 @@ impl TongbanClient {
 }
 
 impl TongbanClient {
+    /// A matter's full guide: fetched and kept on the device; the kept copy when offline.
+    async fn matter(&self, code: &str) -> Result<(tongban_core::catalog::Matter, bool), ApiError> {
+        let cached = self.storage.as_ref().map(|s| {
+            s.dir
+                .join("guides")
+                .join(format!("{}.json", file_safe(code)))
+        });
+        match self.api.matter_guide(code).await {
+            Ok(matter) => {
+                if let (Some(path), Ok(json)) = (&cached, serde_json::to_vec(&matter)) {
+                    // A copy for offline use; failing to keep it loses nothing now.
+                    let partial = path.with_extension("partial");
+                    let _ = path
+                        .parent()
+                        .map(std::fs::create_dir_all)
+                        .transpose()
+                        .and_then(|_| std::fs::write(&partial, json))
+                        .and_then(|_| std::fs::rename(&partial, path));
+                }
+                Ok((matter, false))
+            }
+            Err(error) if error.is_retryable() => {
+                let bytes = cached.and_then(|p| std::fs::read(p).ok()).ok_or(error)?;
+                let matter = serde_json::from_slice(&bytes).map_err(|e| ApiError::Storage {
+                    detail: e.to_string(),
+                })?;
+                Ok((matter, true))
+            }
+            Err(error) => Err(error),
+        }
+    }
+
     /// After a login: remember the account, and work on its drafts (not another account's).
     async fn switch_to(&self, account: Account) -> Result<Account, ApiError> {
         if let Some(storage) = &self.storage {
@@ -526,6 +606,66 @@ impl TongbanClient {
                 })
             })
             .collect())
+    }
+
+    /// A matter's service guide in `language`: from the server, kept on the device, and shown from
+    /// there when the server cannot be reached.
+    pub async fn guide(&self, code: String, language: String) -> Result<GuideView, ApiError> {
+        let (matter, from_cache) = self.matter(&code).await?;
+        let loader = tongban_core::i18n::loader_for(&tongban_core::i18n::parse_languages(&[
+            language.as_str(),
+        ]));
+        let text = |t: &tongban_core::LocalizedText| t.for_language(&language).to_owned();
+        Ok(GuideView {
+            code: matter.code.clone(),
+            name: text(&matter.name),
+            department: text(&matter.department),
+            promised_days: matter.promised_days,
+            legal_days: matter.legal_days,
+            visits_needed: matter.visits_needed,
+            fully_online: matter.fully_online,
+            fee: match (&matter.fee.free, &matter.fee.description) {
+                (true, _) => loader.get("guide-fee-free"),
+                (false, Some(d)) => text(d),
+                (false, None) => String::new(),
+            },
+            conditions: matter.conditions.iter().map(text).collect(),
+            materials: matter
+                .materials
+                .iter()
+                .map(|m| tongban_core::speech::material_line(m, &loader, &language))
+                .collect(),
+            steps: matter
+                .steps
+                .iter()
+                .map(|s| format!("{}: {}", text(&s.name), text(&s.description)))
+                .collect(),
+            consultation_phone: matter.consultation_phone.clone(),
+            complaint_phone: matter.complaint_phone.clone(),
+            needs_identity: matter.real_name_level
+                == tongban_core::auth::RealNameLevel::IdentityVerified,
+            has_form: !matter.form.is_empty(),
+            from_cache,
+        })
+    }
+
+    /// Reads a guide aloud through the platform's speech (care mode): the same parts, in the same
+    /// order, as everywhere. Returns how many paragraphs were handed to the speaker.
+    pub async fn read_guide_aloud(
+        &self,
+        code: String,
+        language: String,
+        speaker: Arc<dyn Speaker>,
+    ) -> Result<u32, ApiError> {
+        let (matter, _) = self.matter(&code).await?;
+        let loader = tongban_core::i18n::loader_for(&tongban_core::i18n::parse_languages(&[
+            language.as_str(),
+        ]));
+        let paragraphs = tongban_core::speech::guide_speech(&matter, &loader, &language);
+        for paragraph in &paragraphs {
+            speaker.speak(paragraph.clone(), language.clone());
+        }
+        Ok(paragraphs.len() as u32)
     }
 
     /// The account's applications, newest first.

@@ -8,7 +8,7 @@ use tokio::sync::Mutex;
 use tongban_core::application::{ApplicationStatus, StatusChange};
 use tongban_core::auth::MemorySecretStore;
 use tongban_core::ApiClient;
-use tongban_tests::{next_page, step_of, Browser, TestApp};
+use tongban_tests::{next_page, step_of, Browser, TestApp, FILL_PAGE};
 
 static ONE_BROWSER: Mutex<()> = Mutex::const_new(());
 

@@ -11,6 +11,7 @@ import uniffi.tongban_core.MatterType
 import uniffi.tongban_core.RealNameLevel
 import uniffi.tongban_mobile.DraftKeys
 import uniffi.tongban_mobile.SecretStore
+import uniffi.tongban_mobile.Speaker
 import uniffi.tongban_mobile.TongbanClient
 
 private var passed = 0
@@ -44,6 +45,12 @@ class MemoryDraftKeys : DraftKeys {
     private val keys = java.util.concurrent.ConcurrentHashMap<String, ByteArray>()
     override fun draftKey(accountId: String): ByteArray =
         keys.getOrPut(accountId) { ByteArray(32).also { java.security.SecureRandom().nextBytes(it) } }
+}
+
+/// The platform's text-to-speech, as a test stands it in: it writes down what it was asked to say.
+class RecordingSpeaker : Speaker {
+    val said = java.util.Collections.synchronizedList(mutableListOf<Pair<String, String>>())
+    override fun speak(text: String, language: String) { said.add(text to language) }
 }
 
 /// The code the development SMS sender wrote to the server's log for this (masked) phone.
@@ -220,6 +227,24 @@ fun main() {
         val apps = runBlocking { restarted.applications() }
         expect(apps.size == 1 && apps[0].receipt == done.receipt) { "$apps" }
         expect(apps[0].status == ApplicationStatus.SUBMITTED) { "${apps[0].status}" }
+    }
+
+    check("a guide is shown in the person's language, offline from the device's copy, and read aloud") {
+        val dir = java.nio.file.Files.createTempDirectory("tongban-guide").toString()
+        val online = TongbanClient.withStorage(baseUrl, MemorySecretStore(), MemoryDraftKeys(), dir)
+        val guide = runBlocking { online.guide("330000-GA-0001", "zh-CN") }
+        expect(guide.name == "居民身份证换领" && !guide.fromCache) { "${guide.name} ${guide.fromCache}" }
+        expect(guide.materials.isNotEmpty() && guide.steps.isNotEmpty()) { "$guide" }
+        expect(guide.hasForm && guide.needsIdentity) { "$guide" }
+        val closedPort = java.net.ServerSocket(0).use { it.localPort }
+        val offline = TongbanClient.withStorage("http://127.0.0.1:$closedPort", MemorySecretStore(), MemoryDraftKeys(), dir)
+        val kept = runBlocking { offline.guide("330000-GA-0001", "en") }
+        expect(kept.fromCache && kept.name == "Resident ID card renewal") { "${kept.name} ${kept.fromCache}" }
+        val speaker = RecordingSpeaker()
+        val count = runBlocking { offline.readGuideAloud("330000-GA-0001", "en", speaker) }
+        expect(count.toInt() == speaker.said.size && count > 5u) { "said ${speaker.said}" }
+        expect(speaker.said.first() == ("Resident ID card renewal" to "en")) { "${speaker.said.first()}" }
+        expect(speaker.said.any { it.first == "What you need" }) { "${speaker.said}" }
     }
 
     check("a super-app embedding the library logs the person in with its ticket, once") {
