@@ -81,6 +81,7 @@ impl ApplicationStatus {
 /// One step of the timeline.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct TimelineEvent {
     pub at: i64,
     pub status: ApplicationStatus,

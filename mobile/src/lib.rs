@@ -67,8 +67,9 @@ pub struct DraftView {
     pub answers: HashMap<String, String>,
     /// Changes made on this device the server has not acknowledged yet.
     pub pending_changes: u32,
-    /// Fields changed on another device too: the person chooses.
-    pub conflict_paths: Vec<String>,
+    /// Fields changed on another device too: both answers, until the person chooses
+    /// (`resolve_conflict`).
+    pub conflicts: Vec<ConflictView>,
     /// Why the last submission was refused, field by field.
     pub submit_errors: Vec<FieldError>,
     pub application_id: Option<String>,
@@ -109,6 +110,37 @@ pub struct GuideView {
 pub trait Speaker: Send + Sync {
     /// Speak one paragraph, queued after the previous one, in `language` (BCP 47).
     fn speak(&self, text: String, language: String);
+}
+
+/// One field answered differently on two devices.
+#[derive(uniffi::Record)]
+pub struct ConflictView {
+    pub path: String,
+    /// This device's answer (as text; `None` = cleared).
+    pub mine: Option<String>,
+    /// The other device's answer.
+    pub theirs: Option<String>,
+}
+
+/// Which answer the person keeps for a conflicting field.
+#[derive(uniffi::Enum)]
+pub enum Keep {
+    Mine,
+    Theirs,
+}
+
+/// An application with its status timeline (受理 → 审查 → 补正 → 办结 …).
+#[derive(uniffi::Record)]
+pub struct ApplicationView {
+    pub id: String,
+    pub receipt: String,
+    pub form_id: String,
+    pub status: tongban_core::application::ApplicationStatus,
+    /// Oldest first: each status with its time and the department's message.
+    pub timeline: Vec<tongban_core::application::TimelineEvent>,
+    /// For a supplement: the answers the department asks for again.
+    pub requested_fields: Vec<String>,
+    pub created_at: i64,
 }
 
 /// One search result for a native list.
@@ -458,6 +490,69 @@ impl TongbanClient {
         }
     }
 
+    /// Keeps one of two answers given on two devices; the other is gone once this syncs.
+    pub async fn resolve_conflict(
+        &self,
+        draft_id: String,
+        path: String,
+        keep: Keep,
+    ) -> Result<(), ApiError> {
+        let known = self
+            .with_drafts(move |s| {
+                let chosen = s.drafts.get(&draft_id).and_then(|d| {
+                    d.conflicts
+                        .iter()
+                        .find(|c| c.path == path)
+                        .map(|c| match keep {
+                            Keep::Mine => c.mine.clone(),
+                            Keep::Theirs => c.theirs.clone(),
+                        })
+                });
+                match chosen {
+                    Some(value) => s.set_answer(&draft_id, &path, value, new_id(), now()),
+                    None => false,
+                }
+            })
+            .await?;
+        if known {
+            Ok(())
+        } else {
+            Err(ApiError::NotFound)
+        }
+    }
+
+    /// Deletes a draft here and, at the next sync, on the server (and so on other devices).
+    pub async fn delete_draft(&self, draft_id: String) -> Result<(), ApiError> {
+        let known = self
+            .with_drafts(move |s| {
+                let known = s.drafts.get(&draft_id).is_some_and(|d| !d.deleted);
+                if known {
+                    s.delete_draft(&draft_id, new_id());
+                }
+                known
+            })
+            .await?;
+        if known {
+            Ok(())
+        } else {
+            Err(ApiError::NotFound)
+        }
+    }
+
+    /// One application with its timeline.
+    pub async fn application(&self, id: String) -> Result<ApplicationView, ApiError> {
+        let application = self.api.application(&id).await?;
+        Ok(ApplicationView {
+            requested_fields: application.requested_fields().to_vec(),
+            id: application.id,
+            receipt: application.receipt,
+            form_id: application.form_id,
+            status: application.status,
+            timeline: application.timeline,
+            created_at: application.created_at,
+        })
+    }
+
     /// Uploads a photo or scan (JPEG, PNG, HEIC, WebP or PDF, at most 10 MiB).
     pub async fn upload_material(&self, bytes: Vec<u8>) -> Result<MaterialUploaded, ApiError> {
         self.api.upload_material(bytes).await
@@ -491,7 +586,15 @@ impl TongbanClient {
                         .map(|(k, v)| (k.clone(), answer_text(v)))
                         .collect(),
                     pending_changes: s.outbox.iter().filter(|c| c.draft_id == d.id).count() as u32,
-                    conflict_paths: d.conflicts.iter().map(|c| c.path.clone()).collect(),
+                    conflicts: d
+                        .conflicts
+                        .iter()
+                        .map(|c| ConflictView {
+                            path: c.path.clone(),
+                            mine: c.mine.as_ref().map(answer_text),
+                            theirs: c.theirs.as_ref().map(answer_text),
+                        })
+                        .collect(),
                     submit_errors: d.submit_errors.clone(),
                     application_id: d.submitted.as_ref().map(|x| x.application_id.clone()),
                     receipt: d.submitted.as_ref().map(|x| x.receipt.clone()),
@@ -534,6 +637,18 @@ impl TongbanClient {
                 summary.refused.push(code);
             }
             summary.sent += 1;
+        }
+        if !summary.offline && !summary.needs_login {
+            // Drafts started or changed on another device join this one.
+            if let Ok(remote) = self.api.drafts().await {
+                let now = now();
+                self.with_drafts(move |s| {
+                    for snapshot in &remote {
+                        s.adopt(snapshot, now);
+                    }
+                })
+                .await?;
+            }
         }
         summary.pending = self.with_drafts(|s| s.outbox.len() as u32).await?;
         Ok(summary)
@@ -716,4 +831,19 @@ mod tests {
         let ok = TongbanClient::new(" https://x.gov.cn/ ".into()).unwrap();
         assert_eq!(ok.base_url(), "https://x.gov.cn");
     }
+}
+
+/// A message in `language` (BCP 47; unknown languages fall back to Chinese), from the same Fluent
+/// files every shell uses: native screens show the web's words (`error-<code>` for an error code).
+/// `args` fill the message's placeholders.
+#[uniffi::export]
+pub fn message(id: String, language: String, args: HashMap<String, String>) -> String {
+    let loader =
+        tongban_core::i18n::loader_for(&tongban_core::i18n::parse_languages(&[language.as_str()]));
+    let text = if args.is_empty() {
+        loader.get(&id)
+    } else {
+        loader.get_args(&id, args)
+    };
+    text.replace(['\u{2068}', '\u{2069}'], "")
 }

@@ -203,9 +203,16 @@ fn kotlin() -> anyhow::Result<Counts> {
     std::fs::create_dir_all(&out)?;
     let jar = out.join("tests.jar");
     let tests = crate::web::files_below(&root().join("mobile/tests/kotlin"))?;
+    // The Android shell's view-models are plain Kotlin: compiled and tested here on the JVM.
+    let view_models: Vec<_> =
+        crate::web::files_below(&root().join("mobile/android/viewmodels/src/main/kotlin"))?
+            .into_iter()
+            .filter(|p| p.extension().is_some_and(|e| e == "kt"))
+            .collect();
     println!(
-        "  compiling {} generated + {} test Kotlin files…",
+        "  compiling {} generated + {} view-model + {} test Kotlin files…",
         bindings.kotlin_files.len(),
+        view_models.len(),
         tests.len()
     );
     crate::run(
@@ -213,6 +220,7 @@ fn kotlin() -> anyhow::Result<Counts> {
             .args(["-nowarn", "-cp"])
             .arg(classpath(&[&jna, &coroutines]))
             .args(&bindings.kotlin_files)
+            .args(&view_models)
             .args(&tests)
             .arg("-d")
             .arg(&jar),

@@ -17,7 +17,7 @@ import uniffi.tongban_mobile.TongbanClient
 private var passed = 0
 private var failed = 0
 
-private fun check(name: String, body: () -> Unit) {
+internal fun check(name: String, body: () -> Unit) {
     try {
         body()
         passed++
@@ -28,7 +28,7 @@ private fun check(name: String, body: () -> Unit) {
     }
 }
 
-private fun expect(condition: Boolean, message: () -> String) {
+internal fun expect(condition: Boolean, message: () -> String) {
     if (!condition) throw AssertionError(message())
 }
 
@@ -53,8 +53,20 @@ class RecordingSpeaker : Speaker {
     override fun speak(text: String, language: String) { said.add(text to language) }
 }
 
+/// A ticket the demo host super-app's backend signs for the person with this phone.
+internal fun demoHostTicket(phone: String): String {
+    val demoHost = System.getenv("TONGBAN_DEMO_HOST_URL") ?: error("TONGBAN_DEMO_HOST_URL is not set")
+    val connection = java.net.URL("$demoHost/ticket").openConnection() as java.net.HttpURLConnection
+    connection.requestMethod = "POST"
+    connection.doOutput = true
+    connection.setRequestProperty("content-type", "application/json")
+    connection.outputStream.use { it.write("{\"phone\":\"$phone\"}".toByteArray()) }
+    val body = connection.inputStream.bufferedReader().readText()
+    return Regex("\"ticket\":\"([^\"]+)\"").find(body)?.groupValues?.get(1) ?: error("no ticket in $body")
+}
+
 /// The code the development SMS sender wrote to the server's log for this (masked) phone.
-private fun codeFromServerLog(maskedPhone: String): String {
+internal fun codeFromServerLog(maskedPhone: String): String {
     val log = System.getenv("TONGBAN_SERVER_LOG") ?: error("TONGBAN_SERVER_LOG is not set")
     val pattern = Regex("""code="?(\d{6})""")
     repeat(50) {
@@ -249,14 +261,7 @@ fun main() {
 
     check("a super-app embedding the library logs the person in with its ticket, once") {
         val demoHost = System.getenv("TONGBAN_DEMO_HOST_URL") ?: error("TONGBAN_DEMO_HOST_URL is not set")
-        // The host's backend signs a ticket for the person it knows.
-        val connection = java.net.URL("$demoHost/ticket").openConnection() as java.net.HttpURLConnection
-        connection.requestMethod = "POST"
-        connection.doOutput = true
-        connection.setRequestProperty("content-type", "application/json")
-        connection.outputStream.use { it.write("{\"phone\":\"13600136000\"}".toByteArray()) }
-        val body = connection.inputStream.bufferedReader().readText()
-        val ticket = Regex("\"ticket\":\"([^\"]+)\"").find(body)?.groupValues?.get(1) ?: error("no ticket in $body")
+        val ticket = demoHostTicket("13600136000")
         val store = MemorySecretStore()
         val client = TongbanClient.withSecretStore(baseUrl, store)
         val account = runBlocking { client.hostLogin("demo", ticket) }
@@ -269,6 +274,8 @@ fun main() {
             expect(e.code == "ticket-used") { e.code }
         }
     }
+
+    viewModelTests(baseUrl)
 
     println("$passed passed, $failed failed")
     if (failed > 0) exitProcess(1)

@@ -1,0 +1,70 @@
+package tongban.viewmodels
+
+import uniffi.tongban_core.ApiException
+import uniffi.tongban_mobile.DraftView
+import uniffi.tongban_mobile.Keep
+import uniffi.tongban_mobile.TongbanClient
+import uniffi.tongban_mobile.message
+
+data class DraftsState(
+    val drafts: List<DraftView> = emptyList(),
+    /// Changes kept on the device, not yet on the server.
+    val pending: Int = 0,
+    val offline: Boolean = false,
+    val needsLogin: Boolean = false,
+    val error: UiError? = null,
+)
+
+/// "My drafts" and the form: every change is saved on the device first (encrypted), then synced;
+/// nothing typed is lost to a bad connection or a killed app.
+class DraftsViewModel(private val client: TongbanClient, private val language: String) :
+    ViewModel<DraftsState>(DraftsState()) {
+
+    suspend fun reload() = guarded {
+        val drafts = client.drafts()
+        update { it.copy(drafts = drafts, pending = drafts.sumOf { d -> d.pendingChanges.toInt() }) }
+    }
+
+    /// Starts a draft for a matter (or `bundle:<id>`); works offline. Returns its id.
+    suspend fun start(formId: String): String? {
+        var id: String? = null
+        guarded { id = client.createDraft(formId) }
+        reload()
+        return id
+    }
+
+    suspend fun answer(draftId: String, path: String, text: String?) = guarded {
+        client.setTextAnswer(draftId, path, text?.takeIf { it.isNotEmpty() })
+    }.also { reload() }
+
+    suspend fun keep(draftId: String, path: String, keep: Keep) = guarded {
+        client.resolveConflict(draftId, path, keep)
+    }.also { reload() }
+
+    suspend fun delete(draftId: String) = guarded { client.deleteDraft(draftId) }.also { reload() }
+
+    suspend fun submit(draftId: String) = guarded { client.submitDraft(draftId) }.also { sync() }
+
+    /// Sends what waits; offline it stays on the device and the screen says so.
+    suspend fun sync() {
+        guarded {
+            val summary = client.sync()
+            // A change the server refused for good is said, not dropped silently.
+            val refused = summary.refused.firstOrNull()?.let { code ->
+                UiError("error-$code", message("error-$code", language, emptyMap()))
+            }
+            update { it.copy(offline = summary.offline, needsLogin = summary.needsLogin) }
+            reload()
+            if (refused != null) update { it.copy(error = refused) }
+        }
+    }
+
+    private suspend fun guarded(body: suspend () -> Unit) {
+        try {
+            update { it.copy(error = null) }
+            body()
+        } catch (e: ApiException) {
+            update { it.copy(error = e.toUiError(language)) }
+        }
+    }
+}
