@@ -307,3 +307,4 @@ activity-host-login = Logged in from a partner app
 host-login-failed = Logging in through “{ $host }” did not work. Go back to “{ $host }” and open it again, or log in with your phone number.
 host-login-phone = Log in with phone number
 host-connecting = Opening…
+catalog-offline = Offline: showing what is saved on this phone.

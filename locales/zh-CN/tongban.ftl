@@ -293,3 +293,4 @@ activity-host-login = 从合作应用登录
 host-login-failed = 没能通过“{ $host }”自动登录。请回到“{ $host }”重新打开，或者用手机号登录。
 host-login-phone = 用手机号登录
 host-connecting = 正在打开…
+catalog-offline = 网络不通：显示的是本机保存的内容。

@@ -128,6 +128,10 @@ pub fn run() -> anyhow::Result<()> {
         ));
     }
 
+    println!("» native client: warm start (release)…");
+    let open = capture(cargo().args(["bench", "-p", "tongban-mobile", "--bench", "open"]))?;
+    figures.extend(bench_lines(&open));
+
     println!("» native library (release, stripped)…");
     crate::run(cargo().args([
         "build",

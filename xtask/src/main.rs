@@ -51,8 +51,16 @@ enum Command {
     },
     /// Print size and speed figures.
     Bench,
-    /// Build the native library and generate its Kotlin and Swift bindings.
-    Mobile,
+    /// Build the native library and generate its Kotlin and Swift bindings; with --android or
+    /// --ios, the release libraries for the apps (needs the Android NDK, or macOS with Xcode).
+    Mobile {
+        /// The library for each Android ABI into the app's jniLibs, and the Kotlin bindings.
+        #[arg(long)]
+        android: bool,
+        /// The iOS XCFramework and the Swift bindings for the Swift package.
+        #[arg(long)]
+        ios: bool,
+    },
     /// Internal: cargo's runner for wasm32 tests (wasm-bindgen-test-runner).
     #[command(hide = true)]
     WasmTestRunner {
@@ -73,7 +81,15 @@ fn main() {
         } => web::serve(&addr, &database_url, release, demo_host.as_deref()),
         Command::Test { skip } => test::run(&skip),
         Command::Bench => bench::run(),
-        Command::Mobile => mobile::build_bindings().map(|_| ()),
+        Command::Mobile { android, ios } => match (android, ios) {
+            (false, false) => mobile::build_bindings().map(|_| ()),
+            _ => (if android {
+                mobile::build_android()
+            } else {
+                Ok(())
+            })
+            .and_then(|_| if ios { mobile::build_ios() } else { Ok(()) }),
+        },
         Command::WasmTestRunner { args } => {
             let argv = std::iter::once("wasm-bindgen-test-runner".to_owned()).chain(args);
             wasm_bindgen_cli::wasm_bindgen_test_runner::run_cli_with_args(argv)
