@@ -143,6 +143,31 @@ pub struct ApplicationView {
     pub created_at: i64,
 }
 
+/// One question of a draft's form as a native screen asks it, in one language.
+#[derive(uniffi::Record)]
+pub struct QuestionView {
+    /// Where the answer lives (`applicant.name`, `members.1.relation`).
+    pub path: String,
+    /// The title of the question's group (one group per screen on phones).
+    pub group: String,
+    pub label: String,
+    pub hint: Option<String>,
+    /// `text`, `number`, `date`, `single-choice`, `multiple-choice`, `resident-id`,
+    /// `credit-code`, `mobile`, `region`, `address` or `material`: the input to show.
+    pub kind: String,
+    pub required: bool,
+    /// For choices: (value, label) pairs.
+    pub choices: Vec<ChoiceView>,
+    /// The current answer as text.
+    pub answer: Option<String>,
+}
+
+#[derive(uniffi::Record)]
+pub struct ChoiceView {
+    pub value: String,
+    pub label: String,
+}
+
 /// One search result for a native list.
 #[derive(uniffi::Record)]
 pub struct MatterHit {
@@ -406,6 +431,30 @@ impl TongbanClient {
         }
     }
 
+    /// A draft's form (from its matter's guide) and its answers.
+    async fn schema_and_answers(
+        &self,
+        draft_id: &str,
+    ) -> Result<(tongban_core::form::FormSchema, tongban_core::form::Answers), ApiError> {
+        let draft = draft_id.to_owned();
+        let (form_id, answers) = self
+            .with_drafts(move |s| {
+                s.drafts
+                    .get(&draft)
+                    .filter(|d| !d.deleted)
+                    .map(|d| (d.form_id.clone(), d.answers.clone()))
+            })
+            .await?
+            .ok_or(ApiError::NotFound)?;
+        // Bundles (`bundle:<id>`) are not asked natively yet: their matters' guides would all be
+        // needed here.
+        if form_id.starts_with("bundle:") {
+            return Err(ApiError::NotFound);
+        }
+        let (matter, _) = self.matter(&form_id).await?;
+        Ok((tongban_core::form::FormSchema::for_matter(&matter), answers))
+    }
+
     /// After a login: remember the account, and work on its drafts (not another account's).
     async fn switch_to(&self, account: Account) -> Result<Account, ApiError> {
         if let Some(storage) = &self.storage {
@@ -488,6 +537,68 @@ impl TongbanClient {
         } else {
             Err(ApiError::NotFound)
         }
+    }
+
+    /// The questions of a draft's form that show with its current answers (conditions applied),
+    /// in `language`. Works offline once the matter's guide was opened on this device.
+    pub async fn questions(
+        &self,
+        draft_id: String,
+        language: String,
+    ) -> Result<Vec<QuestionView>, ApiError> {
+        let (schema, answers) = self.schema_and_answers(&draft_id).await?;
+        let loader = tongban_core::i18n::loader_for(&tongban_core::i18n::parse_languages(&[
+            language.as_str(),
+        ]));
+        let label = |l: &tongban_core::form::Label| match l {
+            tongban_core::form::Label::Message(id) => loader.get(id),
+            tongban_core::form::Label::Text(t) => t.for_language(&language).to_owned(),
+        };
+        Ok(schema
+            .questions(&answers)
+            .into_iter()
+            .map(|q| {
+                use tongban_core::form::FieldKind;
+                let (kind, choices) = match &q.field.kind {
+                    FieldKind::Text { .. } => ("text", None),
+                    FieldKind::Number { .. } => ("number", None),
+                    FieldKind::Date { .. } => ("date", None),
+                    FieldKind::SingleChoice { options } => ("single-choice", Some(options)),
+                    FieldKind::MultipleChoice { options } => ("multiple-choice", Some(options)),
+                    FieldKind::ResidentId => ("resident-id", None),
+                    FieldKind::CreditCode => ("credit-code", None),
+                    FieldKind::Mobile => ("mobile", None),
+                    FieldKind::Region => ("region", None),
+                    FieldKind::Address => ("address", None),
+                    FieldKind::Material { .. } => ("material", None),
+                };
+                QuestionView {
+                    group: label(&q.group.title),
+                    label: label(&q.field.label),
+                    hint: q.field.hint.as_ref().map(label),
+                    kind: kind.into(),
+                    required: q.field.required,
+                    choices: choices
+                        .into_iter()
+                        .flatten()
+                        .map(|c| ChoiceView {
+                            value: c.value.clone(),
+                            label: label(&c.label),
+                        })
+                        .collect(),
+                    answer: answers.get(&q.path).map(answer_text),
+                    path: q.path,
+                }
+            })
+            .collect())
+    }
+
+    /// Checks a draft's answers on the device with the same rules the server applies, before
+    /// submitting: what is wrong where (messages `error-<code>`), empty when it can be sent.
+    pub async fn check_answers(&self, draft_id: String) -> Result<Vec<FieldError>, ApiError> {
+        let (schema, answers) = self.schema_and_answers(&draft_id).await?;
+        let today = tongban_core::identity::china_date(now());
+        Ok(schema.validate(&schema.submitted_answers(&answers), today))
     }
 
     /// Keeps one of two answers given on two devices; the other is gone once this syncs.

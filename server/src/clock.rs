@@ -42,21 +42,7 @@ impl Clock for ManualClock {
     }
 }
 
-/// Today's date (year, month, day) in China Standard Time (UTC+8), for birth-date checks.
-pub fn china_date(unix_seconds: i64) -> (u16, u8, u8) {
-    // Days since 1970-01-01 to a civil date (Howard Hinnant's algorithm).
-    let days = (unix_seconds + 8 * 3600).div_euclid(86_400);
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = (doy - (153 * mp + 2) / 5 + 1) as u8;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 } as u8;
-    let year = (yoe + era * 400 + i64::from(month <= 2)) as u16;
-    (year, month, day)
-}
+pub use tongban_core::identity::china_date;
 
 #[cfg(test)]
 mod tests {

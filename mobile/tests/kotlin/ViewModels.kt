@@ -58,6 +58,13 @@ fun viewModelTests(baseUrl: String) {
         val again = DraftsViewModel(restarted, "zh-CN")
         runBlocking { again.reload() }
         expect(again.state.value.drafts.single().answers["applicant.name"] == "王五") { "${again.state.value}" }
+        // The form's questions, labelled in Chinese, with the answers typed offline.
+        runBlocking { again.open(id) }
+        val name = again.state.value.questions.single { it.path == "applicant.name" }
+        expect(name.label.isNotBlank() && name.label != name.path && name.required && name.answer == "王五") { "$name" }
+        // The device's own check, with the server's rules: the document is still missing.
+        expect(!runBlocking { again.check(id) }) { "no problems found" }
+        expect(again.state.value.problems.any { it.path.startsWith("materials.") && it.code == "field-required" }) { "${again.state.value.problems}" }
         runBlocking { again.sync() }
         expect(!again.state.value.offline && again.state.value.pending == 0) { "${again.state.value}" }
 

@@ -1,7 +1,9 @@
 package tongban.viewmodels
 
 import uniffi.tongban_core.ApiException
+import uniffi.tongban_core.FieldError
 import uniffi.tongban_mobile.DraftView
+import uniffi.tongban_mobile.QuestionView
 import uniffi.tongban_mobile.Keep
 import uniffi.tongban_mobile.TongbanClient
 import uniffi.tongban_mobile.message
@@ -12,6 +14,10 @@ data class DraftsState(
     val pending: Int = 0,
     val offline: Boolean = false,
     val needsLogin: Boolean = false,
+    /// The open draft's questions, labelled in the person's language (conditions applied).
+    val questions: List<QuestionView> = emptyList(),
+    /// What the device's own check found wrong, before anything is sent.
+    val problems: List<FieldError> = emptyList(),
     val error: UiError? = null,
 )
 
@@ -23,6 +29,23 @@ class DraftsViewModel(private val client: TongbanClient, private val language: S
     suspend fun reload() = guarded {
         val drafts = client.drafts()
         update { it.copy(drafts = drafts, pending = drafts.sumOf { d -> d.pendingChanges.toInt() }) }
+    }
+
+    /// The questions to ask for a draft (after each answer: conditions may show or hide some).
+    suspend fun open(draftId: String) = guarded {
+        val questions = client.questions(draftId, language)
+        update { it.copy(questions = questions) }
+    }
+
+    /// Checks the answers on the device with the server's rules; true when it can be submitted.
+    suspend fun check(draftId: String): Boolean {
+        var ok = false
+        guarded {
+            val problems = client.checkAnswers(draftId)
+            update { it.copy(problems = problems) }
+            ok = problems.isEmpty()
+        }
+        return ok
     }
 
     /// Starts a draft for a matter (or `bundle:<id>`); works offline. Returns its id.

@@ -194,7 +194,10 @@ private fun FormScreen(drafts: DraftsViewModel, formId: String?, draftId: String
     val scope = rememberCoroutineScope()
     val care = LocalCare.current
     var id by remember { mutableStateOf(draftId) }
-    LaunchedEffect(formId) { if (id == null && formId != null) id = drafts.start(formId) else drafts.reload() }
+    LaunchedEffect(formId) {
+        if (id == null && formId != null) id = drafts.start(formId) else drafts.reload()
+        id?.let { drafts.open(it) }
+    }
     val draft = state.drafts.firstOrNull { it.id == id } ?: return
     LazyColumn(Modifier.fillMaxSize().padding(16.dp)) {
         item { ErrorText(state.error) }
@@ -208,20 +211,23 @@ private fun FormScreen(drafts: DraftsViewModel, formId: String?, draftId: String
                 }
             }
         }
-        items(draft.answers.keys.sorted()) { path ->
-            var value by remember(path) { mutableStateOf(draft.answers[path].orEmpty()) }
-            val error = draft.submitErrors.firstOrNull { it.path == path }
+        items(state.questions) { question ->
+            var value by remember(question.path) { mutableStateOf(question.answer.orEmpty()) }
+            val error = (draft.submitErrors + state.problems).firstOrNull { it.path == question.path }
             OutlinedTextField(
                 value = value,
-                onValueChange = { value = it; scope.launch { drafts.answer(draft.id, path, it) } },
-                label = { Text(path) },
+                onValueChange = {
+                    value = it
+                    scope.launch { drafts.answer(draft.id, question.path, it); drafts.open(draft.id) }
+                },
+                label = { Text(question.label + if (question.required) "" else " " + t("apply-optional")) },
                 isError = error != null,
-                supportingText = { error?.let { Text(t("error-${it.code}")) } },
+                supportingText = { (error?.let { t("error-${it.code}") } ?: question.hint)?.let { Text(it) } },
                 modifier = Modifier.fillMaxWidth().target(care),
             )
         }
         item {
-            Button(onClick = { scope.launch { drafts.submit(draft.id) } }, modifier = Modifier.fillMaxWidth().target(care)) { Text(t("apply-submit")) }
+            Button(onClick = { scope.launch { if (drafts.check(draft.id)) drafts.submit(draft.id) } }, modifier = Modifier.fillMaxWidth().target(care)) { Text(t("apply-submit")) }
         }
         draft.receipt?.let { receipt -> item { Text(t("application-receipt", "receipt" to receipt)) } }
     }
