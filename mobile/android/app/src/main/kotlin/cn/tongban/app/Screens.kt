@@ -31,6 +31,7 @@ import androidx.compose.runtime.remember
 import androidx.compose.runtime.rememberCoroutineScope
 import androidx.compose.runtime.setValue
 import androidx.compose.ui.Modifier
+import androidx.compose.ui.platform.LocalContext
 import androidx.compose.ui.platform.LocalDensity
 import androidx.compose.ui.semantics.heading
 import androidx.compose.ui.semantics.semantics
@@ -62,7 +63,9 @@ private fun Modifier.target(care: Boolean) = this.heightIn(min = if (care) 60.dp
 
 @Composable
 fun TongbanApp(client: TongbanClient, language: String, speaker: AndroidSpeaker, deepLink: String?) {
-    var care by remember { mutableStateOf(false) }
+    // Care mode is remembered on the device, like the web's.
+    val preferences = LocalContext.current.getSharedPreferences("tongban", android.content.Context.MODE_PRIVATE)
+    var care by remember { mutableStateOf(preferences.getBoolean("care", false)) }
     val density = LocalDensity.current
     // Care mode: text 25 % larger (20 sp body at the default size), the same as the web's.
     val scaled = Density(density.density, density.fontScale * if (care) 1.25f else 1f)
@@ -89,7 +92,7 @@ fun TongbanApp(client: TongbanClient, language: String, speaker: AndroidSpeaker,
                 TopAppBar(
                     title = { Text(t("app-name")) },
                     actions = {
-                        OutlinedButton(onClick = { care = !care }, modifier = Modifier.target(care)) {
+                        OutlinedButton(onClick = { care = !care; preferences.edit().putBoolean("care", care).apply() }, modifier = Modifier.target(care)) {
                             Text(t(if (care) "care-mode-leave" else "care-mode-enter"))
                         }
                     },
