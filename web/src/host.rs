@@ -413,7 +413,7 @@ fn listen(login: Login, care: crate::prefs::Care) {
                 } => {
                     host.capabilities.set(capabilities);
                     care.follow(ui_style == UiStyle::Elder);
-                    crate::host::retitle();
+                    crate::host::retitle(true);
                     match (ticket, host.id()) {
                         (Some(ticket), Some(id)) => leptos::task::spawn_local(async move {
                             login.run(&id, &ticket).await;
@@ -470,7 +470,7 @@ fn redirect_to_host_login(login_url: &str) {
 }
 
 /// Shows the page's title in the tab and in the host's title bar: the page's `<h1>`.
-pub fn retitle() {
+pub fn retitle(force: bool) {
     let heading = document()
         .query_selector("main h1")
         .ok()
@@ -483,9 +483,12 @@ pub fn retitle() {
         Some(h) if *h != app => format!("{h} · {app}"),
         _ => app.clone(),
     };
-    if document().title() != title {
-        document().set_title(&title);
+    // Only a changed title is told (the observer fires on every change inside `<main>`), unless
+    // forced: a host that just said hello has not heard it yet.
+    if document().title() == title && !force {
+        return;
     }
+    document().set_title(&title);
     let Some(host) = current() else {
         return;
     };
@@ -508,7 +511,7 @@ pub fn retitle() {
 
 /// Keeps the titles in step with the page: whenever `<main>` changes.
 pub fn follow_headings() {
-    let observer = Closure::<dyn FnMut()>::new(retitle);
+    let observer = Closure::<dyn FnMut()>::new(|| retitle(false));
     let Ok(mutation) = web_sys::MutationObserver::new(observer.as_ref().unchecked_ref()) else {
         return;
     };
@@ -520,7 +523,7 @@ pub fn follow_headings() {
     if let Some(main) = document().get_element_by_id("main") {
         let _ = mutation.observe_with_options(&main, &options);
     }
-    retitle();
+    retitle(false);
 }
 
 /// A phone call through the host where it can place one; `false` means "use the `tel:` link".
