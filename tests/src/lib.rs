@@ -393,3 +393,26 @@ pub async fn axe(browser: &Browser, source: &str, run_only: &str) -> Vec<String>
     let result = browser.client.execute_async(&script, vec![]).await.unwrap();
     serde_json::from_value(result).unwrap()
 }
+
+/// Answers the remaining form pages until the check-answers page.
+pub async fn fill_to_check_answers(browser: &Browser) {
+    while step_of(&browser.path().await.unwrap()) != "check" {
+        next_page(browser).await;
+    }
+}
+
+/// On the check-answers page: taps "submit" twice, quickly (as an impatient thumb does), and
+/// waits for the receipt.
+pub async fn submit_twice(browser: &Browser) {
+    browser
+        .eval("const b = [...document.querySelectorAll('main button')].find(b => b.textContent.includes('确认提交')); b.click(); b.click(); return true")
+        .await
+        .unwrap();
+    browser
+        .wait_until(
+            "return document.body.textContent.includes('申请已提交')",
+            "the receipt",
+        )
+        .await
+        .unwrap();
+}

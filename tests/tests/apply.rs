@@ -8,7 +8,9 @@ use tokio::sync::Mutex;
 use tongban_core::application::{ApplicationStatus, StatusChange};
 use tongban_core::auth::MemorySecretStore;
 use tongban_core::ApiClient;
-use tongban_tests::{next_page, step_of, Browser, TestApp, FILL_PAGE};
+use tongban_tests::{
+    fill_to_check_answers, next_page, step_of, submit_twice, Browser, TestApp, FILL_PAGE,
+};
 
 static ONE_BROWSER: Mutex<()> = Mutex::const_new(());
 
@@ -129,22 +131,10 @@ async fn nothing_typed_is_lost_and_one_application_is_followed_to_the_end() {
         .unwrap();
 
     // The remaining pages, then check answers and submit — twice, quickly.
-    while step_of(&browser.path().await.unwrap()) != "check" {
-        next_page(&browser).await;
-    }
+    fill_to_check_answers(&browser).await;
     browser.texts(".check-answers .check-row").await.unwrap();
     browser.screenshot("apply-check-answers").await.unwrap();
-    browser
-        .eval("const b = [...document.querySelectorAll('main button')].find(b => b.textContent.includes('确认提交')); b.click(); b.click(); return true")
-        .await
-        .unwrap();
-    browser
-        .wait_until(
-            "return document.body.textContent.includes('申请已提交')",
-            "the receipt",
-        )
-        .await
-        .unwrap();
+    submit_twice(&browser).await;
     let db = app.server().db().pool().clone();
     let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM applications")
         .fetch_one(&db)

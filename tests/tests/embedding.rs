@@ -7,7 +7,9 @@ use std::time::Duration;
 
 use tokio::sync::Mutex;
 use tongban_server::demo_host::DemoHost;
-use tongban_tests::{axe, axe_source, next_page, step_of, Browser, TestApp, WCAG_AA};
+use tongban_tests::{
+    axe, axe_source, fill_to_check_answers, submit_twice, Browser, TestApp, WCAG_AA,
+};
 
 static ONE_BROWSER: Mutex<()> = Mutex::const_new(());
 
@@ -25,6 +27,16 @@ async fn messages(browser: &Browser, kind: &str) -> Vec<String> {
     serde_json::from_value(value).unwrap()
 }
 
+/// The app with the demo host beside it, and a browser window the size of the host's page.
+async fn host_scene() -> (TestApp, String, Browser) {
+    let app = TestApp::start_with_demo_host().await;
+    let demo = app.demo_host.as_ref().unwrap().origin.clone();
+    let browser = Browser::with_viewport("zh-CN,zh", HOST_WINDOW)
+        .await
+        .unwrap();
+    (app, demo, browser)
+}
+
 async fn wait_for_message(browser: &Browser, kind: &str, containing: &str) {
     let script = format!(
         "return [...document.querySelectorAll('#events li[data-type=\"{kind}\"]')].some(li => li.textContent.includes({containing:?}))"
@@ -38,11 +50,7 @@ async fn wait_for_message(browser: &Browser, kind: &str, containing: &str) {
 #[tokio::test]
 async fn inside_the_demo_host_the_app_logs_in_follows_the_host_and_reports_the_submission() {
     let _turn = ONE_BROWSER.lock().await;
-    let app = TestApp::start_with_demo_host().await;
-    let demo = app.demo_host.as_ref().unwrap().origin.clone();
-    let browser = Browser::with_viewport("zh-CN,zh", HOST_WINDOW)
-        .await
-        .unwrap();
+    let (_app, demo, browser) = host_scene().await;
 
     // The host opens a deep link to a guide, in its elder style, for a person it has verified.
     browser
@@ -124,21 +132,8 @@ async fn inside_the_demo_host_the_app_logs_in_follows_the_host_and_reports_the_s
         )
         .await
         .unwrap();
-    next_page(&browser).await;
-    while step_of(&browser.path().await.unwrap()) != "check" {
-        next_page(&browser).await;
-    }
-    browser
-        .eval("const b = [...document.querySelectorAll('main button')].find(b => b.textContent.includes('确认提交')); b.click(); b.click(); return true")
-        .await
-        .unwrap();
-    browser
-        .wait_until(
-            "return document.body.textContent.includes('申请已提交')",
-            "the receipt",
-        )
-        .await
-        .unwrap();
+    fill_to_check_answers(&browser).await;
+    submit_twice(&browser).await;
     let receipt = browser
         .eval("return document.querySelector('main .notice').textContent")
         .await
@@ -165,11 +160,7 @@ async fn inside_the_demo_host_the_app_logs_in_follows_the_host_and_reports_the_s
 #[tokio::test]
 async fn expired_and_replayed_tickets_are_refused_and_other_pages_cannot_frame_the_app() {
     let _turn = ONE_BROWSER.lock().await;
-    let app = TestApp::start_with_demo_host().await;
-    let demo = app.demo_host.as_ref().unwrap().origin.clone();
-    let browser = Browser::with_viewport("zh-CN,zh", HOST_WINDOW)
-        .await
-        .unwrap();
+    let (app, demo, browser) = host_scene().await;
 
     browser
         .client
