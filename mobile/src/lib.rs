@@ -652,18 +652,40 @@ impl TongbanClient {
 
     /// One application with its timeline.
     pub async fn application(&self, id: String) -> Result<ApplicationView, ApiError> {
-        let application = self.api.application(&id).await?;
-        Ok(ApplicationView {
-            requested_fields: application.requested_fields().to_vec(),
-            id: application.id,
-            receipt: application.receipt,
-            form_id: application.form_id,
-            status: application.status,
-            timeline: application.timeline,
-            created_at: application.created_at,
-        })
+        Ok(application_view(self.api.application(&id).await?))
     }
 
+    /// Answers what a supplement request (补正) asked for: new text answers for those fields only
+    /// (`requested_fields`). A refused answer comes back as a validation error naming its field.
+    pub async fn supply(
+        &self,
+        application_id: String,
+        answers: HashMap<String, String>,
+    ) -> Result<ApplicationView, ApiError> {
+        let answers = answers
+            .into_iter()
+            .map(|(path, text)| (path, Answer::Text(text)))
+            .collect();
+        Ok(application_view(
+            self.api.supply(&application_id, answers).await?,
+        ))
+    }
+}
+
+fn application_view(application: tongban_core::application::Application) -> ApplicationView {
+    ApplicationView {
+        requested_fields: application.requested_fields().to_vec(),
+        id: application.id,
+        receipt: application.receipt,
+        form_id: application.form_id,
+        status: application.status,
+        timeline: application.timeline,
+        created_at: application.created_at,
+    }
+}
+
+#[uniffi::export(async_runtime = "tokio")]
+impl TongbanClient {
     /// Uploads a photo or scan (JPEG, PNG, HEIC, WebP or PDF, at most 10 MiB).
     pub async fn upload_material(&self, bytes: Vec<u8>) -> Result<MaterialUploaded, ApiError> {
         self.api.upload_material(bytes).await

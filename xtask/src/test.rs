@@ -238,7 +238,9 @@ fn kotlin() -> anyhow::Result<Counts> {
     .arg("tongban.tests.MainKt")
     .env("TONGBAN_BASE_URL", &server.base_url)
     .env("TONGBAN_SERVER_LOG", &server.log)
-    .env("TONGBAN_DEMO_HOST_URL", &server.demo_host_url);
+    .env("TONGBAN_DEMO_HOST_URL", &server.demo_host_url)
+    .env("TONGBAN_STAFF_USERNAME", STAFF_USERNAME)
+    .env("TONGBAN_STAFF_PASSWORD", STAFF_PASSWORD);
     let counts = run_counting(&mut java, parse_plain_line);
     drop(server);
     let counts = counts?;
@@ -257,6 +259,10 @@ fn classpath(parts: &[&Path]) -> String {
         .join(":")
 }
 
+/// The staff member the Kotlin tests act as (a throwaway database; not a secret).
+const STAFF_USERNAME: &str = "kotlin.staff";
+const STAFF_PASSWORD: &str = "kotlin-tests-only-password";
+
 /// The real server binary on a free port with a throwaway database, stopped when dropped.
 struct TestServer {
     child: Child,
@@ -272,11 +278,20 @@ impl TestServer {
     fn start() -> anyhow::Result<Self> {
         let data = TempDir::new("tongban-kotlin-test")?;
         let log = data.0.join("server.log");
+        let database = format!("sqlite://{}/tongban.db", data.0.display());
+        // A department staff member, so the tests can move an application along (supplement).
+        crate::run(
+            Command::new(target_dir().join("debug/tongban-server"))
+                .args(["--database-url", &database, "add-staff"])
+                .args(["--username", STAFF_USERNAME, "--display-name", "测试员"])
+                .args(["--department", "测试部门"])
+                .env("TONGBAN_STAFF_PASSWORD", STAFF_PASSWORD),
+        )
+        .context("adding the test staff member")?;
         let mut child = Command::new(target_dir().join("debug/tongban-server"))
             .args(["--addr", "127.0.0.1:0", "--web-dir"])
             .arg(web::dist_dir())
-            .arg("--database-url")
-            .arg(format!("sqlite://{}/tongban.db", data.0.display()))
+            .args(["--database-url", &database])
             .args(["--demo-host", "127.0.0.1:0"])
             .stdout(Stdio::piped())
             .stderr(std::fs::File::create(&log)?)

@@ -53,6 +53,30 @@ class RecordingSpeaker : Speaker {
     override fun speak(text: String, language: String) { said.add(text to language) }
 }
 
+private fun post(url: String, json: String, bearer: String? = null): String {
+    val connection = java.net.URL(url).openConnection() as java.net.HttpURLConnection
+    connection.requestMethod = "POST"
+    connection.doOutput = true
+    connection.setRequestProperty("content-type", "application/json")
+    bearer?.let { connection.setRequestProperty("authorization", "Bearer $it") }
+    connection.outputStream.use { it.write(json.toByteArray()) }
+    val code = connection.responseCode
+    val body = (if (code < 400) connection.inputStream else connection.errorStream).bufferedReader().readText()
+    if (code >= 400) error("POST $url answered $code: $body")
+    return body
+}
+
+/// Department staff move an application along (as the staff page or CLI would).
+internal fun staffMove(baseUrl: String, applicationId: String, status: String, fields: List<String> = emptyList()) {
+    val username = System.getenv("TONGBAN_STAFF_USERNAME") ?: error("TONGBAN_STAFF_USERNAME is not set")
+    val password = System.getenv("TONGBAN_STAFF_PASSWORD") ?: error("TONGBAN_STAFF_PASSWORD is not set")
+    val login = post("$baseUrl/api/v1/staff/login", "{\"username\":\"$username\",\"password\":\"$password\",\"delivery\":\"token\"}")
+    val token = Regex("\"token\":\"([^\"]+)\"").find(login)?.groupValues?.get(1) ?: error("no staff token in $login")
+    val list = fields.joinToString(",") { "\"$it\"" }
+    post("$baseUrl/api/v1/staff/applications/$applicationId/status",
+        "{\"status\":\"$status\",\"message\":\"请补充\",\"fields\":[$list]}", token)
+}
+
 /// A ticket the demo host super-app's backend signs for the person with this phone.
 internal fun demoHostTicket(phone: String): String {
     val demoHost = System.getenv("TONGBAN_DEMO_HOST_URL") ?: error("TONGBAN_DEMO_HOST_URL is not set")

@@ -91,6 +91,19 @@ fun viewModelTests(baseUrl: String) {
         val open = applications.state.value.open!!
         expect(open.timeline.single().status == ApplicationStatus.SUBMITTED) { "${open.timeline}" }
 
+        // The department asks for the address again (补正); the person supplies only that.
+        staffMove(baseUrl, app.id, "accepted")
+        staffMove(baseUrl, app.id, "in-review")
+        staffMove(baseUrl, app.id, "supplement-requested", listOf("applicant.address"))
+        runBlocking { applications.open(app.id) }
+        val asked = applications.state.value.open!!
+        expect(asked.status == ApplicationStatus.SUPPLEMENT_REQUESTED && asked.requestedFields == listOf("applicant.address")) { "$asked" }
+        runBlocking { applications.supply(app.id, mapOf("applicant.name" to "别的")) }
+        expect(applications.state.value.error?.messageId == "error-field-not-requested") { "${applications.state.value}" }
+        runBlocking { applications.supply(app.id, mapOf("applicant.address" to "浙江省杭州市西湖区文二路 2 号")) }
+        val supplied = applications.state.value.open!!
+        expect(supplied.status != ApplicationStatus.SUPPLEMENT_REQUESTED && applications.state.value.error == null) { "${applications.state.value}" }
+
         // Online, the guide is kept; offline, it is shown from the device's copy.
         runBlocking { GuideViewModel(restarted, "zh-CN").load("100000-JY-0001") }
         runBlocking { guide.load("100000-JY-0001") }

@@ -24,6 +24,16 @@ class ApplicationsViewModel(private val client: TongbanClient, private val langu
         }
     }
 
+    /// Answers a supplement request (补正): new answers for the requested fields only.
+    suspend fun supply(id: String, answers: Map<String, String>) {
+        try {
+            val application = client.supply(id, answers)
+            update { it.copy(open = application, error = null) }
+        } catch (e: ApiException) {
+            update { it.copy(error = e.toUiError(language)) }
+        }
+    }
+
     suspend fun open(id: String) {
         try {
             val application = client.application(id)

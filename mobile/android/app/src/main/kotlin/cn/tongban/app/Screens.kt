@@ -269,8 +269,26 @@ private fun ApplicationScreen(model: ApplicationsViewModel, id: String) {
     val state by model.state.collectAsState()
     LaunchedEffect(id) { model.open(id) }
     val app = state.open ?: return
+    val scope = rememberCoroutineScope()
+    val care = LocalCare.current
+    val supplied = remember(app.id) { androidx.compose.runtime.mutableStateMapOf<String, String>() }
     LazyColumn(Modifier.fillMaxSize().padding(16.dp)) {
         item { Heading(t("application-receipt", "receipt" to app.receipt)) }
+        item { ErrorText(state.error) }
+        // A supplement (补正) asks for some answers again: only those are asked.
+        items(app.requestedFields) { path ->
+            OutlinedTextField(
+                value = supplied[path].orEmpty(),
+                onValueChange = { supplied[path] = it },
+                label = { Text(path) },
+                modifier = Modifier.fillMaxWidth().target(care),
+            )
+        }
+        if (app.requestedFields.isNotEmpty()) item {
+            Button(onClick = { scope.launch { model.supply(app.id, supplied.toMap()) } }, modifier = Modifier.fillMaxWidth().target(care)) {
+                Text(t("application-supplement-submit"))
+            }
+        }
         items(app.timeline) { event ->
             Column(Modifier.padding(vertical = 8.dp)) {
                 Text(t("status-${event.status.name.lowercase().replace('_', '-')}"), style = MaterialTheme.typography.titleMedium)
