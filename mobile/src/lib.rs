@@ -158,6 +158,8 @@ pub struct QuestionView {
     pub required: bool,
     /// For choices: (value, label) pairs.
     pub choices: Vec<ChoiceView>,
+    /// For a document: it may be handed in later (容缺, `promise_material_later`).
+    pub later_allowed: bool,
     /// The current answer as text.
     pub answer: Option<String>,
 }
@@ -399,6 +401,23 @@ impl TongbanClient {
 }
 
 impl TongbanClient {
+    /// Sets one answer in a draft on the device (queued for sync); NotFound for an unknown draft.
+    async fn set_answer(
+        &self,
+        draft_id: String,
+        path: String,
+        answer: Option<Answer>,
+    ) -> Result<(), ApiError> {
+        let known = self
+            .with_drafts(move |s| s.set_answer(&draft_id, &path, answer, new_id(), now()))
+            .await?;
+        if known {
+            Ok(())
+        } else {
+            Err(ApiError::NotFound)
+        }
+    }
+
     /// A matter's full guide: fetched and kept on the device; the kept copy when offline.
     async fn matter(&self, code: &str) -> Result<(tongban_core::catalog::Matter, bool), ApiError> {
         let cached = self.storage.as_ref().map(|s| {
@@ -504,16 +523,35 @@ impl TongbanClient {
         path: String,
         text: Option<String>,
     ) -> Result<(), ApiError> {
-        let known = self
-            .with_drafts(move |s| {
-                s.set_answer(&draft_id, &path, text.map(Answer::Text), new_id(), now())
-            })
-            .await?;
-        if known {
-            Ok(())
-        } else {
-            Err(ApiError::NotFound)
-        }
+        self.set_answer(draft_id, path, text.map(Answer::Text))
+            .await
+    }
+
+    /// Answers a multiple-choice question with the chosen option values (a single choice is a
+    /// text answer: the option's value).
+    pub async fn set_choices_answer(
+        &self,
+        draft_id: String,
+        path: String,
+        values: Vec<String>,
+    ) -> Result<(), ApiError> {
+        self.set_answer(draft_id, path, Some(Answer::Choices(values)))
+            .await
+    }
+
+    /// Promises a document for later (容缺), where the matter allows it: the application is
+    /// accepted now and the document handed in afterwards.
+    pub async fn promise_material_later(
+        &self,
+        draft_id: String,
+        path: String,
+    ) -> Result<(), ApiError> {
+        self.set_answer(
+            draft_id,
+            path,
+            Some(Answer::Material(MaterialAnswer::SupplyLater)),
+        )
+        .await
     }
 
     /// Answers a document question with an uploaded file (see `upload_material`).
@@ -529,14 +567,7 @@ impl TongbanClient {
             file_name,
             size: uploaded.size,
         });
-        let known = self
-            .with_drafts(move |s| s.set_answer(&draft_id, &path, Some(answer), new_id(), now()))
-            .await?;
-        if known {
-            Ok(())
-        } else {
-            Err(ApiError::NotFound)
-        }
+        self.set_answer(draft_id, path, Some(answer)).await
     }
 
     /// The questions of a draft's form that show with its current answers (conditions applied),
@@ -559,6 +590,13 @@ impl TongbanClient {
             .into_iter()
             .map(|q| {
                 use tongban_core::form::FieldKind;
+                let later_allowed = matches!(
+                    q.field.kind,
+                    FieldKind::Material {
+                        later_allowed: true,
+                        ..
+                    }
+                );
                 let (kind, choices) = match &q.field.kind {
                     FieldKind::Text { .. } => ("text", None),
                     FieldKind::Number { .. } => ("number", None),
@@ -587,6 +625,7 @@ impl TongbanClient {
                         })
                         .collect(),
                     answer: answers.get(&q.path).map(answer_text),
+                    later_allowed,
                     path: q.path,
                 }
             })

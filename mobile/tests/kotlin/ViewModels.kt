@@ -42,6 +42,20 @@ fun viewModelTests(baseUrl: String) {
         runBlocking { guide.load("100000-JY-0001") }
         expect(guide.state.value.error?.messageId == "error-network") { "a guide never opened online: ${guide.state.value}" }
 
+        // A form with choices, asked and checked on the device, offline (the guide was kept).
+        runBlocking { GuideViewModel(online, "zh-CN").load("330000-GA-0001") }
+        val idCard = DraftsViewModel(offline, "zh-CN")
+        val renewal = runBlocking { idCard.start("330000-GA-0001") }!!
+        runBlocking { idCard.open(renewal) }
+        val reason = idCard.state.value.questions.first { it.kind == "single-choice" }
+        expect(reason.choices.size >= 2 && reason.choices.all { it.label.isNotBlank() && it.label != it.value }) { "$reason" }
+        runBlocking { idCard.choose(renewal, reason, listOf("no-such-option")); idCard.check(renewal) }
+        expect(idCard.state.value.problems.any { it.path == reason.path && it.code == "field-choice" }) { "${idCard.state.value.problems}" }
+        runBlocking { idCard.choose(renewal, reason, listOf(reason.choices[0].value)); idCard.check(renewal) }
+        expect(idCard.state.value.problems.none { it.path == reason.path }) { "${idCard.state.value.problems}" }
+        expect(idCard.state.value.questions.single { it.path == reason.path }.answer == reason.choices[0].value) { "answer kept" }
+        runBlocking { idCard.delete(renewal) }
+
         val drafts = DraftsViewModel(offline, "zh-CN")
         val id = runBlocking { drafts.start("100000-JY-0001") }!!
         runBlocking {

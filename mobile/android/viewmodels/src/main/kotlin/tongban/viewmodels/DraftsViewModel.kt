@@ -60,6 +60,27 @@ class DraftsViewModel(private val client: TongbanClient, private val language: S
         client.setTextAnswer(draftId, path, text?.takeIf { it.isNotEmpty() })
     }.also { reload() }
 
+    /// Answers a choice question: a single choice is its option's value, a multiple choice the list.
+    suspend fun choose(draftId: String, question: QuestionView, values: List<String>) = guarded {
+        if (question.kind == "multiple-choice") {
+            client.setChoicesAnswer(draftId, question.path, values)
+        } else {
+            client.setTextAnswer(draftId, question.path, values.firstOrNull())
+        }
+    }.also { reload(); open(draftId) }
+
+    /// A photo or scan for a document question: uploaded (checked by content on the server), then
+    /// the answer points at it.
+    suspend fun attach(draftId: String, path: String, bytes: ByteArray, fileName: String) = guarded {
+        val uploaded = client.uploadMaterial(bytes)
+        client.setMaterialAnswer(draftId, path, uploaded, fileName)
+    }.also { reload(); open(draftId) }
+
+    /// 容缺: the document is promised for later, where the matter allows it.
+    suspend fun later(draftId: String, path: String) = guarded {
+        client.promiseMaterialLater(draftId, path)
+    }.also { reload() }
+
     suspend fun keep(draftId: String, path: String, keep: Keep) = guarded {
         client.resolveConflict(draftId, path, keep)
     }.also { reload() }

@@ -3,7 +3,15 @@
 // same Fluent files as the web). Care mode: larger type and 60 dp targets, one tap away.
 package cn.tongban.app
 
+import androidx.activity.compose.rememberLauncherForActivityResult
+import androidx.activity.result.contract.ActivityResultContracts
 import androidx.compose.foundation.clickable
+import androidx.compose.foundation.selection.selectable
+import androidx.compose.foundation.text.KeyboardOptions
+import androidx.compose.material3.Checkbox
+import androidx.compose.material3.RadioButton
+import androidx.compose.ui.Alignment
+import androidx.compose.ui.text.input.KeyboardType
 import androidx.compose.foundation.layout.Arrangement
 import androidx.compose.foundation.layout.Column
 import androidx.compose.foundation.layout.Row
@@ -48,6 +56,7 @@ import tongban.viewmodels.LoginViewModel
 import tongban.viewmodels.SearchViewModel
 import tongban.viewmodels.UiError
 import uniffi.tongban_mobile.Keep
+import uniffi.tongban_mobile.QuestionView
 import uniffi.tongban_mobile.TongbanClient
 import uniffi.tongban_mobile.message
 
@@ -215,24 +224,82 @@ private fun FormScreen(drafts: DraftsViewModel, formId: String?, draftId: String
             }
         }
         items(state.questions) { question ->
-            var value by remember(question.path) { mutableStateOf(question.answer.orEmpty()) }
             val error = (draft.submitErrors + state.problems).firstOrNull { it.path == question.path }
-            OutlinedTextField(
-                value = value,
-                onValueChange = {
-                    value = it
-                    scope.launch { drafts.answer(draft.id, question.path, it); drafts.open(draft.id) }
-                },
-                label = { Text(question.label + if (question.required) "" else " " + t("apply-optional")) },
-                isError = error != null,
-                supportingText = { (error?.let { t("error-${it.code}") } ?: question.hint)?.let { Text(it) } },
-                modifier = Modifier.fillMaxWidth().target(care),
-            )
+            QuestionField(drafts, draft.id, question, error?.let { t("error-${it.code}") })
         }
         item {
             Button(onClick = { scope.launch { if (drafts.check(draft.id)) drafts.submit(draft.id) } }, modifier = Modifier.fillMaxWidth().target(care)) { Text(t("apply-submit")) }
         }
         draft.receipt?.let { receipt -> item { Text(t("application-receipt", "receipt" to receipt)) } }
+    }
+}
+
+/// One question, with the input its kind needs: choices as radio buttons or check boxes, a
+/// document as a photo or file (or 容缺 where allowed), the rest as text with the right keyboard.
+@Composable
+private fun QuestionField(drafts: DraftsViewModel, draftId: String, question: QuestionView, error: String?) {
+    val scope = rememberCoroutineScope()
+    val care = LocalCare.current
+    val context = LocalContext.current
+    val title = question.label + if (question.required) "" else " " + t("apply-optional")
+    Column(Modifier.padding(vertical = 8.dp)) {
+        when (question.kind) {
+            "single-choice", "multiple-choice" -> {
+                Text(title, style = MaterialTheme.typography.titleMedium)
+                val chosen = question.answer?.split(",")?.toSet().orEmpty()
+                question.choices.forEach { choice ->
+                    val selected = choice.value in chosen
+                    val next = when {
+                        question.kind == "single-choice" -> listOf(choice.value)
+                        selected -> (chosen - choice.value).toList()
+                        else -> (chosen + choice.value).toList()
+                    }
+                    Row(
+                        Modifier.fillMaxWidth().target(care)
+                            .selectable(selected = selected, onClick = { scope.launch { drafts.choose(draftId, question, next) } }),
+                        verticalAlignment = Alignment.CenterVertically,
+                    ) {
+                        if (question.kind == "single-choice") RadioButton(selected, onClick = null) else Checkbox(selected, onCheckedChange = null)
+                        Text(choice.label, Modifier.padding(start = 8.dp))
+                    }
+                }
+            }
+            "material" -> {
+                Text(title, style = MaterialTheme.typography.titleMedium)
+                question.answer?.let { Text(if (it == "supply-later") t("material-later") else t("material-uploaded", "name" to it)) }
+                val pick = rememberLauncherForActivityResult(ActivityResultContracts.GetContent()) { uri ->
+                    if (uri != null) scope.launch {
+                        val bytes = context.contentResolver.openInputStream(uri)?.use { it.readBytes() } ?: return@launch
+                        drafts.attach(draftId, question.path, bytes, uri.lastPathSegment ?: "document")
+                    }
+                }
+                Button(onClick = { pick.launch("*/*") }, modifier = Modifier.fillMaxWidth().target(care)) { Text(t("material-upload")) }
+                if (question.laterAllowed) {
+                    OutlinedButton(onClick = { scope.launch { drafts.later(draftId, question.path) } }, modifier = Modifier.fillMaxWidth().target(care)) { Text(t("material-later")) }
+                }
+            }
+            else -> {
+                var value by remember(question.path) { mutableStateOf(question.answer.orEmpty()) }
+                val keyboard = when (question.kind) {
+                    "number" -> KeyboardType.Decimal
+                    "mobile" -> KeyboardType.Phone
+                    "region" -> KeyboardType.Number
+                    else -> KeyboardType.Text
+                }
+                OutlinedTextField(
+                    value = value,
+                    onValueChange = {
+                        value = it
+                        scope.launch { drafts.answer(draftId, question.path, it); drafts.open(draftId) }
+                    },
+                    label = { Text(title) },
+                    isError = error != null,
+                    keyboardOptions = KeyboardOptions(keyboardType = keyboard),
+                    modifier = Modifier.fillMaxWidth().target(care),
+                )
+            }
+        }
+        (error ?: question.hint)?.let { Text(it, color = if (error != null) MaterialTheme.colorScheme.error else MaterialTheme.colorScheme.onSurfaceVariant) }
     }
 }
 
