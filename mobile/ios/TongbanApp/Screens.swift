@@ -57,6 +57,8 @@ struct FormScreen: View {
     let formId: String
     @State private var draftId: String?
     @State private var draft: DraftView?
+    @State private var questions: [QuestionView] = []
+    @State private var problems: [FieldError] = []
     @State private var error: String?
 
     var body: some View {
@@ -70,12 +72,28 @@ struct FormScreen: View {
                         Button(conflict.theirs ?? "—") { resolve(conflict.path, .theirs) }
                     }
                 }
-                ForEach(draft.answers.keys.sorted(), id: \.self) { path in
-                    TextField(path, text: Binding(
-                        get: { draft.answers[path] ?? "" },
-                        set: { value in Task { try? await client.setTextAnswer(draftId: draft.id, path: path, text: value); await reload() } }))
+                ForEach(questions, id: \.path) { question in
+                    QuestionRow(question: question, problem: problems.first { $0.path == question.path }) { answer in
+                        Task {
+                            switch answer {
+                            case .text(let text): try? await client.setTextAnswer(draftId: draft.id, path: question.path, text: text)
+                            case .choices(let values): try? await client.setChoicesAnswer(draftId: draft.id, path: question.path, values: values)
+                            case .later: try? await client.promiseMaterialLater(draftId: draft.id, path: question.path)
+                            }
+                            await reload()
+                        }
+                    }
                 }
-                Button(t("apply-submit")) { Task { try? await client.submitDraft(draftId: draft.id); _ = try? await client.sync(); await reload() } }
+                Button(t("apply-submit")) {
+                    Task {
+                        // The server's rules, checked on the phone first.
+                        problems = (try? await client.checkAnswers(draftId: draft.id)) ?? []
+                        guard problems.isEmpty else { return }
+                        try? await client.submitDraft(draftId: draft.id)
+                        _ = try? await client.sync()
+                        await reload()
+                    }
+                }
                 if let receipt = draft.receipt { Text(t("application-receipt", ["receipt": receipt])) }
             }
         }
@@ -93,7 +111,50 @@ struct FormScreen: View {
     }
 
     private func reload() async {
-        draft = (try? await client.drafts())?.first { $0.id == draftId }
+        guard let id = draftId else { return }
+        draft = (try? await client.drafts())?.first { $0.id == id }
+        questions = (try? await client.questions(draftId: id, language: language)) ?? []
+    }
+}
+
+enum AnswerInput {
+    case text(String?)
+    case choices([String])
+    case later
+}
+
+/// One question with the input its kind needs.
+struct QuestionRow: View {
+    let question: QuestionView
+    let problem: FieldError?
+    let answer: (AnswerInput) -> Void
+
+    var body: some View {
+        VStack(alignment: .leading) {
+            switch question.kind {
+            case "single-choice":
+                Picker(question.label, selection: Binding(
+                    get: { question.answer ?? "" },
+                    set: { answer(.text($0)) })) {
+                    ForEach(question.choices, id: \.value) { Text($0.label).tag($0.value) }
+                }
+            case "multiple-choice":
+                Text(question.label)
+                let chosen = Set((question.answer ?? "").split(separator: ",").map(String.init))
+                ForEach(question.choices, id: \.value) { choice in
+                    Toggle(choice.label, isOn: Binding(
+                        get: { chosen.contains(choice.value) },
+                        set: { on in answer(.choices(Array(on ? chosen.union([choice.value]) : chosen.subtracting([choice.value])))) }))
+                }
+            case "material":
+                Text(question.label)
+                if question.laterAllowed { Button(t("material-later")) { answer(.later) } }
+            default:
+                TextField(question.label, text: Binding(get: { question.answer ?? "" }, set: { answer(.text($0)) }))
+            }
+            if let problem { Text(t("error-\(problem.code)")).foregroundStyle(.red) }
+            else if let hint = question.hint { Text(hint).foregroundStyle(.secondary) }
+        }
     }
 }
 
