@@ -178,9 +178,6 @@ pub enum HostEvent {
     },
 }
 
-/// The capabilities a generic host can offer in `hello` (the bridges have fixed sets).
-pub const CAPABILITIES: &[&str] = &["set-title", "open-link", "phone-call", "close", "events"];
-
 /// Whether `text` is a `#rrggbb` colour.
 pub fn is_hex_colour(text: &str) -> bool {
     text.len() == 7 && text.starts_with('#') && text[1..].bytes().all(|b| b.is_ascii_hexdigit())

@@ -44,6 +44,17 @@ pub fn loader_for(requested: &[LanguageIdentifier]) -> FluentLanguageLoader {
     loader
 }
 
+/// The loader for one BCP 47 tag (what a native shell passes), falling back like `loader_for`.
+pub fn loader_for_tag(tag: &str) -> FluentLanguageLoader {
+    loader_for(&parse_languages(&[tag]))
+}
+
+/// A message as plain text: without the Unicode isolation marks Fluent puts around placeholders
+/// (a speech engine or a native text view has no use for them).
+pub fn plain(text: String) -> String {
+    text.replace(['\u{2068}', '\u{2069}'], "")
+}
+
 /// Parses language tags such as the browser's `navigator.languages`, skipping malformed ones.
 pub fn parse_languages<S: AsRef<str>>(tags: &[S]) -> Vec<LanguageIdentifier> {
     tags.iter()

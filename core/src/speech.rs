@@ -8,19 +8,14 @@ use i18n_embed::fluent::FluentLanguageLoader;
 
 use crate::catalog::{MaterialForm, Matter, Requirement};
 
-/// Fluent marks placeholders with isolation characters: a speech engine has no use for them.
-fn spoken(text: String) -> String {
-    text.replace(['\u{2068}', '\u{2069}'], "")
-}
-
 fn message(loader: &FluentLanguageLoader, id: &str, args: &[(&str, String)]) -> String {
     let args: HashMap<&str, String> = args.iter().map(|(k, v)| (*k, v.clone())).collect();
-    spoken(loader.get_args(id, args))
+    crate::i18n::plain(loader.get_args(id, args))
 }
 
 /// A message with one number (plurals need the number, not its text).
 fn counted(loader: &FluentLanguageLoader, id: &str, name: &str, n: u32) -> String {
-    spoken(loader.get_args(id, HashMap::from([(name, n)])))
+    crate::i18n::plain(loader.get_args(id, HashMap::from([(name, n)])))
 }
 
 /// The guide as paragraphs to speak: name, department, time, visits, fee, conditions, materials,
@@ -137,7 +132,7 @@ mod tests {
             .iter()
             .find(|m| !m.materials.is_empty() && !m.steps.is_empty() && !m.conditions.is_empty())
             .unwrap();
-        let zh = crate::i18n::loader_for(&crate::i18n::parse_languages(&["zh-CN"]));
+        let zh = crate::i18n::loader_for_tag("zh-CN");
         let spoken = guide_speech(matter, &zh, "zh-CN");
         assert_eq!(spoken[0], matter.name.zh);
         let at = |heading: &str| spoken.iter().position(|p| p == heading).unwrap();
@@ -153,7 +148,7 @@ mod tests {
             "digits apart: {phone}"
         );
 
-        let en = crate::i18n::loader_for(&crate::i18n::parse_languages(&["en"]));
+        let en = crate::i18n::loader_for_tag("en");
         let spoken = guide_speech(matter, &en, "en");
         assert_eq!(spoken[0], matter.name.en.clone().unwrap_or_default());
         assert!(spoken.iter().any(|p| p == "What you need"));

@@ -578,9 +578,7 @@ impl TongbanClient {
         language: String,
     ) -> Result<Vec<QuestionView>, ApiError> {
         let (schema, answers) = self.schema_and_answers(&draft_id).await?;
-        let loader = tongban_core::i18n::loader_for(&tongban_core::i18n::parse_languages(&[
-            language.as_str(),
-        ]));
+        let loader = tongban_core::i18n::loader_for_tag(&language);
         let label = |l: &tongban_core::form::Label| match l {
             tongban_core::form::Label::Message(id) => loader.get(id),
             tongban_core::form::Label::Text(t) => t.for_language(&language).to_owned(),
@@ -899,9 +897,7 @@ impl TongbanClient {
     /// there when the server cannot be reached.
     pub async fn guide(&self, code: String, language: String) -> Result<GuideView, ApiError> {
         let (matter, from_cache) = self.matter(&code).await?;
-        let loader = tongban_core::i18n::loader_for(&tongban_core::i18n::parse_languages(&[
-            language.as_str(),
-        ]));
+        let loader = tongban_core::i18n::loader_for_tag(&language);
         let text = |t: &tongban_core::LocalizedText| t.for_language(&language).to_owned();
         Ok(GuideView {
             code: matter.code.clone(),
@@ -945,9 +941,7 @@ impl TongbanClient {
         speaker: Arc<dyn Speaker>,
     ) -> Result<u32, ApiError> {
         let (matter, _) = self.matter(&code).await?;
-        let loader = tongban_core::i18n::loader_for(&tongban_core::i18n::parse_languages(&[
-            language.as_str(),
-        ]));
+        let loader = tongban_core::i18n::loader_for_tag(&language);
         let paragraphs = tongban_core::speech::guide_speech(&matter, &loader, &language);
         for paragraph in &paragraphs {
             speaker.speak(paragraph.clone(), language.clone());
@@ -1010,12 +1004,11 @@ mod tests {
 /// `args` fill the message's placeholders.
 #[uniffi::export]
 pub fn message(id: String, language: String, args: HashMap<String, String>) -> String {
-    let loader =
-        tongban_core::i18n::loader_for(&tongban_core::i18n::parse_languages(&[language.as_str()]));
+    let loader = tongban_core::i18n::loader_for_tag(&language);
     let text = if args.is_empty() {
         loader.get(&id)
     } else {
         loader.get_args(&id, args)
     };
-    text.replace(['\u{2068}', '\u{2069}'], "")
+    tongban_core::i18n::plain(text)
 }

@@ -154,10 +154,21 @@ impl AppState {
         delivery: SessionDelivery,
         body: impl FnOnce(Option<String>) -> T,
     ) -> Response {
+        self.session_response_with(token, delivery, |t, age| session_cookie(role, t, age), body)
+    }
+
+    /// `session_response` with the cookie made by `cookie(token, max_age)` (a host's frame
+    /// needs another cookie than the app's own pages).
+    pub(crate) fn session_response_with<T: serde::Serialize>(
+        &self,
+        token: String,
+        delivery: SessionDelivery,
+        cookie: impl FnOnce(&str, u32) -> axum::http::HeaderValue,
+        body: impl FnOnce(Option<String>) -> T,
+    ) -> Response {
         match delivery {
             SessionDelivery::Cookie => {
-                let cookie =
-                    session_cookie(role, &token, self.auth.config.session_absolute_seconds);
+                let cookie = cookie(&token, self.auth.config.session_absolute_seconds);
                 ([(header::SET_COOKIE, cookie)], Json(body(None))).into_response()
             }
             SessionDelivery::Token => Json(body(Some(token))).into_response(),

@@ -3,10 +3,10 @@
 //! verified if the host is trusted to assert it.
 
 use axum::extract::{Path, State};
-use axum::http::{header, HeaderMap};
-use axum::response::{IntoResponse, Response};
+use axum::http::HeaderMap;
+use axum::response::Response;
 use axum::Json;
-use tongban_core::auth::{LoginResult, RealNameLevel, SessionDelivery};
+use tongban_core::auth::{LoginResult, RealNameLevel};
 use tongban_core::host::{HostInfo, HostTicketRequest};
 use tongban_core::identity::mask_mobile;
 
@@ -72,10 +72,9 @@ pub async fn host_login(
         .get(&host_id)
         .ok_or(AppError::NotFound)?
         .clone();
-    let config = state.auth.config.clone();
     let ip_key = ip_subject(&ip);
     state
-        .check_limit("failure", &ip_key, config.max_failures_per_ip)
+        .check_limit("failure", &ip_key, state.auth.config.max_failures_per_ip)
         .await?;
     let now = state.auth.now();
     let checked = match &host.tickets {
@@ -168,24 +167,11 @@ pub async fn host_login(
         )
         .await?;
     let account = account_view(&account);
-    Ok(match request.delivery {
-        SessionDelivery::Cookie => {
-            let cookie = embedded_session_cookie(&token, config.session_absolute_seconds);
-            (
-                [(header::SET_COOKIE, cookie)],
-                Json(LoginResult {
-                    account,
-                    token: None,
-                }),
-            )
-                .into_response()
-        }
-        SessionDelivery::Token => Json(LoginResult {
-            account,
-            token: Some(token),
-        })
-        .into_response(),
-    })
+    Ok(
+        state.session_response_with(token, request.delivery, embedded_session_cookie, |token| {
+            LoginResult { account, token }
+        }),
+    )
 }
 
 /// Counts and audits a refused ticket, and says why to the person.

@@ -81,7 +81,7 @@ pub struct Host {
     pub kind: HostKind,
     id: StoredValue<Option<String>>,
     pub info: RwSignal<Option<HostInfo>>,
-    /// What a generic host said it can do (`tongban_core::host::CAPABILITIES`).
+    /// What a generic host said it can do (`set-title`, `phone-call` … — docs/embedding.md).
     capabilities: RwSignal<Vec<String>>,
     /// Why the host's login did not work (an error code), shown on the page.
     pub login_error: RwSignal<Option<String>>,
