@@ -283,6 +283,9 @@ pub struct DeviceState {
     pub drafts: BTreeMap<String, Draft>,
     /// Changes not yet acknowledged, oldest first; sent one at a time.
     pub outbox: Vec<Change>,
+    /// The last typing-journal entry folded into this state (`crate::draft_journal`).
+    #[serde(default)]
+    pub typed_through: u64,
 }
 
 /// What the sync step does with the outbox head's reply.

@@ -10,6 +10,7 @@ pub mod auth;
 pub mod catalog;
 pub mod client;
 pub mod draft;
+pub mod draft_journal;
 pub mod draft_store;
 pub mod draft_sync;
 pub mod form;
@@ -17,6 +18,7 @@ pub mod host;
 pub mod i18n;
 pub mod identity;
 pub mod model;
+pub mod sealed;
 pub mod search;
 pub mod speech;
 #[doc(hidden)]

@@ -2,6 +2,8 @@
 
 app-name = Tongban
 app-tagline = Government services, all in one place
+app-crashed = Something went wrong. Everything you have typed is kept on this device.
+app-reload = Reload
 skip-to-content = Skip to main content
 home-heading = Find a service
 home-intro = Choose a service to read its guide and apply online.
@@ -259,6 +261,8 @@ apply-submitted = Application submitted
 apply-see-application = See how it is going
 apply-saved = Saved on this phone
 apply-synced = Saved; you can continue on another device
+apply-saving = Saving…
+apply-save-failed = This device could not save what you just typed ({ $reason }). Please keep this page open and try again, or free some storage on your phone.
 apply-offline = No connection: everything you typed is saved on this phone and will sync when you are online.
 apply-needs-login = You were logged out: everything you typed is saved on this phone and will sync after you log in again.
 apply-login-again = Log in again

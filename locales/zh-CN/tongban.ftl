@@ -2,6 +2,8 @@
 
 app-name = 通办
 app-tagline = 一网通办，办事不求人
+app-crashed = 出了点问题。您已填写的内容都保存在本机，不会丢失。
+app-reload = 重新加载
 skip-to-content = 跳到主要内容
 home-heading = 办事
 home-intro = 选择要办理的事项，查看办事指南并在线申请。
@@ -245,6 +247,8 @@ apply-submitted = 申请已提交
 apply-see-application = 查看办理进度
 apply-saved = 已自动保存在本机
 apply-synced = 已保存，换一台设备也能继续填
+apply-saving = 正在保存…
+apply-save-failed = 这台设备没能保存刚填的内容（{ $reason }）。请不要关闭页面，稍后再试，或腾出手机存储空间。
 apply-offline = 网络不通：填写的内容都已保存在本机，联网后会自动同步。
 apply-needs-login = 登录已超时：填写的内容都已保存在本机，重新登录后会继续同步。
 apply-login-again = 重新登录

@@ -1,37 +1,31 @@
 //! The native draft store: the device's drafts and outbox in one file in the app's storage
-//! folder, encrypted with AES-256-GCM under a key the shell keeps in the platform's secure store
-//! (Android Keystore, iOS Keychain). Saving writes a new file and renames it over the old one, so
-//! a crash or a killed app leaves either the previous state or the new one, never half of each.
+//! folder, sealed with AES-256-GCM (`tongban_core::sealed`) under a key the shell keeps in the
+//! platform's secure store (Android Keystore, iOS Keychain). Saving writes a new file and renames
+//! it over the old one, so a crash or a killed app leaves either the previous state or the new
+//! one, never half of each.
 
 use std::io::Write;
 use std::path::PathBuf;
 
-use aes_gcm::aead::{Aead, KeyInit};
-use aes_gcm::{Aes256Gcm, Key, Nonce};
 use tongban_core::draft::DeviceState;
 use tongban_core::draft_store::{DraftStore, StoreError};
+use tongban_core::sealed::{self, SealError, SealKey};
 
 const MAGIC: &[u8; 4] = b"TBD1";
 
 pub struct FileDraftStore {
     path: PathBuf,
-    key: [u8; 32],
+    key: SealKey,
 }
 
 impl FileDraftStore {
     /// A store at `path`, encrypted with `key` (32 bytes from the platform's secure store).
     pub fn new(path: impl Into<PathBuf>, key: &[u8]) -> Result<Self, StoreError> {
-        let key: [u8; 32] = key.try_into().map_err(|_| {
-            StoreError::Unavailable(format!("the key has {} bytes, not 32", key.len()))
-        })?;
+        let key = sealed::key_from(key).map_err(|e| StoreError::Unavailable(e.to_string()))?;
         Ok(Self {
             path: path.into(),
             key,
         })
-    }
-
-    fn cipher(&self) -> Aes256Gcm {
-        Aes256Gcm::new(Key::<Aes256Gcm>::from_slice(&self.key))
     }
 }
 
@@ -42,14 +36,10 @@ impl DraftStore for FileDraftStore {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
             Err(e) => return Err(StoreError::Unavailable(e.to_string())),
         };
-        if bytes.len() < 16 || &bytes[..4] != MAGIC {
-            return Err(StoreError::Unreadable("not a Tongban draft file".into()));
-        }
-        let (nonce, sealed) = bytes[4..].split_at(12);
-        let plain = self
-            .cipher()
-            .decrypt(Nonce::from_slice(nonce), sealed)
-            .map_err(|_| StoreError::Unreadable("decryption failed (another key?)".into()))?;
+        let plain = sealed::open(MAGIC, &self.key, &bytes).map_err(|e| match e {
+            SealError::NotSealed(_) => StoreError::Unreadable("not a Tongban draft file".into()),
+            _ => StoreError::Unreadable("decryption failed (another key?)".into()),
+        })?;
         serde_json::from_slice(&plain)
             .map(Some)
             .map_err(|e| StoreError::Unreadable(e.to_string()))
@@ -60,17 +50,12 @@ impl DraftStore for FileDraftStore {
         let json = serde_json::to_vec(state).map_err(|e| StoreError::Unavailable(e.to_string()))?;
         let mut nonce = [0u8; 12];
         getrandom::getrandom(&mut nonce).map_err(|e| StoreError::Unavailable(e.to_string()))?;
-        let sealed = self
-            .cipher()
-            .encrypt(Nonce::from_slice(&nonce), json.as_slice())
-            .map_err(|_| StoreError::Unavailable("encryption failed".into()))?;
+        let sealed = sealed::seal(MAGIC, &self.key, nonce, &json);
         if let Some(dir) = self.path.parent() {
             std::fs::create_dir_all(dir).map_err(unavailable)?;
         }
         let partial = self.path.with_extension("partial");
         let mut file = std::fs::File::create(&partial).map_err(unavailable)?;
-        file.write_all(MAGIC).map_err(unavailable)?;
-        file.write_all(&nonce).map_err(unavailable)?;
         file.write_all(&sealed).map_err(unavailable)?;
         file.sync_all().map_err(unavailable)?;
         std::fs::rename(&partial, &self.path).map_err(unavailable)

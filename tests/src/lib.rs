@@ -132,7 +132,8 @@ impl TestApp {
 pub struct Browser {
     pub client: Client,
     driver: Child,
-    _profile: tempfile::TempDir,
+    profile: PathBuf,
+    _owned_profile: Option<tempfile::TempDir>,
 }
 
 impl Browser {
@@ -144,6 +145,20 @@ impl Browser {
 
     /// A new headless Chromium with a fresh profile and a viewport of `size` CSS px.
     pub async fn with_viewport(languages: &str, size: (u32, u32)) -> anyhow::Result<Self> {
+        let profile = tempfile::tempdir()?;
+        let path = profile.path().to_owned();
+        let mut browser = Self::launch(languages, size, path).await?;
+        browser._owned_profile = Some(profile);
+        Ok(browser)
+    }
+
+    /// A phone-sized Chromium over the profile folder `profile` (kept by the caller), as the
+    /// same browser is started again after it was closed or killed.
+    pub async fn phone_with_profile(profile: &std::path::Path) -> anyhow::Result<Self> {
+        Self::launch("zh-CN,zh", PHONE, profile.to_owned()).await
+    }
+
+    async fn launch(languages: &str, size: (u32, u32), profile: PathBuf) -> anyhow::Result<Self> {
         let chromedriver = std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "chromedriver".into());
         let chromium = std::env::var("CHROME_BIN").unwrap_or_else(|_| "/usr/bin/chromium".into());
         let port = std::net::TcpListener::bind("127.0.0.1:0")?
@@ -157,7 +172,6 @@ impl Browser {
             .with_context(|| {
                 format!("cannot start {chromedriver}: install `chromium chromium-driver` (apt) or set CHROMEDRIVER")
             })?;
-        let profile = tempfile::tempdir()?;
         let first_language = languages.split(',').next().unwrap_or("zh-CN");
         let caps = serde_json::json!({
             "goog:chromeOptions": {
@@ -167,7 +181,7 @@ impl Browser {
                     "--disable-background-networking", "--disable-component-update", "--disable-sync",
                     "--disable-dev-shm-usage",
                     format!("--lang={first_language}"),
-                    format!("--user-data-dir={}", profile.path().display()),
+                    format!("--user-data-dir={}", profile.display()),
                 ],
                 "prefs": { "intl.accept_languages": languages },
                 "mobileEmulation": {
@@ -198,8 +212,63 @@ impl Browser {
         Ok(Self {
             client,
             driver,
-            _profile: profile,
+            profile,
+            _owned_profile: None,
         })
+    }
+
+    /// Kills the browser as the system would (SIGKILL, no chance to save anything), and its
+    /// driver. Its profile folder stays.
+    pub async fn kill_hard(mut self) {
+        let pattern = format!("--user-data-dir={}", self.profile.display());
+        let pids = processes_with_arg(&pattern);
+        if !pids.is_empty() {
+            let list: Vec<String> = pids.iter().map(|p| p.to_string()).collect();
+            // The shell's own `kill`: nothing beyond a POSIX shell is needed.
+            let _ = Command::new("sh")
+                .args(["-c", &format!("kill -9 {}", list.join(" "))])
+                .status();
+        }
+        let _ = self.driver.kill();
+        let _ = self.driver.wait();
+        let started = Instant::now();
+        while !processes_with_arg(&pattern).is_empty()
+            && started.elapsed() < Duration::from_secs(10)
+        {
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    /// Starts recording console errors and uncaught exceptions in the page (until it reloads);
+    /// `errors` returns them.
+    pub async fn record_errors(&self) -> anyhow::Result<()> {
+        self.eval(
+            "if (!window.__errors) {
+               window.__errors = [];
+               const original = console.error;
+               console.error = function (...args) {
+                 window.__errors.push(args.map(String).join(' '));
+                 return original.apply(console, args);
+               };
+               window.addEventListener('error', (e) => window.__errors.push('uncaught: ' + (e.error || e.message)));
+               window.addEventListener('unhandledrejection', (e) => window.__errors.push('unhandled: ' + e.reason));
+             }
+             return true",
+        )
+        .await?;
+        Ok(())
+    }
+
+    /// What `record_errors` caught (the first few, shortened), and whether the app's "something went wrong" notice shows.
+    pub async fn errors(&self) -> anyhow::Result<Vec<String>> {
+        let value = self
+            .eval(
+                "const e = (window.__errors || []).slice(0, 5).map(s => s.slice(0, 300));
+                 if (document.getElementById('app-crash')) e.push('the crash notice is shown');
+                 return e",
+            )
+            .await?;
+        Ok(serde_json::from_value(value)?)
     }
 
     /// Waits until `css` matches, then returns the text of every match as a person sees it
@@ -293,6 +362,22 @@ impl Browser {
         let _ = self.driver.kill();
         let _ = self.driver.wait();
     }
+}
+
+/// The processes (Linux `/proc`) started with `arg` among their arguments.
+fn processes_with_arg(arg: &str) -> Vec<u32> {
+    let Ok(entries) = std::fs::read_dir("/proc") else {
+        return Vec::new();
+    };
+    entries
+        .filter_map(|e| e.ok())
+        .filter_map(|e| e.file_name().to_str()?.parse::<u32>().ok())
+        .filter(|pid| {
+            std::fs::read(format!("/proc/{pid}/cmdline"))
+                .map(|c| c.split(|b| *b == 0).any(|a| a == arg.as_bytes()))
+                .unwrap_or(false)
+        })
+        .collect()
 }
 
 impl Drop for Browser {

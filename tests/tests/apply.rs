@@ -198,6 +198,19 @@ async fn nothing_typed_is_lost_and_one_application_is_followed_to_the_end() {
         .await
         .unwrap();
     browser.screenshot("application-supplement").await.unwrap();
+    // What is typed into a supplement survives a reload too.
+    let typed = browser
+        .eval("return document.getElementById('f-applicant-address').value")
+        .await
+        .unwrap();
+    browser.client.refresh().await.unwrap();
+    browser
+        .wait_until(
+            &format!("const f = document.getElementById('f-applicant-address'); return !!f && f.value === {typed}"),
+            "the supplement's answer after a reload",
+        )
+        .await
+        .unwrap();
     browser
         .click("section[aria-labelledby=supplement-heading] button")
         .await

@@ -2,8 +2,6 @@
 //! applications with their timeline and supplements. Every answer goes through core's draft
 //! transitions and is saved on the device before anything is sent.
 
-use std::collections::BTreeMap;
-
 use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
 use leptos_router::NavigateOptions;
@@ -21,7 +19,7 @@ use crate::account::{error_text, login_path};
 use crate::format::date_time;
 use crate::i18n::{language, loader};
 use crate::store::api;
-use crate::sync::{known_account, use_drafts, uuid_v7, SyncStatus};
+use crate::sync::{known_account, use_drafts, uuid_v7, DeviceSave, Fold, SyncStatus};
 use crate::t;
 
 fn label(l: &Label) -> String {
@@ -93,37 +91,33 @@ async fn load_form(form_id: &str) -> Result<(FormSchema, LocalizedText), ApiErro
     }
 }
 
-/// Sends a person without a known account to log in, and back here afterwards.
-fn require_account() -> bool {
-    if known_account().is_some() {
-        return true;
+/// Shows its children once the device knows whose drafts it holds (at once, or after reading
+/// IndexedDB when localStorage lost it); a person without an account here is sent to log in and
+/// back afterwards.
+#[component]
+fn NeedsAccount(children: ChildrenFn) -> impl IntoView {
+    let drafts = use_drafts();
+    move || {
+        if !drafts.account_known.get() {
+            return view! { <p class="status" role="status">{t!("apply-loading")}</p> }.into_any();
+        }
+        if drafts.account().is_none() {
+            require_login_now();
+            return view! { <p class="status" role="status">{t!("apply-loading")}</p> }.into_any();
+        }
+        children().into_any()
     }
-    let navigate = use_navigate();
-    let location = window().location();
-    let here = format!(
-        "{}{}",
-        location.pathname().unwrap_or_default(),
-        location.search().unwrap_or_default()
-    );
-    request_animation_frame(move || {
-        navigate(
-            &login_path(&here),
-            NavigateOptions {
-                replace: true,
-                ..Default::default()
-            },
-        )
-    });
-    false
 }
 
 #[component]
 pub fn ApplyPage() -> impl IntoView {
+    view! { <NeedsAccount><ApplyForm/></NeedsAccount> }
+}
+
+#[component]
+fn ApplyForm() -> impl IntoView {
     let params = use_params_map();
     let form_id = move || params.read().get("form").unwrap_or_default();
-    if !require_account() {
-        return view! { <p class="status" role="status">{t!("apply-loading")}</p> }.into_any();
-    }
     let form = LocalResource::new(move || {
         let id = form_id();
         async move { load_form(&id).await }
@@ -140,10 +134,6 @@ pub fn ApplyPage() -> impl IntoView {
     }
     .into_any()
 }
-
-/// Pending keystrokes not yet committed to the draft (committed after a pause, on leaving a
-/// field, and when the page is hidden or closed).
-type Pending = StoredValue<BTreeMap<String, Option<Answer>>>;
 
 #[component]
 fn FormFlow(schema: FormSchema, title: LocalizedText, form_id: String) -> impl IntoView {
@@ -211,33 +201,14 @@ fn FormFlow(schema: FormSchema, title: LocalizedText, form_id: String) -> impl I
                 .and_then(|s| s.drafts.get(&id).and_then(|d| d.submitted.clone()))
         })
     });
-    let pending: Pending = StoredValue::new(BTreeMap::new());
-    let flush = move || {
-        let Some(id) = draft_id.get_untracked() else {
-            return;
-        };
-        let changes = std::mem::take(&mut *pending.write_value());
-        if changes.is_empty() {
-            return;
-        }
-        drafts.change(move |s| {
-            for (path, value) in changes {
-                s.set_answer(&id, &path, value, uuid_v7(), now());
-            }
-        });
-    };
-    let on_hide = window_event_listener_untyped("visibilitychange", move |_| flush());
-    let on_close = window_event_listener_untyped("pagehide", move |_| flush());
-    on_cleanup(move || {
-        flush();
-        on_hide.remove();
-        on_close.remove();
-    });
+    // Typing is recorded on the device at every keystroke (`Drafts::record_answer`); leaving the
+    // form folds it into the draft. Hiding or closing the page is handled for the whole app.
+    on_cleanup(move || drafts.fold_typed());
 
     let go = {
         let form_id = form_id.clone();
         move |to: String| {
-            flush();
+            drafts.fold_typed();
             let Some(id) = draft_id.get_untracked() else {
                 return;
             };
@@ -272,12 +243,12 @@ fn FormFlow(schema: FormSchema, title: LocalizedText, form_id: String) -> impl I
             if current == "check" {
                 let draft = drafts.state.with_untracked(|s| s.as_ref().and_then(|s| s.drafts.get(&d).cloned()));
                 match draft {
-                    Some(draft) => view! { <CheckAnswers schema=schema draft=draft go=go.clone() pending=pending flush=flush/> }.into_any(),
+                    Some(draft) => view! { <CheckAnswers schema=schema draft=draft go=go.clone()/> }.into_any(),
                     None => ().into_any(),
                 }
             } else {
                 let index = current.parse::<usize>().unwrap_or(0).min(groups.saturating_sub(1));
-                view! { <GroupPage schema=schema draft_id=d index=index go=go.clone() pending=pending flush=flush prefilled=prefilled/> }.into_any()
+                view! { <GroupPage schema=schema draft_id=d index=index go=go.clone() prefilled=prefilled/> }.into_any()
             }
         }}
     }
@@ -334,22 +305,31 @@ fn prefill(
     });
 }
 
-/// Where the draft stands: saved here, synced, offline, or waiting for a login.
+/// Where the draft stands — saving, saved here, synced, offline, or waiting for a login — and
+/// never "saved" before the device holds it.
 #[component]
 fn SyncNotice() -> impl IntoView {
     let drafts = use_drafts();
-    move || match drafts.status.get() {
-        SyncStatus::Synced => {
+    move || {
+        match (drafts.device.get(), drafts.status.get()) {
+        (DeviceSave::Failed(reason), _) => view! {
+            <p class="notice notice-error" role="alert">{t!("apply-save-failed", reason = reason)}</p>
+        }
+        .into_any(),
+        (DeviceSave::Saving, _) => {
+            view! { <p class="sync-state" role="status">{t!("apply-saving")}</p> }.into_any()
+        }
+        (DeviceSave::Saved, SyncStatus::Synced) => {
             view! { <p class="sync-state" role="status">{t!("apply-synced")}</p> }.into_any()
         }
-        SyncStatus::Pending => {
+        (DeviceSave::Saved, SyncStatus::Pending) => {
             view! { <p class="sync-state" role="status">{t!("apply-saved")}</p> }.into_any()
         }
-        SyncStatus::Offline => {
+        (DeviceSave::Saved, SyncStatus::Offline) => {
             view! { <p class="notice notice-info" role="status">{t!("apply-offline")}</p> }
                 .into_any()
         }
-        SyncStatus::NeedsLogin => {
+        (DeviceSave::Saved, SyncStatus::NeedsLogin) => {
             let location = window().location();
             let here = format!(
                 "{}{}",
@@ -364,6 +344,7 @@ fn SyncNotice() -> impl IntoView {
             }
             .into_any()
         }
+    }
     }
 }
 
@@ -383,8 +364,6 @@ fn GroupPage(
     draft_id: String,
     index: usize,
     go: impl Fn(String) + Clone + Send + Sync + 'static,
-    pending: Pending,
-    flush: impl Fn() + Copy + Send + Sync + 'static,
     prefilled: RwSignal<Vec<String>>,
 ) -> impl IntoView {
     let drafts = use_drafts();
@@ -420,7 +399,7 @@ fn GroupPage(
         let group = group.clone();
         let draft_id = draft_id.clone();
         move |_| {
-            flush();
+            drafts.fold_typed();
             let current = current_answers(drafts, &draft_id);
             let found = schema.with_value(|s| group_errors(s, &group, &current));
             if found.is_empty() {
@@ -454,16 +433,12 @@ fn GroupPage(
         move |_| {
             // An instance exists once one of its answers does: start it with an empty first answer.
             let path = FormSchema::path(&group, instances.get_untracked(), &group.fields[0].id);
-            let id = draft_id.clone();
-            drafts.change(move |s| {
-                s.set_answer(
-                    &id,
-                    &path,
-                    Some(Answer::Text(String::new())),
-                    uuid_v7(),
-                    now(),
-                );
-            });
+            drafts.record_answer(
+                &draft_id,
+                &path,
+                Some(Answer::Text(String::new())),
+                Fold::Now,
+            );
         }
     };
     let remove_last = {
@@ -480,12 +455,9 @@ fn GroupPage(
                     .cloned()
                     .collect()
             });
-            let id = draft_id.clone();
-            drafts.change(move |s| {
-                for p in paths {
-                    s.set_answer(&id, &p, None, uuid_v7(), now());
-                }
-            });
+            for p in paths {
+                drafts.record_answer(&draft_id, &p, None, Fold::Now);
+            }
         }
     };
     let first_field = group.fields[0].id.clone();
@@ -525,7 +497,6 @@ fn GroupPage(
                             field=field
                             value=value
                             errors=errors
-                            pending=pending
                             prefilled=prefilled
                         />
                         {move || conflict().map(|c| view! { <ConflictChoice draft_id=id.clone() conflict=c/> })}
@@ -593,7 +564,6 @@ fn FieldInput(
     field: Field,
     value: Signal<Option<Answer>>,
     errors: RwSignal<Vec<FieldError>>,
-    pending: Pending,
     prefilled: RwSignal<Vec<String>>,
 ) -> impl IntoView {
     let drafts = use_drafts();
@@ -606,45 +576,26 @@ fn FieldInput(
             errors.with(|list| list.iter().find(|e| e.path == path).map(field_message))
         })
     };
-    let commit = {
+    // Every answer is on the device before the handler returns (the journal); a choice or a
+    // finished field becomes an outbox entry at once, typing after a pause. No timer belongs to
+    // the field, so nothing outlives it.
+    let record = {
         let draft_id = draft_id.clone();
         let path = path.clone();
-        move |answer: Option<Answer>| {
-            pending.update_value(|p| {
-                p.remove(&path);
-            });
+        move |answer: Option<Answer>, fold: Fold| {
             errors.update(|list| list.retain(|e| e.path != path));
-            let id = draft_id.clone();
-            let path = path.clone();
-            drafts.change(move |s| {
-                s.set_answer(&id, &path, answer, uuid_v7(), now());
-            });
+            drafts.record_answer(&draft_id, &path, answer, fold);
         }
     };
-    // Typing: kept as pending, committed after 600 ms without a keystroke.
+    let commit = {
+        let record = record.clone();
+        move |answer: Option<Answer>| record(answer, Fold::Now)
+    };
     let typed = {
-        let path = path.clone();
-        let commit = commit.clone();
-        let generation = StoredValue::new(0u32);
+        let record = record.clone();
         move |text: String| {
-            let answer =
-                Some(Answer::Text(text)).filter(|a| !matches!(a, Answer::Text(t) if t.is_empty()));
-            pending.update_value(|p| {
-                p.insert(path.clone(), answer.clone());
-            });
-            generation.update_value(|g| *g += 1);
-            let mine = generation.get_value();
-            let commit = commit.clone();
-            let path = path.clone();
-            set_timeout(
-                move || {
-                    let still_pending = pending.with_value(|p| p.contains_key(&path));
-                    if generation.get_value() == mine && still_pending {
-                        commit(answer);
-                    }
-                },
-                std::time::Duration::from_millis(600),
-            );
+            let answer = (!text.is_empty()).then_some(Answer::Text(text));
+            record(answer, Fold::AfterPause)
         }
     };
     let described = {
@@ -952,14 +903,7 @@ fn ConflictChoice(draft_id: String, conflict: tongban_core::draft::Conflict) -> 
     let choose = move |value: Option<Answer>| {
         let id = draft_id.clone();
         let path = conflict.path.clone();
-        move |_| {
-            let id = id.clone();
-            let path = path.clone();
-            let value = value.clone();
-            drafts.change(move |s| {
-                s.set_answer(&id, &path, value, uuid_v7(), now());
-            });
-        }
+        move |_| drafts.record_answer(&id, &path, value.clone(), Fold::Now)
     };
     view! {
         <div class="notice notice-info conflict" role="alert">
@@ -1014,10 +958,7 @@ fn CheckAnswers(
     schema: StoredValue<FormSchema>,
     draft: Draft,
     go: impl Fn(String) + Clone + Send + Sync + 'static,
-    pending: Pending,
-    flush: impl Fn() + Copy + Send + Sync + 'static,
 ) -> impl IntoView {
-    let _ = pending;
     let drafts = use_drafts();
     let errors = RwSignal::new(draft.submit_errors.clone());
     let waiting = RwSignal::new(drafts.state.with_untracked(|s| {
@@ -1048,7 +989,7 @@ fn CheckAnswers(
     });
     let draft_id = draft.id.clone();
     let submit = move |_| {
-        flush();
+        drafts.fold_typed();
         let answers = current_answers(drafts, &draft_id);
         let found = schema.with_value(|s| s.validate(&s.submitted_answers(&answers), today()));
         if !found.is_empty() {
@@ -1056,11 +997,8 @@ fn CheckAnswers(
             focus_summary();
             return;
         }
-        let id = draft_id.clone();
         waiting.set(true);
-        drafts.change(move |s| {
-            s.submit(&id, uuid_v7());
-        });
+        drafts.record_submit(&draft_id);
     };
     view! {
         <h2>{t!("apply-check-heading")}</h2>
@@ -1091,10 +1029,12 @@ fn CheckAnswers(
 
 #[component]
 pub fn DraftsPage() -> impl IntoView {
+    view! { <NeedsAccount><DraftsList/></NeedsAccount> }
+}
+
+#[component]
+fn DraftsList() -> impl IntoView {
     let drafts = use_drafts();
-    if !require_account() {
-        return ().into_any();
-    }
     let catalog = crate::store::use_catalog();
     view! {
         <h1>{t!("drafts-heading")}</h1>
@@ -1140,9 +1080,11 @@ fn status_text(status: ApplicationStatus) -> String {
 
 #[component]
 pub fn ApplicationsPage() -> impl IntoView {
-    if !require_account() {
-        return ().into_any();
-    }
+    view! { <NeedsAccount><ApplicationsList/></NeedsAccount> }
+}
+
+#[component]
+fn ApplicationsList() -> impl IntoView {
     let list = LocalResource::new(|| async { api().applications().await });
     view! {
         <h1>{t!("applications-heading")}</h1>
@@ -1284,15 +1226,33 @@ fn SupplementForm(
     answers: Answers,
     reload: WriteSignal<u32>,
 ) -> impl IntoView {
-    let values: RwSignal<Answers> = RwSignal::new(Answers::new());
+    let drafts = use_drafts();
+    // What was typed here before a reload or a closed tab comes back (kept like drafts' typing).
+    let values: RwSignal<Answers> = RwSignal::new(drafts.supplement(&app_id));
+    {
+        // The device's copy may finish loading after this page: take it in then.
+        let app_id = app_id.clone();
+        Effect::new(move |_| {
+            if drafts.state.with(|s| s.is_some()) && values.with_untracked(|v| v.is_empty()) {
+                let kept = drafts.supplement(&app_id);
+                if !kept.is_empty() {
+                    values.set(kept);
+                }
+            }
+        });
+    }
     let errors = RwSignal::new(Vec::<FieldError>::new());
     let notice = RwSignal::new(None::<String>);
+    let app = app_id.clone();
     let submit = move |_| {
-        let id = app_id.clone();
+        let id = app.clone();
         let answers = values.get_untracked();
         leptos::task::spawn_local(async move {
             match api().supply(&id, answers).await {
-                Ok(_) => reload.update(|n| *n += 1),
+                Ok(_) => {
+                    drafts.supplied(&id);
+                    reload.update(|n| *n += 1)
+                }
                 Err(ApiError::Validation { fields, .. }) if !fields.is_empty() => {
                     errors.set(fields);
                     focus_summary();
@@ -1310,7 +1270,7 @@ fn SupplementForm(
                 let current = answers.get(&path).cloned();
                 let p = path.clone();
                 view! {
-                    <SupplementField path=p field=field value=current values=values errors=errors/>
+                    <SupplementField app_id=app_id.clone() path=p field=field value=current values=values errors=errors/>
                 }
             }).collect_view()}
             <button type="button" class="button button-wide" on:click=submit>{t!("application-supplement-submit")}</button>
@@ -1321,6 +1281,7 @@ fn SupplementForm(
 /// A supplement's field: text-like answers typed again, documents uploaded again.
 #[component]
 fn SupplementField(
+    app_id: String,
     path: String,
     field: Field,
     value: Option<Answer>,
@@ -1334,9 +1295,11 @@ fn SupplementField(
             errors.with(|list| list.iter().find(|e| e.path == path).map(field_message))
         })
     };
+    let drafts = use_drafts();
     let set = {
         let path = path.clone();
         move |answer: Option<Answer>| {
+            drafts.record_supplement(&app_id, &path, answer.clone());
             values.update(|v| match answer {
                 Some(a) => {
                     v.insert(path.clone(), a);
@@ -1369,7 +1332,11 @@ fn SupplementField(
             <label for=id.clone()>{label(&field.label)}</label>
             <p class="hint">{t!("application-was", value = display(&value))}</p>
             {move || error.get().map(|e| view! { <p id=error_id.clone() class="field-error">{e}</p> })}
-            <input id=id.clone() type="text" aria-invalid=move || error.get().is_some().to_string() prop:value=text_of(&value) on:input=move |ev| { let v = event_target_value(&ev); set((!v.is_empty()).then_some(Answer::Text(v))); }/>
+            <input id=id.clone() type="text" aria-invalid=move || error.get().is_some().to_string() prop:value={
+                let path = path.clone();
+                let before = value.clone();
+                move || text_of(&values.with(|v| v.get(&path).cloned()).or(before.clone()))
+            } on:input=move |ev| { let v = event_target_value(&ev); set((!v.is_empty()).then_some(Answer::Text(v))); }/>
         </div>
     }
     .into_any()

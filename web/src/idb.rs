@@ -1,10 +1,11 @@
 //! The web's draft store: IndexedDB, encrypted with a WebCrypto AES-GCM key per account that is
 //! not extractable (script can use it, never read it), kept in IndexedDB beside the data.
-//! Clearing an account deletes its data and its key.
+//! Clearing an account deletes its data, its keys and its typing journal.
 
 use js_sys::{Array, Object, Promise, Reflect, Uint8Array};
 use tongban_core::draft::DeviceState;
 use tongban_core::draft_store::{DraftStore, StoreError};
+use tongban_core::sealed::{self, SealKey};
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
@@ -113,6 +114,109 @@ fn aes_gcm(iv: Option<&[u8]>) -> Result<Object, StoreError> {
     Ok(algorithm)
 }
 
+/// Which account's drafts this device holds — also in localStorage for a synchronous read at
+/// start, but kept here because IndexedDB writes are durable once committed, while a browser
+/// killed by the system can lose seconds of localStorage writes.
+const ACCOUNT_RECORD: &str = "#account";
+
+pub async fn remember_account(account: Option<&str>) -> Result<(), StoreError> {
+    let db = open().await?;
+    let tx = db
+        .transaction_with_str_and_mode(KEYS, IdbTransactionMode::Readwrite)
+        .map_err(unavailable)?;
+    let store = tx.object_store(KEYS).map_err(unavailable)?;
+    let key = JsValue::from_str(ACCOUNT_RECORD);
+    match account {
+        Some(id) => store.put_with_key(&JsValue::from_str(id), &key),
+        None => store.delete(&key),
+    }
+    .map_err(unavailable)?;
+    committed(&tx).await
+}
+
+pub async fn remembered_account() -> Option<String> {
+    let db = open().await.ok()?;
+    let tx = db.transaction_with_str(KEYS).ok()?;
+    let request = tx
+        .object_store(KEYS)
+        .and_then(|s| s.get(&JsValue::from_str(ACCOUNT_RECORD)))
+        .ok()?;
+    done(&request).await.ok()?.as_string()
+}
+
+/// The sealed typing journal's second copy (`crate::journal`): written after every keystroke,
+/// committed within milliseconds, and durable where a killed browser can lose localStorage.
+fn journal_copy_id(account: &str) -> String {
+    format!("{account}#journal")
+}
+
+pub async fn put_journal_copy(account: &str, sealed: Option<&[u8]>) -> Result<(), StoreError> {
+    let db = open().await?;
+    let tx = db
+        .transaction_with_str_and_mode(DRAFTS, IdbTransactionMode::Readwrite)
+        .map_err(unavailable)?;
+    let store = tx.object_store(DRAFTS).map_err(unavailable)?;
+    let key = JsValue::from_str(&journal_copy_id(account));
+    match sealed {
+        Some(bytes) => store.put_with_key(&Uint8Array::from(bytes).into(), &key),
+        None => store.delete(&key),
+    }
+    .map_err(unavailable)?;
+    committed(&tx).await
+}
+
+pub async fn journal_copy(account: &str) -> Option<Vec<u8>> {
+    let db = open().await.ok()?;
+    let tx = db.transaction_with_str(DRAFTS).ok()?;
+    let request = tx
+        .object_store(DRAFTS)
+        .and_then(|s| s.get(&JsValue::from_str(&journal_copy_id(account))))
+        .ok()?;
+    let value = done(&request).await.ok()?;
+    value.dyn_into::<Uint8Array>().ok().map(|a| a.to_vec())
+}
+
+/// `{iv, data}`: `plain` encrypted with `key` (AES-GCM, a fresh 96-bit IV).
+async fn seal_record(key: &CryptoKey, plain: &[u8]) -> Result<Object, StoreError> {
+    let iv = crate::journal::random::<12>()
+        .ok_or_else(|| StoreError::Unavailable("no random source".into()))?;
+    let sealed = JsFuture::from(
+        subtle()?
+            .encrypt_with_object_and_u8_array(&aes_gcm(Some(&iv))?, key, plain)
+            .map_err(unavailable)?,
+    )
+    .await
+    .map_err(unavailable)?;
+    let record = Object::new();
+    Reflect::set(&record, &"iv".into(), &Uint8Array::from(&iv[..]).into()).map_err(unavailable)?;
+    Reflect::set(&record, &"data".into(), &Uint8Array::new(&sealed).into()).map_err(unavailable)?;
+    Ok(record)
+}
+
+/// The plain bytes of a `seal_record` record.
+async fn open_record(key: &CryptoKey, record: &JsValue) -> Result<Vec<u8>, StoreError> {
+    let unreadable = |what: &str| StoreError::Unreadable(what.to_owned());
+    let field = |name: &str| -> Result<Uint8Array, StoreError> {
+        Reflect::get(record, &name.into())
+            .ok()
+            .and_then(|v| v.dyn_into().ok())
+            .ok_or_else(|| unreadable(&format!("no {name}")))
+    };
+    let (iv, data) = (field("iv")?, field("data")?);
+    let plain = JsFuture::from(
+        subtle()?
+            .decrypt_with_object_and_u8_array(&aes_gcm(Some(&iv.to_vec()))?, key, &data.to_vec())
+            .map_err(unavailable)?,
+    )
+    .await
+    .map_err(|_| unreadable("decryption failed"))?;
+    Ok(Uint8Array::new(&plain).to_vec())
+}
+
+fn is_empty(value: &JsValue) -> bool {
+    value.is_undefined() || value.is_null()
+}
+
 /// An account's drafts, encrypted at rest.
 pub struct IdbDraftStore {
     account: String,
@@ -125,18 +229,22 @@ impl IdbDraftStore {
         }
     }
 
-    async fn get(&self, db: &IdbDatabase, store: &str) -> Result<JsValue, StoreError> {
+    fn journal_id(&self) -> String {
+        format!("{}#journal", self.account)
+    }
+
+    async fn get(&self, db: &IdbDatabase, store: &str, id: &str) -> Result<JsValue, StoreError> {
         let tx = db.transaction_with_str(store).map_err(unavailable)?;
         let request = tx
             .object_store(store)
-            .and_then(|s| s.get(&JsValue::from_str(&self.account)))
+            .and_then(|s| s.get(&JsValue::from_str(id)))
             .map_err(unavailable)?;
         done(&request).await
     }
 
     /// The account's key, made on first use: AES-GCM 256, not extractable.
     async fn key(&self, db: &IdbDatabase, create: bool) -> Result<Option<CryptoKey>, StoreError> {
-        let existing = self.get(db, KEYS).await?;
+        let existing = self.get(db, KEYS, &self.account).await?;
         if let Ok(key) = existing.clone().dyn_into::<CryptoKey>() {
             return Ok(Some(key));
         }
@@ -162,40 +270,54 @@ impl IdbDraftStore {
         committed(&tx).await?;
         Ok(Some(key))
     }
+
+    /// The key the typing journal is sealed with in wasm (`crate::journal`): 32 random bytes made
+    /// on first use, kept at rest only encrypted by the account's non-extractable key. When two
+    /// tabs make one at once, the first stored wins and both use it.
+    pub async fn journal_key(&self) -> Result<SealKey, StoreError> {
+        let db = open().await?;
+        let key = self
+            .key(&db, true)
+            .await?
+            .ok_or_else(|| StoreError::Unavailable("no key".into()))?;
+        for _ in 0..2 {
+            let stored = self.get(&db, KEYS, &self.journal_id()).await?;
+            if !is_empty(&stored) {
+                let raw = open_record(&key, &stored).await?;
+                return sealed::key_from(&raw).map_err(|e| StoreError::Unreadable(e.to_string()));
+            }
+            let raw = crate::journal::random::<32>()
+                .ok_or_else(|| StoreError::Unavailable("no random source".into()))?;
+            let record = seal_record(&key, &raw).await?;
+            let tx = db
+                .transaction_with_str_and_mode(KEYS, IdbTransactionMode::Readwrite)
+                .map_err(unavailable)?;
+            tx.object_store(KEYS)
+                .and_then(|s| s.add_with_key(&record, &JsValue::from_str(&self.journal_id())))
+                .map_err(unavailable)?;
+            if committed(&tx).await.is_ok() {
+                return Ok(raw);
+            }
+            // Another tab stored one first: read that one.
+        }
+        Err(StoreError::Unavailable(
+            "the journal key cannot be stored".into(),
+        ))
+    }
 }
 
 impl DraftStore for IdbDraftStore {
     async fn load(&self) -> Result<Option<DeviceState>, StoreError> {
         let db = open().await?;
-        let record = self.get(&db, DRAFTS).await?;
-        if record.is_undefined() || record.is_null() {
+        let record = self.get(&db, DRAFTS, &self.account).await?;
+        if is_empty(&record) {
             return Ok(None);
         }
-        let unreadable = |what: &str| StoreError::Unreadable(what.to_owned());
         let key = self
             .key(&db, false)
             .await?
-            .ok_or_else(|| unreadable("the key is gone"))?;
-        let iv: Uint8Array = Reflect::get(&record, &"iv".into())
-            .ok()
-            .and_then(|v| v.dyn_into().ok())
-            .ok_or_else(|| unreadable("no iv"))?;
-        let data: Uint8Array = Reflect::get(&record, &"data".into())
-            .ok()
-            .and_then(|v| v.dyn_into().ok())
-            .ok_or_else(|| unreadable("no data"))?;
-        let plain = JsFuture::from(
-            subtle()?
-                .decrypt_with_object_and_u8_array(
-                    &aes_gcm(Some(&iv.to_vec()))?,
-                    &key,
-                    &data.to_vec(),
-                )
-                .map_err(unavailable)?,
-        )
-        .await
-        .map_err(|_| unreadable("decryption failed"))?;
-        let bytes = Uint8Array::new(&plain).to_vec();
+            .ok_or_else(|| StoreError::Unreadable("the key is gone".into()))?;
+        let bytes = open_record(&key, &record).await?;
         serde_json::from_slice(&bytes)
             .map(Some)
             .map_err(|e| StoreError::Unreadable(e.to_string()))
@@ -208,24 +330,7 @@ impl DraftStore for IdbDraftStore {
             .await?
             .ok_or_else(|| StoreError::Unavailable("no key".into()))?;
         let json = serde_json::to_vec(state).map_err(|e| StoreError::Unavailable(e.to_string()))?;
-        let mut iv = [0u8; 12];
-        web_sys::window()
-            .and_then(|w| w.crypto().ok())
-            .ok_or_else(|| StoreError::Unavailable("no crypto".into()))?
-            .get_random_values_with_u8_array(&mut iv)
-            .map_err(unavailable)?;
-        let sealed = JsFuture::from(
-            subtle()?
-                .encrypt_with_object_and_u8_array(&aes_gcm(Some(&iv))?, &key, &json)
-                .map_err(unavailable)?,
-        )
-        .await
-        .map_err(unavailable)?;
-        let record = Object::new();
-        Reflect::set(&record, &"iv".into(), &Uint8Array::from(&iv[..]).into())
-            .map_err(unavailable)?;
-        Reflect::set(&record, &"data".into(), &Uint8Array::new(&sealed).into())
-            .map_err(unavailable)?;
+        let record = seal_record(&key, &json).await?;
         let tx = db
             .transaction_with_str_and_mode(DRAFTS, IdbTransactionMode::Readwrite)
             .map_err(unavailable)?;
@@ -241,11 +346,18 @@ impl DraftStore for IdbDraftStore {
         let tx = db
             .transaction_with_str_sequence_and_mode(&stores, IdbTransactionMode::Readwrite)
             .map_err(unavailable)?;
-        for store in [DRAFTS, KEYS] {
+        for (store, id) in [
+            (DRAFTS, self.account.clone()),
+            (KEYS, self.account.clone()),
+            (KEYS, self.journal_id()),
+            (DRAFTS, journal_copy_id(&self.account)),
+        ] {
             tx.object_store(store)
-                .and_then(|s| s.delete(&JsValue::from_str(&self.account)))
+                .and_then(|s| s.delete(&JsValue::from_str(&id)))
                 .map_err(unavailable)?;
         }
-        committed(&tx).await
+        committed(&tx).await?;
+        crate::journal::clear(&self.account);
+        Ok(())
     }
 }

@@ -2,10 +2,12 @@
 
 mod account;
 mod apply;
+mod crash;
 mod format;
 mod host;
 mod i18n;
 pub mod idb;
+pub mod journal;
 mod pages;
 mod prefs;
 mod store;
@@ -17,8 +19,8 @@ use leptos_router::path;
 
 /// Starts the app (the binary's `main`).
 pub fn start() {
-    console_error_panic_hook::set_once();
     i18n::init_from_browser();
+    crash::install();
     // The static page shows a loading line until the app starts; the app replaces it.
     if let Some(boot) = document().get_element_by_id("boot") {
         boot.remove();

@@ -42,6 +42,99 @@ async fn drafts_are_encrypted_at_rest_and_accounts_are_apart() {
     assert_eq!(a.load().await.unwrap(), None);
 }
 
+#[wasm_bindgen_test]
+async fn the_typing_journal_is_sealed_kept_twice_and_the_newer_copy_is_read() {
+    use tongban_core::draft_journal::Journal;
+    use tongban_core::form::Answer;
+    let store = IdbDraftStore::new("account-journal");
+    let key = store.journal_key().await.unwrap();
+    assert_eq!(
+        store.journal_key().await.unwrap(),
+        key,
+        "one key per account, kept"
+    );
+    let mut journal = Journal::default();
+    journal.record_answer(
+        "d",
+        "f",
+        "applicant.name",
+        Some(Answer::Text("独一无二的名字".into())),
+    );
+    assert!(tongban_web::journal::write(
+        "account-journal",
+        &key,
+        &journal
+    ));
+    let local = web_sys::window()
+        .unwrap()
+        .local_storage()
+        .unwrap()
+        .unwrap()
+        .get_item("tongban.journal.account-journal")
+        .unwrap()
+        .expect("written synchronously");
+    assert!(
+        !local.contains("独一无二") && !local.contains("applicant"),
+        "{local}"
+    );
+    assert_eq!(
+        tongban_web::journal::read("account-journal", &key).await,
+        journal
+    );
+    // localStorage lost (a killed browser): the IndexedDB copy still has it.
+    web_sys::window()
+        .unwrap()
+        .local_storage()
+        .unwrap()
+        .unwrap()
+        .remove_item("tongban.journal.account-journal")
+        .unwrap();
+    let mut later = journal.clone();
+    later.record_answer(
+        "d",
+        "f",
+        "applicant.name",
+        Some(Answer::Text("改过的名字".into())),
+    );
+    assert!(tongban_web::journal::write("account-journal", &key, &later));
+    // An older copy in localStorage loses to the newer one.
+    let mut stale = Journal::default();
+    stale.record_answer("d", "f", "x", None);
+    let sealed: String = stale
+        .seal(&key, [1; 12])
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    web_sys::window()
+        .unwrap()
+        .local_storage()
+        .unwrap()
+        .unwrap()
+        .set_item("tongban.journal.account-journal", &sealed)
+        .unwrap();
+    // Let the IndexedDB copy land.
+    let mut read = tongban_web::journal::read("account-journal", &key).await;
+    for _ in 0..50 {
+        if read == later {
+            break;
+        }
+        let wait = js_sys::Promise::new(&mut |ok, _| {
+            web_sys::window()
+                .unwrap()
+                .set_timeout_with_callback_and_timeout_and_arguments_0(&ok, 20)
+                .unwrap();
+        });
+        wasm_bindgen_futures::JsFuture::from(wait).await.unwrap();
+        read = tongban_web::journal::read("account-journal", &key).await;
+    }
+    assert_eq!(read, later);
+    store.clear().await.unwrap();
+    assert_eq!(
+        tongban_web::journal::read("account-journal", &key).await,
+        Journal::default()
+    );
+}
+
 /// The stored record as text (its byte arrays decoded leniently), read past the store.
 async fn raw_record(account: &str) -> String {
     use wasm_bindgen::JsCast;

@@ -300,6 +300,7 @@ fun main() {
     }
 
     viewModelTests(baseUrl)
+    killedAppTests(baseUrl)
 
     println("$passed passed, $failed failed")
     if (failed > 0) exitProcess(1)
