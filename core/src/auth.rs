@@ -164,18 +164,6 @@ pub struct SessionList {
     pub items: Vec<SessionInfo>,
 }
 
-/// The actions a person sees in their account's activity (message `activity-<action>`); the
-/// audit log holds more for auditors.
-pub const ACTIVITY_ACTIONS: &[&str] = &[
-    "login",
-    "logout",
-    "session-revoked",
-    "session-expired",
-    "identity-verify",
-    "code-sent",
-    "host-login",
-];
-
 /// One line of the account's activity: what happened to it, when, and whether it succeeded.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

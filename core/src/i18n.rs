@@ -165,7 +165,7 @@ mod tests {
             .iter()
             .map(|c| format!("error-{c}"))
             .chain(
-                crate::auth::ACTIVITY_ACTIONS
+                crate::audit::AuditAction::SHOWN_TO_PERSON
                     .iter()
                     .map(|a| format!("activity-{a}")),
             );
@@ -183,12 +183,18 @@ mod tests {
             "../mobile/android/app/src/main/kotlin/cn/tongban/app",
             "../mobile/android/viewmodels/src/main/kotlin/tongban/viewmodels",
         ] {
-            let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(dir);
-            for entry in std::fs::read_dir(&dir).unwrap() {
-                let path = entry.unwrap().path();
-                let code = path.extension().is_some_and(|e| e == "rs" || e == "kt");
-                if code && !path.ends_with("i18n.rs") {
-                    sources.push_str(&std::fs::read_to_string(path).unwrap());
+            let mut dirs = vec![std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(dir)];
+            while let Some(dir) = dirs.pop() {
+                for entry in std::fs::read_dir(&dir).unwrap() {
+                    let path = entry.unwrap().path();
+                    if path.is_dir() {
+                        dirs.push(path);
+                        continue;
+                    }
+                    let code = path.extension().is_some_and(|e| e == "rs" || e == "kt");
+                    if code && !path.ends_with("i18n.rs") {
+                        sources.push_str(&std::fs::read_to_string(path).unwrap());
+                    }
                 }
             }
         }
@@ -196,7 +202,7 @@ mod tests {
         for code in crate::api::ERROR_CODES {
             sources.push_str(&format!("\"error-{code}\""));
         }
-        for action in crate::auth::ACTIVITY_ACTIONS {
+        for action in crate::audit::AuditAction::SHOWN_TO_PERSON {
             sources.push_str(&format!("\"activity-{action}\""));
         }
         let unused: Vec<String> = messages_of("zh-CN")

@@ -6,6 +6,7 @@
 
 pub mod api;
 pub mod application;
+pub mod audit;
 pub mod auth;
 pub mod catalog;
 pub mod client;
@@ -17,12 +18,14 @@ pub mod form;
 pub mod host;
 pub mod i18n;
 pub mod identity;
+pub mod ids;
 pub mod model;
 pub mod sealed;
 pub mod search;
 pub mod speech;
 #[doc(hidden)]
 pub mod synthetic;
+pub mod view;
 
 pub use api::{ApiError, ErrorBody, FieldError, MatterList, API_PREFIX};
 pub use client::ApiClient;

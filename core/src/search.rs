@@ -9,8 +9,17 @@ use std::collections::HashMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::catalog::Synonym;
 use crate::model::{Audience, MatterSummary};
+
+/// A colloquial phrase and the words it stands for in matter names.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Synonym {
+    /// What people type: `身份证丢了`, `生孩子`, `开公司`.
+    pub phrase: String,
+    /// What it means, as words found in names or keywords: `["身份证", "补领"]`.
+    pub means: Vec<String>,
+}
 
 /// One matter as the search index knows it: what a result list shows, plus what search matches.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

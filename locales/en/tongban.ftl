@@ -268,6 +268,7 @@ apply-needs-login = You were logged out: everything you typed is saved on this p
 apply-login-again = Log in again
 apply-error-summary = { $count } answers need changing
 apply-not-answered = Not answered
+answer-list-separator = { ", " }
 apply-add-another = Add another
 apply-remove-last = Remove the last one
 apply-instance = Entry { $n }

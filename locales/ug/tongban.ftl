@@ -254,6 +254,7 @@ apply-needs-login = كىرىش ۋاقتى ئېشىپ كەتتى: تولدۇرغ�
 apply-login-again = قايتا كىرىش
 apply-error-summary = { $count } يەرنى ئۆزگەرتىش كېرەك
 apply-not-answered = تولدۇرۇلمىدى
+answer-list-separator = { "، " }
 apply-add-another = يەنە بىر گۇرۇپپا قوشۇش
 apply-remove-last = ئاخىرقى گۇرۇپپىنى ئۆچۈرۈش
 apply-instance = گۇرۇپپا: { $n }

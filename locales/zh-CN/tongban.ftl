@@ -254,6 +254,7 @@ apply-needs-login = 登录已超时：填写的内容都已保存在本机，重
 apply-login-again = 重新登录
 apply-error-summary = 有 { $count } 处需要修改
 apply-not-answered = 未填写
+answer-list-separator = 、
 apply-add-another = 再添加一组
 apply-remove-last = 删除最后一组
 apply-instance = 第 { $n } 组

@@ -9,18 +9,21 @@ use std::net::{IpAddr, SocketAddr};
 
 use axum::extract::{ConnectInfo, FromRequestParts};
 use axum::http::request::Parts;
+use tongban_core::audit::{Actor, AuditAction};
 use tongban_core::auth::RealNameLevel;
+use tongban_core::ids::{AccountId, StaffId};
 
-use crate::audit::{Event, Outcome};
-use crate::auth::store::SessionRow;
+use crate::audit::Outcome;
 use crate::auth::{presented_token, token_hash, Role};
 use crate::error::AppError;
-use crate::routes::AppState;
+use crate::session::session_actor;
+use crate::state::AppState;
+use crate::store::{ApplicationRecord, DraftRow, MaterialRow, SessionRow};
 
 /// Something that belongs to one person.
 pub trait Owned {
-    /// The owning account's id.
-    fn owner(&self) -> &str;
+    /// The owning account's id (`None`: it belongs to no person).
+    fn owner(&self) -> Option<&AccountId>;
     /// How the object is named in the audit log (an id, never personal data).
     fn audit_name(&self) -> String;
 }
@@ -60,15 +63,15 @@ impl FromRequestParts<AppState> for ClientIp {
 /// A logged-in person.
 #[derive(Clone, Debug)]
 pub struct Citizen {
-    pub account_id: String,
+    pub account_id: AccountId,
     pub session_id: String,
     pub level: RealNameLevel,
     pub ip: String,
 }
 
 impl Citizen {
-    pub fn actor(&self) -> String {
-        format!("account:{}", self.account_id)
+    pub fn actor(&self) -> Actor {
+        Actor::Account(self.account_id.clone())
     }
 
     /// Refuses when the matter (or action) needs a higher real-name level than the account has.
@@ -85,23 +88,19 @@ impl Citizen {
     pub async fn owned<T: Owned>(
         &self,
         state: &AppState,
-        action: &str,
+        action: AuditAction,
         object: Option<T>,
     ) -> Result<T, AppError> {
         match object {
-            Some(object) if object.owner() == self.account_id => Ok(object),
+            Some(object) if object.owner() == Some(&self.account_id) => Ok(object),
             Some(object) => {
                 state
-                    .db
                     .audit(
-                        state.auth.now(),
-                        Event {
-                            actor: &self.actor(),
-                            action,
-                            object: &object.audit_name(),
-                            outcome: Outcome::Denied,
-                            ip: &self.ip,
-                        },
+                        &self.actor(),
+                        action,
+                        &object.audit_name(),
+                        Outcome::Denied,
+                        &self.ip,
                     )
                     .await?;
                 Err(AppError::NotFound)
@@ -114,14 +113,14 @@ impl Citizen {
 /// A logged-in department staff member.
 #[derive(Clone, Debug)]
 pub struct StaffMember {
-    pub staff_id: String,
+    pub staff_id: StaffId,
     pub session_id: String,
     pub ip: String,
 }
 
 impl StaffMember {
-    pub fn actor(&self) -> String {
-        format!("staff:{}", self.staff_id)
+    pub fn actor(&self) -> Actor {
+        Actor::Staff(self.staff_id.clone())
     }
 }
 
@@ -136,7 +135,7 @@ pub async fn live_session(
     let token =
         presented_token(&parts.headers, role).ok_or(AppError::Unauthorized("unauthorized"))?;
     let session = state
-        .db
+        .store
         .session_by_token(&token_hash(&token))
         .await?
         .ok_or(AppError::Unauthorized("unauthorized"))?;
@@ -146,22 +145,14 @@ pub async fn live_session(
     let now = state.auth.now();
     let idle_limit = i64::from(state.auth.config.session_idle_seconds);
     if now >= session.expires_at || now - session.last_seen_at >= idle_limit {
-        if state.db.revoke_session(&session.id, now).await? {
-            let actor = match session.role {
-                Role::Citizen => format!("account:{}", session.principal_id),
-                Role::Staff => format!("staff:{}", session.principal_id),
-            };
+        if state.store.revoke_session(&session.id, now).await? {
             state
-                .db
                 .audit(
-                    now,
-                    Event {
-                        actor: &actor,
-                        action: "session-expired",
-                        object: &format!("session:{}", session.id),
-                        outcome: Outcome::Ok,
-                        ip,
-                    },
+                    &session_actor(session.role, &session.principal_id),
+                    AuditAction::SessionExpired,
+                    &format!("session:{}", session.id),
+                    Outcome::Ok,
+                    ip,
                 )
                 .await?;
         }
@@ -180,7 +171,7 @@ pub async fn live_session(
     }
     // Idle time is counted in whole minutes: one write a minute per session at most.
     if now - session.last_seen_at >= 60 {
-        state.db.touch_session(&session.id, now).await?;
+        state.store.touch_session(&session.id, now).await?;
     }
     Ok(session)
 }
@@ -197,8 +188,8 @@ impl FromRequestParts<AppState> for Citizen {
             .unwrap_or_else(|never| match never {});
         let session = live_session(parts, state, Role::Citizen, &ip).await?;
         let account = state
-            .db
-            .account(&session.principal_id)
+            .store
+            .account(&AccountId::new(session.principal_id))
             .await?
             .ok_or(AppError::Unauthorized("unauthorized"))?;
         Ok(Self {
@@ -222,24 +213,60 @@ impl FromRequestParts<AppState> for StaffMember {
             .unwrap_or_else(|never| match never {});
         let session = live_session(parts, state, Role::Staff, &ip).await?;
         Ok(Self {
-            staff_id: session.principal_id,
+            staff_id: StaffId::new(session.principal_id),
             session_id: session.id,
             ip,
         })
     }
 }
 
-impl Owned for SessionRow {
-    fn owner(&self) -> &str {
-        // A staff session belongs to no person.
-        match self.role {
-            Role::Citizen => &self.principal_id,
-            Role::Staff => "",
-        }
+/// Citizen sessions are their account's (a staff session belongs to no person).
+pub struct OwnedSession {
+    pub row: SessionRow,
+    owner: Option<AccountId>,
+}
+
+impl From<SessionRow> for OwnedSession {
+    fn from(row: SessionRow) -> Self {
+        let owner = (row.role == Role::Citizen).then(|| AccountId::new(row.principal_id.clone()));
+        Self { row, owner }
+    }
+}
+
+impl Owned for OwnedSession {
+    fn owner(&self) -> Option<&AccountId> {
+        self.owner.as_ref()
     }
 
     fn audit_name(&self) -> String {
-        format!("session:{}", self.id)
+        format!("session:{}", self.row.id)
+    }
+}
+
+impl Owned for DraftRow {
+    fn owner(&self) -> Option<&AccountId> {
+        Some(&self.owner)
+    }
+    fn audit_name(&self) -> String {
+        format!("draft:{}", self.state.draft_id)
+    }
+}
+
+impl Owned for ApplicationRecord {
+    fn owner(&self) -> Option<&AccountId> {
+        Some(&self.owner)
+    }
+    fn audit_name(&self) -> String {
+        format!("application:{}", self.application.id)
+    }
+}
+
+impl Owned for MaterialRow {
+    fn owner(&self) -> Option<&AccountId> {
+        Some(&self.owner)
+    }
+    fn audit_name(&self) -> String {
+        format!("material:{}", self.id)
     }
 }
 

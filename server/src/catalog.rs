@@ -10,8 +10,8 @@ use tokio::sync::RwLock;
 use tongban_core::catalog::CatalogIndex;
 use tongban_core::search::SearchIndex;
 
-use crate::db::Db;
 use crate::error::AppError;
+use crate::store::Store;
 
 pub struct LoadedCatalog {
     pub version: String,
@@ -29,7 +29,7 @@ pub struct CatalogCache {
 
 impl CatalogCache {
     /// The current catalog, rebuilt only when the database holds another version.
-    pub async fn current(&self, db: &Db) -> Result<Arc<LoadedCatalog>, AppError> {
+    pub async fn current(&self, db: &Store) -> Result<Arc<LoadedCatalog>, AppError> {
         let version = db.catalog_version().await?.ok_or(AppError::NotFound)?;
         if let Some(loaded) = self.loaded.read().await.as_ref() {
             if loaded.version == version {
@@ -43,8 +43,7 @@ impl CatalogCache {
             }
         }
         let (version, index_json) = db.catalog_index().await?.ok_or(AppError::NotFound)?;
-        let index: CatalogIndex = serde_json::from_str(&index_json)
-            .map_err(|e| AppError::Internal(format!("stored catalog index: {e}")))?;
+        let index: CatalogIndex = serde_json::from_str(&index_json).map_err(AppError::internal)?;
         let search = index.search_index();
         let etag = format!("\"{}-{:016x}\"", version, fnv1a(index_json.as_bytes()));
         let loaded = Arc::new(LoadedCatalog {

@@ -1,9 +1,15 @@
 //! The API's error answers: a status and an `ErrorBody` a client maps onto `ApiError`.
+//!
+//! One table decides how each internal error is answered and logged: a database that cannot be
+//! reached is 503 (try again later); any other database or internal error is a 500, logged with
+//! its cause and never shown to the caller.
 
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use tongban_core::api::{ErrorBody, FieldError};
+
+type Source = Box<dyn std::error::Error + Send + Sync>;
 
 #[derive(Debug, thiserror::Error)]
 pub enum AppError {
@@ -29,10 +35,11 @@ pub enum AppError {
     /// A service the server depends on (the SMS gateway, the identity register) failed.
     #[error("unavailable ({code}): {detail}")]
     Unavailable { code: &'static str, detail: String },
-    #[error(transparent)]
+    #[error("database: {0}")]
     Database(#[from] sqlx::Error),
-    #[error("{0}")]
-    Internal(String),
+    /// A fault of the server itself, with what caused it.
+    #[error("internal error: {0}")]
+    Internal(#[source] Source),
 }
 
 impl AppError {
@@ -44,6 +51,36 @@ impl AppError {
             code,
         }
     }
+
+    /// An internal error keeping its cause.
+    pub fn internal(cause: impl Into<Source>) -> Self {
+        Self::Internal(cause.into())
+    }
+}
+
+/// Whether a database error means the database cannot be reached now (a pool that timed out or
+/// is closed, a connection that failed): 503, the client retries. Anything else is a fault.
+pub fn database_unavailable(e: &sqlx::Error) -> bool {
+    matches!(
+        e,
+        sqlx::Error::PoolTimedOut
+            | sqlx::Error::PoolClosed
+            | sqlx::Error::Io(_)
+            | sqlx::Error::Tls(_)
+            | sqlx::Error::WorkerCrashed
+    )
+}
+
+/// The error with every cause below it, for the log.
+fn with_causes(e: &dyn std::error::Error) -> String {
+    let mut text = e.to_string();
+    let mut source = e.source();
+    while let Some(cause) = source {
+        text.push_str(": ");
+        text.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    text
 }
 
 impl IntoResponse for AppError {
@@ -93,15 +130,22 @@ impl IntoResponse for AppError {
                     ErrorBody::new(code, "a service is unavailable; try again later"),
                 )
             }
-            AppError::Database(e) => {
-                tracing::error!(error = %e, "database error");
+            AppError::Database(e) if database_unavailable(&e) => {
+                tracing::error!(error = %with_causes(&e), "the database is unavailable");
                 (
                     StatusCode::SERVICE_UNAVAILABLE,
                     ErrorBody::new("server", "the database is unavailable"),
                 )
             }
+            AppError::Database(e) => {
+                tracing::error!(error = %with_causes(&e), "database error");
+                (
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    ErrorBody::new("server", "internal error"),
+                )
+            }
             AppError::Internal(e) => {
-                tracing::error!(error = %e, "internal error");
+                tracing::error!(error = %with_causes(e.as_ref()), "internal error");
                 (
                     StatusCode::INTERNAL_SERVER_ERROR,
                     ErrorBody::new("server", "internal error"),
@@ -114,5 +158,48 @@ impl IntoResponse for AppError {
             body.code
         );
         (status, Json(body)).into_response()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_unreachable_database_is_503_and_any_other_fault_500() {
+        let status = |e: AppError| e.into_response().status();
+        assert_eq!(
+            status(AppError::Database(sqlx::Error::PoolTimedOut)),
+            StatusCode::SERVICE_UNAVAILABLE
+        );
+        assert_eq!(
+            status(AppError::Database(sqlx::Error::Io(std::io::Error::other(
+                "refused"
+            )))),
+            StatusCode::SERVICE_UNAVAILABLE
+        );
+        assert_eq!(
+            status(AppError::Database(sqlx::Error::RowNotFound)),
+            StatusCode::INTERNAL_SERVER_ERROR
+        );
+        assert_eq!(
+            status(AppError::Database(sqlx::Error::ColumnDecode {
+                index: "state_json".into(),
+                source: "bad".into()
+            })),
+            StatusCode::INTERNAL_SERVER_ERROR
+        );
+        assert_eq!(
+            status(AppError::internal("a broken invariant")),
+            StatusCode::INTERNAL_SERVER_ERROR
+        );
+    }
+
+    #[test]
+    fn internal_errors_keep_their_cause() {
+        let cause = serde_json::from_str::<u32>("x").unwrap_err();
+        let error = AppError::internal(cause);
+        let text = with_causes(&error);
+        assert!(text.contains("expected value"), "{text}");
     }
 }

@@ -4,22 +4,21 @@
 //! balancer scale it out.
 
 pub mod access;
-pub mod account;
-pub mod applications;
 pub mod audit;
 pub mod auth;
 pub mod catalog;
 pub mod clock;
-pub mod db;
 pub mod demo_host;
 pub mod error;
+pub mod forms;
 pub mod hosts;
-pub mod materials;
+pub mod http;
 pub mod objects;
-pub mod openapi;
-pub mod routes;
 pub mod seed;
-pub mod sso;
+pub mod session;
+pub mod state;
+pub mod store;
+pub mod submission;
 pub mod web;
 
 use std::net::SocketAddr;
@@ -139,7 +138,7 @@ pub struct RunningServer {
     local_addr: SocketAddr,
     stop: oneshot::Sender<()>,
     task: JoinHandle<std::io::Result<()>>,
-    db: db::Db,
+    store: store::Store,
 }
 
 impl RunningServer {
@@ -151,15 +150,16 @@ impl RunningServer {
         format!("http://{}", self.local_addr)
     }
 
-    /// Stops accepting connections, lets requests in flight finish, and closes the database.
-    pub fn db(&self) -> &db::Db {
-        &self.db
+    /// The store the server uses (tests look into it as an operator would).
+    pub fn db(&self) -> &store::Store {
+        &self.store
     }
 
+    /// Stops accepting connections, lets requests in flight finish, and closes the database.
     pub async fn shutdown(self) -> anyhow::Result<()> {
         let _ = self.stop.send(());
         self.task.await.context("server task")?.context("server")?;
-        self.db.close().await;
+        self.store.close().await;
         Ok(())
     }
 }
@@ -184,10 +184,10 @@ pub async fn start_with(config: Config, services: AuthServices) -> anyhow::Resul
     for host in registry.all() {
         tracing::info!(host = %host.id, name = %host.name, "host super-app registered");
     }
-    let db = db::Db::connect(&config.database_url).await?;
-    db.migrate().await?;
+    let store = store::Store::connect(&config.database_url).await?;
+    store.migrate().await?;
     if config.seed_demo {
-        let added = seed::seed_demo_catalog(&db).await?;
+        let added = seed::seed_demo_catalog(&store).await?;
         if added > 0 {
             tracing::info!(added, "seeded the demo catalog");
         }
@@ -202,7 +202,18 @@ pub async fn start_with(config: Config, services: AuthServices) -> anyhow::Resul
         config: config.auth.clone(),
         services,
     };
-    let app = routes::router(db.clone(), &config, auth, registry);
+    let state = state::AppState {
+        store: store.clone(),
+        catalog: catalog::CatalogCache::default(),
+        auth,
+        trust_forwarded_for: config.trust_forwarded_for,
+        objects: Arc::new(objects::LocalFolder(config.object_dir.clone())),
+        hosts: hosts::Hosts {
+            registry: Arc::new(registry),
+            validator: Arc::new(hosts::HttpTicketValidator::default()),
+        },
+    };
+    let app = http::router(state, &config);
     let listener = tokio::net::TcpListener::bind(config.addr)
         .await
         .with_context(|| {
@@ -223,11 +234,11 @@ pub async fn start_with(config: Config, services: AuthServices) -> anyhow::Resul
         })
         .await
     });
-    tracing::info!(%local_addr, backend = db.backend().name(), "listening");
+    tracing::info!(%local_addr, backend = store.backend().name(), "listening");
     Ok(RunningServer {
         local_addr,
         stop,
         task,
-        db,
+        store,
     })
 }

@@ -4,7 +4,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 use tongban_server::seed::{import_catalog, ImportError};
-use tongban_server::{db::Db, Config};
+use tongban_server::{store::Store, Config};
 
 #[derive(Parser)]
 #[command(
@@ -210,9 +210,9 @@ async fn main() -> anyhow::Result<ExitCode> {
                 eprintln!("the password must have at least 12 characters");
                 return Ok(ExitCode::FAILURE);
             }
-            let hash =
-                tongban_server::account::hash_password(&password).map_err(anyhow::Error::msg)?;
-            let db = Db::connect(&cli.config.database_url).await?;
+            let hash = tongban_server::auth::password::hash_password(&password)
+                .map_err(anyhow::Error::msg)?;
+            let db = Store::connect(&cli.config.database_url).await?;
             db.migrate().await?;
             let now = tongban_server::clock::Clock::now(&tongban_server::clock::SystemClock);
             let username = username.trim().to_lowercase();
@@ -233,7 +233,7 @@ async fn main() -> anyhow::Result<ExitCode> {
                     &file,
                 ));
             }
-            let db = Db::connect(&cli.config.database_url).await?;
+            let db = Store::connect(&cli.config.database_url).await?;
             db.migrate().await?;
             let result = import_catalog(&db, &text).await.map(|c| c.matters.len());
             db.close().await;

@@ -3,7 +3,7 @@
 
 use tongban_core::catalog::{parse_catalog, Catalog, CatalogIndex, CatalogIssue};
 
-use crate::db::Db;
+use crate::store::Store;
 
 /// The demo catalog shipped with the server (`catalog/catalog.json`), embedded at build time.
 pub const DEMO_CATALOG: &str = include_str!("../../catalog/catalog.json");
@@ -18,7 +18,7 @@ pub enum ImportError {
 }
 
 /// Checks a catalog file and, if it is valid, replaces the database's catalog with it.
-pub async fn import_catalog(db: &Db, text: &str) -> Result<Catalog, ImportError> {
+pub async fn import_catalog(db: &Store, text: &str) -> Result<Catalog, ImportError> {
     let catalog = parse_catalog(text).map_err(ImportError::Invalid)?;
     let index = CatalogIndex::from_catalog(&catalog);
     let index_json = serde_json::to_string(&index).expect("an index always serializes");
@@ -27,7 +27,7 @@ pub async fn import_catalog(db: &Db, text: &str) -> Result<Catalog, ImportError>
 }
 
 /// Seeds the demo catalog if no catalog was imported yet; returns how many matters were added.
-pub async fn seed_demo_catalog(db: &Db) -> anyhow::Result<usize> {
+pub async fn seed_demo_catalog(db: &Store) -> anyhow::Result<usize> {
     if db.catalog_version().await?.is_some() {
         return Ok(0);
     }

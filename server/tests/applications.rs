@@ -409,7 +409,7 @@ async fn staff_move_an_application_to_the_end_through_a_supplement() {
         panic!("{reply:?}")
     };
 
-    let hash = tongban_server::account::hash_password("correct horse battery").unwrap();
+    let hash = tongban_server::auth::password::hash_password("correct horse battery").unwrap();
     server
         .server
         .db()

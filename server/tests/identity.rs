@@ -448,7 +448,7 @@ async fn only_registered_hosts_may_frame_the_app() {
 #[tokio::test]
 async fn staff_are_a_separate_role_with_their_own_login() {
     let server = AuthServer::on_sqlite(|_| {}).await;
-    let hash = tongban_server::account::hash_password("correct horse battery").unwrap();
+    let hash = tongban_server::auth::password::hash_password("correct horse battery").unwrap();
     server
         .server
         .db()

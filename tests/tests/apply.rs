@@ -147,7 +147,7 @@ async fn nothing_typed_is_lost_and_one_application_is_followed_to_the_end() {
         .unwrap();
 
     // Staff accept it and ask for the address again.
-    let hash = tongban_server::account::hash_password("correct horse battery").unwrap();
+    let hash = tongban_server::auth::password::hash_password("correct horse battery").unwrap();
     app.server()
         .db()
         .put_staff("wang.li", "王丽", "公安厅", &hash, 0)

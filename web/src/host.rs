@@ -231,6 +231,17 @@ pub fn provide_host(care: crate::prefs::Care, session: crate::account::Session) 
     };
     provide_context(host);
     CURRENT.with(|c| c.set(Some(host)));
+    // The host hears of each application made here, once.
+    if let Some(drafts) = login.drafts {
+        Effect::new(move |_| {
+            if let Some(done) = drafts.submitted.get() {
+                notify(HostEvent::ApplicationSubmitted {
+                    receipt_number: done.receipt,
+                    matter_code: done.form_id,
+                });
+            }
+        });
+    }
     let Some(id) = id else {
         return host;
     };

@@ -13,9 +13,20 @@ pub fn loader() -> &'static FluentLanguageLoader {
     LOADER.get_or_init(|| core_i18n::loader_for(&[]))
 }
 
+static LANGUAGE: OnceLock<String> = OnceLock::new();
+
 /// The chosen language's BCP 47 tag.
 pub fn language() -> String {
-    core_i18n::current_language_tag(loader())
+    language_tag().to_owned()
+}
+
+fn language_tag() -> &'static str {
+    LANGUAGE.get_or_init(|| core_i18n::current_language_tag(loader()))
+}
+
+/// The words of the chosen language, for core's views (`tongban_core::view`).
+pub fn words() -> tongban_core::view::Words<'static> {
+    tongban_core::view::Words::new(loader(), language_tag())
 }
 
 /// Picks the language from `navigator.languages` and marks the document with it, so screen

@@ -1,6 +1,6 @@
 //! The web's draft store: IndexedDB, encrypted with a WebCrypto AES-GCM key per account that is
 //! not extractable (script can use it, never read it), kept in IndexedDB beside the data.
-//! Clearing an account deletes its data, its keys and its typing journal.
+//! Clearing an account deletes its data, its keys and its typing journal's IndexedDB copy.
 
 use js_sys::{Array, Object, Promise, Reflect, Uint8Array};
 use tongban_core::draft::DeviceState;
@@ -178,7 +178,7 @@ pub async fn journal_copy(account: &str) -> Option<Vec<u8>> {
 
 /// `{iv, data}`: `plain` encrypted with `key` (AES-GCM, a fresh 96-bit IV).
 async fn seal_record(key: &CryptoKey, plain: &[u8]) -> Result<Object, StoreError> {
-    let iv = crate::journal::random::<12>()
+    let iv = crate::random::bytes::<12>()
         .ok_or_else(|| StoreError::Unavailable("no random source".into()))?;
     let sealed = JsFuture::from(
         subtle()?
@@ -286,7 +286,7 @@ impl IdbDraftStore {
                 let raw = open_record(&key, &stored).await?;
                 return sealed::key_from(&raw).map_err(|e| StoreError::Unreadable(e.to_string()));
             }
-            let raw = crate::journal::random::<32>()
+            let raw = crate::random::bytes::<32>()
                 .ok_or_else(|| StoreError::Unavailable("no random source".into()))?;
             let record = seal_record(&key, &raw).await?;
             let tx = db
@@ -356,8 +356,6 @@ impl DraftStore for IdbDraftStore {
                 .and_then(|s| s.delete(&JsValue::from_str(&id)))
                 .map_err(unavailable)?;
         }
-        committed(&tx).await?;
-        crate::journal::clear(&self.account);
-        Ok(())
+        committed(&tx).await
     }
 }

@@ -24,17 +24,6 @@ fn local_storage() -> Option<web_sys::Storage> {
     web_sys::window()?.local_storage().ok().flatten()
 }
 
-/// Fresh random bytes from the platform (synchronous).
-pub fn random<const N: usize>() -> Option<[u8; N]> {
-    let mut bytes = [0u8; N];
-    web_sys::window()?
-        .crypto()
-        .ok()?
-        .get_random_values_with_u8_array(&mut bytes)
-        .ok()?;
-    Some(bytes)
-}
-
 fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
@@ -88,7 +77,7 @@ pub fn write(account: &str, key: &SealKey, journal: &Journal) -> bool {
         write_copy(account, None);
         return storage.remove_item(&storage_key(account)).is_ok();
     }
-    let Some(nonce) = random::<12>() else {
+    let Some(nonce) = crate::random::bytes::<12>() else {
         return false;
     };
     let sealed = journal.seal(key, nonce);

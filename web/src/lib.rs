@@ -10,6 +10,7 @@ pub mod idb;
 pub mod journal;
 mod pages;
 mod prefs;
+mod random;
 mod store;
 mod sync;
 

@@ -18,6 +18,7 @@ use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
 
 use crate::idb::IdbDraftStore;
+use crate::random::uuid_v7;
 use crate::store::api;
 
 const ACCOUNT_KEY: &str = "tongban.account";
@@ -40,27 +41,6 @@ fn set_local(key: &str, value: Option<&str>) {
     }
 }
 
-/// A UUIDv7: 48 bits of milliseconds, then random bits (RFC 9562).
-pub fn uuid_v7() -> String {
-    let mut bytes = [0u8; 16];
-    if let Some(crypto) = web_sys::window().and_then(|w| w.crypto().ok()) {
-        let _ = crypto.get_random_values_with_u8_array(&mut bytes);
-    }
-    let ms = js_sys::Date::now() as u64;
-    bytes[..6].copy_from_slice(&ms.to_be_bytes()[2..]);
-    bytes[6] = 0x70 | (bytes[6] & 0x0F);
-    bytes[8] = 0x80 | (bytes[8] & 0x3F);
-    let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
-    format!(
-        "{}-{}-{}-{}-{}",
-        &hex[..8],
-        &hex[8..12],
-        &hex[12..16],
-        &hex[16..20],
-        &hex[20..]
-    )
-}
-
 /// Where syncing stands, for the person to see.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum SyncStatus {
@@ -72,6 +52,13 @@ pub enum SyncStatus {
     Offline,
     /// The session ended; changes are kept until the person logs in again.
     NeedsLogin,
+}
+
+/// An application just made from a draft of this device.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Submitted {
+    pub receipt: String,
+    pub form_id: String,
 }
 
 /// Whether this device holds what the person sees (said only when true).
@@ -117,6 +104,8 @@ pub struct Drafts {
     pub device: RwSignal<DeviceSave>,
     /// The last refusal of a change the server will never apply (shown, not hidden).
     pub refused: RwSignal<Option<String>>,
+    /// The application made last (for a host super-app to hear of it, once).
+    pub submitted: RwSignal<Option<Submitted>>,
     account: RwSignal<Option<String>>,
     syncing: StoredValue<Rc<Cell<bool>>, LocalStorage>,
     saves: StoredValue<Rc<SaveQueue>, LocalStorage>,
@@ -154,6 +143,7 @@ pub fn provide_drafts() -> Drafts {
         status: RwSignal::new(SyncStatus::Synced),
         device: RwSignal::new(DeviceSave::Saved),
         refused: RwSignal::new(None),
+        submitted: RwSignal::new(None),
         account: RwSignal::new(remembered.clone()),
         syncing: StoredValue::new_local(Rc::new(Cell::new(false))),
         saves: StoredValue::new_local(Rc::new(SaveQueue::default())),
@@ -478,11 +468,11 @@ impl Drafts {
                             .filter(|d| d.submitted.is_none())
                             .map(|d| d.form_id.clone())
                     });
-                    if let Some(form) = first {
-                        crate::host::notify(tongban_core::host::HostEvent::ApplicationSubmitted {
-                            receipt_number: receipt.clone(),
-                            matter_code: form,
-                        });
+                    if let Some(form_id) = first {
+                        this.submitted.set(Some(Submitted {
+                            receipt: receipt.clone(),
+                            form_id,
+                        }));
                     }
                 }
                 let mut refused = None;
@@ -507,6 +497,9 @@ impl Drafts {
         self.write_journal();
         if let Some(store) = self.store() {
             let _ = store.clear().await;
+        }
+        if let Some(account) = self.account.get_untracked() {
+            crate::journal::clear(&account);
         }
         self.journal_key.set_value(None);
         remember_account(None);

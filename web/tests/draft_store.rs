@@ -129,6 +129,7 @@ async fn the_typing_journal_is_sealed_kept_twice_and_the_newer_copy_is_read() {
     }
     assert_eq!(read, later);
     store.clear().await.unwrap();
+    tongban_web::journal::clear("account-journal");
     assert_eq!(
         tongban_web::journal::read("account-journal", &key).await,
         Journal::default()

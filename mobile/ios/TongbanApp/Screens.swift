@@ -132,22 +132,23 @@ struct QuestionRow: View {
     var body: some View {
         VStack(alignment: .leading) {
             switch question.kind {
-            case "single-choice":
+            case .singleChoice:
                 Picker(question.label, selection: Binding(
                     get: { question.answer ?? "" },
                     set: { answer(.text($0)) })) {
                     ForEach(question.choices, id: \.value) { Text($0.label).tag($0.value) }
                 }
-            case "multiple-choice":
+            case .multipleChoice:
                 Text(question.label)
-                let chosen = Set((question.answer ?? "").split(separator: ",").map(String.init))
+                let chosen = Set(question.chosen)
                 ForEach(question.choices, id: \.value) { choice in
                     Toggle(choice.label, isOn: Binding(
                         get: { chosen.contains(choice.value) },
                         set: { on in answer(.choices(Array(on ? chosen.union([choice.value]) : chosen.subtracting([choice.value])))) }))
                 }
-            case "material":
+            case .material:
                 Text(question.label)
+                if question.answer != nil { Text(question.display) }
                 if question.laterAllowed { Button(t("material-later")) { answer(.later) } }
             default:
                 TextField(question.label, text: Binding(get: { question.answer ?? "" }, set: { answer(.text($0)) }))

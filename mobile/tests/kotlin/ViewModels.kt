@@ -4,6 +4,7 @@ package tongban.tests
 
 import kotlinx.coroutines.runBlocking
 import uniffi.tongban_core.ApplicationStatus
+import uniffi.tongban_core.QuestionKind
 import uniffi.tongban_mobile.Keep
 import uniffi.tongban_mobile.TongbanClient
 import tongban.viewmodels.ApplicationsViewModel
@@ -47,7 +48,7 @@ fun viewModelTests(baseUrl: String) {
         val idCard = DraftsViewModel(offline, "zh-CN")
         val renewal = runBlocking { idCard.start("330000-GA-0001") }!!
         runBlocking { idCard.open(renewal) }
-        val reason = idCard.state.value.questions.first { it.kind == "single-choice" }
+        val reason = idCard.state.value.questions.first { it.kind == QuestionKind.SINGLE_CHOICE }
         expect(reason.choices.size >= 2 && reason.choices.all { it.label.isNotBlank() && it.label != it.value }) { "$reason" }
         runBlocking { idCard.choose(renewal, reason, listOf("no-such-option")); idCard.check(renewal) }
         expect(idCard.state.value.problems.any { it.path == reason.path && it.code == "field-choice" }) { "${idCard.state.value.problems}" }

@@ -4,8 +4,8 @@
 //! configuration. Session tokens reach the web app only in a `__Host-` cookie script cannot read;
 //! native shells ask for them in the body and keep them in the platform's secure store.
 
+pub mod password;
 pub mod sms;
-pub mod store;
 pub mod verifier;
 
 use std::sync::Arc;

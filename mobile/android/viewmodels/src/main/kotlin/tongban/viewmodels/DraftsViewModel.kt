@@ -3,7 +3,8 @@ package tongban.viewmodels
 import uniffi.tongban_core.ApiException
 import uniffi.tongban_core.FieldError
 import uniffi.tongban_mobile.DraftView
-import uniffi.tongban_mobile.QuestionView
+import uniffi.tongban_core.QuestionKind
+import uniffi.tongban_core.QuestionView
 import uniffi.tongban_mobile.Keep
 import uniffi.tongban_mobile.TongbanClient
 import uniffi.tongban_mobile.message
@@ -62,7 +63,7 @@ class DraftsViewModel(private val client: TongbanClient, private val language: S
 
     /// Answers a choice question: a single choice is its option's value, a multiple choice the list.
     suspend fun choose(draftId: String, question: QuestionView, values: List<String>) = guarded {
-        if (question.kind == "multiple-choice") {
+        if (question.kind == QuestionKind.MULTIPLE_CHOICE) {
             client.setChoicesAnswer(draftId, question.path, values)
         } else {
             client.setTextAnswer(draftId, question.path, values.firstOrNull())

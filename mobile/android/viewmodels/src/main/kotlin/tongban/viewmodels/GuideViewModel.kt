@@ -1,7 +1,7 @@
 package tongban.viewmodels
 
 import uniffi.tongban_core.ApiException
-import uniffi.tongban_mobile.GuideView
+import uniffi.tongban_core.GuideView
 import uniffi.tongban_mobile.Speaker
 import uniffi.tongban_mobile.TongbanClient
 

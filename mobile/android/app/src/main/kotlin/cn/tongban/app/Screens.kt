@@ -56,7 +56,8 @@ import tongban.viewmodels.LoginViewModel
 import tongban.viewmodels.SearchViewModel
 import tongban.viewmodels.UiError
 import uniffi.tongban_mobile.Keep
-import uniffi.tongban_mobile.QuestionView
+import uniffi.tongban_core.QuestionKind
+import uniffi.tongban_core.QuestionView
 import uniffi.tongban_mobile.TongbanClient
 import uniffi.tongban_mobile.message
 
@@ -244,13 +245,13 @@ private fun QuestionField(drafts: DraftsViewModel, draftId: String, question: Qu
     val title = question.label + if (question.required) "" else " " + t("apply-optional")
     Column(Modifier.padding(vertical = 8.dp)) {
         when (question.kind) {
-            "single-choice", "multiple-choice" -> {
+            QuestionKind.SINGLE_CHOICE, QuestionKind.MULTIPLE_CHOICE -> {
                 Text(title, style = MaterialTheme.typography.titleMedium)
-                val chosen = question.answer?.split(",")?.toSet().orEmpty()
+                val chosen = question.chosen.toSet()
                 question.choices.forEach { choice ->
                     val selected = choice.value in chosen
                     val next = when {
-                        question.kind == "single-choice" -> listOf(choice.value)
+                        question.kind == QuestionKind.SINGLE_CHOICE -> listOf(choice.value)
                         selected -> (chosen - choice.value).toList()
                         else -> (chosen + choice.value).toList()
                     }
@@ -259,14 +260,14 @@ private fun QuestionField(drafts: DraftsViewModel, draftId: String, question: Qu
                             .selectable(selected = selected, onClick = { scope.launch { drafts.choose(draftId, question, next) } }),
                         verticalAlignment = Alignment.CenterVertically,
                     ) {
-                        if (question.kind == "single-choice") RadioButton(selected, onClick = null) else Checkbox(selected, onCheckedChange = null)
+                        if (question.kind == QuestionKind.SINGLE_CHOICE) RadioButton(selected, onClick = null) else Checkbox(selected, onCheckedChange = null)
                         Text(choice.label, Modifier.padding(start = 8.dp))
                     }
                 }
             }
-            "material" -> {
+            QuestionKind.MATERIAL -> {
                 Text(title, style = MaterialTheme.typography.titleMedium)
-                question.answer?.let { Text(if (it == "supply-later") t("material-later") else t("material-uploaded", "name" to it)) }
+                if (question.answer != null) Text(question.display)
                 val pick = rememberLauncherForActivityResult(ActivityResultContracts.GetContent()) { uri ->
                     if (uri != null) scope.launch {
                         val bytes = context.contentResolver.openInputStream(uri)?.use { it.readBytes() } ?: return@launch
@@ -281,9 +282,9 @@ private fun QuestionField(drafts: DraftsViewModel, draftId: String, question: Qu
             else -> {
                 var value by remember(question.path) { mutableStateOf(question.answer.orEmpty()) }
                 val keyboard = when (question.kind) {
-                    "number" -> KeyboardType.Decimal
-                    "mobile" -> KeyboardType.Phone
-                    "region" -> KeyboardType.Number
+                    QuestionKind.NUMBER -> KeyboardType.Decimal
+                    QuestionKind.MOBILE -> KeyboardType.Phone
+                    QuestionKind.REGION -> KeyboardType.Number
                     else -> KeyboardType.Text
                 }
                 OutlinedTextField(

@@ -1,0 +1,265 @@
+//! The catalog's model: matters with their full service guides (办事指南), bundles (一件事), the
+//! life-event taxonomy and regions, as a province publishes them in a catalog file.
+
+use serde::{Deserialize, Serialize};
+
+use crate::auth::RealNameLevel;
+use crate::model::{Audience, LocalizedText, MatterType};
+
+pub use crate::search::Synonym;
+
+/// The catalog file format this code reads.
+pub const CATALOG_FORMAT: &str = "tongban-catalog/2";
+
+/// A whole catalog file.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Catalog {
+    /// Always `tongban-catalog/2`.
+    pub format: String,
+    /// The publisher's version of the data, e.g. `2026.11.1`.
+    pub version: String,
+    #[serde(default)]
+    pub note: String,
+    /// Regions the matters refer to (GB/T 2260 codes), national `100000` included.
+    pub regions: Vec<Region>,
+    pub life_events: Vec<LifeEvent>,
+    pub matters: Vec<Matter>,
+    #[serde(default)]
+    pub bundles: Vec<Bundle>,
+    /// Colloquial phrases and the words they mean (`身份证丢了` → `补领 身份证`).
+    #[serde(default)]
+    pub synonyms: Vec<Synonym>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Region {
+    /// GB/T 2260 division code: `330000` province, `330100` city, `100000` national.
+    pub code: String,
+    pub name: LocalizedText,
+    /// The enclosing region's code (`330000` for `330100`); none for provinces and national.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub parent: Option<String>,
+}
+
+/// A life event (主题), the way people think of what they need: "having a baby", "opening a shop".
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct LifeEvent {
+    /// Stable id, lowercase with hyphens: `birth-adoption`, `business-start`.
+    pub id: String,
+    pub audience: Audience,
+    pub name: LocalizedText,
+}
+
+/// One government service matter with its full service guide.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Matter {
+    /// Standard matter code (事项编码); unique in the catalog.
+    pub code: String,
+    pub name: LocalizedText,
+    /// Implementing department (实施主体).
+    pub department: LocalizedText,
+    /// GB/T 2260 code of the region whose department decides the matter.
+    pub region_code: String,
+    pub matter_type: MatterType,
+    pub audience: Audience,
+    /// Ids of the life events this matter belongs to (at least one).
+    pub life_events: Vec<String>,
+    /// Legal basis (设定依据): the laws and regulations, one per entry.
+    pub legal_basis: Vec<LocalizedText>,
+    /// Acceptance conditions (受理条件).
+    pub conditions: Vec<LocalizedText>,
+    /// Application materials (申请材料).
+    pub materials: Vec<Material>,
+    /// Process steps (办理流程), in order.
+    pub steps: Vec<Step>,
+    /// Legal time limit in working days (法定办结时限).
+    pub legal_days: u32,
+    /// Promised time limit in working days (承诺办结时限); 0 = handled on the spot (即办).
+    pub promised_days: u32,
+    pub fee: Fee,
+    /// Ways to apply; exactly one is marked `best`.
+    pub channels: Vec<Channel>,
+    /// Visits to a hall needed at most (到现场次数): 0 or 1.
+    pub visits_needed: u32,
+    /// Whether the whole matter can be handled online (全程网办).
+    pub fully_online: bool,
+    /// Halls (办事大厅) where it can be handled in person.
+    #[serde(default)]
+    pub service_points: Vec<ServicePoint>,
+    /// Consultation phone (咨询电话).
+    pub consultation_phone: String,
+    /// Complaint phone (监督投诉电话).
+    pub complaint_phone: String,
+    #[serde(default)]
+    pub faq: Vec<Faq>,
+    /// Whether it can be filed from another province (跨省通办).
+    pub cross_province: bool,
+    /// The real-name level an online application needs; nearly every matter needs a verified
+    /// identity, which the default says.
+    #[serde(default = "needs_verified_identity")]
+    pub real_name_level: RealNameLevel,
+    /// The matter's own questions, beyond who applies and the materials (which every form
+    /// asks); without them the form asks one free-text question.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub form: Vec<crate::form::FieldGroup>,
+    /// Words people use for this matter that are not in its name (`换身份证`, `社保卡`).
+    #[serde(default)]
+    pub keywords: Vec<String>,
+    /// How often it is handled, relative within the catalog (used to rank ties).
+    #[serde(default)]
+    pub popularity: u32,
+}
+
+fn needs_verified_identity() -> RealNameLevel {
+    RealNameLevel::IdentityVerified
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Material {
+    pub name: LocalizedText,
+    pub form: MaterialForm,
+    /// How many copies (份数); at least 1.
+    pub count: u32,
+    pub requirement: Requirement,
+    /// Certificate types (电子证照) that replace this material (免提交), e.g. `resident-id-card`.
+    #[serde(default)]
+    pub replaced_by_certificates: Vec<String>,
+    /// Where the material comes from (来源渠道), e.g. "申请人自备", "医院出具".
+    pub source: LocalizedText,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<LocalizedText>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub enum MaterialForm {
+    /// 原件
+    Original,
+    /// 复印件
+    Copy,
+    /// 原件和复印件
+    OriginalAndCopy,
+    /// 电子材料
+    Electronic,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub enum Requirement {
+    /// 必要
+    Required,
+    /// 非必要 / 视情况提供
+    Optional,
+    /// 容缺: may be supplied after acceptance, on a signed pledge.
+    MaySupplyLater,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Step {
+    pub name: LocalizedText,
+    pub description: LocalizedText,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Fee {
+    /// Whether the matter is free of charge (不收费).
+    pub free: bool,
+    /// The fee standard and its basis when not free, e.g. "工本费20元（依据…）".
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<LocalizedText>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub enum ChannelKind {
+    /// 网上办理 (this app, or the province's portal)
+    Online,
+    /// 掌上办理 in a province's app
+    Mobile,
+    /// 窗口办理 at a hall
+    Hall,
+    /// 自助终端
+    SelfService,
+    /// 邮寄 / 电话
+    Post,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Channel {
+    pub kind: ChannelKind,
+    /// The recommended way (shown first).
+    #[serde(default)]
+    pub best: bool,
+    pub description: LocalizedText,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ServicePoint {
+    pub name: LocalizedText,
+    pub address: LocalizedText,
+    /// Opening hours (办公时间) as people read them.
+    pub hours: LocalizedText,
+    pub phone: String,
+    /// WGS-84 coordinates.
+    pub latitude: f64,
+    pub longitude: f64,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Faq {
+    pub question: LocalizedText,
+    pub answer: LocalizedText,
+}
+
+/// 一件事: several matters filed as one application, shared information asked once.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Bundle {
+    /// Stable id, lowercase with hyphens: `newborn`, `business-start`.
+    pub id: String,
+    pub name: LocalizedText,
+    pub description: LocalizedText,
+    pub audience: Audience,
+    pub life_event: String,
+    /// The matters filed together, in the order they are handled.
+    pub matters: Vec<String>,
+    /// The information asked once for all of them (e.g. 父母身份信息, 新生儿信息).
+    pub shared_information: Vec<LocalizedText>,
+}
+
+impl Matter {
+    /// The matter as a list shows it.
+    pub fn summary(&self) -> crate::model::MatterSummary {
+        crate::model::MatterSummary {
+            code: self.code.clone(),
+            name: self.name.clone(),
+            department: self.department.clone(),
+            region_code: self.region_code.clone(),
+            matter_type: self.matter_type,
+            audience: self.audience,
+            fully_online: self.fully_online,
+            visits_needed: self.visits_needed,
+            promised_days: self.promised_days,
+        }
+    }
+
+    /// Channels with the recommended one first.
+    pub fn channels_best_first(&self) -> Vec<&Channel> {
+        let mut channels: Vec<&Channel> = self.channels.iter().collect();
+        channels.sort_by_key(|c| !c.best);
+        channels
+    }
+}

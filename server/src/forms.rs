@@ -1,0 +1,26 @@
+//! The form a draft or an application fills, resolved with core's `FormRef` from the catalog the
+//! server holds: bundles from the cached index, the matters' guides from the store.
+
+use tongban_core::catalog::{FormRef, Matter, ResolvedForm};
+
+use crate::error::AppError;
+use crate::state::AppState;
+
+pub async fn resolve(state: &AppState, form_id: &str) -> Result<ResolvedForm, AppError> {
+    let form = FormRef::parse(form_id);
+    let catalog = state.catalog.current(&state.store).await?;
+    let codes = form
+        .matter_codes(&catalog.index.bundles)
+        .ok_or(AppError::NotFound)?;
+    let mut matters: Vec<Matter> = Vec::with_capacity(codes.len());
+    for code in &codes {
+        let json = state
+            .store
+            .matter_guide(code)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        matters.push(serde_json::from_str(&json).map_err(AppError::internal)?);
+    }
+    form.resolve(&catalog.index.bundles, &matters)
+        .ok_or(AppError::NotFound)
+}

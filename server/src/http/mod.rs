@@ -1,0 +1,51 @@
+//! The HTTP side: each module owns its routes (`router()`), merged here under `/api/v1`, beside
+//! the OpenAPI document and the PWA. Handlers decode the request, ask `access` who is calling,
+//! call the store and core's rules, and answer; they hold no SQL.
+
+pub mod applications;
+pub mod auth;
+pub mod catalog;
+pub mod drafts;
+pub mod hosts;
+pub mod materials;
+pub mod me;
+pub mod openapi;
+pub mod staff;
+
+use axum::routing::get;
+use axum::{Json, Router};
+use tongban_core::API_PREFIX;
+
+use crate::error::AppError;
+use crate::state::AppState;
+use crate::Config;
+
+/// Every route of the server, the PWA included.
+pub fn router(state: AppState, config: &Config) -> Router {
+    let api = Router::new()
+        .merge(catalog::router())
+        .merge(auth::router())
+        .merge(me::router())
+        .merge(drafts::router())
+        .merge(applications::router())
+        .merge(materials::router())
+        .merge(staff::router())
+        .merge(hosts::router())
+        .fallback(|| async { AppError::NotFound });
+    let host_origins: Vec<String> = state
+        .hosts
+        .registry
+        .origins()
+        .chain(config.host_origins.iter().map(|o| o.trim_end_matches('/')))
+        .map(str::to_owned)
+        .collect();
+    let app = Router::new()
+        .nest(API_PREFIX, api)
+        .route(
+            "/api/openapi.json",
+            get(|| async { Json(openapi::document()) }),
+        )
+        .route("/api/{*rest}", get(|| async { AppError::NotFound }))
+        .with_state(state);
+    crate::web::with_pwa(app, config, &host_origins)
+}

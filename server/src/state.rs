@@ -1,0 +1,22 @@
+//! What every request handler shares: the store, the catalog cache, authentication's
+//! configuration and services, the object store and the registry of host super-apps. Cheap to
+//! clone; the server keeps nothing else between requests.
+
+use std::sync::Arc;
+
+use crate::auth::Auth;
+use crate::catalog::CatalogCache;
+use crate::hosts::Hosts;
+use crate::objects::ObjectStore;
+use crate::store::Store;
+
+#[derive(Clone)]
+pub struct AppState {
+    pub store: Store,
+    pub catalog: CatalogCache,
+    pub auth: Auth,
+    /// Take the client's address from `X-Forwarded-For` (only behind a trusted proxy).
+    pub trust_forwarded_for: bool,
+    pub objects: Arc<dyn ObjectStore>,
+    pub hosts: Hosts,
+}

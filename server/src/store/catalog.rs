@@ -1,0 +1,132 @@
+//! The catalog as stored: matters with their guides, and the current index.
+
+use sqlx::any::AnyRow;
+use sqlx::Row;
+use tongban_core::catalog::Catalog;
+use tongban_core::{Audience, LocalizedText, MatterSummary, MatterType};
+
+use super::Store;
+
+impl Store {
+    /// All matters, most used first, then by code for a stable order.
+    pub async fn list_matters(&self) -> Result<Vec<MatterSummary>, sqlx::Error> {
+        let rows = sqlx::query(
+            "SELECT code, name_zh, name_en, department_zh, department_en, region_code, matter_type,
+                    audience, fully_online, visits_needed, promised_days
+             FROM matters ORDER BY popularity DESC, code",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(matter_from_row).collect()
+    }
+
+    pub async fn count_matters(&self) -> Result<i64, sqlx::Error> {
+        sqlx::query("SELECT COUNT(*) FROM matters")
+            .fetch_one(&self.pool)
+            .await?
+            .try_get(0)
+    }
+
+    /// The catalog's version and its search index as JSON, if a catalog was imported.
+    pub async fn catalog_index(&self) -> Result<Option<(String, String)>, sqlx::Error> {
+        let row = sqlx::query("SELECT version, index_json FROM catalog_meta WHERE id = 1")
+            .fetch_optional(&self.pool)
+            .await?;
+        row.map(|r| Ok((r.try_get("version")?, r.try_get("index_json")?)))
+            .transpose()
+    }
+
+    pub async fn catalog_version(&self) -> Result<Option<String>, sqlx::Error> {
+        let row = sqlx::query("SELECT version FROM catalog_meta WHERE id = 1")
+            .fetch_optional(&self.pool)
+            .await?;
+        row.map(|r| r.try_get("version")).transpose()
+    }
+
+    /// A matter's full service guide as JSON.
+    pub async fn matter_guide(&self, code: &str) -> Result<Option<String>, sqlx::Error> {
+        let row = sqlx::query("SELECT guide_json FROM matters WHERE code = $1")
+            .bind(code)
+            .fetch_optional(&self.pool)
+            .await?;
+        Ok(row
+            .map(|r| r.try_get::<Option<String>, _>("guide_json"))
+            .transpose()?
+            .flatten())
+    }
+
+    /// Replaces the whole catalog in one transaction: readers see the old one or the new one.
+    pub async fn replace_catalog(
+        &self,
+        catalog: &Catalog,
+        index_json: &str,
+    ) -> Result<u64, sqlx::Error> {
+        let mut tx = self.pool.begin().await?;
+        sqlx::query("DELETE FROM matters").execute(&mut *tx).await?;
+        let mut added = 0;
+        for m in &catalog.matters {
+            let guide = serde_json::to_string(m).map_err(|e| sqlx::Error::Encode(Box::new(e)))?;
+            let result = sqlx::query(
+                "INSERT INTO matters (code, name_zh, name_en, department_zh, department_en, region_code,
+                     matter_type, audience, fully_online, visits_needed, promised_days, popularity, guide_json)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
+            )
+            .bind(&m.code)
+            .bind(&m.name.zh)
+            .bind(m.name.en.as_deref())
+            .bind(&m.department.zh)
+            .bind(m.department.en.as_deref())
+            .bind(&m.region_code)
+            .bind(m.matter_type.code())
+            .bind(m.audience.code())
+            .bind(i64::from(m.fully_online))
+            .bind(i64::from(m.visits_needed))
+            .bind(i64::from(m.promised_days))
+            .bind(i64::from(m.popularity))
+            .bind(guide)
+            .execute(&mut *tx)
+            .await?;
+            added += result.rows_affected();
+        }
+        sqlx::query("DELETE FROM catalog_meta")
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query("INSERT INTO catalog_meta (id, version, index_json) VALUES (1, $1, $2)")
+            .bind(&catalog.version)
+            .bind(index_json)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(added)
+    }
+}
+fn matter_from_row(row: &AnyRow) -> Result<MatterSummary, sqlx::Error> {
+    let decode_err = |column: &str, value: String| sqlx::Error::ColumnDecode {
+        index: column.to_owned(),
+        source: format!("unknown value {value:?}").into(),
+    };
+    let matter_type: String = row.try_get("matter_type")?;
+    let audience: String = row.try_get("audience")?;
+    let small = |column: &str| -> Result<u32, sqlx::Error> {
+        let v: i64 = row.try_get(column)?;
+        u32::try_from(v).map_err(|_| decode_err(column, v.to_string()))
+    };
+    Ok(MatterSummary {
+        code: row.try_get("code")?,
+        name: LocalizedText {
+            zh: row.try_get("name_zh")?,
+            en: row.try_get("name_en")?,
+        },
+        department: LocalizedText {
+            zh: row.try_get("department_zh")?,
+            en: row.try_get("department_en")?,
+        },
+        region_code: row.try_get("region_code")?,
+        matter_type: MatterType::from_code(&matter_type)
+            .ok_or_else(|| decode_err("matter_type", matter_type))?,
+        audience: Audience::from_code(&audience).ok_or_else(|| decode_err("audience", audience))?,
+        fully_online: small("fully_online")? != 0,
+        visits_needed: small("visits_needed")?,
+        promised_days: small("promised_days")?,
+    })
+}

@@ -1,0 +1,144 @@
+//! The store: every query the server makes, behind methods that say what they do, one file per
+//! aggregate (`catalog`, `identity`, `sessions`, `staff`, `audit`, `drafts`, `applications`,
+//! `materials`). One URL picks SQLite (default, embedded) or PostgreSQL (production).
+//!
+//! Queries go through sqlx's `Any` driver and use `$n` placeholders, which both backends accept;
+//! each backend has its own migration folder so each gets its natural column types. The same
+//! contract suite (`server/tests/store.rs`) runs against both.
+
+mod applications;
+mod audit;
+mod catalog;
+mod drafts;
+mod identity;
+mod materials;
+mod sessions;
+mod staff;
+
+pub use applications::*;
+pub use audit::*;
+pub use drafts::*;
+pub use identity::*;
+pub use materials::*;
+pub use sessions::*;
+pub use staff::*;
+
+use std::str::FromStr;
+
+use anyhow::Context;
+use sqlx::any::AnyPoolOptions;
+use sqlx::migrate::Migrator;
+use sqlx::AnyPool;
+
+static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("migrations/sqlite");
+static POSTGRES_MIGRATIONS: Migrator = sqlx::migrate!("migrations/postgres");
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+impl Backend {
+    pub fn from_url(url: &str) -> anyhow::Result<Self> {
+        if url.starts_with("sqlite:") {
+            Ok(Self::Sqlite)
+        } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
+            Ok(Self::Postgres)
+        } else {
+            anyhow::bail!("unsupported database URL {url:?}: use sqlite://FILE or postgres://…")
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Sqlite => "sqlite",
+            Self::Postgres => "postgres",
+        }
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct Store {
+    pool: AnyPool,
+    backend: Backend,
+}
+
+impl Store {
+    /// Connects; for SQLite the file and its folder are created on first start.
+    pub async fn connect(url: &str) -> anyhow::Result<Self> {
+        sqlx::any::install_default_drivers();
+        let backend = Backend::from_url(url)?;
+        let url = match backend {
+            Backend::Sqlite => prepare_sqlite(url)?,
+            Backend::Postgres => url.to_owned(),
+        };
+        let max = if backend == Backend::Sqlite { 4 } else { 16 };
+        let pool = AnyPoolOptions::new()
+            .max_connections(max)
+            .connect(&url)
+            .await
+            .with_context(|| format!("cannot open the {} database", backend.name()))?;
+        Ok(Self { pool, backend })
+    }
+
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    pub fn pool(&self) -> &AnyPool {
+        &self.pool
+    }
+
+    pub async fn migrate(&self) -> anyhow::Result<()> {
+        let migrator = match self.backend {
+            Backend::Sqlite => &SQLITE_MIGRATIONS,
+            Backend::Postgres => &POSTGRES_MIGRATIONS,
+        };
+        migrator
+            .run(&self.pool)
+            .await
+            .context("database migration failed")
+    }
+
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+}
+
+/// A unique or primary key was already taken (a concurrent insert won).
+pub fn is_unique_violation(e: &sqlx::Error) -> bool {
+    matches!(e, sqlx::Error::Database(d) if d.is_unique_violation())
+}
+
+/// Stored JSON that does not decode: a column-decode error naming the column.
+pub(crate) fn json_column<T: serde::de::DeserializeOwned>(
+    column: &str,
+    text: &str,
+) -> Result<T, sqlx::Error> {
+    serde_json::from_str(text).map_err(|e| sqlx::Error::ColumnDecode {
+        index: column.to_owned(),
+        source: Box::new(e),
+    })
+}
+
+/// A value to store as JSON.
+pub(crate) fn to_json<T: serde::Serialize>(value: &T) -> Result<String, sqlx::Error> {
+    serde_json::to_string(value).map_err(|e| sqlx::Error::Encode(Box::new(e)))
+}
+
+/// Makes sure the SQLite file's folder exists and the file is created on first connect.
+fn prepare_sqlite(url: &str) -> anyhow::Result<String> {
+    let opts = sqlx::sqlite::SqliteConnectOptions::from_str(url).context("bad sqlite URL")?;
+    let path = opts.get_filename();
+    if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+        std::fs::create_dir_all(parent)
+            .with_context(|| format!("cannot create the database folder {}", parent.display()))?;
+    }
+    let sep = if url.contains('?') { '&' } else { '?' };
+    Ok(if url.contains("mode=") {
+        url.to_owned()
+    } else {
+        format!("{url}{sep}mode=rwc")
+    })
+}

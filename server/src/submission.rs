@@ -1,0 +1,113 @@
+//! Deciding one change of a draft with core's rules (`ServerDraft::apply`), and what a submission
+//! must pass first: the real-name level its form needs, documents that are the person's own
+//! uploads, and the form's validation — the same `FormSchema::validate` the phone ran.
+
+use tongban_core::draft::{Change, ChangeKind, ChangeReply, ServerDraft, Submission};
+use tongban_core::form::Answers;
+use tongban_core::FieldError;
+
+use crate::access::Citizen;
+use crate::auth::new_id;
+use crate::clock::china_date;
+use crate::error::AppError;
+use crate::state::AppState;
+
+/// What a change comes to.
+pub enum Decision {
+    /// Answered at once, nothing stored (the person cannot submit this form yet).
+    Answer(ChangeReply),
+    /// The draft's new state and the reply, to store together.
+    Write(Decided),
+}
+
+pub struct Decided {
+    pub draft: ServerDraft,
+    pub reply: ChangeReply,
+    /// The application a submission made, with the answers it holds.
+    pub submitted: Option<(Submission, Answers)>,
+}
+
+/// A receipt number people can read out on the phone: `TB` + date + 8 digits.
+pub fn new_receipt(now: i64) -> String {
+    let (y, m, d) = china_date(now);
+    let mut bytes = [0u8; 4];
+    getrandom::getrandom(&mut bytes).expect("random source");
+    format!(
+        "TB{y:04}{m:02}{d:02}{:08}",
+        u32::from_le_bytes(bytes) % 100_000_000
+    )
+}
+
+/// Applies `change` to `draft` (`created`: the change just made it).
+pub async fn decide(
+    state: &AppState,
+    citizen: &Citizen,
+    mut draft: ServerDraft,
+    change: &Change,
+    created: bool,
+) -> Result<Decision, AppError> {
+    if created {
+        let reply = ChangeReply::Applied {
+            snapshot: draft.snapshot(),
+        };
+        return Ok(Decision::Write(Decided {
+            draft,
+            reply,
+            submitted: None,
+        }));
+    }
+    let ChangeKind::Submit { .. } = change.kind else {
+        let reply = draft.apply(change, &mut |_| Err(Vec::new()));
+        return Ok(Decision::Write(Decided {
+            draft,
+            reply,
+            submitted: None,
+        }));
+    };
+    let form = crate::forms::resolve(state, &draft.form_id).await?;
+    if citizen.level < form.level {
+        return Ok(Decision::Answer(ChangeReply::Rejected {
+            code: "identity-required".into(),
+        }));
+    }
+    // Documents named in the answers must be this person's uploads.
+    let uploads = tongban_core::form::uploaded_objects(&draft.answers);
+    let ids: Vec<String> = uploads.iter().map(|(_, id)| id.clone()).collect();
+    let missing = state
+        .store
+        .not_owned_materials(&citizen.account_id, &ids)
+        .await?;
+    let missing_fields: Vec<FieldError> = uploads
+        .iter()
+        .filter(|(_, id)| missing.contains(id))
+        .map(|(path, _)| FieldError::new(path.as_str(), "material-missing"))
+        .collect();
+    let now = state.auth.now();
+    let schema = form.schema;
+    let mut submitted = None;
+    let reply = draft.apply(change, &mut |d| {
+        let answers = schema.submitted_answers(&d.answers);
+        let mut errors = schema.validate(&answers, china_date(now));
+        errors.extend(
+            missing_fields
+                .iter()
+                .filter(|f| answers.contains_key(&f.path))
+                .cloned(),
+        );
+        if !errors.is_empty() {
+            return Err(errors);
+        }
+        let done = Submission {
+            idempotency_key: tongban_core::draft::submission_key(&d.draft_id),
+            application_id: new_id(),
+            receipt: new_receipt(now),
+        };
+        submitted = Some((done.clone(), answers));
+        Ok(done)
+    });
+    Ok(Decision::Write(Decided {
+        draft,
+        reply,
+        submitted,
+    }))
+}
