@@ -76,6 +76,8 @@ pub const ERROR_CODES: &[&str] = &[
     "status-move-not-allowed",
     "supplement-not-requested",
     "field-not-requested",
+    "role-not-allowed",
+    "reason-required",
     // Materials.
     "material-empty",
     "material-type",

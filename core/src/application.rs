@@ -13,6 +13,8 @@ use crate::form::Answers;
 pub enum ApplicationStatus {
     Submitted,
     Accepted,
+    /// Checked where it was received and forwarded to the department that decides (跨省通办).
+    Forwarded,
     InReview,
     SupplementRequested,
     Approved,
@@ -21,9 +23,10 @@ pub enum ApplicationStatus {
 }
 
 impl ApplicationStatus {
-    pub const ALL: [Self; 7] = [
+    pub const ALL: [Self; 8] = [
         Self::Submitted,
         Self::Accepted,
+        Self::Forwarded,
         Self::InReview,
         Self::SupplementRequested,
         Self::Approved,
@@ -35,6 +38,7 @@ impl ApplicationStatus {
         match self {
             Self::Submitted => "submitted",
             Self::Accepted => "accepted",
+            Self::Forwarded => "forwarded",
             Self::InReview => "in-review",
             Self::SupplementRequested => "supplement-requested",
             Self::Approved => "approved",
@@ -52,6 +56,7 @@ impl ApplicationStatus {
         match self {
             Self::Submitted => "status-submitted",
             Self::Accepted => "status-accepted",
+            Self::Forwarded => "status-forwarded",
             Self::InReview => "status-in-review",
             Self::SupplementRequested => "status-supplement-requested",
             Self::Approved => "status-approved",
@@ -60,12 +65,14 @@ impl ApplicationStatus {
         }
     }
 
-    /// Where staff may move an application from here. A supplement goes back to review only
-    /// when the person supplies it, not by staff.
+    /// Where the deciding department's staff may move a case from here (for a case received
+    /// away from home, see `case::case_moves`). A supplement goes back to review only when the
+    /// person supplies it, not by staff.
     pub fn staff_moves(self) -> &'static [Self] {
         match self {
             Self::Submitted => &[Self::Accepted, Self::Rejected],
             Self::Accepted => &[Self::InReview],
+            Self::Forwarded => &[Self::InReview],
             Self::InReview => &[Self::SupplementRequested, Self::Approved, Self::Rejected],
             Self::SupplementRequested => &[Self::Rejected],
             Self::Approved => &[Self::Completed],
@@ -91,6 +98,12 @@ pub struct TimelineEvent {
     /// For a supplement request: the answers (paths) to give again.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub fields: Vec<String>,
+    /// The department that made this step (none for the person's own steps).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub department: Option<crate::model::LocalizedText>,
+    /// For a refusal: its reason (`case::REJECT_REASONS`, message `reject-reason-<code>`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
 }
 
 /// An application as its owner sees it.
@@ -105,16 +118,37 @@ pub struct Application {
     pub status: ApplicationStatus,
     pub answers: Answers,
     pub timeline: Vec<TimelineEvent>,
+    /// Each deciding department's part, with its progress and promised date.
+    #[serde(default)]
+    pub cases: Vec<crate::case::CaseView>,
     pub created_at: i64,
 }
 
 impl Application {
-    /// The fields a pending supplement asks for (empty unless one is requested).
-    pub fn requested_fields(&self) -> &[String] {
-        match (self.status, self.timeline.last()) {
-            (ApplicationStatus::SupplementRequested, Some(e)) => &e.fields,
-            _ => &[],
+    /// The fields pending supplements ask for, every department's together (empty unless one is
+    /// requested).
+    pub fn requested_fields(&self) -> Vec<String> {
+        if self.cases.is_empty() {
+            return match (self.status, self.timeline.last()) {
+                (ApplicationStatus::SupplementRequested, Some(e)) => e.fields.clone(),
+                _ => Vec::new(),
+            };
         }
+        let mut fields: Vec<String> = Vec::new();
+        for case in &self.cases {
+            for f in &case.requested {
+                if !fields.contains(f) {
+                    fields.push(f.clone());
+                }
+            }
+        }
+        fields
+    }
+
+    /// How many of its departments are done, of how many.
+    pub fn progress(&self) -> (usize, usize) {
+        let done = self.cases.iter().filter(|c| c.status.is_final()).count();
+        (done, self.cases.len())
     }
 }
 
@@ -146,6 +180,9 @@ pub struct StatusChange {
     pub message: String,
     #[serde(default)]
     pub fields: Vec<String>,
+    /// For a refusal: its reason (`case::REJECT_REASONS`); `other` when none is given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
 }
 
 /// The person supplies what a supplement asked for: new answers for those fields only.
@@ -163,7 +200,9 @@ mod tests {
     fn every_status_round_trips_and_finals_go_nowhere() {
         for s in ApplicationStatus::ALL {
             assert_eq!(ApplicationStatus::from_code(s.code()), Some(s));
-            assert_eq!(s.is_final(), s.staff_moves().is_empty());
+            let moves = crate::case::case_moves(s, crate::case::Holder::Receiving).len()
+                + s.staff_moves().len();
+            assert_eq!(s.is_final(), moves == 0);
             assert_eq!(
                 serde_json::to_string(&s).unwrap(),
                 format!("\"{}\"", s.code())
@@ -173,10 +212,14 @@ mod tests {
 
     #[test]
     fn every_status_is_reachable_from_submitted() {
+        use crate::case::{case_moves, Holder};
         let mut reached = vec![ApplicationStatus::Submitted];
         let mut i = 0;
         while i < reached.len() {
-            for next in reached[i].staff_moves() {
+            let moves = [Holder::Receiving, Holder::Deciding]
+                .into_iter()
+                .flat_map(|h| case_moves(reached[i], h).iter());
+            for next in moves.collect::<Vec<_>>() {
                 if !reached.contains(next) {
                     reached.push(*next);
                 }

@@ -84,6 +84,13 @@ actions! {
     ApplicationSupplement = "application-supplement",
     MaterialUploaded = "material-uploaded",
     MaterialRead = "material-read",
+    /// A staff member opened a case (its answers).
+    CaseRead = "case-read",
+    /// A staff member opened a document of a case.
+    DocumentOpened = "document-opened",
+    CaseMoved = "case-moved",
+    CaseAssigned = "case-assigned",
+    StatsRead = "stats-read",
 }
 
 impl AuditAction {

@@ -197,7 +197,16 @@ pub struct StaffAccount {
     pub id: String,
     pub username: String,
     pub display_name: String,
+    /// The department's name.
     pub department: String,
+    #[serde(default)]
+    pub department_id: String,
+    #[serde(default = "default_role")]
+    pub role: crate::case::StaffRole,
+}
+
+fn default_role() -> crate::case::StaffRole {
+    crate::case::StaffRole::Clerk
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -322,6 +322,71 @@ impl ApiClient {
         self.send_json(Method::POST, &path, Some(change)).await
     }
 
+    /// The person's messages, newest first, and how many are unread.
+    pub async fn messages(&self) -> Result<crate::message::MessageList, ApiError> {
+        self.get_json("/me/messages").await
+    }
+
+    /// Marks a message read.
+    pub async fn read_message(&self, id: &str) -> Result<(), ApiError> {
+        let path = format!("/me/messages/{}/read", encode_segment(id));
+        self.send_empty(Method::POST, &path, None::<&()>).await
+    }
+
+    /// Staff: the department's queue (`query` is the query string, e.g. `status=submitted`).
+    pub async fn staff_cases(&self, query: &str) -> Result<Vec<crate::case::StaffCaseSummary>, ApiError> {
+        let path = if query.is_empty() {
+            "/staff/cases".to_owned()
+        } else {
+            format!("/staff/cases?{query}")
+        };
+        let list: crate::case::StaffCaseList = self.get_json(&path).await?;
+        Ok(list.items)
+    }
+
+    /// Staff: one case of the department.
+    pub async fn staff_case(&self, id: &str) -> Result<crate::case::StaffCase, ApiError> {
+        self.get_json(&format!("/staff/cases/{}", encode_segment(id)))
+            .await
+    }
+
+    /// Staff: move a case along.
+    pub async fn staff_move_case(
+        &self,
+        id: &str,
+        change: &crate::case::CaseMove,
+    ) -> Result<crate::case::StaffCase, ApiError> {
+        let path = format!("/staff/cases/{}/status", encode_segment(id));
+        self.send_json(Method::POST, &path, Some(change)).await
+    }
+
+    /// Staff (supervisor): give a case to a colleague.
+    pub async fn staff_assign(
+        &self,
+        id: &str,
+        staff_id: &str,
+    ) -> Result<crate::case::StaffCase, ApiError> {
+        let path = format!("/staff/cases/{}/assignee", encode_segment(id));
+        let body = crate::case::AssignRequest {
+            staff_id: staff_id.to_owned(),
+        };
+        self.send_json(Method::POST, &path, Some(&body)).await
+    }
+
+    /// Staff (supervisor): the department's numbers.
+    pub async fn staff_stats(&self) -> Result<crate::case::DepartmentStats, ApiError> {
+        self.get_json("/staff/stats").await
+    }
+
+    /// Where a document of a case is opened (for an `<img>` or a PDF viewer).
+    pub fn staff_document_path(case_id: &str, object_id: &str) -> String {
+        format!(
+            "{API_PREFIX}/staff/cases/{}/documents/{}",
+            encode_segment(case_id),
+            encode_segment(object_id)
+        )
+    }
+
     async fn get_json<T: DeserializeOwned>(&self, path: &str) -> Result<T, ApiError> {
         self.send_json(Method::GET, path, None::<&()>).await
     }

@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 ///
 /// Catalog data is written in Chinese first; an English name is added where the province supplies
 /// one. Readers ask for a language and fall back to Chinese, never to an empty string.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct LocalizedText {

@@ -50,7 +50,7 @@ async fn main() {
     config.object_dir = data.path().join("objects");
     config.auth.max_sends_per_ip = 10_000;
     let sms = DevLogSender::default();
-    let mut services = config.services();
+    let mut services = config.services().expect("development services");
     services.sms = Arc::new(sms.clone());
     let server = start_with(config, services).await.unwrap();
     let base = server.base_url();

@@ -11,6 +11,7 @@ use axum::extract::{ConnectInfo, FromRequestParts};
 use axum::http::request::Parts;
 use tongban_core::audit::{Actor, AuditAction};
 use tongban_core::auth::RealNameLevel;
+use tongban_core::case::{Holder, StaffRole};
 use tongban_core::ids::{AccountId, StaffId};
 
 use crate::audit::Outcome;
@@ -18,7 +19,7 @@ use crate::auth::{presented_token, token_hash, Role};
 use crate::error::AppError;
 use crate::session::session_actor;
 use crate::state::AppState;
-use crate::store::{ApplicationRecord, DraftRow, MaterialRow, SessionRow};
+use crate::store::{ApplicationRecord, CaseRow, DraftRow, MaterialRow, SessionRow};
 
 /// Something that belongs to one person.
 pub trait Owned {
@@ -110,17 +111,76 @@ impl Citizen {
     }
 }
 
-/// A logged-in department staff member.
+/// A logged-in department staff member: who, in which department, with which role.
 #[derive(Clone, Debug)]
 pub struct StaffMember {
     pub staff_id: StaffId,
     pub session_id: String,
+    pub department_id: String,
+    pub role: StaffRole,
+    pub display_name: String,
     pub ip: String,
+}
+
+/// What a staff member may do with a case.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CaseAccess {
+    /// Read it, and act on it within their role: their department holds it.
+    Act,
+    /// Read it only: their department received it and forwarded it (its part is done).
+    Read,
 }
 
 impl StaffMember {
     pub fn actor(&self) -> Actor {
         Actor::Staff(self.staff_id.clone())
+    }
+
+    /// How this staff member may touch a case: the deciding department's staff once it holds
+    /// it, the receiving department's staff (reading only after they forwarded it); nobody
+    /// else at all.
+    pub fn access(&self, case: &CaseRow) -> Option<CaseAccess> {
+        let deciding = case.department_id == self.department_id;
+        let receiving = case.receiving_department_id.as_deref() == Some(&self.department_id);
+        match case.holder {
+            Holder::Deciding if deciding => Some(CaseAccess::Act),
+            Holder::Deciding if receiving => Some(CaseAccess::Read),
+            Holder::Receiving if receiving => Some(CaseAccess::Act),
+            _ => None,
+        }
+    }
+
+    /// The case if this staff member may touch it (with how); `NotFound`, audited as refused,
+    /// when it is another department's — exactly as if it did not exist.
+    pub async fn case(
+        &self,
+        state: &AppState,
+        action: AuditAction,
+        case: Option<CaseRow>,
+    ) -> Result<(CaseRow, CaseAccess), AppError> {
+        let Some(case) = case else {
+            return Err(AppError::NotFound);
+        };
+        match self.access(&case) {
+            Some(access) => Ok((case, access)),
+            None => {
+                self.refused(state, action, &format!("case:{}", case.id))
+                    .await?;
+                Err(AppError::NotFound)
+            }
+        }
+    }
+
+    /// Records a refused attempt of this staff member in the audit log.
+    pub async fn refused(
+        &self,
+        state: &AppState,
+        action: AuditAction,
+        object: &str,
+    ) -> Result<(), AppError> {
+        state
+            .audit(&self.actor(), action, object, Outcome::Denied, &self.ip)
+            .await
     }
 }
 
@@ -212,9 +272,17 @@ impl FromRequestParts<AppState> for StaffMember {
             .await
             .unwrap_or_else(|never| match never {});
         let session = live_session(parts, state, Role::Staff, &ip).await?;
+        let staff = state
+            .store
+            .staff_member(&StaffId::new(session.principal_id))
+            .await?
+            .ok_or(AppError::Unauthorized("unauthorized"))?;
         Ok(Self {
-            staff_id: StaffId::new(session.principal_id),
+            staff_id: staff.id,
             session_id: session.id,
+            department_id: staff.department_id,
+            role: staff.role,
+            display_name: staff.display_name,
             ip,
         })
     }

@@ -34,6 +34,11 @@ impl ManualClock {
     pub fn advance(&self, seconds: i64) {
         self.0.fetch_add(seconds, Ordering::SeqCst);
     }
+
+    /// Moves the clock to a moment (Unix seconds).
+    pub fn set(&self, unix_seconds: i64) {
+        self.0.store(unix_seconds, Ordering::SeqCst);
+    }
 }
 
 impl Clock for ManualClock {

@@ -146,6 +146,7 @@ impl DemoHost {
                 on_primary: Some("#ffffff".into()),
             },
             has_own_header: Some(true),
+            notify_url: Some(format!("{}/notify", self.origin())),
         }
     }
 
@@ -158,7 +159,9 @@ impl DemoHost {
             app_url: app_url.trim_end_matches('/').to_owned(),
             audience: audience.to_owned(),
             host_id: self.id,
+            received: Default::default(),
         };
+        let received = state.received.clone();
         let csp = HeaderValue::from_str(&format!(
             "default-src 'self'; frame-src {}; style-src 'self'; script-src 'self'; base-uri 'none'",
             state.app_url
@@ -194,6 +197,7 @@ impl DemoHost {
             )
             .route("/config.json", get(config))
             .route("/ticket", post(ticket))
+            .route("/notify", post(notify).get(notifications))
             .with_state(state)
             .layer(tower_http::set_header::SetResponseHeaderLayer::overriding(
                 header::CONTENT_SECURITY_POLICY,
@@ -210,6 +214,7 @@ impl DemoHost {
         });
         RunningDemoHost {
             origin,
+            received,
             _stop: stop,
         }
     }
@@ -218,8 +223,12 @@ impl DemoHost {
 /// A serving demo host; dropping it stops it.
 pub struct RunningDemoHost {
     pub origin: String,
+    /// What reached the host's message channel (`POST /notify`), oldest first.
+    pub received: Received,
     _stop: oneshot::Sender<()>,
 }
+
+pub type Received = std::sync::Arc<std::sync::Mutex<Vec<serde_json::Value>>>;
 
 #[derive(Clone)]
 struct DemoState {
@@ -227,6 +236,21 @@ struct DemoState {
     app_url: String,
     audience: String,
     host_id: String,
+    received: Received,
+}
+
+/// Plays the host's message channel: what Tongban sends for a linked person's applications.
+async fn notify(State(state): State<DemoState>, Json(body): Json<serde_json::Value>) -> StatusCode {
+    tracing::info!(%body, "the demo host received a message for its user");
+    if let Ok(mut list) = state.received.lock() {
+        list.push(body);
+    }
+    StatusCode::NO_CONTENT
+}
+
+/// What the message channel received, for the demo page to show.
+async fn notifications(State(state): State<DemoState>) -> Json<Vec<serde_json::Value>> {
+    Json(state.received.lock().map(|l| l.clone()).unwrap_or_default())
 }
 
 fn page(content_type: &'static str, body: &'static str) -> Response {

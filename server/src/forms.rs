@@ -7,6 +7,14 @@ use crate::error::AppError;
 use crate::state::AppState;
 
 pub async fn resolve(state: &AppState, form_id: &str) -> Result<ResolvedForm, AppError> {
+    Ok(resolve_with_matters(state, form_id).await?.0)
+}
+
+/// `resolve`, with the matters the form was built from.
+pub async fn resolve_with_matters(
+    state: &AppState,
+    form_id: &str,
+) -> Result<(ResolvedForm, Vec<Matter>), AppError> {
     let form = FormRef::parse(form_id);
     let catalog = state.catalog.current(&state.store).await?;
     let codes = form
@@ -21,6 +29,8 @@ pub async fn resolve(state: &AppState, form_id: &str) -> Result<ResolvedForm, Ap
             .ok_or(AppError::NotFound)?;
         matters.push(serde_json::from_str(&json).map_err(AppError::internal)?);
     }
-    form.resolve(&catalog.index.bundles, &matters)
-        .ok_or(AppError::NotFound)
+    let resolved = form
+        .resolve(&catalog.index.bundles, &matters)
+        .ok_or(AppError::NotFound)?;
+    Ok((resolved, matters))
 }

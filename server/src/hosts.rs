@@ -38,6 +38,10 @@ pub struct HostEntry {
     /// Whether the host draws its own title bar (default: yes for the bridges, no for generic).
     #[serde(default)]
     pub has_own_header: Option<bool>,
+    /// The host's message channel: `POST` JSON `{"host_user_id", "template", "params"}` for
+    /// each step of a linked person's applications (docs/embedding.md).
+    #[serde(default)]
+    pub notify_url: Option<String>,
 }
 
 /// How this host's tickets are checked.
@@ -487,6 +491,7 @@ mod tests {
             trust_identity: true,
             theme: HostTheme::default(),
             has_own_header: None,
+            notify_url: None,
         }
     }
 

@@ -6,6 +6,7 @@
 pub mod access;
 pub mod audit;
 pub mod auth;
+pub mod cases;
 pub mod catalog;
 pub mod clock;
 pub mod demo_host;
@@ -13,6 +14,7 @@ pub mod error;
 pub mod forms;
 pub mod hosts;
 pub mod http;
+pub mod notify;
 pub mod objects;
 pub mod seed;
 pub mod session;
@@ -71,17 +73,35 @@ pub struct Config {
     /// Take the client's IP address from `X-Forwarded-For`: only behind a proxy that sets it.
     #[arg(long, env = "TONGBAN_TRUST_FORWARDED_FOR", default_value_t = false, action = clap::ArgAction::Set)]
     pub trust_forwarded_for: bool,
-    /// The SMS gateway that sends login codes (`POST` JSON). Without one, codes are written to
-    /// the server log: development only.
+    /// Development mode: without an SMS gateway, texts (login codes included) are written to
+    /// the log; without an identity verification service, any valid ID number matches. Without
+    /// it the server refuses to start unless both services are configured.
+    #[arg(long, env = "TONGBAN_DEV", default_value_t = false, action = clap::ArgAction::SetTrue)]
+    pub dev: bool,
+    /// The SMS gateway that sends login codes and notices (`POST` JSON, docs/operations.md).
     #[arg(long, env = "TONGBAN_SMS_GATEWAY_URL")]
     pub sms_gateway_url: Option<String>,
     /// Bearer token for the SMS gateway.
     #[arg(long, env = "TONGBAN_SMS_GATEWAY_TOKEN", hide_env_values = true)]
     pub sms_gateway_token: Option<String>,
+    /// The identity verification service (name + resident ID number → match or mismatch;
+    /// `POST` JSON, docs/operations.md).
+    #[arg(long, env = "TONGBAN_IDENTITY_VERIFIER_URL")]
+    pub identity_verifier_url: Option<String>,
+    /// Bearer token for the identity verification service.
+    #[arg(long, env = "TONGBAN_IDENTITY_VERIFIER_TOKEN", hide_env_values = true)]
+    pub identity_verifier_token: Option<String>,
+    /// How often the outbox of notifications is looked at, in milliseconds.
+    #[arg(long, env = "TONGBAN_NOTIFY_INTERVAL_MS", default_value_t = 1000)]
+    pub notify_interval_ms: u64,
     /// The registry of host super-apps that embed the app and log people in (a JSON array; see
     /// docs/embedding.md).
     #[arg(long, env = "TONGBAN_HOSTS_FILE")]
     pub hosts_file: Option<PathBuf>,
+    /// The working-day calendar (format tongban-calendar/1); without it, the built-in one
+    /// (2026 as published, 2027's statutory holidays).
+    #[arg(long, env = "TONGBAN_CALENDAR_FILE")]
+    pub calendar_file: Option<PathBuf>,
     /// The audience host tickets must name (`aud`).
     #[arg(long, env = "TONGBAN_HOST_AUDIENCE", default_value = "tongban")]
     pub host_audience: String,
@@ -103,33 +123,67 @@ impl Config {
             seed_demo: true,
             host_origins: Vec::new(),
             trust_forwarded_for: false,
+            dev: true,
             sms_gateway_url: None,
             sms_gateway_token: None,
+            identity_verifier_url: None,
+            identity_verifier_token: None,
+            notify_interval_ms: 200,
             hosts_file: None,
+            calendar_file: None,
             host_audience: "tongban".into(),
             hosts: Vec::new(),
             auth: AuthConfig::default(),
         }
     }
 
-    /// The services this configuration asks for: the system clock, the SMS gateway if one is
-    /// configured (else the development log sender), the development identity verifier.
-    pub fn services(&self) -> AuthServices {
+    /// The services this configuration asks for: the system clock, the SMS gateway and the
+    /// identity verification service. Without one of them the development stand-in is used —
+    /// only in development mode (`--dev`): production is never development by accident.
+    pub fn services(&self) -> anyhow::Result<AuthServices> {
+        let mut missing = Vec::new();
+        if self.sms_gateway_url.is_none() {
+            missing.push("an SMS gateway (--sms-gateway-url, TONGBAN_SMS_GATEWAY_URL)");
+        }
+        if self.identity_verifier_url.is_none() {
+            missing.push(
+                "an identity verification service (--identity-verifier-url, TONGBAN_IDENTITY_VERIFIER_URL)",
+            );
+        }
+        if !self.dev && !missing.is_empty() {
+            anyhow::bail!(
+                "refusing to start in production without {}; pass --dev to run with the development stand-ins (texts in the log, any valid ID number matches)",
+                missing.join(" and ")
+            );
+        }
         let sms: Arc<dyn CodeSender> = match &self.sms_gateway_url {
             Some(url) => Arc::new(HttpGateway::new(
                 url.clone(),
                 self.sms_gateway_token.clone(),
             )),
             None => {
-                tracing::warn!("no SMS gateway configured: login codes are written to this log (development only)");
+                tracing::warn!("development mode: no SMS gateway, texts are written to this log");
                 Arc::new(DevLogSender::default())
             }
         };
-        AuthServices {
+        let identity: Arc<dyn auth::verifier::IdentityVerifier> = match &self.identity_verifier_url
+        {
+            Some(url) => Arc::new(auth::verifier::HttpVerifier::new(
+                url.clone(),
+                self.identity_verifier_token.clone(),
+            )),
+            None => {
+                tracing::warn!(
+                    "development mode: no identity verification service, any valid ID number matches"
+                );
+                Arc::new(DevVerifier)
+            }
+        };
+        Ok(AuthServices {
             clock: Arc::new(clock::SystemClock),
             sms,
-            identity: Arc::new(DevVerifier),
-        }
+            identity,
+        })
     }
 }
 
@@ -139,6 +193,8 @@ pub struct RunningServer {
     stop: oneshot::Sender<()>,
     task: JoinHandle<std::io::Result<()>>,
     store: store::Store,
+    stop_notifier: tokio::sync::watch::Sender<bool>,
+    notifier: JoinHandle<()>,
 }
 
 impl RunningServer {
@@ -159,6 +215,8 @@ impl RunningServer {
     pub async fn shutdown(self) -> anyhow::Result<()> {
         let _ = self.stop.send(());
         self.task.await.context("server task")?.context("server")?;
+        let _ = self.stop_notifier.send(true);
+        let _ = self.notifier.await;
         self.store.close().await;
         Ok(())
     }
@@ -167,7 +225,7 @@ impl RunningServer {
 /// Opens the database (creating and migrating it as needed), seeds the demo catalog into an empty
 /// one, binds the address and starts serving.
 pub async fn start(config: Config) -> anyhow::Result<RunningServer> {
-    let services = config.services();
+    let services = config.services()?;
     start_with(config, services).await
 }
 
@@ -184,6 +242,15 @@ pub async fn start_with(config: Config, services: AuthServices) -> anyhow::Resul
     for host in registry.all() {
         tracing::info!(host = %host.id, name = %host.name, "host super-app registered");
     }
+    let calendar = match &config.calendar_file {
+        Some(path) => {
+            let text = std::fs::read_to_string(path)
+                .with_context(|| format!("cannot read the calendar {}", path.display()))?;
+            tongban_core::calendar::WorkCalendar::parse(&text)
+                .with_context(|| format!("the calendar {} is not valid", path.display()))?
+        }
+        None => tongban_core::calendar::WorkCalendar::demo(),
+    };
     let store = store::Store::connect(&config.database_url).await?;
     store.migrate().await?;
     if config.seed_demo {
@@ -212,7 +279,14 @@ pub async fn start_with(config: Config, services: AuthServices) -> anyhow::Resul
             registry: Arc::new(registry),
             validator: Arc::new(hosts::HttpTicketValidator::default()),
         },
+        calendar: Arc::new(calendar),
     };
+    let (stop_notifier, notifier_stopped) = tokio::sync::watch::channel(false);
+    let notifier = notify::spawn(
+        state.clone(),
+        std::time::Duration::from_millis(config.notify_interval_ms.max(10)),
+        notifier_stopped,
+    );
     let app = http::router(state, &config);
     let listener = tokio::net::TcpListener::bind(config.addr)
         .await
@@ -240,5 +314,7 @@ pub async fn start_with(config: Config, services: AuthServices) -> anyhow::Resul
         stop,
         task,
         store,
+        stop_notifier,
+        notifier,
     })
 }

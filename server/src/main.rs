@@ -46,8 +46,8 @@ enum Command {
         #[command(subcommand)]
         action: StaffAction,
     },
-    /// Add a department staff member (or change one's password, name or department). The password
-    /// is read from TONGBAN_STAFF_PASSWORD, else from the first line of standard input.
+    /// Add a department staff member (or change one's password, name, department or role). The
+    /// password is read from TONGBAN_STAFF_PASSWORD, else from the first line of standard input.
     AddStaff {
         /// The login name.
         #[arg(long)]
@@ -55,9 +55,14 @@ enum Command {
         /// The name shown to colleagues.
         #[arg(long)]
         display_name: String,
-        /// The department the staff member works for.
+        /// The department's id in the catalog (e.g. 330100-mz); the staff member sees only its
+        /// cases.
         #[arg(long)]
         department: String,
+        /// clerk (受理: accept, ask for a supplement, forward), approver (approve, reject,
+        /// complete) or supervisor (all, and reassigning and the department's numbers).
+        #[arg(long, default_value = "clerk")]
+        role: String,
     },
 }
 
@@ -77,6 +82,10 @@ enum StaffAction {
         /// What the department tells the person.
         #[arg(long, default_value = "")]
         message: String,
+        /// For a refusal: not-eligible, materials-false, outside-scope, supplement-missing or
+        /// other.
+        #[arg(long)]
+        reason: Option<String>,
     },
 }
 
@@ -120,6 +129,7 @@ async fn staff(server: String, username: String, action: StaffAction) -> anyhow:
             status,
             fields,
             message,
+            reason,
         } => {
             let status = ApplicationStatus::from_code(&status)
                 .ok_or_else(|| anyhow::anyhow!("unknown status {status:?}"))?;
@@ -130,6 +140,7 @@ async fn staff(server: String, username: String, action: StaffAction) -> anyhow:
                         status,
                         message,
                         fields,
+                        reason,
                     },
                 )
                 .await
@@ -204,7 +215,12 @@ async fn main() -> anyhow::Result<ExitCode> {
             username,
             display_name,
             department,
+            role,
         }) => {
+            let Some(role) = tongban_core::case::StaffRole::from_code(&role) else {
+                eprintln!("unknown role {role:?}: clerk, approver or supervisor");
+                return Ok(ExitCode::FAILURE);
+            };
             let password = read_password()?;
             if password.chars().count() < 12 {
                 eprintln!("the password must have at least 12 characters");
@@ -214,12 +230,36 @@ async fn main() -> anyhow::Result<ExitCode> {
                 .map_err(anyhow::Error::msg)?;
             let db = Store::connect(&cli.config.database_url).await?;
             db.migrate().await?;
+            if cli.config.seed_demo {
+                tongban_server::seed::seed_demo_catalog(&db).await?;
+            }
+            let Some(found) = db.department(&department).await? else {
+                let known: Vec<String> = db.departments().await?.into_iter().map(|d| d.id).collect();
+                eprintln!(
+                    "no department {department:?} in the catalog; the departments are: {}",
+                    known.join(", ")
+                );
+                db.close().await;
+                return Ok(ExitCode::FAILURE);
+            };
             let now = tongban_server::clock::Clock::now(&tongban_server::clock::SystemClock);
             let username = username.trim().to_lowercase();
-            db.put_staff(&username, &display_name, &department, &hash, now)
-                .await?;
+            db.put_staff(tongban_server::store::NewStaff {
+                username: &username,
+                display_name: &display_name,
+                department_id: &found.id,
+                department_name: &found.name.zh,
+                role,
+                password_hash: &hash,
+                now,
+            })
+            .await?;
             db.close().await;
-            println!("staff member {username} ({department}) can now log in");
+            println!(
+                "staff member {username} ({}, {}) can now log in",
+                found.name.zh,
+                role.code()
+            );
             Ok(ExitCode::SUCCESS)
         }
         Some(Command::ImportCatalog { file, check }) => {

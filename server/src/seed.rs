@@ -1,7 +1,7 @@
 //! Loading a catalog file into the database: the built-in demo catalog on first start, or a
 //! province's file through `tongban-server import-catalog FILE`.
 
-use tongban_core::catalog::{parse_catalog, Catalog, CatalogIndex, CatalogIssue};
+use tongban_core::catalog::{parse_catalog_with, Catalog, CatalogIndex, CatalogIssue};
 
 use crate::store::Store;
 
@@ -19,7 +19,9 @@ pub enum ImportError {
 
 /// Checks a catalog file and, if it is valid, replaces the database's catalog with it.
 pub async fn import_catalog(db: &Store, text: &str) -> Result<Catalog, ImportError> {
-    let catalog = parse_catalog(text).map_err(ImportError::Invalid)?;
+    // A `/2` file's department names are resolved against the departments already imported.
+    let known = db.departments().await?;
+    let catalog = parse_catalog_with(text, &known).map_err(ImportError::Invalid)?;
     let index = CatalogIndex::from_catalog(&catalog);
     let index_json = serde_json::to_string(&index).expect("an index always serializes");
     db.replace_catalog(&catalog, &index_json).await?;
@@ -44,6 +46,7 @@ pub async fn seed_demo_catalog(db: &Store) -> anyhow::Result<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use tongban_core::catalog::parse_catalog;
 
     #[test]
     fn the_demo_catalog_is_valid_and_complete() {

@@ -4,6 +4,8 @@
 
 use std::sync::Arc;
 
+use tongban_core::calendar::WorkCalendar;
+
 use crate::auth::Auth;
 use crate::catalog::CatalogCache;
 use crate::hosts::Hosts;
@@ -19,4 +21,6 @@ pub struct AppState {
     pub trust_forwarded_for: bool,
     pub objects: Arc<dyn ObjectStore>,
     pub hosts: Hosts,
+    /// Working days, for promised dates.
+    pub calendar: Arc<WorkCalendar>,
 }

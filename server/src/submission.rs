@@ -2,11 +2,18 @@
 //! must pass first: the real-name level its form needs, documents that are the person's own
 //! uploads, and the form's validation — the same `FormSchema::validate` the phone ran.
 
+use std::collections::BTreeMap;
+
+use tongban_core::calendar::Day;
+use tongban_core::catalog::FormRef;
 use tongban_core::draft::{Change, ChangeKind, ChangeReply, ServerDraft, Submission};
+use tongban_core::message::MessageKind;
 use tongban_core::form::Answers;
 use tongban_core::FieldError;
 
 use crate::access::Citizen;
+use crate::cases::{plan_cases, tell};
+use crate::store::{CaseRow, NewMessage, NewNotification};
 use crate::auth::new_id;
 use crate::clock::china_date;
 use crate::error::AppError;
@@ -25,6 +32,23 @@ pub struct Decided {
     pub reply: ChangeReply,
     /// The application a submission made, with the answers it holds.
     pub submitted: Option<(Submission, Answers)>,
+    /// Its cases, and what the person is told.
+    pub cases: Vec<CaseRow>,
+    pub messages: Vec<NewMessage>,
+    pub notifications: Vec<NewNotification>,
+}
+
+impl Decided {
+    fn plain(draft: ServerDraft, reply: ChangeReply) -> Self {
+        Self {
+            draft,
+            reply,
+            submitted: None,
+            cases: Vec::new(),
+            messages: Vec::new(),
+            notifications: Vec::new(),
+        }
+    }
 }
 
 /// A receipt number people can read out on the phone: `TB` + date + 8 digits.
@@ -50,21 +74,13 @@ pub async fn decide(
         let reply = ChangeReply::Applied {
             snapshot: draft.snapshot(),
         };
-        return Ok(Decision::Write(Decided {
-            draft,
-            reply,
-            submitted: None,
-        }));
+        return Ok(Decision::Write(Decided::plain(draft, reply)));
     }
     let ChangeKind::Submit { .. } = change.kind else {
         let reply = draft.apply(change, &mut |_| Err(Vec::new()));
-        return Ok(Decision::Write(Decided {
-            draft,
-            reply,
-            submitted: None,
-        }));
+        return Ok(Decision::Write(Decided::plain(draft, reply)));
     };
-    let form = crate::forms::resolve(state, &draft.form_id).await?;
+    let (form, matters) = crate::forms::resolve_with_matters(state, &draft.form_id).await?;
     if citizen.level < form.level {
         return Ok(Decision::Answer(ChangeReply::Rejected {
             code: "identity-required".into(),
@@ -105,9 +121,28 @@ pub async fn decide(
         submitted = Some((done.clone(), answers));
         Ok(done)
     });
-    Ok(Decision::Write(Decided {
-        draft,
-        reply,
-        submitted,
-    }))
+    let mut decided = Decided::plain(draft, reply);
+    if let Some((done, answers)) = &submitted {
+        let form_ref = FormRef::parse(&decided.draft.form_id);
+        decided.cases = plan_cases(state, &done.application_id, &form_ref, &matters, answers, now);
+        let promised = decided.cases.iter().filter_map(|c| c.due_day).max();
+        let mut params = BTreeMap::new();
+        params.insert("receipt".to_owned(), done.receipt.clone());
+        if let Some(day) = promised {
+            params.insert("date".to_owned(), Day(day).to_string());
+        }
+        let (messages, notifications) = tell(
+            state,
+            &citizen.account_id,
+            &done.application_id,
+            MessageKind::Submitted,
+            params,
+            now,
+        )
+        .await?;
+        decided.messages = messages;
+        decided.notifications = notifications;
+    }
+    decided.submitted = submitted;
+    Ok(Decision::Write(decided))
 }

@@ -90,8 +90,7 @@ pub fn with_pwa(api: Router, config: &Config, host_origins: &[String]) -> Router
         header::CACHE_CONTROL,
         HeaderValue::from_static("no-store"),
     ));
-    let index = web_dir.join("index.html");
-    let spa = get(spa_fallback).with_state(index);
+    let spa = get(spa_fallback).with_state(web_dir.to_owned());
     // Precompressed `.br`/`.gz` siblings made by the build are sent when the browser accepts them.
     let assets = ServeDir::new(web_dir)
         .precompressed_br()
@@ -134,11 +133,19 @@ pub fn with_pwa(api: Router, config: &Config, host_origins: &[String]) -> Router
         ))
 }
 
-async fn spa_fallback(State(index): State<PathBuf>, uri: Uri) -> Response {
+/// The page a route of the app starts from: the staff workbench's under `/staff/`, the
+/// citizen app's everywhere else.
+async fn spa_fallback(State(web_dir): State<PathBuf>, uri: Uri) -> Response {
     let last = uri.path().rsplit('/').next().unwrap_or_default();
     if last.contains('.') {
         return (StatusCode::NOT_FOUND, "not found").into_response();
     }
+    let workbench = uri.path() == "/staff" || uri.path().starts_with("/staff/");
+    let index = if workbench {
+        web_dir.join("staff/index.html")
+    } else {
+        web_dir.join("index.html")
+    };
     match tokio::fs::read(&index).await {
         Ok(html) => ([(header::CONTENT_TYPE, "text/html; charset=utf-8")], html).into_response(),
         Err(_) => (

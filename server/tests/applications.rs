@@ -413,7 +413,7 @@ async fn staff_move_an_application_to_the_end_through_a_supplement() {
     server
         .server
         .db()
-        .put_staff("wang.li", "王丽", "公安厅", &hash, 0)
+        .put_staff(tongban_server::store::NewStaff::new("wang.li", "王丽", "330100-ga", tongban_core::case::StaffRole::Supervisor, &hash))
         .await
         .unwrap();
     let (staff, _) = server.client();
@@ -426,6 +426,7 @@ async fn staff_move_an_application_to_the_end_through_a_supplement() {
         status,
         message: message.into(),
         fields: fields.iter().map(|f| f.to_string()).collect(),
+        reason: None,
     };
     match staff
         .staff_move(&id, &step(ApplicationStatus::Completed, "", &[]))

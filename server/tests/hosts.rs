@@ -33,6 +33,7 @@ fn signed_host(id: &str, signer: &TicketSigner, trust_identity: bool) -> HostEnt
         trust_identity,
         theme: HostTheme::default(),
         has_own_header: None,
+        notify_url: None,
     }
 }
 
@@ -343,6 +344,7 @@ async fn a_ticket_validated_by_the_hosts_own_service_logs_in_once() {
         trust_identity: false,
         theme: HostTheme::default(),
         has_own_header: None,
+        notify_url: None,
     };
     let entries = vec![
         entry("zlb", format!("{base}/sso/validate")),

@@ -452,7 +452,7 @@ async fn staff_are_a_separate_role_with_their_own_login() {
     server
         .server
         .db()
-        .put_staff("wang.li", "王丽", "杭州市民政局", &hash, 0)
+        .put_staff(tongban_server::store::NewStaff::new("wang.li", "王丽", "330100-mz", tongban_core::case::StaffRole::Supervisor, &hash))
         .await
         .unwrap();
     let (staff, staff_secrets) = server.client();
@@ -576,6 +576,9 @@ async fn nobody_reaches_another_persons_objects() {
         other => panic!("A could not submit: {other:?}"),
     };
 
+    // The submission told A in the message centre.
+    let message = a.messages().await.unwrap().items.remove(0).id;
+
     let doc: serde_json::Value = reqwest::get(format!("{}/api/openapi.json", server.base))
         .await
         .unwrap()
@@ -629,6 +632,11 @@ async fn nobody_reaches_another_persons_objects() {
             "POST /api/v1/applications/{id}/supplement",
             format!("/api/v1/applications/{application}/supplement"),
             Some(serde_json::json!({ "answers": {} })),
+        ),
+        (
+            "POST /api/v1/me/messages/{id}/read",
+            format!("/api/v1/me/messages/{message}/read"),
+            None,
         ),
     ];
     let covered: BTreeSet<String> = cases.iter().map(|(e, _, _)| e.to_string()).collect();

@@ -15,8 +15,10 @@ use tongban_core::draft::{Change, ChangeKind, ChangeReply, ServerDraft};
 use tongban_core::form::{Answer, Answers};
 use tongban_core::ids::AccountId;
 use tongban_server::auth::Role;
+use tongban_core::case::StaffRole;
 use tongban_server::store::{
-    DraftWrite, Event, Moved, NewApplication, NewSession, Outcome, StatusMove, Store, Written,
+    DraftWrite, Event, Moved, NewApplication, NewSession, NewStaff, Outcome, StatusMove, Store,
+    Written,
 };
 
 async fn open(url: String) -> Store {
@@ -248,18 +250,30 @@ async fn sessions(store: Store) {
 
 async fn staff(store: Store) {
     store
-        .put_staff("wang.li", "王丽", "杭州市民政局", "hash-a", 1)
+        .put_staff(NewStaff {
+            department_name: "杭州市民政局",
+            now: 1,
+            ..NewStaff::new("wang.li", "王丽", "330100-mz", StaffRole::Clerk, "hash-a")
+        })
         .await
         .unwrap();
     let first = store.staff_by_username("wang.li").await.unwrap().unwrap();
     store
-        .put_staff("wang.li", "王丽丽", "杭州市公安局", "hash-b", 2)
+        .put_staff(NewStaff {
+            department_name: "杭州市公安局",
+            now: 2,
+            ..NewStaff::new("wang.li", "王丽丽", "330100-ga", StaffRole::Supervisor, "hash-b")
+        })
         .await
         .unwrap();
     let changed = store.staff_member(&first.id).await.unwrap().unwrap();
     assert_eq!(changed.id, first.id, "the same staff member, changed");
     assert_eq!(changed.display_name, "王丽丽");
     assert_eq!(changed.department, "杭州市公安局");
+    assert_eq!(changed.department_id, "330100-ga");
+    assert_eq!(changed.role, StaffRole::Supervisor);
+    assert_eq!(store.staff_of("330100-ga").await.unwrap().len(), 1);
+    assert!(store.staff_of("330100-mz").await.unwrap().is_empty());
     assert_eq!(changed.password_hash, "hash-b");
     assert!(store.staff_by_username("nobody").await.unwrap().is_none());
 }
@@ -411,6 +425,9 @@ async fn drafts_and_applications(store: Store) {
             answers: &answers,
             actor: &actor,
             at: 20,
+            cases: &[],
+            messages: &[],
+            notifications: &[],
         }),
         ..write(&draft, &owner, &reply, Some(after.version), "op-4")
     };

@@ -65,7 +65,7 @@ impl TestApp {
         config.object_dir = data.path().join("objects");
         tweak(&mut config);
         let sms = DevLogSender::default();
-        let mut services = config.services();
+        let mut services = config.services().expect("development services");
         services.sms = std::sync::Arc::new(sms.clone());
         let server = tongban_server::start_with(config.clone(), services)
             .await
@@ -112,7 +112,7 @@ impl TestApp {
     /// Starts the server again at the same address, on the same database.
     pub async fn restart_server(&mut self) {
         assert!(self.server.is_none(), "the server is running");
-        let mut services = self.config.services();
+        let mut services = self.config.services().expect("development services");
         services.sms = std::sync::Arc::new(self.sms.clone());
         let server = tongban_server::start_with(self.config.clone(), services)
             .await

@@ -150,7 +150,7 @@ async fn nothing_typed_is_lost_and_one_application_is_followed_to_the_end() {
     let hash = tongban_server::auth::password::hash_password("correct horse battery").unwrap();
     app.server()
         .db()
-        .put_staff("wang.li", "王丽", "公安厅", &hash, 0)
+        .put_staff(tongban_server::store::NewStaff::new("wang.li", "王丽", "330100-ga", tongban_core::case::StaffRole::Supervisor, &hash))
         .await
         .unwrap();
     let staff =
@@ -163,6 +163,7 @@ async fn nothing_typed_is_lost_and_one_application_is_followed_to_the_end() {
         status,
         message: "请补充完整的门牌号".into(),
         fields: fields.iter().map(|f| f.to_string()).collect(),
+        reason: None,
     };
     staff
         .staff_move(&id, &step(ApplicationStatus::Accepted, &[]))

@@ -86,6 +86,8 @@ self.addEventListener('fetch', (event) => {
   const request = event.request;
   const url = new URL(request.url);
   if (request.method !== 'GET' || url.origin !== self.location.origin) return;
+  // The staff workbench is another app: never kept on a citizen's device.
+  if (url.pathname === '/staff' || url.pathname.startsWith('/staff/')) return;
   if (request.mode === 'navigate') {
     event.respondWith(networkFirst(request, SHELL_CACHE, '/'));
   } else if (url.pathname === INDEX_URL) {

@@ -1,11 +1,45 @@
 //! The application forms of the catalog's matters and bundles (一件事): who applies, each
 //! matter's own questions, and its materials; a bundle asks what its matters share once.
 
-use super::model::{Bundle, Matter, Requirement};
+use super::model::{Bundle, CrossMode, Matter, Requirement};
 use crate::auth::RealNameLevel;
 use crate::form::standard::{applicant_group, field, message};
-use crate::form::{Field, FieldGroup, FieldKind, FormSchema, Label};
+use crate::form::{Choice, Field, FieldGroup, FieldKind, FormSchema, Label};
 use crate::model::LocalizedText;
+
+/// The path of the answer naming where a 跨省通办 application is handed in.
+pub const FILING_OFFICE: &str = "filing.office";
+
+/// For a matter received away from home (异地代收代办): where the person hands it in — the
+/// deciding department, or one that receives it for them where they are.
+fn filing_group(matter: &Matter) -> Option<FieldGroup> {
+    let cross = matter.cross_province.as_ref()?;
+    if cross.mode != CrossMode::Proxy {
+        return None;
+    }
+    let mut options = vec![Choice {
+        value: matter.department_id.clone(),
+        label: Label::Text(matter.department.clone()),
+    }];
+    options.extend(cross.receiving.iter().map(|r| Choice {
+        value: r.id.clone(),
+        label: Label::Text(r.name.clone()),
+    }));
+    let mut office = field(
+        "office",
+        "form-filing-office",
+        FieldKind::SingleChoice { options },
+        true,
+    );
+    office.hint = Some(message("form-filing-office-hint"));
+    Some(FieldGroup {
+        id: "filing".into(),
+        title: message("form-group-filing"),
+        fields: vec![office],
+        repeat: None,
+        show_when: None,
+    })
+}
 
 /// A stable id for a material from its name, so the same document asked by two matters of a
 /// bundle is one question.
@@ -83,6 +117,7 @@ impl FormSchema {
             .cloned()
             .unwrap_or_else(|| applicant_group(matter.audience));
         let mut groups = vec![applicant];
+        groups.extend(filing_group(matter));
         groups.extend(own.into_iter().filter(|g| g.id != "applicant"));
         groups.extend(materials_group(&[matter]));
         Self {

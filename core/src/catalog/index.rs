@@ -11,6 +11,9 @@ use super::model::*;
 pub struct CatalogIndex {
     pub version: String,
     pub regions: Vec<Region>,
+    /// The departments: names, regions, phones and halls.
+    #[serde(default)]
+    pub departments: Vec<Department>,
     pub life_events: Vec<LifeEvent>,
     pub bundles: Vec<Bundle>,
     pub synonyms: Vec<Synonym>,
@@ -43,11 +46,17 @@ impl CatalogIndex {
         Self {
             version: catalog.version.clone(),
             regions: catalog.regions.clone(),
+            departments: catalog.departments.clone(),
             life_events: catalog.life_events.clone(),
             bundles: catalog.bundles.clone(),
             synonyms: catalog.synonyms.clone(),
             documents,
         }
+    }
+
+    /// A department by id.
+    pub fn department(&self, id: &str) -> Option<&Department> {
+        self.departments.iter().find(|d| d.id == id)
     }
 
     /// A search index over these documents.

@@ -10,7 +10,7 @@ mod index;
 mod model;
 mod validate;
 
-pub use forms::{FormRef, ResolvedForm};
+pub use forms::{FormRef, ResolvedForm, FILING_OFFICE};
 pub use index::*;
 pub use model::*;
 pub use validate::*;

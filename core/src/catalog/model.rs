@@ -8,14 +8,18 @@ use crate::model::{Audience, LocalizedText, MatterType};
 
 pub use crate::search::Synonym;
 
-/// The catalog file format this code reads.
-pub const CATALOG_FORMAT: &str = "tongban-catalog/2";
+/// The catalog file format this code writes and reads; departments are data, matters name
+/// theirs by id.
+pub const CATALOG_FORMAT: &str = "tongban-catalog/3";
+
+/// The earlier format, still read: matters name their department, which import resolves.
+pub const CATALOG_FORMAT_V2: &str = "tongban-catalog/2";
 
 /// A whole catalog file.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Catalog {
-    /// Always `tongban-catalog/2`.
+    /// `tongban-catalog/3` (or `/2`, read and upgraded on import).
     pub format: String,
     /// The publisher's version of the data, e.g. `2026.11.1`.
     pub version: String,
@@ -23,6 +27,10 @@ pub struct Catalog {
     pub note: String,
     /// Regions the matters refer to (GB/T 2260 codes), national `100000` included.
     pub regions: Vec<Region>,
+    /// The departments (部门) that decide matters, receive cases for other regions, and whose
+    /// staff work the cases. A `/2` file has none: they come from the matters' names.
+    #[serde(default)]
+    pub departments: Vec<Department>,
     pub life_events: Vec<LifeEvent>,
     pub matters: Vec<Matter>,
     #[serde(default)]
@@ -43,6 +51,122 @@ pub struct Region {
     pub parent: Option<String>,
 }
 
+/// A department: the body that decides matters (and whose staff work their cases).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Department {
+    /// Stable id: the region code, a dash, a short slug (`330100-mz`).
+    pub id: String,
+    pub name: LocalizedText,
+    /// GB/T 2260 code of the department's region (`100000` for a national one).
+    pub region_code: String,
+    #[serde(default)]
+    pub phone: String,
+    /// The halls (办事大厅) where its matters are handled, by name.
+    #[serde(default)]
+    pub halls: Vec<String>,
+}
+
+/// How a 跨省通办 matter is handled away from the region that decides it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub enum CrossMode {
+    /// 全程网办: the deciding department handles it online, from anywhere.
+    FullOnline,
+    /// 异地代收代办: a receiving department where the person is checks identity and completeness
+    /// and forwards the case; the deciding department decides (事权 does not move).
+    Proxy,
+    /// 多地联办: several regions' departments each handle their part.
+    MultiSite,
+}
+
+impl CrossMode {
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::FullOnline => "full-online",
+            Self::Proxy => "proxy",
+            Self::MultiSite => "multi-site",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Self> {
+        [Self::FullOnline, Self::Proxy, Self::MultiSite]
+            .into_iter()
+            .find(|m| m.code() == code)
+    }
+
+    /// The message naming the mode (`cross-<code>`).
+    pub fn message_id(self) -> &'static str {
+        match self {
+            Self::FullOnline => "cross-full-online",
+            Self::Proxy => "cross-proxy",
+            Self::MultiSite => "cross-multi-site",
+        }
+    }
+}
+
+/// A department as a matter names another (its name filled in on import).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct DepartmentRef {
+    pub id: String,
+    pub name: LocalizedText,
+}
+
+impl<'de> Deserialize<'de> for DepartmentRef {
+    /// An id (as a catalog file names it) or `{id, name}` (as the server answers).
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        enum Either {
+            Id(String),
+            Full { id: String, name: LocalizedText },
+        }
+        Ok(match Either::deserialize(d)? {
+            Either::Id(id) => Self {
+                id,
+                name: LocalizedText::default(),
+            },
+            Either::Full { id, name } => Self { id, name },
+        })
+    }
+}
+
+/// How a matter is handled across provinces (跨省通办).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CrossProvince {
+    pub mode: CrossMode,
+    /// For `proxy`: the departments that receive it away from home. For `multi-site`: the other
+    /// departments that each handle their part.
+    #[serde(default)]
+    pub receiving: Vec<DepartmentRef>,
+    /// Who does what, in a sentence.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<LocalizedText>,
+}
+
+/// `cross_province` as `/3` writes it (an object, or nothing), or as `/2` did (`true` meant it
+/// can be filed from anywhere: 全程网办).
+fn cross_province<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<CrossProvince>, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Either {
+        Flag(bool),
+        Full(CrossProvince),
+    }
+    Ok(match Option::<Either>::deserialize(d)? {
+        None | Some(Either::Flag(false)) => None,
+        Some(Either::Flag(true)) => Some(CrossProvince {
+            mode: CrossMode::FullOnline,
+            receiving: Vec::new(),
+            note: None,
+        }),
+        Some(Either::Full(c)) => Some(c),
+    })
+}
+
 /// A life event (主题), the way people think of what they need: "having a baby", "opening a shop".
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -60,7 +184,11 @@ pub struct Matter {
     /// Standard matter code (事项编码); unique in the catalog.
     pub code: String,
     pub name: LocalizedText,
-    /// Implementing department (实施主体).
+    /// The deciding department (实施主体) by id (`/3`).
+    #[serde(default)]
+    pub department_id: String,
+    /// Its name: written by `/2` files, filled in from the department on import of `/3` ones.
+    #[serde(default)]
     pub department: LocalizedText,
     /// GB/T 2260 code of the region whose department decides the matter.
     pub region_code: String,
@@ -96,8 +224,9 @@ pub struct Matter {
     pub complaint_phone: String,
     #[serde(default)]
     pub faq: Vec<Faq>,
-    /// Whether it can be filed from another province (跨省通办).
-    pub cross_province: bool,
+    /// How it can be filed from another province (跨省通办), if it can.
+    #[serde(default, deserialize_with = "cross_province")]
+    pub cross_province: Option<CrossProvince>,
     /// The real-name level an online application needs; nearly every matter needs a verified
     /// identity, which the default says.
     #[serde(default = "needs_verified_identity")]

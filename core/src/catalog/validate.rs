@@ -21,10 +21,23 @@ impl std::fmt::Display for CatalogIssue {
     }
 }
 
-/// Reads a catalog file and checks it; on failure, every problem found with its location.
+/// Reads a catalog file and checks it; on failure, every problem found with its location. A
+/// `/2` file's department names become departments of their own (see `parse_catalog_with`).
 pub fn parse_catalog(text: &str) -> Result<Catalog, Vec<CatalogIssue>> {
+    parse_catalog_with(text, &[])
+}
+
+/// Reads a catalog file and checks it. A `tongban-catalog/2` file names departments, not ids:
+/// each name is resolved to one of the `known` departments (those already imported) — in the
+/// matter's region when the name is used in several — or, if none has it, becomes a new
+/// department; a name that still fits several is a located error. Department names are then
+/// filled into the matters from their ids.
+pub fn parse_catalog_with(
+    text: &str,
+    known: &[Department],
+) -> Result<Catalog, Vec<CatalogIssue>> {
     let de = &mut serde_json::Deserializer::from_str(text);
-    let catalog: Catalog = serde_path_to_error::deserialize(de).map_err(|e| {
+    let mut catalog: Catalog = serde_path_to_error::deserialize(de).map_err(|e| {
         let inner = e.inner();
         vec![CatalogIssue {
             location: format!(
@@ -36,11 +49,148 @@ pub fn parse_catalog(text: &str) -> Result<Catalog, Vec<CatalogIssue>> {
             message: inner.to_string(),
         }]
     })?;
+    if catalog.format == CATALOG_FORMAT_V2 {
+        upgrade_v2(&mut catalog, known)?;
+    }
+    fill_department_names(&mut catalog);
     let issues = validate(&catalog);
     if issues.is_empty() {
         Ok(catalog)
     } else {
         Err(issues)
+    }
+}
+
+fn fnv1a(text: &str) -> u32 {
+    text.bytes()
+        .fold(0x811c_9dc5u32, |h, b| (h ^ u32::from(b)).wrapping_mul(0x0100_0193))
+}
+
+/// The regions a code lies in, itself first (`330106` → `330106`, `330100`, `330000`).
+fn region_chain(code: &str) -> Vec<String> {
+    let mut out = vec![code.to_owned()];
+    if code.len() == 6 && !code.ends_with("00") {
+        out.push(format!("{}00", &code[..4]));
+    }
+    if code.len() == 6 && !code.ends_with("0000") {
+        out.push(format!("{}0000", &code[..2]));
+    }
+    out
+}
+
+/// Gives a `/2` catalog departments with ids, as described at `parse_catalog_with`.
+fn upgrade_v2(catalog: &mut Catalog, known: &[Department]) -> Result<(), Vec<CatalogIssue>> {
+    let mut issues = Vec::new();
+    let mut departments: Vec<Department> = Vec::new();
+    for (i, m) in catalog.matters.iter_mut().enumerate() {
+        let name = m.department.zh.trim().to_owned();
+        let same_name: Vec<&Department> = known.iter().filter(|d| d.name.zh == name).collect();
+        let chain = region_chain(&m.region_code);
+        let chosen: Vec<&Department> = if same_name.len() > 1 {
+            let in_region: Vec<&Department> = same_name
+                .iter()
+                .copied()
+                .filter(|d| {
+                    chain.contains(&d.region_code)
+                        || region_chain(&d.region_code).contains(&m.region_code)
+                })
+                .collect();
+            // None of them in the matter's region: still all of them, so it is ambiguous.
+            if in_region.is_empty() {
+                same_name
+            } else {
+                in_region
+            }
+        } else {
+            same_name
+        };
+        let department = match chosen.as_slice() {
+            [one] => (*one).clone(),
+            [] => match departments.iter().find(|d| d.name.zh == name) {
+                Some(d) => d.clone(),
+                None => Department {
+                    id: format!("{}-{:08x}", m.region_code, fnv1a(&name)),
+                    name: m.department.clone(),
+                    region_code: m.region_code.clone(),
+                    phone: m.consultation_phone.clone(),
+                    halls: Vec::new(),
+                },
+            },
+            many => {
+                let ids: Vec<&str> = many.iter().map(|d| d.id.as_str()).collect();
+                issues.push(CatalogIssue {
+                    location: format!("matters[{i}].department"),
+                    message: format!(
+                        "{name:?} names {} departments ({}): say which with department_id in a {CATALOG_FORMAT} file",
+                        many.len(),
+                        ids.join(", ")
+                    ),
+                });
+                continue;
+            }
+        };
+        for sp in &m.service_points {
+            let hall = sp.name.zh.clone();
+            if let Some(d) = departments.iter_mut().find(|d| d.id == department.id) {
+                if !d.halls.contains(&hall) {
+                    d.halls.push(hall);
+                }
+                continue;
+            }
+        }
+        m.department_id = department.id.clone();
+        if !departments.iter().any(|d| d.id == department.id) {
+            let mut d = department;
+            for sp in &m.service_points {
+                if !d.halls.contains(&sp.name.zh) {
+                    d.halls.push(sp.name.zh.clone());
+                }
+            }
+            departments.push(d);
+        }
+    }
+    if !issues.is_empty() {
+        return Err(issues);
+    }
+    catalog.departments = departments;
+    catalog.format = CATALOG_FORMAT.into();
+    Ok(())
+}
+
+/// Each matter's department name, and the names of the departments its cross-province handling
+/// names, from the departments' own.
+fn fill_department_names(catalog: &mut Catalog) {
+    let name = |id: &str| {
+        catalog
+            .departments
+            .iter()
+            .find(|d| d.id == id)
+            .map(|d| d.name.clone())
+    };
+    let names: Vec<(Option<LocalizedText>, Vec<Option<LocalizedText>>)> = catalog
+        .matters
+        .iter()
+        .map(|m| {
+            (
+                name(&m.department_id),
+                m.cross_province
+                    .iter()
+                    .flat_map(|c| c.receiving.iter().map(|r| name(&r.id)))
+                    .collect(),
+            )
+        })
+        .collect();
+    for (m, (own, receiving)) in catalog.matters.iter_mut().zip(names) {
+        if let Some(own) = own {
+            m.department = own;
+        }
+        if let Some(c) = m.cross_province.as_mut() {
+            for (r, n) in c.receiving.iter_mut().zip(receiving) {
+                if let Some(n) = n {
+                    r.name = n;
+                }
+            }
+        }
     }
 }
 
@@ -90,6 +240,30 @@ pub fn validate(catalog: &Catalog) -> Vec<CatalogIssue> {
         }
         check_text(&mut issue, &format!("life_events[{i}].name"), &e.name);
     }
+    let mut department_ids: Vec<&str> = Vec::new();
+    for (i, d) in catalog.departments.iter().enumerate() {
+        let at = |field: &str| format!("departments[{i}].{field}");
+        let well_formed = d.id.len() > 7
+            && d.id.as_bytes()[6] == b'-'
+            && d.id[..6].bytes().all(|b| b.is_ascii_digit())
+            && d.id[7..]
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+        if !well_formed {
+            issue(
+                at("id"),
+                "must be a region code, a dash and lowercase letters, digits or dashes (330100-mz)",
+            );
+        }
+        if department_ids.contains(&d.id.as_str()) {
+            issue(at("id"), &format!("duplicate department id {:?}", d.id));
+        }
+        department_ids.push(&d.id);
+        if d.region_code.len() != 6 || !d.region_code.bytes().all(|b| b.is_ascii_digit()) {
+            issue(at("region_code"), "must be a 6-digit GB/T 2260 code");
+        }
+        check_text(&mut issue, &at("name"), &d.name);
+    }
     let mut codes: Vec<&str> = Vec::new();
     for (i, m) in catalog.matters.iter().enumerate() {
         let at = |field: &str| format!("matters[{i}].{field}");
@@ -103,7 +277,34 @@ pub fn validate(catalog: &Catalog) -> Vec<CatalogIssue> {
         }
         codes.push(&m.code);
         check_text(&mut issue, &at("name"), &m.name);
-        check_text(&mut issue, &at("department"), &m.department);
+        if !department_ids.contains(&m.department_id.as_str()) {
+            issue(
+                at("department_id"),
+                &format!("unknown department {:?}", m.department_id),
+            );
+        }
+        if let Some(cross) = &m.cross_province {
+            let needs_others = matches!(cross.mode, CrossMode::Proxy | CrossMode::MultiSite);
+            if needs_others && cross.receiving.is_empty() {
+                issue(
+                    at("cross_province.receiving"),
+                    &format!("{} needs at least one other department", cross.mode.code()),
+                );
+            }
+            for (j, r) in cross.receiving.iter().enumerate() {
+                if !department_ids.contains(&r.id.as_str()) {
+                    issue(
+                        at(&format!("cross_province.receiving[{j}]")),
+                        &format!("unknown department {:?}", r.id),
+                    );
+                } else if r.id == m.department_id {
+                    issue(
+                        at(&format!("cross_province.receiving[{j}]")),
+                        "is the deciding department itself",
+                    );
+                }
+            }
+        }
         if !region_codes.contains(&m.region_code.as_str()) {
             issue(
                 at("region_code"),

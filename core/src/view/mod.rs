@@ -5,11 +5,13 @@
 
 mod answers;
 mod guide;
+mod messages;
 mod prefill;
 mod questions;
 
 pub use answers::*;
 pub use guide::*;
+pub use messages::*;
 pub use prefill::*;
 pub use questions::*;
 

@@ -1,7 +1,8 @@
-//! Sending login codes. Production sends through an SMS gateway over HTTP; development writes
-//! the code to the server log (the phone masked, as everywhere in logs).
+//! Sending texts: login codes, and the notices of an application's steps (templated, a masked
+//! receipt and a status only). Production sends through an SMS gateway over HTTP; development
+//! writes them to the server log (the phone masked, as everywhere in logs).
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::{Arc, Mutex};
@@ -10,21 +11,51 @@ use tongban_core::identity::mask_mobile;
 
 pub type SendFuture<'a> = Pin<Box<dyn Future<Output = Result<(), String>> + Send + 'a>>;
 
-/// Something that delivers a login code to a phone.
+/// Something that delivers texts to a phone.
 pub trait CodeSender: Send + Sync + 'static {
+    /// A login code (template `login-code`).
     fn send<'a>(&'a self, phone: &'a str, code: &'a str) -> SendFuture<'a>;
+    /// A notice of an application's step: a template and its params (no personal data).
+    fn notify<'a>(
+        &'a self,
+        phone: &'a str,
+        template: &'a str,
+        params: &'a BTreeMap<String, String>,
+    ) -> SendFuture<'a>;
 }
 
-/// The development sender: the code goes to the server log, and is kept in memory for tests.
+/// The development sender: texts go to the server log, and are kept in memory for tests.
 #[derive(Clone, Default)]
 pub struct DevLogSender {
     last: Arc<Mutex<HashMap<String, String>>>,
+    notices: Arc<Mutex<Vec<(String, String, BTreeMap<String, String>)>>>,
+    /// While set, every notice fails (to try retries).
+    failing: Arc<std::sync::atomic::AtomicBool>,
 }
 
 impl DevLogSender {
     /// The last code sent to this phone, if any.
     pub fn last_code(&self, phone: &str) -> Option<String> {
         self.last.lock().ok()?.get(phone).cloned()
+    }
+
+    /// The notices sent to this phone, oldest first: `(template, params)`.
+    pub fn notices(&self, phone: &str) -> Vec<(String, BTreeMap<String, String>)> {
+        self.notices
+            .lock()
+            .map(|n| {
+                n.iter()
+                    .filter(|(p, _, _)| p == phone)
+                    .map(|(_, t, params)| (t.clone(), params.clone()))
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
+    /// Makes notices fail (as a gateway that is down) or succeed again.
+    pub fn set_failing(&self, failing: bool) {
+        self.failing
+            .store(failing, std::sync::atomic::Ordering::SeqCst);
     }
 }
 
@@ -38,6 +69,29 @@ impl CodeSender for DevLogSender {
             );
             if let Ok(mut last) = self.last.lock() {
                 last.insert(phone.to_owned(), code.to_owned());
+            }
+            Ok(())
+        })
+    }
+
+    fn notify<'a>(
+        &'a self,
+        phone: &'a str,
+        template: &'a str,
+        params: &'a BTreeMap<String, String>,
+    ) -> SendFuture<'a> {
+        Box::pin(async move {
+            if self.failing.load(std::sync::atomic::Ordering::SeqCst) {
+                return Err("the development gateway is set to fail".into());
+            }
+            tracing::warn!(
+                phone = %mask_mobile(phone),
+                template,
+                params = ?params,
+                "development SMS, not sent: a notice"
+            );
+            if let Ok(mut notices) = self.notices.lock() {
+                notices.push((phone.to_owned(), template.to_owned(), params.clone()));
             }
             Ok(())
         })
@@ -62,7 +116,38 @@ impl HttpGateway {
     }
 }
 
+impl HttpGateway {
+    async fn post(&self, body: serde_json::Value) -> Result<(), String> {
+        let mut request = self.http.post(&self.url).json(&body);
+        if let Some(token) = &self.token {
+            request = request.bearer_auth(token);
+        }
+        let response = request
+            .send()
+            .await
+            .map_err(|e| format!("SMS gateway unreachable: {e}"))?;
+        if response.status().is_success() {
+            Ok(())
+        } else {
+            Err(format!("SMS gateway answered {}", response.status()))
+        }
+    }
+}
+
 impl CodeSender for HttpGateway {
+    fn notify<'a>(
+        &'a self,
+        phone: &'a str,
+        template: &'a str,
+        params: &'a BTreeMap<String, String>,
+    ) -> SendFuture<'a> {
+        Box::pin(self.post(serde_json::json!({
+            "phone": phone,
+            "template": template,
+            "params": params,
+        })))
+    }
+
     fn send<'a>(&'a self, phone: &'a str, code: &'a str) -> SendFuture<'a> {
         Box::pin(async move {
             let body = serde_json::json!({

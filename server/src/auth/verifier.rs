@@ -39,3 +39,58 @@ impl IdentityVerifier for DevVerifier {
         })
     }
 }
+
+/// The identity verification service reached over HTTP: `POST {url}` with
+/// `{"name", "id_number"}` and a bearer token; `200 {"result": "match" | "mismatch"}`. Anything
+/// else — another status, another body, no answer within 10 s — is "unavailable": the person
+/// is told to try again later, and nothing is recorded as a mismatch.
+pub struct HttpVerifier {
+    url: String,
+    token: Option<String>,
+    http: reqwest::Client,
+}
+
+impl HttpVerifier {
+    pub fn new(url: String, token: Option<String>) -> Self {
+        let http = reqwest::Client::builder()
+            .timeout(std::time::Duration::from_secs(10))
+            .build()
+            .unwrap_or_default();
+        Self { url, token, http }
+    }
+}
+
+impl IdentityVerifier for HttpVerifier {
+    fn verify<'a>(&'a self, name: &'a str, id: &'a ResidentId) -> VerifyFuture<'a> {
+        Box::pin(async move {
+            let body = serde_json::json!({ "name": name, "id_number": id.number });
+            let mut request = self.http.post(&self.url).json(&body);
+            if let Some(token) = &self.token {
+                request = request.bearer_auth(token);
+            }
+            let response = request
+                .send()
+                .await
+                .map_err(|e| format!("identity verification unreachable: {e}"))?;
+            if !response.status().is_success() {
+                return Err(format!(
+                    "identity verification answered {}",
+                    response.status()
+                ));
+            }
+            #[derive(serde::Deserialize)]
+            struct Answer {
+                result: String,
+            }
+            let answer: Answer = response
+                .json()
+                .await
+                .map_err(|e| format!("identity verification answered something else: {e}"))?;
+            match answer.result.as_str() {
+                "match" => Ok(Verdict::Match),
+                "mismatch" => Ok(Verdict::Mismatch),
+                other => Err(format!("identity verification answered {other:?}")),
+            }
+        })
+    }
+}

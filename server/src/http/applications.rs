@@ -6,6 +6,10 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use tongban_core::application::{Application, ApplicationList, ApplicationStatus, Supplement};
 use tongban_core::audit::AuditAction;
+use tongban_core::calendar::Day;
+use tongban_core::case::after_supplement;
+use tongban_core::catalog::FormRef;
+use tongban_core::message::MessageKind;
 use tongban_core::FieldError;
 
 use crate::access::Citizen;
@@ -13,7 +17,8 @@ use crate::audit::Outcome;
 use crate::clock::china_date;
 use crate::error::AppError;
 use crate::state::AppState;
-use crate::store::{Moved, StatusMove};
+use crate::cases::{department_ref, params, tell, with_cases};
+use crate::store::{CaseStep, Moved, StatusMove, Supplied};
 
 type Result<T> = std::result::Result<T, AppError>;
 
@@ -75,7 +80,22 @@ pub async fn get_application(
             &citizen.ip,
         )
         .await?;
-    Ok(Json(app))
+    Ok(Json(application_view(&state, &id).await?))
+}
+
+/// An application with each department's part, as its owner sees it.
+async fn application_view(state: &AppState, id: &str) -> Result<Application> {
+    let record = state.store.application(id).await?.ok_or(AppError::NotFound)?;
+    let cases = state.store.cases_of(id).await?;
+    let catalog = state.catalog.current(&state.store).await?;
+    Ok(with_cases(
+        state,
+        &catalog.index,
+        record.application,
+        &record.events,
+        &cases,
+        state.auth.now(),
+    ))
 }
 
 /// Supply what a supplement (补正) asked for: new answers for those fields only.
@@ -99,11 +119,20 @@ pub async fn supply(
     Json(supplement): Json<Supplement>,
 ) -> Result<Json<Application>> {
     let record = state.store.application(&id).await?;
-    let app = citizen
+    let record = citizen
         .owned(&state, AuditAction::ApplicationSupplement, record)
-        .await?
-        .application;
-    let requested = app.requested_fields().to_vec();
+        .await?;
+    let cases = state.store.cases_of(&id).await?;
+    let catalog = state.catalog.current(&state.store).await?;
+    let app = with_cases(
+        &state,
+        &catalog.index,
+        record.application.clone(),
+        &record.events,
+        &cases,
+        state.auth.now(),
+    );
+    let requested = app.requested_fields();
     if requested.is_empty() {
         return Err(AppError::Conflict("supplement-not-requested"));
     }
@@ -119,7 +148,8 @@ pub async fn supply(
             fields: outside,
         });
     }
-    let schema = crate::forms::resolve(&state, &app.form_id).await?.schema;
+    let (resolved, matters) = crate::forms::resolve_with_matters(&state, &app.form_id).await?;
+    let schema = resolved.schema;
     let mut answers = app.answers.clone();
     answers.extend(supplement.answers.clone());
     let answers = schema.submitted_answers(&answers);
@@ -129,6 +159,10 @@ pub async fn supply(
             code: "validation".into(),
             fields: errors,
         });
+    }
+    if !cases.is_empty() {
+        supply_cases(&state, &citizen, &app, &record.owner, &cases, &matters, &answers).await?;
+        return Ok(Json(application_view(&state, &id).await?));
     }
     let moved = state
         .store
@@ -152,4 +186,102 @@ pub async fn supply(
         .await?
         .ok_or(AppError::NotFound)?;
     Ok(Json(record.application))
+}
+
+/// Every case that asked for a supplement goes back to work with the new answers; its clock
+/// runs again from today with the working days it had left, and the person hears of the new date.
+async fn supply_cases(
+    state: &AppState,
+    citizen: &Citizen,
+    app: &Application,
+    owner: &tongban_core::ids::AccountId,
+    cases: &[crate::store::CaseRow],
+    matters: &[tongban_core::catalog::Matter],
+    answers: &tongban_core::form::Answers,
+) -> Result<()> {
+    let now = state.auth.now();
+    let today = Day::of_timestamp(now);
+    let form = FormRef::parse(&app.form_id);
+    let catalog = state.catalog.current(&state.store).await?;
+    let actor = citizen.actor();
+    let asking: Vec<&crate::store::CaseRow> = cases
+        .iter()
+        .filter(|c| c.status == ApplicationStatus::SupplementRequested)
+        .collect();
+    let mut told = Vec::new();
+    let mut dues = Vec::new();
+    for case in &asking {
+        let due = state
+            .calendar
+            .add_working_days(today, case.paused_days_left.unwrap_or(0).max(0) as u32);
+        let department = department_ref(&catalog.index, &case.department_id);
+        let told_here = tell(
+            state,
+            owner,
+            &app.id,
+            MessageKind::DueDateChanged,
+            params(&app.receipt, &department, None, Some(due.day.to_string())),
+            now,
+        )
+        .await?;
+        told.push(told_here);
+        dues.push(due);
+    }
+    let fields: Vec<Vec<String>> = asking
+        .iter()
+        .map(|c| {
+            app.cases
+                .iter()
+                .find(|v| v.id == c.id)
+                .map(|v| v.requested.clone())
+                .unwrap_or_default()
+        })
+        .collect();
+    let steps = asking
+        .iter()
+        .zip(&dues)
+        .zip(&told)
+        .zip(&fields)
+        .map(|(((case, due), (messages, notifications)), fields)| CaseStep {
+            case_id: &case.id,
+            application_id: &app.id,
+            from: ApplicationStatus::SupplementRequested,
+            to: after_supplement(case.holder),
+            holder: case.holder,
+            due_day: Some(due.day.0),
+            due_certainty: Some(due.certainty),
+            paused_days_left: None,
+            message: "",
+            reason: None,
+            fields,
+            department_id: &case.department_id,
+            actor: &actor,
+            at: now,
+            messages,
+            notifications,
+        })
+        .collect();
+    let case_answers: Vec<(&str, tongban_core::form::Answers)> = asking
+        .iter()
+        .map(|case| {
+            let mine: Vec<&tongban_core::catalog::Matter> = matters
+                .iter()
+                .filter(|m| case.matters.contains(&m.code))
+                .collect();
+            (case.id.as_str(), tongban_core::case::case_answers(&form, &mine, answers))
+        })
+        .collect();
+    let moved = state
+        .store
+        .supply(Supplied {
+            application_id: &app.id,
+            answers,
+            steps,
+            case_answers,
+        })
+        .await?;
+    if moved == Moved::StatusChanged {
+        return Err(AppError::Conflict("conflict"));
+    }
+    Ok(())
 }

@@ -270,6 +270,8 @@ pub async fn staff_login(
                 username: staff.username,
                 display_name: staff.display_name,
                 department: staff.department,
+                department_id: staff.department_id,
+                role: staff.role,
             };
             Ok(
                 state.session_response(Role::Staff, token, request.delivery, |token| {

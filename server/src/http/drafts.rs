@@ -116,6 +116,9 @@ pub async fn apply_change(
                         answers,
                         actor: &actor,
                         at: now,
+                        cases: &decided.cases,
+                        messages: &decided.messages,
+                        notifications: &decided.notifications,
                     }),
                 at: now,
             })

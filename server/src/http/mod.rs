@@ -9,6 +9,7 @@ pub mod drafts;
 pub mod hosts;
 pub mod materials;
 pub mod me;
+pub mod messages;
 pub mod openapi;
 pub mod staff;
 
@@ -26,6 +27,7 @@ pub fn router(state: AppState, config: &Config) -> Router {
         .merge(catalog::router())
         .merge(auth::router())
         .merge(me::router())
+        .merge(messages::router())
         .merge(drafts::router())
         .merge(applications::router())
         .merge(materials::router())

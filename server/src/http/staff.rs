@@ -1,24 +1,51 @@
-//! The department side: a staff member's account, the applications, and moving one along its
-//! life (受理, 补正, 办结 …). The CLI (`tongban-server staff`) works through these too.
+//! The department side: a staff member's account, their department's queue of cases, a case
+//! with its answers, documents and steps, and moving it along within their role (受理, 补正,
+//! 转办, 审批, 办结); a supervisor reassigns and sees the department's numbers. A staff member
+//! reaches only their own department's cases (`access::StaffMember::case`): another department's
+//! answers like one that does not exist, and the attempt is audited. The CLI
+//! (`tongban-server staff`) works through the application-level routes at the end.
 
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use tongban_core::application::{Application, ApplicationList, ApplicationStatus, StatusChange};
+use serde::Deserialize;
+use tongban_core::application::{
+    Application, ApplicationList, ApplicationStatus, ApplicationSummary, StatusChange,
+};
 use tongban_core::audit::AuditAction;
 use tongban_core::auth::StaffAccount;
+use tongban_core::calendar::Day;
+use tongban_core::case::{
+    case_moves, due_state, AssignRequest, CaseDocument, CaseMove, DepartmentStats, DueState,
+    Holder, StaffCase, StaffCaseList, StaffRef, StatusCount, REJECT_REASONS,
+};
+use tongban_core::catalog::{FormRef, Matter};
+use tongban_core::form::{Answer, MaterialAnswer};
+use tongban_core::message::MessageKind;
 
-use crate::access::StaffMember;
+use crate::access::{CaseAccess, StaffMember};
 use crate::audit::Outcome;
+use crate::cases::{
+    askable_fields, case_view, days_left, department_ref, params, requested_of, staff_summary,
+    tell,
+};
 use crate::error::AppError;
 use crate::state::AppState;
-use crate::store::{Moved, StatusMove};
+use crate::store::{CaseRow, CaseStep, Moved, QueueQuery};
 
 type Result<T> = std::result::Result<T, AppError>;
 
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/staff/me", get(staff_me))
+        .route("/staff/cases", get(queue))
+        .route("/staff/cases/{id}", get(get_case))
+        .route("/staff/cases/{id}/documents/{object}", get(document))
+        .route("/staff/cases/{id}/status", post(move_case))
+        .route("/staff/cases/{id}/assignee", post(assign))
+        .route("/staff/stats", get(stats))
         .route("/staff/applications", get(staff_list))
         .route("/staff/applications/{id}", get(staff_get))
         .route("/staff/applications/{id}/status", post(staff_move))
@@ -50,10 +77,582 @@ pub async fn staff_me(
         username: row.username,
         display_name: row.display_name,
         department: row.department,
+        department_id: row.department_id,
+        role: row.role,
     }))
 }
 
-/// Every application, for department staff, newest first.
+/// Which of a department's cases the queue shows.
+#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+pub struct QueueParams {
+    /// Only cases at this status.
+    pub status: Option<ApplicationStatus>,
+    /// `soon` (due within two working days, or overdue) or `overdue`.
+    pub due: Option<String>,
+    /// Only cases of this matter (its code).
+    pub matter: Option<String>,
+    /// Only cases given to me.
+    #[serde(default)]
+    pub mine: bool,
+    /// At most this many (default 100, at most 500).
+    pub limit: Option<i64>,
+}
+
+/// The department's queue: the cases it holds, oldest due first.
+#[utoipa::path(
+    get,
+    path = "/api/v1/staff/cases",
+    tag = "staff",
+    security(("staff_session" = [])),
+    params(QueueParams),
+    responses((status = 200, description = "Oldest due first", body = StaffCaseList))
+)]
+pub async fn queue(
+    State(state): State<AppState>,
+    staff: StaffMember,
+    Query(params): Query<QueueParams>,
+) -> Result<Json<StaffCaseList>> {
+    let now = state.auth.now();
+    let today = Day::of_timestamp(now);
+    let due_by = match params.due.as_deref() {
+        None => None,
+        Some("overdue") => Some(today.0 - 1),
+        Some("soon") => Some(
+            state
+                .calendar
+                .add_working_days(today, tongban_core::case::DUE_SOON_DAYS as u32)
+                .day
+                .0,
+        ),
+        Some(_) => return Err(AppError::field("due", "field-invalid")),
+    };
+    let staff_id = staff.staff_id.to_string();
+    let rows = state
+        .store
+        .queue(QueueQuery {
+            department_id: &staff.department_id,
+            status: params.status,
+            due_by,
+            matter: params.matter.as_deref(),
+            assignee: params.mine.then_some(staff_id.as_str()),
+            limit: params.limit.unwrap_or(100).clamp(1, 500),
+        })
+        .await?;
+    let catalog = state.catalog.current(&state.store).await?;
+    let colleagues = state.store.staff_of(&staff.department_id).await?;
+    let items = rows
+        .iter()
+        .map(|row| {
+            let assignee = assignee_ref(&colleagues, row.case.assignee.as_deref());
+            staff_summary(
+                &state,
+                &catalog.index,
+                &row.case,
+                &row.receipt,
+                &row.form_id,
+                assignee,
+                today,
+            )
+        })
+        .collect();
+    Ok(Json(StaffCaseList { items }))
+}
+
+fn assignee_ref(staff: &[crate::store::StaffRow], id: Option<&str>) -> Option<StaffRef> {
+    let id = id?;
+    Some(StaffRef {
+        id: id.to_owned(),
+        display_name: staff
+            .iter()
+            .find(|s| s.id.as_str() == id)
+            .map(|s| s.display_name.clone())
+            .unwrap_or_default(),
+    })
+}
+
+/// The matters of a case, from the catalog.
+async fn matters_of(state: &AppState, case: &CaseRow) -> Result<Vec<Matter>> {
+    let mut out = Vec::new();
+    for code in &case.matters {
+        let json = state
+            .store
+            .matter_guide(code)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        out.push(serde_json::from_str(&json).map_err(AppError::internal)?);
+    }
+    Ok(out)
+}
+
+/// A case as this staff member sees it, with the moves open to them.
+async fn staff_case(
+    state: &AppState,
+    staff: &StaffMember,
+    case: CaseRow,
+    access: CaseAccess,
+) -> Result<StaffCase> {
+    let record = state
+        .store
+        .application(&case.application_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let catalog = state.catalog.current(&state.store).await?;
+    let colleagues = state.store.staff_of(&staff.department_id).await?;
+    let today = Day::of_timestamp(state.auth.now());
+    let mut summary = staff_summary(
+        state,
+        &catalog.index,
+        &case,
+        &record.application.receipt,
+        &record.application.form_id,
+        assignee_ref(&colleagues, case.assignee.as_deref()),
+        today,
+    );
+    summary.case.requested = requested_of(&case, &record.events);
+    let mut documents = Vec::new();
+    for (path, answer) in &case.answers {
+        if let Answer::Material(MaterialAnswer::Uploaded {
+            object_id,
+            file_name,
+            ..
+        }) = answer
+        {
+            let kind = state
+                .store
+                .material(object_id)
+                .await?
+                .map(|m| m.kind)
+                .unwrap_or_default();
+            documents.push(CaseDocument {
+                path: path.clone(),
+                object_id: object_id.clone(),
+                file_name: file_name.clone(),
+                kind,
+            });
+        }
+    }
+    let timeline = record
+        .events
+        .iter()
+        .filter(|e| e.case_id.as_deref() == Some(&case.id) || e.case_id.is_none())
+        .map(|e| e.event.clone())
+        .collect();
+    let moves = match access {
+        CaseAccess::Act => case_moves(case.status, case.holder)
+            .iter()
+            .copied()
+            .filter(|to| staff.role.may_move_to(*to))
+            .collect(),
+        CaseAccess::Read => Vec::new(),
+    };
+    Ok(StaffCase {
+        summary,
+        answers: case.answers.clone(),
+        documents,
+        timeline,
+        moves,
+        actionable: access == CaseAccess::Act,
+    })
+}
+
+/// One case of the department: its answers, documents and steps. Every read is audited.
+#[utoipa::path(
+    get,
+    path = "/api/v1/staff/cases/{id}",
+    tag = "staff",
+    security(("staff_session" = [])),
+    params(("id" = String, Path, description = "The case's id")),
+    responses(
+        (status = 200, description = "The case", body = StaffCase),
+        (status = 404, description = "No such case of this department", body = tongban_core::api::ErrorBody)
+    )
+)]
+pub async fn get_case(
+    State(state): State<AppState>,
+    staff: StaffMember,
+    Path(id): Path<String>,
+) -> Result<Json<StaffCase>> {
+    let found = state.store.case(&id).await?;
+    let (case, access) = staff.case(&state, AuditAction::CaseRead, found).await?;
+    state
+        .audit(
+            &staff.actor(),
+            AuditAction::CaseRead,
+            &format!("case:{}", case.id),
+            Outcome::Ok,
+            &staff.ip,
+        )
+        .await?;
+    Ok(Json(staff_case(&state, &staff, case, access).await?))
+}
+
+/// A document of a case, to view in the workbench (an image or PDF), audited. Only documents
+/// the case holds can be opened.
+#[utoipa::path(
+    get,
+    path = "/api/v1/staff/cases/{id}/documents/{object}",
+    tag = "staff",
+    security(("staff_session" = [])),
+    params(
+        ("id" = String, Path, description = "The case's id"),
+        ("object" = String, Path, description = "The document's object id")
+    ),
+    responses(
+        (status = 200, description = "The document's bytes, with its content type"),
+        (status = 404, description = "No such document in a case of this department", body = tongban_core::api::ErrorBody)
+    )
+)]
+pub async fn document(
+    State(state): State<AppState>,
+    staff: StaffMember,
+    Path((id, object)): Path<(String, String)>,
+) -> Result<Response> {
+    let found = state.store.case(&id).await?;
+    let (case, _) = staff
+        .case(&state, AuditAction::DocumentOpened, found)
+        .await?;
+    let held = case.answers.values().any(|a| {
+        matches!(a, Answer::Material(MaterialAnswer::Uploaded { object_id, .. }) if *object_id == object)
+    });
+    let record = state.store.material(&object).await?;
+    let Some(record) = record.filter(|_| held) else {
+        staff
+            .refused(&state, AuditAction::DocumentOpened, &format!("material:{object}"))
+            .await?;
+        return Err(AppError::NotFound);
+    };
+    let bytes = state
+        .objects
+        .get(&record.id)
+        .await
+        .map_err(|detail| AppError::Unavailable {
+            code: "server",
+            detail,
+        })?
+        .ok_or(AppError::NotFound)?;
+    state
+        .audit(
+            &staff.actor(),
+            AuditAction::DocumentOpened,
+            &format!("case:{} material:{}", case.id, record.id),
+            Outcome::Ok,
+            &staff.ip,
+        )
+        .await?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, record.kind),
+            (header::X_CONTENT_TYPE_OPTIONS, "nosniff".to_owned()),
+            (header::CACHE_CONTROL, "no-store".to_owned()),
+        ],
+        bytes,
+    )
+        .into_response())
+}
+
+/// Moves a case one step, as this staff member may: their department holds it, the step is
+/// one the case allows from where it is, and their role makes it.
+async fn step(state: &AppState, staff: &StaffMember, case: CaseRow, access: CaseAccess, change: &CaseMove) -> Result<()> {
+    let object = format!("case:{}", case.id);
+    if access != CaseAccess::Act || !case_moves(case.status, case.holder).contains(&change.status) {
+        staff.refused(state, AuditAction::CaseMoved, &object).await?;
+        return Err(AppError::Conflict("status-move-not-allowed"));
+    }
+    if !staff.role.may_move_to(change.status) {
+        staff.refused(state, AuditAction::CaseMoved, &object).await?;
+        return Err(AppError::Forbidden("role-not-allowed"));
+    }
+    let record = state
+        .store
+        .application(&case.application_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let app = &record.application;
+    let fields = if change.status == ApplicationStatus::SupplementRequested {
+        let schema = crate::forms::resolve(state, &app.form_id).await?.schema;
+        let matters = matters_of(state, &case).await?;
+        let refs: Vec<&Matter> = matters.iter().collect();
+        let askable = askable_fields(&schema, &FormRef::parse(&app.form_id), &refs, &app.answers);
+        if change.fields.is_empty() || change.fields.iter().any(|f| !askable.contains(f)) {
+            return Err(AppError::field("fields", "field-not-requested"));
+        }
+        change.fields.clone()
+    } else {
+        Vec::new()
+    };
+    let reason = if change.status == ApplicationStatus::Rejected {
+        match change.reason.as_deref() {
+            Some(r) if REJECT_REASONS.contains(&r) => Some(r),
+            _ => return Err(AppError::field("reason", "reason-required")),
+        }
+    } else {
+        None
+    };
+    let now = state.auth.now();
+    let today = Day::of_timestamp(now);
+    let (due_day, paused_days_left) = if change.status == ApplicationStatus::SupplementRequested {
+        // The clock stands while the person supplies (补正 time is not counted).
+        (None, days_left(state, &case, today))
+    } else {
+        (case.due_day, case.paused_days_left)
+    };
+    let holder = if change.status == ApplicationStatus::Forwarded {
+        Holder::Deciding
+    } else {
+        case.holder
+    };
+    let catalog = state.catalog.current(&state.store).await?;
+    let department = department_ref(&catalog.index, &staff.department_id);
+    let kind = match change.status {
+        ApplicationStatus::SupplementRequested => MessageKind::SupplementRequested,
+        ApplicationStatus::Approved | ApplicationStatus::Rejected => MessageKind::Decided,
+        _ => MessageKind::StatusChanged,
+    };
+    let mut message_params = params(&app.receipt, &department, Some(change.status), None);
+    if kind == MessageKind::SupplementRequested {
+        message_params.insert("count".into(), fields.len().to_string());
+    }
+    let (messages, notifications) =
+        tell(state, &record.owner, &app.id, kind, message_params, now).await?;
+    let moved = state
+        .store
+        .move_case(CaseStep {
+            case_id: &case.id,
+            application_id: &case.application_id,
+            from: case.status,
+            to: change.status,
+            holder,
+            due_day,
+            due_certainty: case.due_certainty,
+            paused_days_left,
+            message: change.message.trim(),
+            reason,
+            fields: &fields,
+            department_id: &staff.department_id,
+            actor: &staff.actor(),
+            at: now,
+            messages: &messages,
+            notifications: &notifications,
+        })
+        .await?;
+    if moved == Moved::StatusChanged {
+        return Err(AppError::Conflict("conflict"));
+    }
+    state
+        .audit(
+            &staff.actor(),
+            AuditAction::CaseMoved,
+            &format!("{object} {}", change.status.code()),
+            Outcome::Ok,
+            &staff.ip,
+        )
+        .await?;
+    Ok(())
+}
+
+/// Move a case along (受理, 补正, 转办, 审批, 办结 …) within the staff member's role.
+#[utoipa::path(
+    post,
+    path = "/api/v1/staff/cases/{id}/status",
+    tag = "staff",
+    security(("staff_session" = [])),
+    params(("id" = String, Path, description = "The case's id")),
+    request_body = CaseMove,
+    responses(
+        (status = 200, description = "Moved", body = StaffCase),
+        (status = 403, description = "Not a move this staff member's role makes", body = tongban_core::api::ErrorBody),
+        (status = 404, description = "No such case of this department", body = tongban_core::api::ErrorBody),
+        (status = 409, description = "Not a move allowed from where the case is", body = tongban_core::api::ErrorBody),
+        (status = 422, description = "A supplement naming nothing it may ask, or a refusal without its reason", body = tongban_core::api::ErrorBody)
+    )
+)]
+pub async fn move_case(
+    State(state): State<AppState>,
+    staff: StaffMember,
+    Path(id): Path<String>,
+    Json(change): Json<CaseMove>,
+) -> Result<Json<StaffCase>> {
+    let found = state.store.case(&id).await?;
+    let (case, access) = staff.case(&state, AuditAction::CaseMoved, found).await?;
+    step(&state, &staff, case, access, &change).await?;
+    let case = state.store.case(&id).await?.ok_or(AppError::NotFound)?;
+    let access = staff.access(&case).unwrap_or(CaseAccess::Read);
+    Ok(Json(staff_case(&state, &staff, case, access).await?))
+}
+
+/// A supervisor gives a case to a colleague of the department.
+#[utoipa::path(
+    post,
+    path = "/api/v1/staff/cases/{id}/assignee",
+    tag = "staff",
+    security(("staff_session" = [])),
+    params(("id" = String, Path, description = "The case's id")),
+    request_body = AssignRequest,
+    responses(
+        (status = 200, description = "Given", body = StaffCase),
+        (status = 403, description = "Only a supervisor reassigns", body = tongban_core::api::ErrorBody),
+        (status = 404, description = "No such case of this department", body = tongban_core::api::ErrorBody),
+        (status = 422, description = "Not a staff member of this department", body = tongban_core::api::ErrorBody)
+    )
+)]
+pub async fn assign(
+    State(state): State<AppState>,
+    staff: StaffMember,
+    Path(id): Path<String>,
+    Json(request): Json<AssignRequest>,
+) -> Result<Json<StaffCase>> {
+    let found = state.store.case(&id).await?;
+    let (case, access) = staff.case(&state, AuditAction::CaseAssigned, found).await?;
+    if !staff.role.supervises() || access != CaseAccess::Act {
+        staff
+            .refused(&state, AuditAction::CaseAssigned, &format!("case:{id}"))
+            .await?;
+        return Err(AppError::Forbidden("role-not-allowed"));
+    }
+    let colleagues = state.store.staff_of(&staff.department_id).await?;
+    if !colleagues.iter().any(|s| s.id.as_str() == request.staff_id) {
+        return Err(AppError::field("staff_id", "field-invalid"));
+    }
+    state
+        .store
+        .assign_case(&case.id, &request.staff_id, state.auth.now())
+        .await?;
+    state
+        .audit(
+            &staff.actor(),
+            AuditAction::CaseAssigned,
+            &format!("case:{} staff:{}", case.id, request.staff_id),
+            Outcome::Ok,
+            &staff.ip,
+        )
+        .await?;
+    let case = state.store.case(&id).await?.ok_or(AppError::NotFound)?;
+    Ok(Json(staff_case(&state, &staff, case, access).await?))
+}
+
+/// The department's numbers, for its supervisor: open cases by status, due soon, overdue,
+/// completed on time.
+#[utoipa::path(
+    get,
+    path = "/api/v1/staff/stats",
+    tag = "staff",
+    security(("staff_session" = [])),
+    responses(
+        (status = 200, description = "The department's numbers", body = DepartmentStats),
+        (status = 403, description = "Only a supervisor sees them", body = tongban_core::api::ErrorBody)
+    )
+)]
+pub async fn stats(
+    State(state): State<AppState>,
+    staff: StaffMember,
+) -> Result<Json<DepartmentStats>> {
+    if !staff.role.supervises() {
+        staff
+            .refused(&state, AuditAction::StatsRead, &format!("department:{}", staff.department_id))
+            .await?;
+        return Err(AppError::Forbidden("role-not-allowed"));
+    }
+    let cases = state.store.department_cases(&staff.department_id).await?;
+    let today = Day::of_timestamp(state.auth.now());
+    let mut open: Vec<StatusCount> = Vec::new();
+    let (mut due_soon, mut overdue, mut completed) = (0, 0, 0);
+    let mut completed_ids = Vec::new();
+    for case in &cases {
+        if case.status == ApplicationStatus::Completed {
+            completed += 1;
+            completed_ids.push(case.id.clone());
+            continue;
+        }
+        if case.status.is_final() {
+            continue;
+        }
+        match open.iter_mut().find(|c| c.status == case.status) {
+            Some(c) => c.count += 1,
+            None => open.push(StatusCount {
+                status: case.status,
+                count: 1,
+            }),
+        }
+        match due_state(days_left(&state, case, today), case.status) {
+            DueState::DueSoon => due_soon += 1,
+            DueState::Overdue => overdue += 1,
+            _ => {}
+        }
+    }
+    open.sort_by_key(|c| ApplicationStatus::ALL.iter().position(|s| *s == c.status));
+    let completed_at = state
+        .store
+        .case_step_times(&completed_ids, ApplicationStatus::Completed)
+        .await?;
+    let completed_on_time = completed_at
+        .iter()
+        .filter(|(id, at)| {
+            cases
+                .iter()
+                .find(|c| c.id == *id)
+                .and_then(|c| c.due_day)
+                .is_some_and(|due| Day::of_timestamp(*at).0 <= due)
+        })
+        .count() as u32;
+    let catalog = state.catalog.current(&state.store).await?;
+    let colleagues = state.store.staff_of(&staff.department_id).await?;
+    state
+        .audit(
+            &staff.actor(),
+            AuditAction::StatsRead,
+            &format!("department:{}", staff.department_id),
+            Outcome::Ok,
+            &staff.ip,
+        )
+        .await?;
+    Ok(Json(DepartmentStats {
+        department: department_ref(&catalog.index, &staff.department_id),
+        open,
+        due_soon,
+        overdue,
+        completed,
+        completed_on_time,
+        staff: colleagues
+            .into_iter()
+            .map(|s| StaffRef {
+                id: s.id.into_string(),
+                display_name: s.display_name,
+            })
+            .collect(),
+    }))
+}
+
+/// The department's case of an application (the one it holds, or received).
+async fn my_case_of(
+    state: &AppState,
+    staff: &StaffMember,
+    application_id: &str,
+    action: AuditAction,
+) -> Result<(CaseRow, CaseAccess)> {
+    let cases = state.store.cases_of(application_id).await?;
+    if cases.is_empty() {
+        return Err(AppError::NotFound);
+    }
+    let mine = cases
+        .iter()
+        .find(|c| staff.access(c) == Some(CaseAccess::Act))
+        .or_else(|| cases.iter().find(|c| staff.access(c).is_some()))
+        .cloned();
+    match mine {
+        Some(case) => {
+            let access = staff.access(&case).unwrap_or(CaseAccess::Read);
+            Ok((case, access))
+        }
+        None => {
+            staff
+                .refused(state, action, &format!("application:{application_id}"))
+                .await?;
+            Err(AppError::NotFound)
+        }
+    }
+}
+
+/// The applications the department has a case of, newest first.
 #[utoipa::path(
     get,
     path = "/api/v1/staff/applications",
@@ -63,45 +662,81 @@ pub async fn staff_me(
 )]
 pub async fn staff_list(
     State(state): State<AppState>,
-    _staff: StaffMember,
+    staff: StaffMember,
 ) -> Result<Json<ApplicationList>> {
-    Ok(Json(ApplicationList {
-        items: state.store.application_summaries(None).await?,
-    }))
+    let rows = state
+        .store
+        .queue(QueueQuery {
+            department_id: &staff.department_id,
+            limit: 500,
+            ..Default::default()
+        })
+        .await?;
+    let mut items: Vec<ApplicationSummary> = rows
+        .iter()
+        .map(|r| ApplicationSummary {
+            id: r.case.application_id.clone(),
+            receipt: r.receipt.clone(),
+            form_id: r.form_id.clone(),
+            status: r.case.status,
+            created_at: r.case.created_at,
+            updated_at: r.case.updated_at,
+        })
+        .collect();
+    items.sort_by(|a, b| b.created_at.cmp(&a.created_at).then(b.id.cmp(&a.id)));
+    Ok(Json(ApplicationList { items }))
 }
 
-/// One application, for department staff.
+/// An application as the department sees it: its case's part of the answers and its steps.
 #[utoipa::path(
     get,
     path = "/api/v1/staff/applications/{id}",
     tag = "staff",
     security(("staff_session" = [])),
     params(("id" = String, Path, description = "The application's id")),
-    responses((status = 200, description = "The application", body = Application))
+    responses(
+        (status = 200, description = "The application, with this department's part", body = Application),
+        (status = 404, description = "No case of this department for it", body = tongban_core::api::ErrorBody)
+    )
 )]
 pub async fn staff_get(
     State(state): State<AppState>,
     staff: StaffMember,
     Path(id): Path<String>,
 ) -> Result<Json<Application>> {
-    let record = state
-        .store
-        .application(&id)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let (case, _) = my_case_of(&state, &staff, &id, AuditAction::ApplicationRead).await?;
+    let record = state.store.application(&id).await?.ok_or(AppError::NotFound)?;
     state
         .audit(
             &staff.actor(),
             AuditAction::ApplicationRead,
-            &format!("application:{id}"),
+            &format!("application:{id} case:{}", case.id),
             Outcome::Ok,
             &staff.ip,
         )
         .await?;
-    Ok(Json(record.application))
+    let catalog = state.catalog.current(&state.store).await?;
+    let today = Day::of_timestamp(state.auth.now());
+    let mut app = record.application.clone();
+    app.status = case.status;
+    app.answers = case.answers.clone();
+    app.timeline = record
+        .events
+        .iter()
+        .filter(|e| e.case_id.is_none() || e.case_id.as_deref() == Some(&case.id))
+        .map(|e| e.event.clone())
+        .collect();
+    app.cases = vec![case_view(
+        &state,
+        &catalog.index,
+        &case,
+        requested_of(&case, &record.events),
+        today,
+    )];
+    Ok(Json(app))
 }
 
-/// Staff move an application along its life (受理, 补正, 办结 …).
+/// Moves the department's case of an application (the CLI's and older clients' way).
 #[utoipa::path(
     post,
     path = "/api/v1/staff/applications/{id}/status",
@@ -111,6 +746,8 @@ pub async fn staff_get(
     request_body = StatusChange,
     responses(
         (status = 200, description = "Moved", body = Application),
+        (status = 403, description = "Not a move this staff member's role makes", body = tongban_core::api::ErrorBody),
+        (status = 404, description = "No case of this department for it", body = tongban_core::api::ErrorBody),
         (status = 409, description = "Not a move allowed from the current status", body = tongban_core::api::ErrorBody),
         (status = 422, description = "A supplement that names no field of the application", body = tongban_core::api::ErrorBody)
     )
@@ -121,49 +758,15 @@ pub async fn staff_move(
     Path(id): Path<String>,
     Json(change): Json<StatusChange>,
 ) -> Result<Json<Application>> {
-    let app = state
-        .store
-        .application(&id)
-        .await?
-        .ok_or(AppError::NotFound)?
-        .application;
-    if !app.status.staff_moves().contains(&change.status) {
-        return Err(AppError::Conflict("status-move-not-allowed"));
-    }
-    let fields = if change.status == ApplicationStatus::SupplementRequested {
-        let schema = crate::forms::resolve(&state, &app.form_id).await?.schema;
-        let asked: Vec<String> = schema
-            .questions(&app.answers)
-            .into_iter()
-            .map(|q| q.path)
-            .collect();
-        if change.fields.is_empty() || change.fields.iter().any(|f| !asked.contains(f)) {
-            return Err(AppError::field("fields", "field-not-requested"));
-        }
-        change.fields.clone()
-    } else {
-        Vec::new()
+    let (case, access) = my_case_of(&state, &staff, &id, AuditAction::CaseMoved).await?;
+    let change = CaseMove {
+        status: change.status,
+        message: change.message,
+        fields: change.fields,
+        reason: change.reason.or_else(|| {
+            (change.status == ApplicationStatus::Rejected).then(|| "other".to_owned())
+        }),
     };
-    let moved = state
-        .store
-        .move_application(StatusMove {
-            id: &app.id,
-            from: app.status,
-            to: change.status,
-            message: change.message.trim(),
-            fields: &fields,
-            answers: None,
-            actor: &staff.actor(),
-            at: state.auth.now(),
-        })
-        .await?;
-    if moved == Moved::StatusChanged {
-        return Err(AppError::Conflict("conflict"));
-    }
-    let record = state
-        .store
-        .application(&id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    Ok(Json(record.application))
+    step(&state, &staff, case, access, &change).await?;
+    staff_get(State(state), staff, Path(id)).await
 }

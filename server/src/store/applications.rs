@@ -12,11 +12,21 @@ use tongban_core::ids::AccountId;
 
 use super::{json_column, to_json, Store};
 
-/// An application and the person it belongs to.
+/// An application and the person it belongs to. Its `cases` are filled by the caller, who
+/// knows the calendar and the departments.
 #[derive(Clone, Debug)]
 pub struct ApplicationRecord {
     pub application: Application,
     pub owner: AccountId,
+    /// The timeline with each step's case, for a case's own view.
+    pub events: Vec<StoredEvent>,
+}
+
+/// A step of the timeline and the case it belongs to (none for the person's own).
+#[derive(Clone, Debug)]
+pub struct StoredEvent {
+    pub case_id: Option<String>,
+    pub event: TimelineEvent,
 }
 
 /// A move of an application along its life, made only if it is still at `from`.
@@ -40,7 +50,8 @@ pub enum Moved {
     StatusChanged,
 }
 
-/// An application made by a submission (stored with the change that made it).
+/// An application made by a submission (stored with the change that made it), with its cases,
+/// the person's message and its notifications.
 pub struct NewApplication<'a> {
     pub id: &'a str,
     pub receipt: &'a str,
@@ -50,6 +61,9 @@ pub struct NewApplication<'a> {
     pub answers: &'a Answers,
     pub actor: &'a Actor,
     pub at: i64,
+    pub cases: &'a [super::CaseRow],
+    pub messages: &'a [super::NewMessage],
+    pub notifications: &'a [super::NewNotification],
 }
 
 fn status(row: &AnyRow, column: &str) -> Result<ApplicationStatus, sqlx::Error> {
@@ -87,7 +101,17 @@ pub(super) async fn insert_application(
         &[],
         new.actor,
     )
-    .await
+    .await?;
+    for case in new.cases {
+        super::cases::insert_case(tx, case).await?;
+    }
+    for m in new.messages {
+        super::messages::insert_message(tx, m).await?;
+    }
+    for n in new.notifications {
+        super::messages::insert_notification(tx, n).await?;
+    }
+    Ok(())
 }
 
 async fn insert_event(
@@ -128,8 +152,10 @@ impl Store {
             return Ok(None);
         };
         let events = sqlx::query(
-            "SELECT at, status, message, fields_json FROM application_events
-             WHERE application_id = $1 ORDER BY id",
+            "SELECT e.at, e.status, e.message, e.fields_json, e.reason, e.case_id,
+                    d.name_zh, d.name_en
+             FROM application_events e LEFT JOIN departments d ON d.id = e.department_id
+             WHERE e.application_id = $1 ORDER BY e.id",
         )
         .bind(id)
         .fetch_all(self.pool())
@@ -137,14 +163,27 @@ impl Store {
         let timeline = events
             .iter()
             .map(|e| {
-                Ok(TimelineEvent {
-                    at: e.try_get("at")?,
-                    status: status(e, "status")?,
-                    message: e.try_get("message")?,
-                    fields: json_column("fields_json", &e.try_get::<String, _>("fields_json")?)?,
+                Ok(StoredEvent {
+                    case_id: e.try_get("case_id")?,
+                    event: TimelineEvent {
+                        at: e.try_get("at")?,
+                        status: status(e, "status")?,
+                        message: e.try_get("message")?,
+                        fields: json_column(
+                            "fields_json",
+                            &e.try_get::<String, _>("fields_json")?,
+                        )?,
+                        department: e.try_get::<Option<String>, _>("name_zh")?.map(|zh| {
+                            tongban_core::LocalizedText {
+                                zh,
+                                en: e.try_get("name_en").ok().flatten(),
+                            }
+                        }),
+                        reason: e.try_get("reason")?,
+                    },
                 })
             })
-            .collect::<Result<_, sqlx::Error>>()?;
+            .collect::<Result<Vec<StoredEvent>, sqlx::Error>>()?;
         Ok(Some(ApplicationRecord {
             application: Application {
                 id: r.try_get("id")?,
@@ -153,10 +192,12 @@ impl Store {
                 draft_id: r.try_get("draft_id")?,
                 status: status(&r, "status")?,
                 answers: json_column("answers_json", &r.try_get::<String, _>("answers_json")?)?,
-                timeline,
+                timeline: timeline.iter().map(|e| e.event.clone()).collect(),
+                cases: Vec::new(),
                 created_at: r.try_get("created_at")?,
             },
             owner: AccountId::new(r.try_get::<String, _>("owner")?),
+            events: timeline,
         }))
     }
 

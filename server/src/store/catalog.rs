@@ -96,6 +96,7 @@ impl Store {
             .bind(index_json)
             .execute(&mut *tx)
             .await?;
+        super::departments::put_departments(&mut tx, &catalog.departments).await?;
         tx.commit().await?;
         Ok(added)
     }

@@ -8,18 +8,23 @@
 
 mod applications;
 mod audit;
+mod cases;
 mod catalog;
+mod departments;
 mod drafts;
 mod identity;
 mod materials;
+mod messages;
 mod sessions;
 mod staff;
 
 pub use applications::*;
 pub use audit::*;
+pub use cases::*;
 pub use drafts::*;
 pub use identity::*;
 pub use materials::*;
+pub use messages::*;
 pub use sessions::*;
 pub use staff::*;
 

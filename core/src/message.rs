@@ -1,0 +1,116 @@
+//! The message centre (消息中心): what happened to the person's applications — submitted, a
+//! status changed, a supplement asked for, a decision, a new promised date — as data whose words
+//! come from Fluent (`message-<kind>`), so every shell shows the same sentence.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub enum MessageKind {
+    /// The application was received (with its promised date).
+    Submitted,
+    /// A department moved its part (accepted, forwarded, in review, completed).
+    StatusChanged,
+    /// A department asks for answers or documents again (补正).
+    SupplementRequested,
+    /// Approved or rejected.
+    Decided,
+    /// The promised date moved (the clock stopped during a supplement and runs again).
+    DueDateChanged,
+}
+
+impl MessageKind {
+    pub const ALL: [Self; 5] = [
+        Self::Submitted,
+        Self::StatusChanged,
+        Self::SupplementRequested,
+        Self::Decided,
+        Self::DueDateChanged,
+    ];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::Submitted => "submitted",
+            Self::StatusChanged => "status-changed",
+            Self::SupplementRequested => "supplement-requested",
+            Self::Decided => "decided",
+            Self::DueDateChanged => "due-date-changed",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|k| k.code() == code)
+    }
+
+    /// The message saying it (`message-<code>`), with the params below.
+    pub fn message_id(self) -> &'static str {
+        match self {
+            Self::Submitted => "message-submitted",
+            Self::StatusChanged => "message-status-changed",
+            Self::SupplementRequested => "message-supplement-requested",
+            Self::Decided => "message-decided",
+            Self::DueDateChanged => "message-due-date-changed",
+        }
+    }
+
+    /// The SMS template for it (the gateway's words; only a masked receipt and a status in it).
+    pub fn sms_template(self) -> &'static str {
+        match self {
+            Self::Submitted => "case-submitted",
+            Self::StatusChanged => "case-status",
+            Self::SupplementRequested => "case-supplement",
+            Self::Decided => "case-decided",
+            Self::DueDateChanged => "case-due-date",
+        }
+    }
+}
+
+/// One message. `params` fill its sentence: `receipt`, `department`, `status` (a status code),
+/// `date` (`YYYY-MM-DD`), `count`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Message {
+    pub id: String,
+    pub kind: MessageKind,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub application_id: Option<String>,
+    pub params: BTreeMap<String, String>,
+    pub at: i64,
+    pub read: bool,
+}
+
+/// `GET /api/v1/me/messages`: newest first, and how many are unread.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct MessageList {
+    pub items: Vec<Message>,
+    pub unread: u32,
+}
+
+/// A receipt number as an SMS may carry it: its first two and last four characters.
+pub fn mask_receipt(receipt: &str) -> String {
+    let chars: Vec<char> = receipt.chars().collect();
+    if chars.len() <= 6 {
+        return "*".repeat(chars.len());
+    }
+    let head: String = chars[..2].iter().collect();
+    let tail: String = chars[chars.len() - 4..].iter().collect();
+    format!("{head}****{tail}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn kinds_round_trip_and_receipts_are_masked() {
+        for k in MessageKind::ALL {
+            assert_eq!(MessageKind::from_code(k.code()), Some(k));
+        }
+        assert_eq!(mask_receipt("TB2026120112345678"), "TB****5678");
+        assert_eq!(mask_receipt("TB12"), "****");
+    }
+}

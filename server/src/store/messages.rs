@@ -1,0 +1,296 @@
+//! The person's messages (消息中心), and the outbox of notifications (SMS, host super-apps) that a
+//! background worker delivers — retried with backoff, never blocking the case that caused them.
+//! Several server instances share the outbox: a worker claims a notification for a while before
+//! sending it.
+
+use std::collections::BTreeMap;
+
+use sqlx::Row;
+use tongban_core::ids::AccountId;
+use tongban_core::message::{Message, MessageKind};
+
+use super::{json_column, to_json, Store};
+
+#[derive(Clone, Debug)]
+pub struct NewMessage {
+    pub id: String,
+    pub account_id: AccountId,
+    pub application_id: Option<String>,
+    pub kind: MessageKind,
+    pub params: BTreeMap<String, String>,
+    pub at: i64,
+}
+
+/// Where a notification goes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Channel {
+    /// A text to the account's phone, through the SMS gateway.
+    Sms,
+    /// The host super-app the account is linked to, through its message channel.
+    Host,
+}
+
+impl Channel {
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::Sms => "sms",
+            Self::Host => "host",
+        }
+    }
+
+    fn from_code(code: &str) -> Option<Self> {
+        match code {
+            "sms" => Some(Self::Sms),
+            "host" => Some(Self::Host),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct NewNotification {
+    pub id: String,
+    pub channel: Channel,
+    pub account_id: AccountId,
+    pub template: String,
+    /// No personal data: a masked receipt, a status.
+    pub params: BTreeMap<String, String>,
+    pub at: i64,
+}
+
+/// A notification claimed for delivery.
+#[derive(Clone, Debug)]
+pub struct PendingNotification {
+    pub id: String,
+    pub channel: Channel,
+    pub account_id: AccountId,
+    pub template: String,
+    pub params: BTreeMap<String, String>,
+    pub attempts: i64,
+}
+
+pub(super) async fn insert_message(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    m: &NewMessage,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO messages (id, account_id, application_id, kind, params_json, at)
+         VALUES ($1, $2, $3, $4, $5, $6)",
+    )
+    .bind(&m.id)
+    .bind(m.account_id.as_str())
+    .bind(m.application_id.as_deref())
+    .bind(m.kind.code())
+    .bind(to_json(&m.params)?)
+    .bind(m.at)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+pub(super) async fn insert_notification(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    n: &NewNotification,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO notifications (id, channel, account_id, template, params_json, attempts,
+             next_attempt_at, created_at)
+         VALUES ($1, $2, $3, $4, $5, 0, $6, $6)",
+    )
+    .bind(&n.id)
+    .bind(n.channel.code())
+    .bind(n.account_id.as_str())
+    .bind(&n.template)
+    .bind(to_json(&n.params)?)
+    .bind(n.at)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+impl Store {
+    /// The account's messages, newest first, and how many are unread.
+    pub async fn messages_of(
+        &self,
+        account: &AccountId,
+        limit: i64,
+    ) -> Result<(Vec<Message>, u32), sqlx::Error> {
+        let rows = sqlx::query(
+            "SELECT id, application_id, kind, params_json, at, read_at FROM messages
+             WHERE account_id = $1 ORDER BY at DESC, id DESC LIMIT $2",
+        )
+        .bind(account.as_str())
+        .bind(limit)
+        .fetch_all(self.pool())
+        .await?;
+        let items = rows
+            .iter()
+            .map(|r| {
+                let kind: String = r.try_get("kind")?;
+                Ok(Message {
+                    id: r.try_get("id")?,
+                    kind: MessageKind::from_code(&kind).ok_or_else(|| sqlx::Error::ColumnDecode {
+                        index: "kind".into(),
+                        source: format!("unknown kind {kind:?}").into(),
+                    })?,
+                    application_id: r.try_get("application_id")?,
+                    params: json_column("params_json", &r.try_get::<String, _>("params_json")?)?,
+                    at: r.try_get("at")?,
+                    read: r.try_get::<Option<i64>, _>("read_at")?.is_some(),
+                })
+            })
+            .collect::<Result<Vec<_>, sqlx::Error>>()?;
+        let unread: i64 = sqlx::query(
+            "SELECT COUNT(*) AS n FROM messages WHERE account_id = $1 AND read_at IS NULL",
+        )
+        .bind(account.as_str())
+        .fetch_one(self.pool())
+        .await?
+        .try_get("n")?;
+        Ok((items, unread as u32))
+    }
+
+    /// Marks one of the account's messages read; false when it has no such message.
+    pub async fn mark_read(
+        &self,
+        account: &AccountId,
+        id: &str,
+        at: i64,
+    ) -> Result<bool, sqlx::Error> {
+        let found = sqlx::query(
+            "UPDATE messages SET read_at = COALESCE(read_at, $1) WHERE id = $2 AND account_id = $3",
+        )
+        .bind(at)
+        .bind(id)
+        .bind(account.as_str())
+        .execute(self.pool())
+        .await?;
+        Ok(found.rows_affected() == 1)
+    }
+
+    /// Claims up to `limit` notifications due now for `claim_seconds` (no other worker takes
+    /// them meanwhile).
+    pub async fn claim_notifications(
+        &self,
+        now: i64,
+        claim_seconds: i64,
+        limit: i64,
+    ) -> Result<Vec<PendingNotification>, sqlx::Error> {
+        let due = sqlx::query(
+            "SELECT id FROM notifications
+             WHERE delivered_at IS NULL AND given_up_at IS NULL AND next_attempt_at <= $1
+               AND (claimed_until IS NULL OR claimed_until < $1)
+             ORDER BY next_attempt_at LIMIT $2",
+        )
+        .bind(now)
+        .bind(limit)
+        .fetch_all(self.pool())
+        .await?;
+        let mut claimed = Vec::new();
+        for row in due {
+            let id: String = row.try_get("id")?;
+            let taken = sqlx::query(
+                "UPDATE notifications SET claimed_until = $1
+                 WHERE id = $2 AND delivered_at IS NULL AND (claimed_until IS NULL OR claimed_until < $3)",
+            )
+            .bind(now + claim_seconds)
+            .bind(&id)
+            .bind(now)
+            .execute(self.pool())
+            .await?;
+            if taken.rows_affected() != 1 {
+                continue; // another worker took it
+            }
+            let r = sqlx::query(
+                "SELECT channel, account_id, template, params_json, attempts FROM notifications WHERE id = $1",
+            )
+            .bind(&id)
+            .fetch_one(self.pool())
+            .await?;
+            let channel: String = r.try_get("channel")?;
+            claimed.push(PendingNotification {
+                id,
+                channel: Channel::from_code(&channel).ok_or_else(|| {
+                    sqlx::Error::ColumnDecode {
+                        index: "channel".into(),
+                        source: format!("unknown channel {channel:?}").into(),
+                    }
+                })?,
+                account_id: AccountId::new(r.try_get::<String, _>("account_id")?),
+                template: r.try_get("template")?,
+                params: json_column("params_json", &r.try_get::<String, _>("params_json")?)?,
+                attempts: r.try_get("attempts")?,
+            });
+        }
+        Ok(claimed)
+    }
+
+    pub async fn notification_delivered(&self, id: &str, at: i64) -> Result<(), sqlx::Error> {
+        sqlx::query("UPDATE notifications SET delivered_at = $1, claimed_until = NULL WHERE id = $2")
+            .bind(at)
+            .bind(id)
+            .execute(self.pool())
+            .await?;
+        Ok(())
+    }
+
+    /// A failed attempt: tried again at `retry_at`, or given up.
+    pub async fn notification_failed(
+        &self,
+        id: &str,
+        error: &str,
+        retry_at: Option<i64>,
+        at: i64,
+    ) -> Result<(), sqlx::Error> {
+        sqlx::query(
+            "UPDATE notifications SET attempts = attempts + 1, last_error = $1,
+                 next_attempt_at = COALESCE($2, next_attempt_at), claimed_until = NULL,
+                 given_up_at = CASE WHEN $2 IS NULL THEN $3 ELSE NULL END
+             WHERE id = $4",
+        )
+        .bind(error)
+        .bind(retry_at)
+        .bind(at)
+        .bind(id)
+        .execute(self.pool())
+        .await?;
+        Ok(())
+    }
+
+    /// Notifications not yet delivered (for operators and tests): (channel, template, attempts,
+    /// given up).
+    pub async fn undelivered_notifications(
+        &self,
+    ) -> Result<Vec<(String, String, i64, bool)>, sqlx::Error> {
+        sqlx::query(
+            "SELECT channel, template, attempts, given_up_at FROM notifications
+             WHERE delivered_at IS NULL ORDER BY created_at",
+        )
+        .fetch_all(self.pool())
+        .await?
+        .iter()
+        .map(|r| {
+            Ok((
+                r.try_get("channel")?,
+                r.try_get("template")?,
+                r.try_get("attempts")?,
+                r.try_get::<Option<i64>, _>("given_up_at")?.is_some(),
+            ))
+        })
+        .collect()
+    }
+
+    /// Host links of an account (`(host id, the host's user id)`), for notifying through hosts.
+    pub async fn host_links_of(
+        &self,
+        account: &AccountId,
+    ) -> Result<Vec<(String, String)>, sqlx::Error> {
+        sqlx::query("SELECT host_id, host_user_id FROM host_links WHERE account_id = $1")
+            .bind(account.as_str())
+            .fetch_all(self.pool())
+            .await?
+            .iter()
+            .map(|r| Ok((r.try_get("host_id")?, r.try_get("host_user_id")?)))
+            .collect()
+    }
+}

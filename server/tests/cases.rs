@@ -1,0 +1,677 @@
+//! The government side: departments own their cases. Staff reach only their own department's
+//! cases within their role (a matrix over every staff endpoint), a 一件事 bundle fans out into one
+//! case per department, a 跨省通办 case is received in one province and decided in the other,
+//! promised dates are counted in working days, and every step comes back to the person.
+
+mod support;
+
+use std::collections::BTreeSet;
+use std::sync::Arc;
+
+use reqwest::StatusCode;
+use support::auth::AuthServer;
+use support::forms::{fill, ID_A, PHONE_A};
+use tongban_core::application::ApplicationStatus;
+use tongban_core::auth::MemorySecretStore;
+use tongban_core::case::{CaseMove, DueState, Holder, StaffRole};
+use tongban_core::draft::{Change, ChangeKind, ChangeReply};
+use tongban_core::form::{Answer, FormSchema};
+use tongban_core::message::MessageKind;
+use tongban_core::{ApiClient, ApiError};
+use tongban_server::store::NewStaff;
+
+const PASSWORD: &str = "correct horse battery";
+/// 户口迁移（市内）: 杭州市公安局 decides, within 5 working days, no cross-province handling.
+const LOCAL_MATTER: &str = "330000-GA-0010";
+const HOME_DEPT: &str = "330100-ga";
+const OTHER_DEPT: &str = "330100-mz";
+
+/// Adds a staff member and logs them in.
+async fn staff(server: &AuthServer, username: &str, department: &str, role: StaffRole) -> ApiClient {
+    let hash = tongban_server::auth::password::hash_password(PASSWORD).unwrap();
+    server
+        .server
+        .db()
+        .put_staff(NewStaff::new(username, username, department, role, &hash))
+        .await
+        .unwrap();
+    let client =
+        ApiClient::new(&server.base).with_secret_store(Arc::new(MemorySecretStore::default()));
+    client.staff_login(username, PASSWORD).await.unwrap();
+    client
+}
+
+/// Fills a form the way a careful person would (with `overrides`), and submits it. Returns the
+/// application's id and receipt.
+async fn submit(
+    person: &ApiClient,
+    form_id: &str,
+    overrides: &[(&str, &str)],
+) -> (String, String) {
+    let form = tongban_core::catalog::FormRef::parse(form_id);
+    let index = person.catalog_index().await.unwrap();
+    let mut matters = Vec::new();
+    for code in form.matter_codes(&index.bundles).unwrap() {
+        matters.push(person.matter_guide(&code).await.unwrap());
+    }
+    let schema: FormSchema = form.resolve(&index.bundles, &matters).unwrap().schema;
+    let upload = person
+        .upload_material(support::forms::JPEG.to_vec())
+        .await
+        .unwrap();
+    let mut answers = fill(&schema, &upload.object_id);
+    for (path, value) in overrides {
+        answers.insert((*path).to_owned(), Answer::Text((*value).to_owned()));
+    }
+    let draft = format!("d-{}", tongban_server::auth::new_id());
+    let change = |op: String, base, kind| Change {
+        op_id: op,
+        draft_id: draft.clone(),
+        device_id: "phone".into(),
+        base_version: base,
+        kind,
+    };
+    let created = person
+        .send_change(&change(
+            format!("{draft}-c"),
+            0,
+            ChangeKind::Create {
+                form_id: form_id.into(),
+            },
+        ))
+        .await
+        .unwrap();
+    let ChangeReply::Applied { snapshot } = created else {
+        panic!("{created:?}")
+    };
+    let mut base = snapshot.version;
+    for (i, (path, value)) in answers.into_iter().enumerate() {
+        if let ChangeReply::Applied { snapshot } = person
+            .send_change(&change(
+                format!("{draft}-{i}"),
+                base,
+                ChangeKind::Set {
+                    path,
+                    value: Some(value),
+                },
+            ))
+            .await
+            .unwrap()
+        {
+            base = snapshot.version;
+        }
+    }
+    let submitted = person
+        .send_change(&change(
+            format!("{draft}-s"),
+            base,
+            ChangeKind::Submit {
+                idempotency_key: tongban_core::draft::submission_key(&draft),
+            },
+        ))
+        .await
+        .unwrap();
+    match submitted {
+        ChangeReply::Submitted {
+            application_id,
+            receipt,
+            ..
+        } => (application_id, receipt),
+        other => panic!("not submitted: {other:?}"),
+    }
+}
+
+async fn person(server: &AuthServer) -> ApiClient {
+    let (person, _) = server.login(PHONE_A).await;
+    person.verify_identity("张三", ID_A).await.unwrap();
+    person
+}
+
+fn move_to(status: ApplicationStatus) -> CaseMove {
+    CaseMove {
+        status,
+        message: String::new(),
+        fields: Vec::new(),
+        reason: None,
+    }
+}
+
+/// The case an application has in a department (as that department's staff see it).
+async fn case_in(staff: &ApiClient, application: &str) -> String {
+    staff
+        .staff_cases("limit=500")
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|c| c.application_id == application)
+        .map(|c| c.id)
+        .expect("the department's queue holds the case")
+}
+
+fn denied_lines(lines: &[String], actor: &str) -> usize {
+    lines
+        .iter()
+        .filter(|l| l.contains(&format!(" {actor} ")) && l.contains(" denied "))
+        .count()
+}
+
+#[tokio::test]
+async fn staff_reach_only_their_departments_cases_within_their_role() {
+    let server = AuthServer::on_sqlite(|_| {}).await;
+    let person = person(&server).await;
+    let mut home = Vec::new();
+    let mut other = Vec::new();
+    for role in StaffRole::ALL {
+        home.push((role, staff(&server, &format!("home.{}", role.code()), HOME_DEPT, role).await));
+        other.push((role, staff(&server, &format!("other.{}", role.code()), OTHER_DEPT, role).await));
+    }
+
+    // Every staff endpoint of the API document has a row in this matrix.
+    let doc: serde_json::Value = reqwest::get(format!("{}/api/openapi.json", server.base))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let mut endpoints = BTreeSet::new();
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        for (method, op) in item.as_object().unwrap() {
+            let staff_only = op["security"]
+                .as_array()
+                .is_some_and(|s| s.iter().any(|r| r.get("staff_session").is_some()));
+            if staff_only {
+                endpoints.insert(format!("{} {path}", method.to_uppercase()));
+            }
+        }
+    }
+    let covered: BTreeSet<String> = [
+        "GET /api/v1/staff/me",
+        "GET /api/v1/staff/cases",
+        "GET /api/v1/staff/cases/{id}",
+        "GET /api/v1/staff/cases/{id}/documents/{object}",
+        "POST /api/v1/staff/cases/{id}/status",
+        "POST /api/v1/staff/cases/{id}/assignee",
+        "GET /api/v1/staff/stats",
+        "GET /api/v1/staff/applications",
+        "GET /api/v1/staff/applications/{id}",
+        "POST /api/v1/staff/applications/{id}/status",
+    ]
+    .into_iter()
+    .map(str::to_owned)
+    .collect();
+    assert_eq!(endpoints, covered, "every staff endpoint needs a row here");
+
+    let http = reqwest::Client::new();
+    let (application, _) = submit(&person, LOCAL_MATTER, &[]).await;
+    let home_supervisor = &home[2].1;
+    let case = case_in(home_supervisor, &application).await;
+    let document = home_supervisor.staff_case(&case).await.unwrap().documents[0]
+        .object_id
+        .clone();
+
+    let mut cross_department_successes = 0;
+    for (role, other_staff) in &other {
+        // Lists: nothing of the other department's.
+        let queue = other_staff.staff_cases("limit=500").await.unwrap();
+        assert!(queue.iter().all(|c| c.application_id != application));
+        let list = other_staff.staff_applications().await.unwrap();
+        assert!(list.iter().all(|a| a.id != application));
+        // Reads and writes by id: as if it did not exist.
+        let attempts: Vec<(reqwest::Method, String, Option<serde_json::Value>)> = vec![
+            (reqwest::Method::GET, format!("/staff/cases/{case}"), None),
+            (
+                reqwest::Method::GET,
+                format!("/staff/cases/{case}/documents/{document}"),
+                None,
+            ),
+            (
+                reqwest::Method::POST,
+                format!("/staff/cases/{case}/status"),
+                Some(serde_json::json!({ "status": "accepted" })),
+            ),
+            (
+                reqwest::Method::POST,
+                format!("/staff/cases/{case}/assignee"),
+                Some(serde_json::json!({ "staff_id": staff_id(other_staff).await })),
+            ),
+            (reqwest::Method::GET, format!("/staff/applications/{application}"), None),
+            (
+                reqwest::Method::POST,
+                format!("/staff/applications/{application}/status"),
+                Some(serde_json::json!({ "status": "accepted" })),
+            ),
+        ];
+        let me = other_staff.staff_me().await.unwrap();
+        let before = server.server.db().audit_lines().await.unwrap();
+        for (method, path, body) in &attempts {
+            let token = staff_token(&server, &me.username).await;
+            let mut request = http
+                .request(method.clone(), server.url(path))
+                .bearer_auth(&token);
+            if let Some(body) = body {
+                request = request.json(body);
+            }
+            let status = request.send().await.unwrap().status();
+            if status.is_success() {
+                cross_department_successes += 1;
+            }
+            assert_eq!(status, StatusCode::NOT_FOUND, "{} {path} as {role:?} of another department", method);
+        }
+        let after = server.server.db().audit_lines().await.unwrap();
+        let actor = format!("staff:{}", me.id);
+        assert_eq!(
+            denied_lines(&after, &actor) - denied_lines(&before, &actor),
+            attempts.len(),
+            "every refusal of {role:?} is audited"
+        );
+        // Their own department's numbers hold nothing of the other's.
+        match other_staff.staff_stats().await {
+            Ok(stats) => {
+                assert_eq!(*role, StaffRole::Supervisor);
+                assert_eq!(stats.department.id, OTHER_DEPT);
+                assert!(stats.open.is_empty(), "{stats:?}");
+            }
+            Err(e) => {
+                assert_ne!(*role, StaffRole::Supervisor);
+                assert_eq!(e, ApiError::Forbidden { code: "role-not-allowed".into() });
+            }
+        }
+    }
+    assert_eq!(cross_department_successes, 0);
+    // The case did not move.
+    let untouched = home_supervisor.staff_case(&case).await.unwrap();
+    assert_eq!(untouched.summary.case.status, ApplicationStatus::Submitted);
+
+    // Within the department, each role makes only its moves; each refusal is audited.
+    for (role, member) in &home {
+        let (app, _) = submit(&person, LOCAL_MATTER, &[]).await;
+        let case = case_in(member, &app).await;
+        // Everyone of the department reads it, and opens its documents.
+        let opened = member.staff_case(&case).await.unwrap();
+        assert!(!opened.answers.is_empty());
+        let token = staff_token(&server, &member.staff_me().await.unwrap().username).await;
+        let doc = http
+            .get(server.url(&format!(
+                "/staff/cases/{case}/documents/{}",
+                opened.documents[0].object_id
+            )))
+            .bearer_auth(&token)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(doc.status(), StatusCode::OK);
+        assert_eq!(doc.headers()["x-content-type-options"], "nosniff");
+        let accept = member
+            .staff_move_case(&case, &move_to(ApplicationStatus::Accepted))
+            .await;
+        let may_accept = *role != StaffRole::Approver;
+        assert_eq!(accept.is_ok(), may_accept, "{role:?} accepting: {accept:?}");
+        if !may_accept {
+            assert_eq!(accept.unwrap_err(), ApiError::Forbidden { code: "role-not-allowed".into() });
+            home_supervisor
+                .staff_move_case(&case, &move_to(ApplicationStatus::Accepted))
+                .await
+                .unwrap();
+        }
+        home_supervisor
+            .staff_move_case(&case, &move_to(ApplicationStatus::InReview))
+            .await
+            .unwrap();
+        let approve = member
+            .staff_move_case(&case, &move_to(ApplicationStatus::Approved))
+            .await;
+        assert_eq!(approve.is_ok(), *role != StaffRole::Clerk, "{role:?} approving: {approve:?}");
+        let assign = member
+            .staff_assign(&case, &staff_id(member).await)
+            .await;
+        assert_eq!(assign.is_ok(), *role == StaffRole::Supervisor, "{role:?} reassigning");
+        assert_eq!(member.staff_stats().await.is_ok(), *role == StaffRole::Supervisor);
+    }
+    // A document the case does not hold is not opened, even by its department.
+    let stranger = person
+        .upload_material(support::forms::JPEG.to_vec())
+        .await
+        .unwrap();
+    let token = staff_token(&server, "home.supervisor").await;
+    let refused = http
+        .get(server.url(&format!("/staff/cases/{case}/documents/{}", stranger.object_id)))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(refused.status(), StatusCode::NOT_FOUND);
+}
+
+async fn staff_id(c: &ApiClient) -> String {
+    c.staff_me().await.unwrap().id
+}
+
+/// A fresh staff token (as the workbench holds one), by logging in again.
+async fn staff_token(server: &AuthServer, username: &str) -> String {
+    let secrets = Arc::new(MemorySecretStore::default());
+    let client = ApiClient::new(&server.base).with_secret_store(secrets.clone());
+    client.staff_login(username, PASSWORD).await.unwrap();
+    use tongban_core::auth::SessionSecretStore;
+    secrets.load().unwrap()
+}
+
+#[tokio::test]
+async fn a_bundle_of_three_departments_is_done_only_when_all_three_are() {
+    let server = AuthServer::on_sqlite(|_| {}).await;
+    let person = person(&server).await;
+    let (application, _) = submit(&person, "bundle:home-purchase", &[]).await;
+    let app = person.application(&application).await.unwrap();
+    let departments: BTreeSet<String> = app.cases.iter().map(|c| c.department.id.clone()).collect();
+    assert_eq!(
+        departments,
+        ["330100-ga", "330100-gjj", "330100-gt"]
+            .into_iter()
+            .map(str::to_owned)
+            .collect(),
+        "one case per department"
+    );
+    assert_eq!(app.progress(), (0, 3));
+    let mut done = 0;
+    for department in &departments {
+        let member = staff(&server, &format!("s.{department}"), department, StaffRole::Supervisor).await;
+        let case = case_in(&member, &application).await;
+        let opened = member.staff_case(&case).await.unwrap();
+        // Only what its matter asks: the other departments' own questions are not here.
+        let mine = &opened.summary.case.matters;
+        assert!(opened.answers.keys().all(|p| !p.starts_with("details-")
+            || mine.iter().any(|m| p.starts_with(&format!("details-{m}.")))));
+        assert!(opened.answers.contains_key("applicant.name"));
+        for status in [
+            ApplicationStatus::Accepted,
+            ApplicationStatus::InReview,
+            ApplicationStatus::Approved,
+            ApplicationStatus::Completed,
+        ] {
+            member.staff_move_case(&case, &move_to(status)).await.unwrap();
+        }
+        done += 1;
+        let app = person.application(&application).await.unwrap();
+        assert_eq!(app.progress(), (done, 3));
+        let expected = if done == 3 {
+            ApplicationStatus::Completed
+        } else {
+            ApplicationStatus::Submitted
+        };
+        assert_eq!(app.status, expected, "after {done} of 3");
+    }
+}
+
+#[tokio::test]
+async fn a_case_received_in_shanghai_is_decided_in_hangzhou_and_each_side_keeps_to_its_part() {
+    let server = AuthServer::on_sqlite(|_| {}).await;
+    let person = person(&server).await;
+    // 居民身份证换领: 杭州市公安局 decides; 上海市公安局 receives it for someone living there.
+    let (application, _) =
+        submit(&person, "330000-GA-0001", &[("filing.office", "310000-ga")]).await;
+    let receiving = staff(&server, "sh.clerk", "310000-ga", StaffRole::Supervisor).await;
+    let deciding = staff(&server, "hz.supervisor", "330100-ga", StaffRole::Supervisor).await;
+
+    let case = case_in(&receiving, &application).await;
+    let app = person.application(&application).await.unwrap();
+    assert_eq!(app.cases[0].holder, Holder::Receiving);
+    assert_eq!(app.cases[0].receiving.as_ref().unwrap().id, "310000-ga");
+    // Not the deciding department's yet: it cannot see or touch it.
+    assert!(deciding
+        .staff_cases("")
+        .await
+        .unwrap()
+        .iter()
+        .all(|c| c.id != case));
+    assert_eq!(deciding.staff_case(&case).await.unwrap_err(), ApiError::NotFound);
+    assert_eq!(
+        deciding
+            .staff_move_case(&case, &move_to(ApplicationStatus::Accepted))
+            .await
+            .unwrap_err(),
+        ApiError::NotFound
+    );
+    // The receiving side checks and forwards; it cannot decide.
+    receiving
+        .staff_move_case(&case, &move_to(ApplicationStatus::Accepted))
+        .await
+        .unwrap();
+    assert!(matches!(
+        receiving
+            .staff_move_case(&case, &move_to(ApplicationStatus::Approved))
+            .await
+            .unwrap_err(),
+        ApiError::Conflict { .. }
+    ));
+    receiving
+        .staff_move_case(&case, &move_to(ApplicationStatus::Forwarded))
+        .await
+        .unwrap();
+    // Now the deciding department holds it; the receiving one only reads its part.
+    let received = receiving.staff_case(&case).await.unwrap();
+    assert!(!received.actionable && received.moves.is_empty());
+    assert!(matches!(
+        receiving
+            .staff_move_case(&case, &move_to(ApplicationStatus::InReview))
+            .await
+            .unwrap_err(),
+        ApiError::Conflict { .. }
+    ));
+    assert!(deciding.staff_cases("").await.unwrap().iter().any(|c| c.id == case));
+    for status in [
+        ApplicationStatus::InReview,
+        ApplicationStatus::Approved,
+        ApplicationStatus::Completed,
+    ] {
+        deciding.staff_move_case(&case, &move_to(status)).await.unwrap();
+    }
+    // The person's timeline says who held it at each step.
+    let app = person.application(&application).await.unwrap();
+    assert_eq!(app.status, ApplicationStatus::Completed);
+    let steps: Vec<(ApplicationStatus, Option<String>)> = app
+        .timeline
+        .iter()
+        .map(|e| (e.status, e.department.as_ref().map(|d| d.zh.clone())))
+        .collect();
+    assert_eq!(
+        steps,
+        [
+            (ApplicationStatus::Submitted, None),
+            (ApplicationStatus::Accepted, Some("上海市公安局".to_owned())),
+            (ApplicationStatus::Forwarded, Some("上海市公安局".to_owned())),
+            (ApplicationStatus::InReview, Some("杭州市公安局".to_owned())),
+            (ApplicationStatus::Approved, Some("杭州市公安局".to_owned())),
+            (ApplicationStatus::Completed, Some("杭州市公安局".to_owned())),
+        ]
+    );
+}
+
+#[tokio::test]
+async fn promised_dates_count_working_days_across_national_day_and_its_make_up_days() {
+    let server = AuthServer::on_sqlite(|_| {}).await;
+    // Wednesday 2026-09-30, 10:00 in Beijing. (Sessions end when idle: after each jump in time
+    // both sides log in again.)
+    server.clock.set(1_790_733_600);
+    let person = person(&server).await;
+    let (application, _) = submit(&person, LOCAL_MATTER, &[]).await;
+    let (supplemented, _) = submit(&person, LOCAL_MATTER, &[]).await;
+    let app = person.application(&application).await.unwrap();
+    // Five working days: 10-08, 10-09, 10-10 (a Saturday worked), 10-12, 10-13.
+    assert_eq!(app.cases[0].due_date.as_deref(), Some("2026-10-13"));
+    assert!(!app.cases[0].due_provisional);
+    assert_eq!(app.cases[0].due_state, DueState::OnTime);
+    // The person was told the date.
+    let told = person.messages().await.unwrap();
+    assert_eq!(told.items[0].kind, MessageKind::Submitted);
+    assert_eq!(told.items[0].params["date"], "2026-10-13");
+
+    // 10-08: the department asks for a supplement of the second one; its clock stops with four
+    // working days left (10-09, 10-10, 10-12, 10-13).
+    server.clock.set(1_791_424_800);
+    let member = staff(&server, "hz", HOME_DEPT, StaffRole::Supervisor).await;
+    let person = server.login(PHONE_A).await.0;
+    let case = case_in(&member, &supplemented).await;
+    for status in [ApplicationStatus::Accepted, ApplicationStatus::InReview] {
+        member.staff_move_case(&case, &move_to(status)).await.unwrap();
+    }
+    member
+        .staff_move_case(
+            &case,
+            &CaseMove {
+                status: ApplicationStatus::SupplementRequested,
+                message: "请补充完整地址".into(),
+                fields: vec!["applicant.address".into()],
+                reason: None,
+            },
+        )
+        .await
+        .unwrap();
+    let paused = person.application(&supplemented).await.unwrap();
+    assert_eq!(paused.cases[0].due_state, DueState::Paused);
+    assert_eq!(paused.requested_fields(), ["applicant.address"]);
+
+    // 10-12: one working day left for the first — due soon, in the "due soon" queue.
+    server.clock.set(1_791_770_400);
+    let member = staff(&server, "hz", HOME_DEPT, StaffRole::Supervisor).await;
+    let soon = member.staff_cases("due=soon").await.unwrap();
+    assert_eq!(soon.len(), 1, "the paused one is not due");
+    assert_eq!(soon[0].application_id, application);
+    assert_eq!(soon[0].case.due_state, DueState::DueSoon);
+    assert!(member.staff_cases("due=overdue").await.unwrap().is_empty());
+    // 10-14: overdue, for staff and honestly for the person.
+    server.clock.set(1_791_943_200);
+    let member = staff(&server, "hz", HOME_DEPT, StaffRole::Supervisor).await;
+    let person = server.login(PHONE_A).await.0;
+    let late = member.staff_cases("due=overdue").await.unwrap();
+    assert_eq!(late.len(), 1);
+    assert_eq!(
+        person.application(&application).await.unwrap().cases[0].due_state,
+        DueState::Overdue
+    );
+
+    // Supplied on Monday 10-19: the four days left run from then — due 10-23.
+    server.clock.set(1_792_375_200);
+    let person = server.login(PHONE_A).await.0;
+    person
+        .supply(
+            &supplemented,
+            [(
+                "applicant.address".to_owned(),
+                Answer::Text("浙江省杭州市西湖区文三路 1 号 3 幢 201 室".into()),
+            )]
+            .into_iter()
+            .collect(),
+        )
+        .await
+        .unwrap();
+    let resumed = person.application(&supplemented).await.unwrap();
+    assert_eq!(resumed.cases[0].status, ApplicationStatus::InReview);
+    assert_eq!(resumed.cases[0].due_date.as_deref(), Some("2026-10-23"));
+    let told = person.messages().await.unwrap();
+    assert_eq!(told.items[0].kind, MessageKind::DueDateChanged);
+    assert_eq!(told.items[0].params["date"], "2026-10-23");
+}
+
+#[tokio::test]
+async fn every_step_comes_back_as_a_message_and_a_text_and_a_failed_text_never_blocks_the_case() {
+    let server = AuthServer::on_sqlite(|_| {}).await;
+    let person = person(&server).await;
+    let (application, receipt) = submit(&person, LOCAL_MATTER, &[]).await;
+    let member = staff(&server, "hz", HOME_DEPT, StaffRole::Supervisor).await;
+    let case = case_in(&member, &application).await;
+    member
+        .staff_move_case(&case, &move_to(ApplicationStatus::Accepted))
+        .await
+        .unwrap();
+    let messages = person.messages().await.unwrap();
+    assert_eq!(messages.unread, 2, "submitted and accepted");
+    assert_eq!(messages.items[0].kind, MessageKind::StatusChanged);
+    assert_eq!(messages.items[0].params["status"], "accepted");
+    assert_eq!(messages.items[0].params["department"], "杭州市公安局");
+    person.read_message(&messages.items[0].id).await.unwrap();
+    assert_eq!(person.messages().await.unwrap().unread, 1);
+
+    // The texts arrive (from the outbox, in the background) with no personal data in them.
+    let texts = wait_for_texts(&server, 2).await;
+    assert_eq!(texts[1].0, "case-status");
+    let masked = tongban_core::message::mask_receipt(&receipt);
+    assert_eq!(texts[1].1["receipt"], masked);
+    for (_, params) in &texts {
+        let all = format!("{params:?}");
+        assert!(!all.contains(&receipt) && !all.contains("张三") && !all.contains(ID_A));
+    }
+
+    // The gateway is down: the case moves anyway, the text waits, and goes once it is back.
+    server.sms.set_failing(true);
+    member
+        .staff_move_case(&case, &move_to(ApplicationStatus::InReview))
+        .await
+        .unwrap();
+    assert_eq!(
+        person.application(&application).await.unwrap().cases[0].status,
+        ApplicationStatus::InReview
+    );
+    tokio::time::sleep(std::time::Duration::from_millis(600)).await;
+    let waiting = server.server.db().undelivered_notifications().await.unwrap();
+    assert_eq!(waiting.len(), 1);
+    assert!(waiting[0].2 >= 1, "tried and failed: {waiting:?}");
+    server.sms.set_failing(false);
+    server.clock.advance(3600); // past the back-off
+    wait_for_texts(&server, 3).await;
+    assert!(server.server.db().undelivered_notifications().await.unwrap().is_empty());
+}
+
+async fn wait_for_texts(
+    server: &AuthServer,
+    n: usize,
+) -> Vec<(String, std::collections::BTreeMap<String, String>)> {
+    for _ in 0..100 {
+        let texts = server.sms.notices(PHONE_A);
+        if texts.len() >= n {
+            return texts;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    panic!("only {:?} texts arrived", server.sms.notices(PHONE_A));
+}
+
+#[tokio::test]
+async fn production_never_starts_as_development_by_accident() {
+    let web = support::fake_web_dir();
+    let dir = tempfile::tempdir().unwrap();
+    let mut config =
+        tongban_server::Config::for_tests(support::sqlite_url(dir.path()), web.path());
+    config.dev = false;
+    let error = tongban_server::start(config.clone()).await.err().unwrap().to_string();
+    assert!(
+        error.contains("SMS gateway") && error.contains("identity verification"),
+        "{error}"
+    );
+    config.sms_gateway_url = Some("http://127.0.0.1:9/sms".into());
+    let error = tongban_server::start(config.clone()).await.err().unwrap().to_string();
+    assert!(!error.contains("SMS gateway") && error.contains("identity verification"), "{error}");
+}
+
+#[tokio::test]
+async fn the_identity_verification_service_is_asked_and_its_answers_kept_apart() {
+    use axum::{routing::post, Json, Router};
+    // A stand-in for the population register's service: 王五 mismatches, 故障 is down.
+    let app = Router::new().route(
+        "/verify",
+        post(|Json(body): Json<serde_json::Value>| async move {
+            match body["name"].as_str() {
+                Some("故障") => Err(StatusCode::SERVICE_UNAVAILABLE),
+                Some("王五") => Ok(Json(serde_json::json!({ "result": "mismatch" }))),
+                _ => Ok(Json(serde_json::json!({ "result": "match" }))),
+            }
+        }),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}/verify", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    use tongban_server::auth::verifier::{HttpVerifier, IdentityVerifier, Verdict};
+    let verifier = HttpVerifier::new(url, Some("t".into()));
+    let id = tongban_core::identity::check_resident_id(ID_A, (2026, 12, 1)).unwrap();
+    assert_eq!(verifier.verify("张三", &id).await, Ok(Verdict::Match));
+    assert_eq!(verifier.verify("王五", &id).await, Ok(Verdict::Mismatch));
+    assert!(verifier.verify("故障", &id).await.is_err(), "unavailable, not a mismatch");
+}
