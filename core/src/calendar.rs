@@ -241,8 +241,14 @@ mod tests {
         assert_eq!(d("2026-10-01").weekday(), 4, "a Thursday");
         assert_eq!(d("2026-12-01").to_string(), "2026-12-01");
         assert_eq!(Day::parse("2026-02-30"), None);
-        assert_eq!(Day::of_timestamp(d("2026-12-01").start_timestamp()), d("2026-12-01"));
-        assert_eq!(Day::of_timestamp(d("2026-12-01").start_timestamp() - 1), d("2026-11-30"));
+        assert_eq!(
+            Day::of_timestamp(d("2026-12-01").start_timestamp()),
+            d("2026-12-01")
+        );
+        assert_eq!(
+            Day::of_timestamp(d("2026-12-01").start_timestamp() - 1),
+            d("2026-11-30")
+        );
     }
 
     #[test]
@@ -254,15 +260,27 @@ mod tests {
         for day in 1..=7 {
             assert!(!calendar.is_working_day(d(&format!("2026-10-0{day}"))));
         }
-        assert!(!calendar.is_working_day(d("2026-10-11")), "an ordinary Sunday");
+        assert!(
+            !calendar.is_working_day(d("2026-10-11")),
+            "an ordinary Sunday"
+        );
         // Submitted Wednesday 09-30: five working days are 10-08, 10-09, 10-10 (Sat), 10-12, 10-13.
         let due = calendar.add_working_days(d("2026-09-30"), 5);
         assert_eq!(due.day, d("2026-10-13"));
         assert_eq!(due.certainty, Certainty::Published);
         // Over the 调休 Sunday before it: 09-18 (Fri) + 2 = 09-20 (Sun, worked) → 09-21.
-        assert_eq!(calendar.add_working_days(d("2026-09-18"), 1).day, d("2026-09-20"));
-        assert_eq!(calendar.add_working_days(d("2026-09-18"), 2).day, d("2026-09-21"));
-        assert_eq!(calendar.add_working_days(d("2026-09-30"), 0).day, d("2026-09-30"));
+        assert_eq!(
+            calendar.add_working_days(d("2026-09-18"), 1).day,
+            d("2026-09-20")
+        );
+        assert_eq!(
+            calendar.add_working_days(d("2026-09-18"), 2).day,
+            d("2026-09-21")
+        );
+        assert_eq!(
+            calendar.add_working_days(d("2026-09-30"), 0).day,
+            d("2026-09-30")
+        );
         assert_eq!(
             calendar.working_days_between(d("2026-09-30"), d("2026-10-13")),
             5
@@ -279,7 +297,10 @@ mod tests {
         // Over the new year into 2027, whose arrangement is not published yet.
         let due = calendar.add_working_days(d("2026-12-28"), 5);
         assert_eq!(due.certainty, Certainty::Statutory);
-        assert!(!calendar.is_working_day(d("2027-01-01")), "statutory New Year");
+        assert!(
+            !calendar.is_working_day(d("2027-01-01")),
+            "statutory New Year"
+        );
         assert_eq!(due.day, d("2027-01-05"));
         let far = calendar.add_working_days(d("2028-03-01"), 1);
         assert_eq!(far.certainty, Certainty::WeekendsOnly);
@@ -290,7 +311,9 @@ mod tests {
         let bad = |json: &str| WorkCalendar::parse(json).unwrap_err();
         assert!(matches!(bad("{"), CalendarError::Syntax(_)));
         let year = |body: &str| {
-            format!(r#"{{"format":"tongban-calendar/1","years":{{"2026":{{"status":"published","holidays":[],{body}}}}}}}"#)
+            format!(
+                r#"{{"format":"tongban-calendar/1","years":{{"2026":{{"status":"published","holidays":[],{body}}}}}}}"#
+            )
         };
         assert_eq!(
             bad(&year(r#""make_up_workdays":["2026-10-09"]"#)),

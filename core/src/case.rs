@@ -275,6 +275,11 @@ pub const REJECT_REASONS: [&str; 5] = [
     "other",
 ];
 
+/// The message naming a refusal's reason (`reject-reason-<code>`).
+pub fn reject_reason_message_id(code: &str) -> String {
+    format!("reject-reason-{code}")
+}
+
 /// A staff member as a case names them.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -330,6 +335,9 @@ pub struct StaffCase {
     pub moves: Vec<ApplicationStatus>,
     /// Whether this staff member may act on it at all (their side holds it).
     pub actionable: bool,
+    /// The answers (paths) this department may ask for again in a supplement.
+    #[serde(default)]
+    pub askable: Vec<String>,
 }
 
 /// A staff member's move of a case: the new status, what to tell the person, for a supplement
@@ -400,9 +408,15 @@ mod tests {
 
     #[test]
     fn a_case_received_away_from_home_is_forwarded_before_it_is_decided() {
-        assert_eq!(case_moves(Accepted, Holder::Receiving), &[Forwarded, SupplementRequested]);
+        assert_eq!(
+            case_moves(Accepted, Holder::Receiving),
+            &[Forwarded, SupplementRequested]
+        );
         assert!(!case_moves(Accepted, Holder::Receiving).contains(&InReview));
-        assert!(case_moves(Forwarded, Holder::Receiving).is_empty(), "theirs now");
+        assert!(
+            case_moves(Forwarded, Holder::Receiving).is_empty(),
+            "theirs now"
+        );
         assert_eq!(case_moves(Forwarded, Holder::Deciding), &[InReview]);
         assert!(!case_moves(InReview, Holder::Receiving).contains(&Approved));
         assert_eq!(after_supplement(Holder::Receiving), Accepted);
@@ -411,13 +425,22 @@ mod tests {
 
     #[test]
     fn an_application_is_done_only_when_every_department_is() {
-        assert_eq!(application_status(&[Completed, Completed, InReview]), InReview);
-        assert_eq!(application_status(&[Completed, Accepted, InReview]), Accepted);
+        assert_eq!(
+            application_status(&[Completed, Completed, InReview]),
+            InReview
+        );
+        assert_eq!(
+            application_status(&[Completed, Accepted, InReview]),
+            Accepted
+        );
         assert_eq!(
             application_status(&[Completed, SupplementRequested, Submitted]),
             SupplementRequested
         );
-        assert_eq!(application_status(&[Completed, Completed, Completed]), Completed);
+        assert_eq!(
+            application_status(&[Completed, Completed, Completed]),
+            Completed
+        );
         assert_eq!(application_status(&[Completed, Rejected]), Completed);
         assert_eq!(application_status(&[Rejected, Rejected]), Rejected);
         assert_eq!(application_status(&[]), Submitted);
@@ -460,7 +483,11 @@ mod tests {
             assert!(!part.is_empty(), "{} gets nothing", matter.code);
             for path in part.keys() {
                 let mine = to_case_path(&form, &matter.code, path).unwrap();
-                assert!(asks(&own, &mine), "{}: {path} is not its question", matter.code);
+                assert!(
+                    asks(&own, &mine),
+                    "{}: {path} is not its question",
+                    matter.code
+                );
             }
             // Another matter's own questions never reach this department.
             for other in matters.iter().filter(|o| o.code != matter.code) {

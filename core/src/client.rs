@@ -334,7 +334,10 @@ impl ApiClient {
     }
 
     /// Staff: the department's queue (`query` is the query string, e.g. `status=submitted`).
-    pub async fn staff_cases(&self, query: &str) -> Result<Vec<crate::case::StaffCaseSummary>, ApiError> {
+    pub async fn staff_cases(
+        &self,
+        query: &str,
+    ) -> Result<Vec<crate::case::StaffCaseSummary>, ApiError> {
         let path = if query.is_empty() {
             "/staff/cases".to_owned()
         } else {

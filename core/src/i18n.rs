@@ -168,6 +168,11 @@ mod tests {
                 crate::audit::AuditAction::SHOWN_TO_PERSON
                     .iter()
                     .map(|a| format!("activity-{a}")),
+            )
+            .chain(
+                crate::case::REJECT_REASONS
+                    .iter()
+                    .map(|r| crate::case::reject_reason_message_id(r)),
             );
         let missing: Vec<String> = wanted.filter(|id| !ids.contains(id)).collect();
         assert!(missing.is_empty(), "codes without a message: {missing:?}");
@@ -204,6 +209,12 @@ mod tests {
         }
         for action in crate::audit::AuditAction::SHOWN_TO_PERSON {
             sources.push_str(&format!("\"activity-{action}\""));
+        }
+        for reason in crate::case::REJECT_REASONS {
+            sources.push_str(&format!(
+                "\"{}\"",
+                crate::case::reject_reason_message_id(reason)
+            ));
         }
         let unused: Vec<String> = messages_of("zh-CN")
             .into_iter()

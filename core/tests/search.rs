@@ -22,6 +22,7 @@ fn matter(
         code: code.into(),
         name: text(zh, en),
         department: text("某部门", "A department"),
+        department_id: "test-dept".into(),
         region_code: region.into(),
         matter_type: MatterType::PublicService,
         audience: if zh.contains("企业") || zh.contains("个体") {
@@ -47,7 +48,7 @@ fn matter(
         consultation_phone: "12345".into(),
         complaint_phone: "12345".into(),
         faq: vec![],
-        cross_province: false,
+        cross_province: None,
         real_name_level: tongban_core::auth::RealNameLevel::IdentityVerified,
         form: Vec::new(),
         keywords: keywords.iter().map(|k| k.to_string()).collect(),
@@ -71,6 +72,7 @@ fn catalog() -> CatalogIndex {
             region("330100", "杭州市", Some("330000")),
             region("310000", "上海市", None),
         ],
+        departments: vec![],
         life_events: vec![],
         matters: vec![
             matter(

@@ -5,16 +5,17 @@
 #[path = "../tests/support/forms.rs"]
 #[allow(dead_code)]
 mod forms;
+mod support;
 
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
+use support::percentile;
 use tongban_core::auth::MemorySecretStore;
 use tongban_core::draft::{submission_key, Change, ChangeKind, ChangeReply};
 use tongban_core::form::FormSchema;
 use tongban_core::ApiClient;
 use tongban_server::auth::sms::DevLogSender;
-use tongban_server::{start_with, Config};
 
 const CLIENTS: usize = 64;
 const DRAFTS_PER_CLIENT: usize = 4;
@@ -33,26 +34,10 @@ fn id_number(n: usize) -> String {
     format!("{base}{check}")
 }
 
-fn percentile(sorted: &[Duration], p: f64) -> f64 {
-    let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
-    sorted[i].as_secs_f64() * 1000.0
-}
-
 #[tokio::main(flavor = "multi_thread")]
 async fn main() {
-    let data = tempfile::tempdir().unwrap();
-    let web = tempfile::tempdir().unwrap();
-    std::fs::write(web.path().join("index.html"), "<!doctype html>").unwrap();
-    let mut config = Config::for_tests(
-        format!("sqlite://{}", data.path().join("bench.db").display()),
-        web.path(),
-    );
-    config.object_dir = data.path().join("objects");
-    config.auth.max_sends_per_ip = 10_000;
     let sms = DevLogSender::default();
-    let mut services = config.services().expect("development services");
-    services.sms = Arc::new(sms.clone());
-    let server = start_with(config, services).await.unwrap();
+    let (server, _dirs) = support::start(&sms, |c| c.auth.max_sends_per_ip = 10_000).await;
     let base = server.base_url();
 
     // Prepare: every client logged in, verified, with filled drafts.

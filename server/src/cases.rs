@@ -7,9 +7,7 @@ use std::collections::BTreeMap;
 
 use tongban_core::application::{Application, ApplicationStatus};
 use tongban_core::calendar::{Certainty, Day};
-use tongban_core::case::{
-    case_answers, due_state, CaseView, CrossMode, DepartmentRef, Holder,
-};
+use tongban_core::case::{case_answers, due_state, CaseView, CrossMode, DepartmentRef, Holder};
 use tongban_core::catalog::{CatalogIndex, FormRef, Matter, FILING_OFFICE};
 use tongban_core::form::{Answer, Answers};
 use tongban_core::ids::AccountId;
@@ -99,10 +97,17 @@ pub fn plan_cases(
                     office != department
                         && cross.is_some_and(|c| c.receiving.iter().any(|r| r.id == *office))
                 });
-                cases.push(new_case(department, receiving, Some(CrossMode::Proxy), mine));
+                // Filed with the deciding department itself, it is an ordinary case.
+                let mode = receiving.as_ref().map(|_| CrossMode::Proxy);
+                cases.push(new_case(department, receiving, mode, mine));
             }
             Some(CrossMode::MultiSite) => {
-                cases.push(new_case(department, None, Some(CrossMode::MultiSite), mine.clone()));
+                cases.push(new_case(
+                    department,
+                    None,
+                    Some(CrossMode::MultiSite),
+                    mine.clone(),
+                ));
                 for partner in cross.map(|c| c.receiving.as_slice()).unwrap_or_default() {
                     cases.push(new_case(
                         &partner.id,
@@ -144,10 +149,7 @@ pub fn case_view(
         mode: case.mode,
         matters: case.matters.clone(),
         status: case.status,
-        due_date: case
-            .due_day
-            .filter(|_| active)
-            .map(|d| Day(d).to_string()),
+        due_date: case.due_day.filter(|_| active).map(|d| Day(d).to_string()),
         due_provisional: active
             && case.due_day.is_some()
             && case.due_certainty.is_some_and(|c| c < Certainty::Published),

@@ -234,7 +234,8 @@ async fn main() -> anyhow::Result<ExitCode> {
                 tongban_server::seed::seed_demo_catalog(&db).await?;
             }
             let Some(found) = db.department(&department).await? else {
-                let known: Vec<String> = db.departments().await?.into_iter().map(|d| d.id).collect();
+                let known: Vec<String> =
+                    db.departments().await?.into_iter().map(|d| d.id).collect();
                 eprintln!(
                     "no department {department:?} in the catalog; the departments are: {}",
                     known.join(", ")

@@ -7,17 +7,17 @@ use std::collections::BTreeMap;
 use tongban_core::calendar::Day;
 use tongban_core::catalog::FormRef;
 use tongban_core::draft::{Change, ChangeKind, ChangeReply, ServerDraft, Submission};
-use tongban_core::message::MessageKind;
 use tongban_core::form::Answers;
+use tongban_core::message::MessageKind;
 use tongban_core::FieldError;
 
 use crate::access::Citizen;
-use crate::cases::{plan_cases, tell};
-use crate::store::{CaseRow, NewMessage, NewNotification};
 use crate::auth::new_id;
+use crate::cases::{plan_cases, tell};
 use crate::clock::china_date;
 use crate::error::AppError;
 use crate::state::AppState;
+use crate::store::{CaseRow, NewMessage, NewNotification};
 
 /// What a change comes to.
 pub enum Decision {
@@ -124,7 +124,14 @@ pub async fn decide(
     let mut decided = Decided::plain(draft, reply);
     if let Some((done, answers)) = &submitted {
         let form_ref = FormRef::parse(&decided.draft.form_id);
-        decided.cases = plan_cases(state, &done.application_id, &form_ref, &matters, answers, now);
+        decided.cases = plan_cases(
+            state,
+            &done.application_id,
+            &form_ref,
+            &matters,
+            answers,
+            now,
+        );
         let promised = decided.cases.iter().filter_map(|c| c.due_day).max();
         let mut params = BTreeMap::new();
         params.insert("receipt".to_owned(), done.receipt.clone());

@@ -413,7 +413,13 @@ async fn staff_move_an_application_to_the_end_through_a_supplement() {
     server
         .server
         .db()
-        .put_staff(tongban_server::store::NewStaff::new("wang.li", "王丽", "330100-ga", tongban_core::case::StaffRole::Supervisor, &hash))
+        .put_staff(tongban_server::store::NewStaff::new(
+            "wang.li",
+            "王丽",
+            "330100-ga",
+            tongban_core::case::StaffRole::Supervisor,
+            &hash,
+        ))
         .await
         .unwrap();
     let (staff, _) = server.client();

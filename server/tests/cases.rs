@@ -27,7 +27,12 @@ const HOME_DEPT: &str = "330100-ga";
 const OTHER_DEPT: &str = "330100-mz";
 
 /// Adds a staff member and logs them in.
-async fn staff(server: &AuthServer, username: &str, department: &str, role: StaffRole) -> ApiClient {
+async fn staff(
+    server: &AuthServer,
+    username: &str,
+    department: &str,
+    role: StaffRole,
+) -> ApiClient {
     let hash = tongban_server::auth::password::hash_password(PASSWORD).unwrap();
     server
         .server
@@ -43,11 +48,7 @@ async fn staff(server: &AuthServer, username: &str, department: &str, role: Staf
 
 /// Fills a form the way a careful person would (with `overrides`), and submits it. Returns the
 /// application's id and receipt.
-async fn submit(
-    person: &ApiClient,
-    form_id: &str,
-    overrides: &[(&str, &str)],
-) -> (String, String) {
+async fn submit(person: &ApiClient, form_id: &str, overrides: &[(&str, &str)]) -> (String, String) {
     let form = tongban_core::catalog::FormRef::parse(form_id);
     let index = person.catalog_index().await.unwrap();
     let mut matters = Vec::new();
@@ -162,8 +163,14 @@ async fn staff_reach_only_their_departments_cases_within_their_role() {
     let mut home = Vec::new();
     let mut other = Vec::new();
     for role in StaffRole::ALL {
-        home.push((role, staff(&server, &format!("home.{}", role.code()), HOME_DEPT, role).await));
-        other.push((role, staff(&server, &format!("other.{}", role.code()), OTHER_DEPT, role).await));
+        home.push((
+            role,
+            staff(&server, &format!("home.{}", role.code()), HOME_DEPT, role).await,
+        ));
+        other.push((
+            role,
+            staff(&server, &format!("other.{}", role.code()), OTHER_DEPT, role).await,
+        ));
     }
 
     // Every staff endpoint of the API document has a row in this matrix.
@@ -234,7 +241,11 @@ async fn staff_reach_only_their_departments_cases_within_their_role() {
                 format!("/staff/cases/{case}/assignee"),
                 Some(serde_json::json!({ "staff_id": staff_id(other_staff).await })),
             ),
-            (reqwest::Method::GET, format!("/staff/applications/{application}"), None),
+            (
+                reqwest::Method::GET,
+                format!("/staff/applications/{application}"),
+                None,
+            ),
             (
                 reqwest::Method::POST,
                 format!("/staff/applications/{application}/status"),
@@ -255,7 +266,12 @@ async fn staff_reach_only_their_departments_cases_within_their_role() {
             if status.is_success() {
                 cross_department_successes += 1;
             }
-            assert_eq!(status, StatusCode::NOT_FOUND, "{} {path} as {role:?} of another department", method);
+            assert_eq!(
+                status,
+                StatusCode::NOT_FOUND,
+                "{} {path} as {role:?} of another department",
+                method
+            );
         }
         let after = server.server.db().audit_lines().await.unwrap();
         let actor = format!("staff:{}", me.id);
@@ -273,7 +289,12 @@ async fn staff_reach_only_their_departments_cases_within_their_role() {
             }
             Err(e) => {
                 assert_ne!(*role, StaffRole::Supervisor);
-                assert_eq!(e, ApiError::Forbidden { code: "role-not-allowed".into() });
+                assert_eq!(
+                    e,
+                    ApiError::Forbidden {
+                        code: "role-not-allowed".into()
+                    }
+                );
             }
         }
     }
@@ -307,7 +328,12 @@ async fn staff_reach_only_their_departments_cases_within_their_role() {
         let may_accept = *role != StaffRole::Approver;
         assert_eq!(accept.is_ok(), may_accept, "{role:?} accepting: {accept:?}");
         if !may_accept {
-            assert_eq!(accept.unwrap_err(), ApiError::Forbidden { code: "role-not-allowed".into() });
+            assert_eq!(
+                accept.unwrap_err(),
+                ApiError::Forbidden {
+                    code: "role-not-allowed".into()
+                }
+            );
             home_supervisor
                 .staff_move_case(&case, &move_to(ApplicationStatus::Accepted))
                 .await
@@ -320,12 +346,21 @@ async fn staff_reach_only_their_departments_cases_within_their_role() {
         let approve = member
             .staff_move_case(&case, &move_to(ApplicationStatus::Approved))
             .await;
-        assert_eq!(approve.is_ok(), *role != StaffRole::Clerk, "{role:?} approving: {approve:?}");
-        let assign = member
-            .staff_assign(&case, &staff_id(member).await)
-            .await;
-        assert_eq!(assign.is_ok(), *role == StaffRole::Supervisor, "{role:?} reassigning");
-        assert_eq!(member.staff_stats().await.is_ok(), *role == StaffRole::Supervisor);
+        assert_eq!(
+            approve.is_ok(),
+            *role != StaffRole::Clerk,
+            "{role:?} approving: {approve:?}"
+        );
+        let assign = member.staff_assign(&case, &staff_id(member).await).await;
+        assert_eq!(
+            assign.is_ok(),
+            *role == StaffRole::Supervisor,
+            "{role:?} reassigning"
+        );
+        assert_eq!(
+            member.staff_stats().await.is_ok(),
+            *role == StaffRole::Supervisor
+        );
     }
     // A document the case does not hold is not opened, even by its department.
     let stranger = person
@@ -334,7 +369,10 @@ async fn staff_reach_only_their_departments_cases_within_their_role() {
         .unwrap();
     let token = staff_token(&server, "home.supervisor").await;
     let refused = http
-        .get(server.url(&format!("/staff/cases/{case}/documents/{}", stranger.object_id)))
+        .get(server.url(&format!(
+            "/staff/cases/{case}/documents/{}",
+            stranger.object_id
+        )))
         .bearer_auth(&token)
         .send()
         .await
@@ -373,7 +411,13 @@ async fn a_bundle_of_three_departments_is_done_only_when_all_three_are() {
     assert_eq!(app.progress(), (0, 3));
     let mut done = 0;
     for department in &departments {
-        let member = staff(&server, &format!("s.{department}"), department, StaffRole::Supervisor).await;
+        let member = staff(
+            &server,
+            &format!("s.{department}"),
+            department,
+            StaffRole::Supervisor,
+        )
+        .await;
         let case = case_in(&member, &application).await;
         let opened = member.staff_case(&case).await.unwrap();
         // Only what its matter asks: the other departments' own questions are not here.
@@ -387,7 +431,10 @@ async fn a_bundle_of_three_departments_is_done_only_when_all_three_are() {
             ApplicationStatus::Approved,
             ApplicationStatus::Completed,
         ] {
-            member.staff_move_case(&case, &move_to(status)).await.unwrap();
+            member
+                .staff_move_case(&case, &move_to(status))
+                .await
+                .unwrap();
         }
         done += 1;
         let app = person.application(&application).await.unwrap();
@@ -422,7 +469,10 @@ async fn a_case_received_in_shanghai_is_decided_in_hangzhou_and_each_side_keeps_
         .unwrap()
         .iter()
         .all(|c| c.id != case));
-    assert_eq!(deciding.staff_case(&case).await.unwrap_err(), ApiError::NotFound);
+    assert_eq!(
+        deciding.staff_case(&case).await.unwrap_err(),
+        ApiError::NotFound
+    );
     assert_eq!(
         deciding
             .staff_move_case(&case, &move_to(ApplicationStatus::Accepted))
@@ -456,13 +506,21 @@ async fn a_case_received_in_shanghai_is_decided_in_hangzhou_and_each_side_keeps_
             .unwrap_err(),
         ApiError::Conflict { .. }
     ));
-    assert!(deciding.staff_cases("").await.unwrap().iter().any(|c| c.id == case));
+    assert!(deciding
+        .staff_cases("")
+        .await
+        .unwrap()
+        .iter()
+        .any(|c| c.id == case));
     for status in [
         ApplicationStatus::InReview,
         ApplicationStatus::Approved,
         ApplicationStatus::Completed,
     ] {
-        deciding.staff_move_case(&case, &move_to(status)).await.unwrap();
+        deciding
+            .staff_move_case(&case, &move_to(status))
+            .await
+            .unwrap();
     }
     // The person's timeline says who held it at each step.
     let app = person.application(&application).await.unwrap();
@@ -477,10 +535,16 @@ async fn a_case_received_in_shanghai_is_decided_in_hangzhou_and_each_side_keeps_
         [
             (ApplicationStatus::Submitted, None),
             (ApplicationStatus::Accepted, Some("上海市公安局".to_owned())),
-            (ApplicationStatus::Forwarded, Some("上海市公安局".to_owned())),
+            (
+                ApplicationStatus::Forwarded,
+                Some("上海市公安局".to_owned())
+            ),
             (ApplicationStatus::InReview, Some("杭州市公安局".to_owned())),
             (ApplicationStatus::Approved, Some("杭州市公安局".to_owned())),
-            (ApplicationStatus::Completed, Some("杭州市公安局".to_owned())),
+            (
+                ApplicationStatus::Completed,
+                Some("杭州市公安局".to_owned())
+            ),
         ]
     );
 }
@@ -511,7 +575,10 @@ async fn promised_dates_count_working_days_across_national_day_and_its_make_up_d
     let person = server.login(PHONE_A).await.0;
     let case = case_in(&member, &supplemented).await;
     for status in [ApplicationStatus::Accepted, ApplicationStatus::InReview] {
-        member.staff_move_case(&case, &move_to(status)).await.unwrap();
+        member
+            .staff_move_case(&case, &move_to(status))
+            .await
+            .unwrap();
     }
     member
         .staff_move_case(
@@ -611,13 +678,24 @@ async fn every_step_comes_back_as_a_message_and_a_text_and_a_failed_text_never_b
         ApplicationStatus::InReview
     );
     tokio::time::sleep(std::time::Duration::from_millis(600)).await;
-    let waiting = server.server.db().undelivered_notifications().await.unwrap();
+    let waiting = server
+        .server
+        .db()
+        .undelivered_notifications()
+        .await
+        .unwrap();
     assert_eq!(waiting.len(), 1);
     assert!(waiting[0].2 >= 1, "tried and failed: {waiting:?}");
     server.sms.set_failing(false);
     server.clock.advance(3600); // past the back-off
     wait_for_texts(&server, 3).await;
-    assert!(server.server.db().undelivered_notifications().await.unwrap().is_empty());
+    assert!(server
+        .server
+        .db()
+        .undelivered_notifications()
+        .await
+        .unwrap()
+        .is_empty());
 }
 
 async fn wait_for_texts(
@@ -638,17 +716,27 @@ async fn wait_for_texts(
 async fn production_never_starts_as_development_by_accident() {
     let web = support::fake_web_dir();
     let dir = tempfile::tempdir().unwrap();
-    let mut config =
-        tongban_server::Config::for_tests(support::sqlite_url(dir.path()), web.path());
+    let mut config = tongban_server::Config::for_tests(support::sqlite_url(dir.path()), web.path());
     config.dev = false;
-    let error = tongban_server::start(config.clone()).await.err().unwrap().to_string();
+    let error = tongban_server::start(config.clone())
+        .await
+        .err()
+        .unwrap()
+        .to_string();
     assert!(
         error.contains("SMS gateway") && error.contains("identity verification"),
         "{error}"
     );
     config.sms_gateway_url = Some("http://127.0.0.1:9/sms".into());
-    let error = tongban_server::start(config.clone()).await.err().unwrap().to_string();
-    assert!(!error.contains("SMS gateway") && error.contains("identity verification"), "{error}");
+    let error = tongban_server::start(config.clone())
+        .await
+        .err()
+        .unwrap()
+        .to_string();
+    assert!(
+        !error.contains("SMS gateway") && error.contains("identity verification"),
+        "{error}"
+    );
 }
 
 #[tokio::test]
@@ -673,5 +761,8 @@ async fn the_identity_verification_service_is_asked_and_its_answers_kept_apart()
     let id = tongban_core::identity::check_resident_id(ID_A, (2026, 12, 1)).unwrap();
     assert_eq!(verifier.verify("张三", &id).await, Ok(Verdict::Match));
     assert_eq!(verifier.verify("王五", &id).await, Ok(Verdict::Mismatch));
-    assert!(verifier.verify("故障", &id).await.is_err(), "unavailable, not a mismatch");
+    assert!(
+        verifier.verify("故障", &id).await.is_err(),
+        "unavailable, not a mismatch"
+    );
 }

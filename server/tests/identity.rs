@@ -452,7 +452,13 @@ async fn staff_are_a_separate_role_with_their_own_login() {
     server
         .server
         .db()
-        .put_staff(tongban_server::store::NewStaff::new("wang.li", "王丽", "330100-mz", tongban_core::case::StaffRole::Supervisor, &hash))
+        .put_staff(tongban_server::store::NewStaff::new(
+            "wang.li",
+            "王丽",
+            "330100-mz",
+            tongban_core::case::StaffRole::Supervisor,
+            &hash,
+        ))
         .await
         .unwrap();
     let (staff, staff_secrets) = server.client();

@@ -106,17 +106,24 @@ async fn a_version_2_file_names_departments_and_they_are_resolved_to_ids() {
     let v2_file = dir.path().join("v2.json");
     std::fs::write(&v2_file, as_v2(&v3).to_string()).unwrap();
     let ok = import(&db, &v2_file, &[]);
-    assert!(ok.status.success(), "{}", String::from_utf8_lossy(&ok.stderr));
+    assert!(
+        ok.status.success(),
+        "{}",
+        String::from_utf8_lossy(&ok.stderr)
+    );
     assert_eq!(departments_of_matters(&db).await, before);
 
     // Two departments are called 民政局 (in Hangzhou and in Ningbo): a /2 matter of Shanghai
     // naming 民政局 fits neither region, so it is ambiguous, and the file is refused, located.
     let mut twins = v3.clone();
     for (id, region) in [("330100-mzj", "330100"), ("330200-mzj", "330200")] {
-        twins["departments"].as_array_mut().unwrap().push(serde_json::json!({
-            "id": id, "name": { "zh": "民政局", "en": "Civil Affairs Bureau" },
-            "region_code": region, "phone": "12345", "halls": []
-        }));
+        twins["departments"]
+            .as_array_mut()
+            .unwrap()
+            .push(serde_json::json!({
+                "id": id, "name": { "zh": "民政局", "en": "Civil Affairs Bureau" },
+                "region_code": region, "phone": "12345", "halls": []
+            }));
     }
     let twins_file = dir.path().join("twins.json");
     std::fs::write(&twins_file, twins.to_string()).unwrap();
@@ -152,8 +159,15 @@ async fn a_version_2_file_names_departments_and_they_are_resolved_to_ids() {
     let regional_file = dir.path().join("regional.json");
     std::fs::write(&regional_file, regional.to_string()).unwrap();
     let ok = import(&db, &regional_file, &[]);
-    assert!(ok.status.success(), "{}", String::from_utf8_lossy(&ok.stderr));
+    assert!(
+        ok.status.success(),
+        "{}",
+        String::from_utf8_lossy(&ok.stderr)
+    );
     let code = regional["matters"][hz]["code"].as_str().unwrap().to_owned();
     let now = departments_of_matters(&db).await;
-    assert_eq!(now.iter().find(|(c, _)| *c == code).unwrap().1, "330100-mzj");
+    assert_eq!(
+        now.iter().find(|(c, _)| *c == code).unwrap().1,
+        "330100-mzj"
+    );
 }

@@ -12,7 +12,7 @@ const NO_SIDEWAYS_SCROLL: &str =
 
 static ONE_BROWSER: Mutex<()> = Mutex::const_new(());
 
-const ROUTES: [&str; 10] = [
+const ROUTES: [&str; 11] = [
     "/",
     "/matter/330000-RS-0001",
     "/bundle/newborn",
@@ -23,6 +23,7 @@ const ROUTES: [&str; 10] = [
     "/apply/330000-GA-0001",
     "/drafts",
     "/applications",
+    "/messages",
 ];
 
 /// Logs the browser in (through the login page), so that `/account` shows the account.

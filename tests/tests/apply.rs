@@ -150,7 +150,13 @@ async fn nothing_typed_is_lost_and_one_application_is_followed_to_the_end() {
     let hash = tongban_server::auth::password::hash_password("correct horse battery").unwrap();
     app.server()
         .db()
-        .put_staff(tongban_server::store::NewStaff::new("wang.li", "王丽", "330100-ga", tongban_core::case::StaffRole::Supervisor, &hash))
+        .put_staff(tongban_server::store::NewStaff::new(
+            "wang.li",
+            "王丽",
+            "330100-ga",
+            tongban_core::case::StaffRole::Supervisor,
+            &hash,
+        ))
         .await
         .unwrap();
     let staff =

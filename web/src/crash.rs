@@ -5,13 +5,14 @@
 
 use wasm_bindgen::JsCast;
 
-/// Installs the panic hook and gives `boot.js` the notice's words in the person's language.
-pub fn install() {
+/// Installs the panic hook and gives `boot.js` the notice's words (message `text`) in the
+/// person's language.
+pub fn install(text: &str) {
     if let Some(root) = web_sys::window()
         .and_then(|w| w.document())
         .and_then(|d| d.document_element())
     {
-        let _ = root.set_attribute("data-crash-text", &crate::t!("app-crashed"));
+        let _ = root.set_attribute("data-crash-text", &crate::i18n::loader().get(text));
         let _ = root.set_attribute("data-crash-reload", &crate::t!("app-reload"));
     }
     std::panic::set_hook(Box::new(|info| {

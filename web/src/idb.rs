@@ -118,6 +118,8 @@ fn aes_gcm(iv: Option<&[u8]>) -> Result<Object, StoreError> {
 /// start, but kept here because IndexedDB writes are durable once committed, while a browser
 /// killed by the system can lose seconds of localStorage writes.
 const ACCOUNT_RECORD: &str = "#account";
+/// The message centre's offline copy (`IdbDraftStore::put_private`).
+pub const MESSAGES: &str = "messages";
 
 pub async fn remember_account(account: Option<&str>) -> Result<(), StoreError> {
     let db = open().await?;
@@ -271,6 +273,41 @@ impl IdbDraftStore {
         Ok(Some(key))
     }
 
+    /// Keeps `plain` under `name` for this account, encrypted with its key (the message centre's
+    /// offline copy, for one).
+    pub async fn put_private(&self, name: &str, plain: &[u8]) -> Result<(), StoreError> {
+        let db = open().await?;
+        let key = self
+            .key(&db, true)
+            .await?
+            .ok_or_else(|| StoreError::Unavailable("no key".into()))?;
+        let record = seal_record(&key, plain).await?;
+        let tx = db
+            .transaction_with_str_and_mode(DRAFTS, IdbTransactionMode::Readwrite)
+            .map_err(unavailable)?;
+        tx.object_store(DRAFTS)
+            .and_then(|s| s.put_with_key(&record, &JsValue::from_str(&self.private_id(name))))
+            .map_err(unavailable)?;
+        committed(&tx).await
+    }
+
+    /// What `put_private` kept under `name`, if anything.
+    pub async fn private(&self, name: &str) -> Result<Option<Vec<u8>>, StoreError> {
+        let db = open().await?;
+        let Some(key) = self.key(&db, false).await? else {
+            return Ok(None);
+        };
+        let stored = self.get(&db, DRAFTS, &self.private_id(name)).await?;
+        if is_empty(&stored) {
+            return Ok(None);
+        }
+        open_record(&key, &stored).await.map(Some)
+    }
+
+    fn private_id(&self, name: &str) -> String {
+        format!("{}#{name}", self.account)
+    }
+
     /// The key the typing journal is sealed with in wasm (`crate::journal`): 32 random bytes made
     /// on first use, kept at rest only encrypted by the account's non-extractable key. When two
     /// tabs make one at once, the first stored wins and both use it.
@@ -351,6 +388,7 @@ impl DraftStore for IdbDraftStore {
             (KEYS, self.account.clone()),
             (KEYS, self.journal_id()),
             (DRAFTS, journal_copy_id(&self.account)),
+            (DRAFTS, self.private_id(MESSAGES)),
         ] {
             tx.object_store(store)
                 .and_then(|s| s.delete(&JsValue::from_str(&id)))

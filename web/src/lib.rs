@@ -8,9 +8,11 @@ mod host;
 mod i18n;
 pub mod idb;
 pub mod journal;
+mod messages;
 mod pages;
 mod prefs;
 mod random;
+pub mod staff;
 mod store;
 mod sync;
 
@@ -21,7 +23,7 @@ use leptos_router::path;
 /// Starts the app (the binary's `main`).
 pub fn start() {
     i18n::init_from_browser();
-    crash::install();
+    crash::install("app-crashed");
     // The static page shows a loading line until the app starts; the app replaces it.
     if let Some(boot) = document().get_element_by_id("boot") {
         boot.remove();
@@ -35,6 +37,7 @@ fn App() -> impl IntoView {
     store::provide_catalog();
     let session = account::provide_session();
     sync::provide_drafts();
+    messages::provide_inbox();
     let care = prefs::provide_care();
     let host = host::provide_host(care, session);
     let language = i18n::language();
@@ -72,6 +75,7 @@ fn App() -> impl IntoView {
         <header class="app-header">
             <a class="app-name" href="/">{t!("app-name")}</a>
             <span class="app-tagline">{t!("app-tagline")}</span>
+            <messages::MessagesLink/>
             <account::AccountLink/>
             <button
                 type="button"
@@ -101,6 +105,7 @@ fn App() -> impl IntoView {
                     <Route path=path!("/drafts") view=apply::DraftsPage/>
                     <Route path=path!("/applications") view=apply::ApplicationsPage/>
                     <Route path=path!("/applications/:id") view=apply::ApplicationPage/>
+                    <Route path=path!("/messages") view=messages::MessagesPage/>
                 </Routes>
                 </Show>
             </main>

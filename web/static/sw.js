@@ -6,6 +6,7 @@ const DATA_CACHE = 'tongban-public-data-v1';
 const SHELL = [
   '/',
   '/boot.js',
+  '/crash.js',
   '/app.css',
   '/manifest.webmanifest',
   '/pkg/tongban_web.js',

@@ -46,6 +46,39 @@ fn kib(bytes: usize) -> String {
     format!("{:.1} KiB", bytes as f64 / 1024.0)
 }
 
+/// Strings only the workbench's code holds (DOM ids of its case and statistics pages): none of
+/// them may be in the citizen's bundle, which must never carry the workbench.
+const WORKBENCH_ONLY: [&str; 3] = ["move-submit", "case-timeline", "stats-figures"];
+
+/// The workbench's bundle, beside the citizen's (it is loaded only under /staff/).
+fn workbench_lines(dist: &Path) -> anyhow::Result<Vec<String>> {
+    let citizen = std::fs::read(dist.join("pkg/tongban_web_bg.wasm"))?;
+    for marker in WORKBENCH_ONLY {
+        anyhow::ensure!(
+            !citizen
+                .windows(marker.len())
+                .any(|w| w == marker.as_bytes()),
+            "the citizen bundle carries workbench code ({marker:?})"
+        );
+    }
+    let mut lines = Vec::new();
+    for name in [
+        "staff/pkg/tongban_staff.js",
+        "staff/pkg/tongban_staff_bg.wasm",
+    ] {
+        let file = dist.join(name);
+        let raw = std::fs::metadata(&file)?.len() as usize;
+        let br = std::fs::metadata(web::with_suffix(&file, "br"))?.len() as usize;
+        lines.push(format!(
+            "{name:<34} {:>9} raw {:>9} brotli",
+            kib(raw),
+            kib(br)
+        ));
+    }
+    lines.push("the citizen bundle holds none of the workbench's code".into());
+    Ok(lines)
+}
+
 pub fn run() -> anyhow::Result<()> {
     let dist = web::build()?;
     let mut figures = Vec::new();
@@ -108,6 +141,10 @@ pub fn run() -> anyhow::Result<()> {
         capture(cargo().args(["bench", "-p", "tongban-server", "--bench", "submissions"]))?;
     figures.extend(bench_lines(&submissions));
 
+    println!("» the workbench's queue at 100,000 cases on SQLite (release)…");
+    let queue = capture(cargo().args(["bench", "-p", "tongban-server", "--bench", "queue"]))?;
+    figures.extend(bench_lines(&queue));
+
     let bench_dir = target_dir().join("bench");
     for (label, file) in [
         (
@@ -152,6 +189,10 @@ pub fn run() -> anyhow::Result<()> {
     println!("\nFigures:");
     println!("  PWA transfer size (home route):");
     for line in bundle_sizes(&dist)? {
+        println!("    {line}");
+    }
+    println!("  Workbench bundle (/staff/ only):");
+    for line in workbench_lines(&dist)? {
         println!("    {line}");
     }
     for line in figures {

@@ -91,7 +91,7 @@ pub fn run(skip: &[String]) -> anyhow::Result<()> {
                 .env("AXE_JS", &axe);
         }
         if !wanted("native") {
-            for test in ["browser", "accessibility", "apply", "embedding"] {
+            for test in ["browser", "accessibility", "apply", "embedding", "keystrokes", "workbench"] {
                 cmd.args(["--test", test]);
             }
         }
@@ -279,17 +279,18 @@ impl TestServer {
         let data = TempDir::new("tongban-kotlin-test")?;
         let log = data.0.join("server.log");
         let database = format!("sqlite://{}/tongban.db", data.0.display());
-        // A department staff member, so the tests can move an application along (supplement).
+        // A supervisor of the department deciding the matters the tests apply for, so they can
+        // move an application along (supplement).
         crate::run(
             Command::new(target_dir().join("debug/tongban-server"))
                 .args(["--database-url", &database, "add-staff"])
                 .args(["--username", STAFF_USERNAME, "--display-name", "测试员"])
-                .args(["--department", "测试部门"])
+                .args(["--department", "100000-xsfz", "--role", "supervisor"])
                 .env("TONGBAN_STAFF_PASSWORD", STAFF_PASSWORD),
         )
         .context("adding the test staff member")?;
         let mut child = Command::new(target_dir().join("debug/tongban-server"))
-            .args(["--addr", "127.0.0.1:0", "--web-dir"])
+            .args(["--dev", "--addr", "127.0.0.1:0", "--web-dir"])
             .arg(web::dist_dir())
             .args(["--database-url", &database])
             .args(["--demo-host", "127.0.0.1:0"])

@@ -28,31 +28,15 @@ pub fn build() -> anyhow::Result<PathBuf> {
         "--profile",
         WASM_PROFILE,
     ]))?;
-    let wasm = target_dir()
-        .join("wasm32-unknown-unknown")
-        .join(WASM_PROFILE)
-        .join("tongban-web.wasm");
     let dist = dist_dir();
     if dist.exists() {
         fs::remove_dir_all(&dist).context("clearing web/dist")?;
     }
-    let pkg = dist.join("pkg");
-    fs::create_dir_all(&pkg)?;
-    let args = [
-        "wasm-bindgen",
-        "--target",
-        "web",
-        "--no-typescript",
-        "--remove-name-section",
-        "--remove-producers-section",
-        "--out-name",
-        "tongban_web",
-        "--out-dir",
-        pkg.to_str().context("non-UTF-8 path")?,
-        wasm.to_str().context("non-UTF-8 path")?,
-    ];
-    wasm_bindgen_cli::wasm_bindgen::run_cli_with_args(args).context("wasm-bindgen")?;
+    // The citizen app at /, the department workbench (its own bundle) under /staff/.
+    bind("tongban-web", "tongban_web", &dist.join("pkg"))?;
+    bind("tongban-staff", "tongban_staff", &dist.join("staff/pkg"))?;
     copy_dir(&root().join("web/static"), &dist)?;
+    copy_dir(&root().join("web/static-staff"), &dist.join("staff"))?;
 
     let build_id = format!("{:016x}", hash_tree(&dist)?);
     let sw = dist.join("sw.js");
@@ -64,6 +48,29 @@ pub fn build() -> anyhow::Result<PathBuf> {
         println!("  {line}");
     }
     Ok(dist)
+}
+
+/// Binds one of the web crate's binaries (`bin`, built for wasm32) into `out_dir` as `out_name`.
+fn bind(bin: &str, out_name: &str, out_dir: &Path) -> anyhow::Result<()> {
+    let wasm = target_dir()
+        .join("wasm32-unknown-unknown")
+        .join(WASM_PROFILE)
+        .join(format!("{bin}.wasm"));
+    fs::create_dir_all(out_dir)?;
+    let args = [
+        "wasm-bindgen",
+        "--target",
+        "web",
+        "--no-typescript",
+        "--remove-name-section",
+        "--remove-producers-section",
+        "--out-name",
+        out_name,
+        "--out-dir",
+        out_dir.to_str().context("non-UTF-8 path")?,
+        wasm.to_str().context("non-UTF-8 path")?,
+    ];
+    wasm_bindgen_cli::wasm_bindgen::run_cli_with_args(args).context("wasm-bindgen")
 }
 
 pub fn serve(
@@ -78,8 +85,10 @@ pub fn serve(
     if release {
         cmd.arg("--release");
     }
+    // `serve` is for development: texts go to the log, any valid ID number matches.
     cmd.args([
         "--",
+        "--dev",
         "--addr",
         addr,
         "--database-url",

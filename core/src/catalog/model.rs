@@ -149,7 +149,9 @@ pub struct CrossProvince {
 
 /// `cross_province` as `/3` writes it (an object, or nothing), or as `/2` did (`true` meant it
 /// can be filed from anywhere: 全程网办).
-fn cross_province<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<CrossProvince>, D::Error> {
+fn cross_province<'de, D: serde::Deserializer<'de>>(
+    d: D,
+) -> Result<Option<CrossProvince>, D::Error> {
     #[derive(Deserialize)]
     #[serde(untagged)]
     enum Either {

@@ -32,10 +32,7 @@ pub fn parse_catalog(text: &str) -> Result<Catalog, Vec<CatalogIssue>> {
 /// matter's region when the name is used in several — or, if none has it, becomes a new
 /// department; a name that still fits several is a located error. Department names are then
 /// filled into the matters from their ids.
-pub fn parse_catalog_with(
-    text: &str,
-    known: &[Department],
-) -> Result<Catalog, Vec<CatalogIssue>> {
+pub fn parse_catalog_with(text: &str, known: &[Department]) -> Result<Catalog, Vec<CatalogIssue>> {
     let de = &mut serde_json::Deserializer::from_str(text);
     let mut catalog: Catalog = serde_path_to_error::deserialize(de).map_err(|e| {
         let inner = e.inner();
@@ -62,8 +59,9 @@ pub fn parse_catalog_with(
 }
 
 fn fnv1a(text: &str) -> u32 {
-    text.bytes()
-        .fold(0x811c_9dc5u32, |h, b| (h ^ u32::from(b)).wrapping_mul(0x0100_0193))
+    text.bytes().fold(0x811c_9dc5u32, |h, b| {
+        (h ^ u32::from(b)).wrapping_mul(0x0100_0193)
+    })
 }
 
 /// The regions a code lies in, itself first (`330106` → `330106`, `330100`, `330000`).

@@ -56,9 +56,15 @@ mod tests {
         };
         let zh = crate::i18n::loader_for_tag("zh-CN");
         let text = message_text(&message, &Words::new(&zh, "zh-CN"));
-        assert!(text.contains("杭州市民政局") && text.contains("已受理"), "{text}");
+        assert!(
+            text.contains("杭州市民政局") && text.contains("已受理"),
+            "{text}"
+        );
         let en = crate::i18n::loader_for_tag("en");
         let text = message_text(&message, &Words::new(&en, "en"));
-        assert!(text.contains("Hangzhou Civil Affairs Bureau") && text.contains("Accepted"), "{text}");
+        assert!(
+            text.contains("Hangzhou Civil Affairs Bureau") && text.contains("Accepted"),
+            "{text}"
+        );
     }
 }

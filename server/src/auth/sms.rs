@@ -149,25 +149,10 @@ impl CodeSender for HttpGateway {
     }
 
     fn send<'a>(&'a self, phone: &'a str, code: &'a str) -> SendFuture<'a> {
-        Box::pin(async move {
-            let body = serde_json::json!({
-                "phone": phone,
-                "template": "login-code",
-                "params": { "code": code },
-            });
-            let mut request = self.http.post(&self.url).json(&body);
-            if let Some(token) = &self.token {
-                request = request.bearer_auth(token);
-            }
-            let response = request
-                .send()
-                .await
-                .map_err(|e| format!("SMS gateway unreachable: {e}"))?;
-            if response.status().is_success() {
-                Ok(())
-            } else {
-                Err(format!("SMS gateway answered {}", response.status()))
-            }
-        })
+        Box::pin(self.post(serde_json::json!({
+            "phone": phone,
+            "template": "login-code",
+            "params": { "code": code },
+        })))
     }
 }

@@ -14,10 +14,10 @@ use tongban_core::FieldError;
 
 use crate::access::Citizen;
 use crate::audit::Outcome;
+use crate::cases::{department_ref, params, tell, with_cases};
 use crate::clock::china_date;
 use crate::error::AppError;
 use crate::state::AppState;
-use crate::cases::{department_ref, params, tell, with_cases};
 use crate::store::{CaseStep, Moved, StatusMove, Supplied};
 
 type Result<T> = std::result::Result<T, AppError>;
@@ -85,7 +85,11 @@ pub async fn get_application(
 
 /// An application with each department's part, as its owner sees it.
 async fn application_view(state: &AppState, id: &str) -> Result<Application> {
-    let record = state.store.application(id).await?.ok_or(AppError::NotFound)?;
+    let record = state
+        .store
+        .application(id)
+        .await?
+        .ok_or(AppError::NotFound)?;
     let cases = state.store.cases_of(id).await?;
     let catalog = state.catalog.current(&state.store).await?;
     Ok(with_cases(
@@ -161,7 +165,16 @@ pub async fn supply(
         });
     }
     if !cases.is_empty() {
-        supply_cases(&state, &citizen, &app, &record.owner, &cases, &matters, &answers).await?;
+        supply_cases(
+            &state,
+            &citizen,
+            &app,
+            &record.owner,
+            &cases,
+            &matters,
+            &answers,
+        )
+        .await?;
         return Ok(Json(application_view(&state, &id).await?));
     }
     let moved = state
@@ -242,24 +255,26 @@ async fn supply_cases(
         .zip(&dues)
         .zip(&told)
         .zip(&fields)
-        .map(|(((case, due), (messages, notifications)), fields)| CaseStep {
-            case_id: &case.id,
-            application_id: &app.id,
-            from: ApplicationStatus::SupplementRequested,
-            to: after_supplement(case.holder),
-            holder: case.holder,
-            due_day: Some(due.day.0),
-            due_certainty: Some(due.certainty),
-            paused_days_left: None,
-            message: "",
-            reason: None,
-            fields,
-            department_id: &case.department_id,
-            actor: &actor,
-            at: now,
-            messages,
-            notifications,
-        })
+        .map(
+            |(((case, due), (messages, notifications)), fields)| CaseStep {
+                case_id: &case.id,
+                application_id: &app.id,
+                from: ApplicationStatus::SupplementRequested,
+                to: after_supplement(case.holder),
+                holder: case.holder,
+                due_day: Some(due.day.0),
+                due_certainty: Some(due.certainty),
+                paused_days_left: None,
+                message: "",
+                reason: None,
+                fields,
+                department_id: &case.department_id,
+                actor: &actor,
+                at: now,
+                messages,
+                notifications,
+            },
+        )
         .collect();
     let case_answers: Vec<(&str, tongban_core::form::Answers)> = asking
         .iter()
@@ -268,7 +283,10 @@ async fn supply_cases(
                 .iter()
                 .filter(|m| case.matters.contains(&m.code))
                 .collect();
-            (case.id.as_str(), tongban_core::case::case_answers(&form, &mine, answers))
+            (
+                case.id.as_str(),
+                tongban_core::case::case_answers(&form, &mine, answers),
+            )
         })
         .collect();
     let moved = state

@@ -28,8 +28,7 @@ use tongban_core::message::MessageKind;
 use crate::access::{CaseAccess, StaffMember};
 use crate::audit::Outcome;
 use crate::cases::{
-    askable_fields, case_view, days_left, department_ref, params, requested_of, staff_summary,
-    tell,
+    askable_fields, case_view, days_left, department_ref, params, requested_of, staff_summary, tell,
 };
 use crate::error::AppError;
 use crate::state::AppState;
@@ -85,7 +84,7 @@ pub async fn staff_me(
 /// Which of a department's cases the queue shows.
 #[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
 pub struct QueueParams {
-    /// Only cases at this status.
+    /// Only cases at this status; without it, every open case (not completed or rejected).
     pub status: Option<ApplicationStatus>,
     /// `soon` (due within two working days, or overdue) or `overdue`.
     pub due: Option<String>,
@@ -245,8 +244,20 @@ async fn staff_case(
             .collect(),
         CaseAccess::Read => Vec::new(),
     };
+    let askable = if moves.contains(&ApplicationStatus::SupplementRequested) {
+        let schema = crate::forms::resolve(state, &record.application.form_id)
+            .await?
+            .schema;
+        let matters = matters_of(state, &case).await?;
+        let refs: Vec<&Matter> = matters.iter().collect();
+        let form = FormRef::parse(&record.application.form_id);
+        askable_fields(&schema, &form, &refs, &record.application.answers)
+    } else {
+        Vec::new()
+    };
     Ok(StaffCase {
         summary,
+        askable,
         answers: case.answers.clone(),
         documents,
         timeline,
@@ -317,7 +328,11 @@ pub async fn document(
     let record = state.store.material(&object).await?;
     let Some(record) = record.filter(|_| held) else {
         staff
-            .refused(&state, AuditAction::DocumentOpened, &format!("material:{object}"))
+            .refused(
+                &state,
+                AuditAction::DocumentOpened,
+                &format!("material:{object}"),
+            )
             .await?;
         return Err(AppError::NotFound);
     };
@@ -352,14 +367,24 @@ pub async fn document(
 
 /// Moves a case one step, as this staff member may: their department holds it, the step is
 /// one the case allows from where it is, and their role makes it.
-async fn step(state: &AppState, staff: &StaffMember, case: CaseRow, access: CaseAccess, change: &CaseMove) -> Result<()> {
+async fn step(
+    state: &AppState,
+    staff: &StaffMember,
+    case: CaseRow,
+    access: CaseAccess,
+    change: &CaseMove,
+) -> Result<()> {
     let object = format!("case:{}", case.id);
     if access != CaseAccess::Act || !case_moves(case.status, case.holder).contains(&change.status) {
-        staff.refused(state, AuditAction::CaseMoved, &object).await?;
+        staff
+            .refused(state, AuditAction::CaseMoved, &object)
+            .await?;
         return Err(AppError::Conflict("status-move-not-allowed"));
     }
     if !staff.role.may_move_to(change.status) {
-        staff.refused(state, AuditAction::CaseMoved, &object).await?;
+        staff
+            .refused(state, AuditAction::CaseMoved, &object)
+            .await?;
         return Err(AppError::Forbidden("role-not-allowed"));
     }
     let record = state
@@ -548,7 +573,11 @@ pub async fn stats(
 ) -> Result<Json<DepartmentStats>> {
     if !staff.role.supervises() {
         staff
-            .refused(&state, AuditAction::StatsRead, &format!("department:{}", staff.department_id))
+            .refused(
+                &state,
+                AuditAction::StatsRead,
+                &format!("department:{}", staff.department_id),
+            )
             .await?;
         return Err(AppError::Forbidden("role-not-allowed"));
     }
@@ -705,7 +734,11 @@ pub async fn staff_get(
     Path(id): Path<String>,
 ) -> Result<Json<Application>> {
     let (case, _) = my_case_of(&state, &staff, &id, AuditAction::ApplicationRead).await?;
-    let record = state.store.application(&id).await?.ok_or(AppError::NotFound)?;
+    let record = state
+        .store
+        .application(&id)
+        .await?
+        .ok_or(AppError::NotFound)?;
     state
         .audit(
             &staff.actor(),
@@ -763,9 +796,9 @@ pub async fn staff_move(
         status: change.status,
         message: change.message,
         fields: change.fields,
-        reason: change.reason.or_else(|| {
-            (change.status == ApplicationStatus::Rejected).then(|| "other".to_owned())
-        }),
+        reason: change
+            .reason
+            .or_else(|| (change.status == ApplicationStatus::Rejected).then(|| "other".to_owned())),
     };
     step(&state, &staff, case, access, &change).await?;
     staff_get(State(state), staff, Path(id)).await

@@ -10,7 +10,7 @@ use tongban_core::audit::Actor;
 use tongban_core::form::Answers;
 use tongban_core::ids::AccountId;
 
-use super::{json_column, to_json, Store};
+use super::{json_column, to_json, Moved, Store};
 
 /// An application and the person it belongs to. Its `cases` are filled by the caller, who
 /// knows the calendar and the departments.
@@ -40,14 +40,6 @@ pub struct StatusMove<'a> {
     pub answers: Option<&'a Answers>,
     pub actor: &'a Actor,
     pub at: i64,
-}
-
-/// What a move came to.
-#[derive(Debug, PartialEq, Eq)]
-pub enum Moved {
-    Done,
-    /// Someone moved it first: it is no longer at `from`.
-    StatusChanged,
 }
 
 /// An application made by a submission (stored with the change that made it), with its cases,

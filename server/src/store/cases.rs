@@ -12,9 +12,8 @@ use tongban_core::case::{application_status, CrossMode, Holder};
 use tongban_core::form::Answers;
 use tongban_core::ids::AccountId;
 
-use super::applications::Moved;
 use super::messages::{insert_message, insert_notification, NewMessage, NewNotification};
-use super::{json_column, to_json, Store};
+use super::{json_column, to_json, Moved, Store};
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct CaseRow {
@@ -51,6 +50,7 @@ pub struct QueueRow {
 #[derive(Clone, Debug, Default)]
 pub struct QueueQuery<'a> {
     pub department_id: &'a str,
+    /// Only cases at this status; without it, the open ones (not completed or rejected).
     pub status: Option<ApplicationStatus>,
     /// Only cases due on or before this day.
     pub due_by: Option<i64>,
@@ -94,6 +94,10 @@ pub struct Supplied<'a> {
 const CASE_COLUMNS: &str = "c.id, c.application_id, c.department_id, c.receiving_department_id,
     c.holder, c.mode, c.matters_json, c.answers_json, c.status, c.promised_days, c.due_day,
     c.due_certainty, c.paused_days_left, c.assignee, c.created_at, c.updated_at";
+
+/// The queue's first sort key: the promised day, cases without one (paused) after every date.
+/// The same expression as the queue's indexes, so the database walks them in order.
+const QUEUE_ORDER: &str = "COALESCE(c.due_day, 9000000000)";
 
 fn decode<T>(column: &str, value: Option<T>, raw: &str) -> Result<T, sqlx::Error> {
     value.ok_or_else(|| sqlx::Error::ColumnDecode {
@@ -305,32 +309,42 @@ impl Store {
     /// A department's queue: the cases it holds (as the deciding department once they are
     /// its, as the receiving one from the start), oldest due first, those without a date last.
     pub async fn queue(&self, q: QueueQuery<'_>) -> Result<Vec<QueueRow>, sqlx::Error> {
-        let mut sql = format!(
-            "SELECT {CASE_COLUMNS}, a.receipt, a.form_id, a.owner FROM cases c
-             JOIN applications a ON a.id = c.application_id
-             WHERE ((c.department_id = $1 AND c.holder = 'deciding') OR c.receiving_department_id = $1)"
-        );
+        // The filters, the same for both halves (numbered parameters, bound once).
+        let mut filters = String::new();
         let mut n = 1;
         let mut next = || {
             n += 1;
             format!("${n}")
         };
-        if q.status.is_some() {
-            sql.push_str(&format!(" AND c.status = {}", next()));
+        match q.status {
+            Some(_) => filters.push_str(&format!(" AND c.status = {}", next())),
+            // The queue is the work still open, unless a status is asked for.
+            None => filters.push_str(" AND c.status NOT IN ('completed', 'rejected')"),
         }
         if q.due_by.is_some() {
-            sql.push_str(&format!(" AND c.due_day <= {}", next()));
+            filters.push_str(&format!(" AND c.due_day <= {}", next()));
         }
         if q.matter.is_some() {
-            sql.push_str(&format!(" AND c.matters_json LIKE {}", next()));
+            filters.push_str(&format!(" AND c.matters_json LIKE {}", next()));
         }
         if q.assignee.is_some() {
-            sql.push_str(&format!(" AND c.assignee = {}", next()));
+            filters.push_str(&format!(" AND c.assignee = {}", next()));
         }
-        sql.push_str(&format!(
-            " ORDER BY CASE WHEN c.due_day IS NULL THEN 1 ELSE 0 END, c.due_day, c.created_at, c.id LIMIT {}",
-            next()
-        ));
+        let limit = next();
+        // Each half walks its index (migration 8) in the queue's order and stops at the limit;
+        // an `OR` of the two would sort every open case of the department.
+        let order = format!("ORDER BY {QUEUE_ORDER}, c.created_at, c.id");
+        let sql = format!(
+            "SELECT {CASE_COLUMNS}, a.receipt, a.form_id, a.owner FROM (
+                 SELECT * FROM (SELECT * FROM cases c
+                     WHERE c.department_id = $1 AND c.holder = 'deciding'{filters} {order} LIMIT {limit}) d
+                 UNION ALL
+                 SELECT * FROM (SELECT * FROM cases c
+                     WHERE c.receiving_department_id = $1{filters} {order} LIMIT {limit}) r
+             ) c
+             JOIN applications a ON a.id = c.application_id
+             {order} LIMIT {limit}"
+        );
         let mut query = sqlx::query(&sql).bind(q.department_id);
         if let Some(status) = q.status {
             query = query.bind(status.code());
@@ -391,8 +405,12 @@ impl Store {
                 return Ok(Moved::StatusChanged);
             }
         }
-        derive_application_status(&mut tx, s.application_id, s.steps.first().map_or(0, |x| x.at))
-            .await?;
+        derive_application_status(
+            &mut tx,
+            s.application_id,
+            s.steps.first().map_or(0, |x| x.at),
+        )
+        .await?;
         tx.commit().await?;
         Ok(Moved::Done)
     }

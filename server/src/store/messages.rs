@@ -129,9 +129,11 @@ impl Store {
                 let kind: String = r.try_get("kind")?;
                 Ok(Message {
                     id: r.try_get("id")?,
-                    kind: MessageKind::from_code(&kind).ok_or_else(|| sqlx::Error::ColumnDecode {
-                        index: "kind".into(),
-                        source: format!("unknown kind {kind:?}").into(),
+                    kind: MessageKind::from_code(&kind).ok_or_else(|| {
+                        sqlx::Error::ColumnDecode {
+                            index: "kind".into(),
+                            source: format!("unknown kind {kind:?}").into(),
+                        }
                     })?,
                     application_id: r.try_get("application_id")?,
                     params: json_column("params_json", &r.try_get::<String, _>("params_json")?)?,
@@ -210,11 +212,9 @@ impl Store {
             let channel: String = r.try_get("channel")?;
             claimed.push(PendingNotification {
                 id,
-                channel: Channel::from_code(&channel).ok_or_else(|| {
-                    sqlx::Error::ColumnDecode {
-                        index: "channel".into(),
-                        source: format!("unknown channel {channel:?}").into(),
-                    }
+                channel: Channel::from_code(&channel).ok_or_else(|| sqlx::Error::ColumnDecode {
+                    index: "channel".into(),
+                    source: format!("unknown channel {channel:?}").into(),
                 })?,
                 account_id: AccountId::new(r.try_get::<String, _>("account_id")?),
                 template: r.try_get("template")?,
@@ -226,11 +226,13 @@ impl Store {
     }
 
     pub async fn notification_delivered(&self, id: &str, at: i64) -> Result<(), sqlx::Error> {
-        sqlx::query("UPDATE notifications SET delivered_at = $1, claimed_until = NULL WHERE id = $2")
-            .bind(at)
-            .bind(id)
-            .execute(self.pool())
-            .await?;
+        sqlx::query(
+            "UPDATE notifications SET delivered_at = $1, claimed_until = NULL WHERE id = $2",
+        )
+        .bind(at)
+        .bind(id)
+        .execute(self.pool())
+        .await?;
         Ok(())
     }
 

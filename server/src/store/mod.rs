@@ -28,6 +28,14 @@ pub use messages::*;
 pub use sessions::*;
 pub use staff::*;
 
+/// What a move of an application or a case came to.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Moved {
+    Done,
+    /// Someone moved it first: it is no longer at `from`.
+    StatusChanged,
+}
+
 use std::str::FromStr;
 
 use anyhow::Context;

@@ -80,13 +80,15 @@ fn ApplicationView(
             <p><span class="badge badge-ok">{status_text(app.status)}</span></p>
         </section>
         {supplement}
+        <super::cases::CaseList app=app.clone()/>
         <section class="card" aria-labelledby="timeline-heading">
             <h2 id="timeline-heading">{t!("application-timeline")}</h2>
             <ol class="timeline">
                 {app.timeline.iter().map(|e| view! {
                     <li>
                         <p class="device-name">{status_text(e.status)}</p>
-                        <p class="hint">{date_time(e.at)}</p>
+                        <p class="hint">{date_time(e.at)}{e.department.as_ref().map(|d| format!(" · {}", d.for_language(&crate::i18n::language())))}</p>
+                        {e.reason.as_ref().map(|r| view! { <p>{t!("application-reason", reason = crate::i18n::loader().get(&tongban_core::case::reject_reason_message_id(r)))}</p> })}
                         {(!e.message.is_empty()).then(|| view! { <p>{e.message.clone()}</p> })}
                     </li>
                 }).collect_view()}

@@ -7,6 +7,7 @@
 //! applications), `application` (one application and its supplement).
 
 mod application;
+mod cases;
 mod check;
 mod conflict;
 mod fields;
@@ -15,6 +16,7 @@ mod lists;
 mod material;
 
 pub use application::ApplicationPage;
+pub use cases::BundleProgress;
 pub use form::ApplyPage;
 pub use lists::{ApplicationsPage, DraftsPage};
 
@@ -33,7 +35,7 @@ use crate::store::api;
 use crate::sync::{known_account, use_drafts};
 use crate::t;
 
-pub(super) fn label(l: &Label) -> String {
+pub(crate) fn label(l: &Label) -> String {
     words().label(l)
 }
 
@@ -78,7 +80,7 @@ pub(super) fn focus_summary() {
 
 /// The form a draft fills, and its title: resolved by core's `FormRef` from the matters' guides
 /// (kept offline by the service worker) and, for a bundle, the catalog index.
-pub(super) async fn load_form(form_id: &str) -> Result<(FormSchema, LocalizedText), ApiError> {
+pub(crate) async fn load_form(form_id: &str) -> Result<(FormSchema, LocalizedText), ApiError> {
     let form = FormRef::parse(form_id);
     let bundles = match &form {
         FormRef::Matter(_) => Vec::new(),
@@ -129,7 +131,7 @@ pub(super) fn text_of(value: &Option<Answer>) -> String {
 
 /// An answer as the check-answers page and the application page show it (core's view: choices
 /// by their labels, joined as the language lists things).
-pub(super) fn display_for(field: Option<&Field>, value: &Option<Answer>) -> String {
+pub(crate) fn display_for(field: Option<&Field>, value: &Option<Answer>) -> String {
     tongban_core::view::answer_text(field, value.as_ref(), &words())
 }
 

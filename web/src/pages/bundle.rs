@@ -47,6 +47,7 @@ pub fn BundlePage() -> impl IntoView {
                         <span class="badge badge-ok">{t!("status-submitted")}</span>" "
                         <a href=format!("/applications/{}", done.application_id)>{t!("application-receipt", receipt = done.receipt)}</a>
                     </p>
+                    <crate::apply::BundleProgress application_id=done.application_id.clone()/>
                 }
                 .into_any(),
                 None => view! { <p class="task-state"><span class="badge badge-later">{t!("bundle-in-progress")}</span></p> }.into_any(),

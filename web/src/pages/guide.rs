@@ -155,7 +155,12 @@ fn Guide(matter: Matter) -> impl IntoView {
             </p>
             <ul class="matter-facts">
                 {matter.fully_online.then(|| view! { <li class="fact fact-online">{t!("matter-fully-online")}</li> })}
-                {matter.cross_province.then(|| view! { <li class="fact">{t!("guide-cross-province")}</li> })}
+                {matter.cross_province.clone().map(|c| view! {
+                    <li class="fact">
+                        {t!("guide-cross-province")}"："{loader().get(c.mode.message_id())}
+                        {c.note.as_ref().map(|n| view! { <span class="hint">" "{local(n)}</span> })}
+                    </li>
+                })}
                 {(matter.real_name_level >= tongban_core::auth::RealNameLevel::IdentityVerified)
                     .then(|| view! { <li class="fact">{t!("guide-needs-identity")}</li> })}
             </ul>

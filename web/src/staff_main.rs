@@ -1,0 +1,3 @@
+fn main() {
+    tongban_web::staff::start();
+}
