@@ -27,7 +27,8 @@ fn main() {
     let json = serde_json::to_vec(&documents).unwrap();
     std::fs::write(out_dir.join("synthetic-10000-index.json"), &json).unwrap();
     let started = Instant::now();
-    let index = SearchIndex::new(documents, &[], Default::default());
+    let (synonyms, places) = synthetic::demo_vocabulary();
+    let index = SearchIndex::new(documents, &synonyms, &places, Default::default());
     let build_ms = started.elapsed().as_secs_f64() * 1e3;
     let clock = Instant::now();
     let timing = synthetic::time_queries(&index, || clock.elapsed().as_secs_f64() * 1e3);

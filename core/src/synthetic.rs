@@ -108,7 +108,7 @@ pub fn documents(n: usize) -> Vec<SearchDocument> {
 }
 
 /// Queries of every kind people type, for timing.
-pub const QUERIES: [&str; 20] = [
+pub const QUERIES: [&str; 28] = [
     "社保卡",
     "身份证补领",
     "公积金提取",
@@ -129,7 +129,22 @@ pub const QUERIES: [&str; 20] = [
     "异地就医备案",
     "yanglaobaoxian",
     "不存在的事项",
+    "我想开个店",
+    "孩子出生了要办什么",
+    "在杭州买房怎么办",
+    "身份证丢了怎么办",
+    "爸爸去世了",
+    "lost my job",
+    "身分证",
+    "身份zheng",
 ];
+
+/// The demo catalog's colloquial phrases and places, so timings include understanding sentences.
+pub fn demo_vocabulary() -> (Vec<crate::search::Synonym>, Vec<crate::search::Place>) {
+    let catalog = crate::catalog::parse_catalog(include_str!("../../catalog/catalog.json"))
+        .expect("the demo catalog is valid");
+    (catalog.synonyms, catalog.places)
+}
 
 /// Times every query 24 times after one warm-up round with `now` (milliseconds), and says p50,
 /// p95 and max: the one measurement both the native and the wasm benchmark make.

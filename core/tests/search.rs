@@ -73,6 +73,7 @@ fn catalog() -> CatalogIndex {
             region("310000", "上海市", None),
         ],
         departments: vec![],
+        places: vec![],
         life_events: vec![],
         matters: vec![
             matter(

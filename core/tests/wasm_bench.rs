@@ -13,7 +13,13 @@ wasm_bindgen_test_configure!(run_in_browser);
 fn search_latency_in_the_browser() {
     let performance = web_sys::window().unwrap().performance().unwrap();
     let started = performance.now();
-    let index = SearchIndex::new(synthetic::documents(10_000), &[], Default::default());
+    let (synonyms, places) = synthetic::demo_vocabulary();
+    let index = SearchIndex::new(
+        synthetic::documents(10_000),
+        &synonyms,
+        &places,
+        Default::default(),
+    );
     let build_ms = performance.now() - started;
     let timing = synthetic::time_queries(&index, || performance.now());
     console_log!("BENCH wasm search over 10000 matters: {timing}; index build {build_ms:.1} ms");

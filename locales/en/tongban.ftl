@@ -45,6 +45,10 @@ search-results-count = { $count ->
        *[other] { $count } services found
     }
 search-no-results = No services found. Try other words, or browse by life event.
+search-nothing = Say what you need to do, for example “lost my ID card” or “open a small shop”.
+search-not-understood = We did not understand “{ $words }”; these are the closest matters.
+search-in-places = Showing matters of { $places } and those that apply nationwide.
+search-empty-help = Can't find what you need? Look by life event, or call and ask.
 region-label = Region
 region-all = All regions
 audience-switch-label = Services for

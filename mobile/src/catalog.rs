@@ -25,6 +25,18 @@ pub struct MatterHit {
     pub highlight_zh: Vec<u32>,
 }
 
+/// A search's answer for a native screen: the results, and how the query was read.
+#[derive(uniffi::Record)]
+pub struct SearchOutcome {
+    pub hits: Vec<MatterHit>,
+    /// Regions of the places the query names (they filtered the results).
+    pub places: Vec<String>,
+    /// Words of the query no result explains, to say honestly what was not understood.
+    pub unmatched: Vec<String>,
+    /// Whether the query had anything to look for beyond fillers, places and punctuation.
+    pub meaningful: bool,
+}
+
 /// A matter code as a file name (codes are ASCII letters, digits and `-`; anything else is `_`).
 fn file_safe(code: &str) -> String {
     code.chars()
@@ -74,6 +86,11 @@ impl TongbanClient {
     /// Searches the cached catalog (Chinese, pinyin, initials, English): works offline once
     /// `refresh_catalog` ran on this device. `NotFound` when no catalog is cached yet.
     pub fn search(&self, query: String, limit: u32) -> Result<Vec<MatterHit>, ApiError> {
+        Ok(self.search_read(query, limit)?.hits)
+    }
+
+    /// `search`, with how the query was read: its places, the words no result explains.
+    pub fn search_read(&self, query: String, limit: u32) -> Result<SearchOutcome, ApiError> {
         let mut slot = self.search.lock().map_err(|e| ApiError::Storage {
             detail: e.to_string(),
         })?;
@@ -82,8 +99,9 @@ impl TongbanClient {
         }
         let search = slot.as_ref().expect("loaded above").clone();
         drop(slot);
-        Ok(search
-            .search(&query, &Default::default(), limit as usize)
+        let read = search.search_explained(&query, &Default::default(), limit as usize);
+        let hits = read
+            .hits
             .into_iter()
             .filter_map(|hit| {
                 Some(MatterHit {
@@ -95,7 +113,13 @@ impl TongbanClient {
                         .collect(),
                 })
             })
-            .collect())
+            .collect();
+        Ok(SearchOutcome {
+            hits,
+            places: read.places,
+            unmatched: read.unmatched,
+            meaningful: read.meaningful,
+        })
     }
 
     /// A matter's service guide in `language`: from the server, kept on the device, and shown from

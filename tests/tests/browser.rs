@@ -459,3 +459,70 @@ async fn a_person_logs_in_with_a_texted_code_verifies_identity_and_logs_out() {
         .unwrap();
     browser.close().await;
 }
+
+/// Sentences find what their words mean; a place filters; what was not understood is said; and a
+/// query with nothing to look for offers the life events and the 12345 hotline, never a blank page.
+#[tokio::test]
+async fn sentences_places_and_unknown_words_are_answered_honestly() {
+    let _turn = ONE_BROWSER.lock().await;
+    let app = TestApp::start().await;
+    let browser = Browser::phone("zh-CN").await.unwrap();
+    browser.client.goto(&app.base_url).await.unwrap();
+    browser.texts(POPULAR).await.unwrap();
+    let search = |q: &'static str| {
+        let browser = &browser;
+        async move {
+            browser.eval("const i = document.getElementById('search-input'); i.value = ''; i.dispatchEvent(new Event('input', { bubbles: true })); return true").await.unwrap();
+            browser.type_into("#search-input", q).await.unwrap();
+            browser
+                .wait_until(
+                    "return !!document.getElementById('results-count')",
+                    "results",
+                )
+                .await
+                .unwrap();
+            // Results follow each keystroke; let the last one's render settle.
+            tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+        }
+    };
+    search("我想开个店怎么办").await;
+    let names = browser.texts(".results li.matter h3").await.unwrap();
+    assert!(names[0].contains("个体工商户"), "{names:?}");
+    let marked = browser.texts(".results li.matter h3 mark").await.unwrap();
+    assert!(!marked.is_empty(), "the words that matched are highlighted");
+
+    search("去上海看病").await;
+    let places = browser.texts("#results-places").await.unwrap();
+    assert!(places[0].contains("上海"), "{places:?}");
+    let names = browser.texts(".results li.matter h3").await.unwrap();
+    assert!(names.iter().any(|n| n.contains("就医")), "{names:?}");
+
+    search("身份证 火箭").await;
+    let said = browser.texts("#results-unmatched").await.unwrap();
+    assert!(said[0].contains("火箭"), "{said:?}");
+    assert!(!browser
+        .texts(".results li.matter")
+        .await
+        .unwrap()
+        .is_empty());
+    browser
+        .eval("document.getElementById('results-count').scrollIntoView(); return true")
+        .await
+        .unwrap();
+    browser.screenshot("search-unmatched").await.unwrap();
+
+    search("我想问一下怎么办").await;
+    let help = browser.texts("#search-help").await.unwrap();
+    assert!(help[0].contains("12345"), "{help:?}");
+    assert!(!browser
+        .texts("#search-help a.event")
+        .await
+        .unwrap()
+        .is_empty());
+    browser
+        .eval("document.getElementById('results-count').scrollIntoView(); return true")
+        .await
+        .unwrap();
+    browser.screenshot("search-nothing").await.unwrap();
+    browser.close().await;
+}

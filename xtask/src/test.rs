@@ -91,7 +91,14 @@ pub fn run(skip: &[String]) -> anyhow::Result<()> {
                 .env("AXE_JS", &axe);
         }
         if !wanted("native") {
-            for test in ["browser", "accessibility", "apply", "embedding", "keystrokes", "workbench"] {
+            for test in [
+                "browser",
+                "accessibility",
+                "apply",
+                "embedding",
+                "keystrokes",
+                "workbench",
+            ] {
                 cmd.args(["--test", test]);
             }
         }

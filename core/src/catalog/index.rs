@@ -17,6 +17,9 @@ pub struct CatalogIndex {
     pub life_events: Vec<LifeEvent>,
     pub bundles: Vec<Bundle>,
     pub synonyms: Vec<Synonym>,
+    /// Places search recognises in a query.
+    #[serde(default)]
+    pub places: Vec<Place>,
     /// Every matter, most popular first.
     pub documents: Vec<crate::search::SearchDocument>,
 }
@@ -50,6 +53,7 @@ impl CatalogIndex {
             life_events: catalog.life_events.clone(),
             bundles: catalog.bundles.clone(),
             synonyms: catalog.synonyms.clone(),
+            places: catalog.places.clone(),
             documents,
         }
     }
@@ -66,6 +70,11 @@ impl CatalogIndex {
             .iter()
             .filter_map(|r| Some((r.code.clone(), r.parent.clone()?)))
             .collect();
-        crate::search::SearchIndex::new(self.documents.clone(), &self.synonyms, parents)
+        crate::search::SearchIndex::new(
+            self.documents.clone(),
+            &self.synonyms,
+            &self.places,
+            parents,
+        )
     }
 }

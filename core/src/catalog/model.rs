@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use crate::auth::RealNameLevel;
 use crate::model::{Audience, LocalizedText, MatterType};
 
-pub use crate::search::Synonym;
+pub use crate::search::{Place, Synonym};
 
 /// The catalog file format this code writes and reads; departments are data, matters name
 /// theirs by id.
@@ -38,6 +38,9 @@ pub struct Catalog {
     /// Colloquial phrases and the words they mean (`身份证丢了` → `补领 身份证`).
     #[serde(default)]
     pub synonyms: Vec<Synonym>,
+    /// Places people name in a query (`上海`, `浦东`, `Hangzhou`): search filters to them.
+    #[serde(default)]
+    pub places: Vec<Place>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -401,12 +401,49 @@ pub fn validate(catalog: &Catalog) -> Vec<CatalogIssue> {
             );
         }
     }
+    let names: Vec<&str> = catalog
+        .matters
+        .iter()
+        .flat_map(|m| {
+            std::iter::once(m.name.zh.as_str()).chain(m.keywords.iter().map(String::as_str))
+        })
+        .collect();
     for (i, s) in catalog.synonyms.iter().enumerate() {
         if s.phrase.trim().is_empty() || s.means.is_empty() {
             issue(
                 format!("synonyms[{i}]"),
                 "needs a phrase and at least one meaning",
             );
+        }
+        // A meaning no matter's name or keyword holds would never find anything.
+        for (j, word) in s.means.iter().enumerate() {
+            if !names.iter().any(|n| n.contains(word.as_str())) {
+                issue(
+                    format!("synonyms[{i}].means[{j}]"),
+                    &format!("no matter's name or keyword holds {word:?}"),
+                );
+            }
+        }
+    }
+    let mut place_regions: Vec<&str> = region_codes.clone();
+    place_regions.extend(catalog.places.iter().map(|p| p.region.as_str()));
+    for (i, p) in catalog.places.iter().enumerate() {
+        if p.region.len() != 6 || !p.region.bytes().all(|b| b.is_ascii_digit()) {
+            issue(
+                format!("places[{i}].region"),
+                &format!("{:?} is not a six-digit region code", p.region),
+            );
+        }
+        if let Some(parent) = &p.parent {
+            if !place_regions.contains(&parent.as_str()) {
+                issue(
+                    format!("places[{i}].parent"),
+                    &format!("unknown region {parent:?}"),
+                );
+            }
+        }
+        if p.name.trim().is_empty() {
+            issue(format!("places[{i}].name"), "must not be empty");
         }
     }
     issues

@@ -133,6 +133,12 @@ pub struct SearchResult {
 pub struct SearchResults {
     pub query: String,
     pub results: Vec<SearchResult>,
+    /// The regions of the places the query names (they filtered the results).
+    pub places: Vec<String>,
+    /// Words of the query no result explains, as typed.
+    pub unmatched: Vec<String>,
+    /// Whether the query had anything to look for beyond fillers, places and punctuation.
+    pub meaningful: bool,
 }
 
 /// Search the catalog the way the apps do offline: Chinese, pinyin, initials, phrases, English.
@@ -153,10 +159,12 @@ pub async fn search(
         regions: params.region.into_iter().collect(),
         life_event: params.life_event,
     };
-    let hits = catalog
-        .search
-        .search(&params.q, &filter, params.limit.unwrap_or(20).min(100));
-    let results = hits
+    let read =
+        catalog
+            .search
+            .search_explained(&params.q, &filter, params.limit.unwrap_or(20).min(100));
+    let results = read
+        .hits
         .into_iter()
         .filter_map(|hit| {
             Some(SearchResult {
@@ -170,6 +178,9 @@ pub async fn search(
         Json(SearchResults {
             query: params.q,
             results,
+            places: read.places,
+            unmatched: read.unmatched,
+            meaningful: read.meaningful,
         }),
     )
         .into_response())

@@ -47,28 +47,90 @@ fn HomeBody(store: Arc<CatalogStore>, query: ReadSignal<String>) -> impl IntoVie
                 }
                 .into_any()
             } else {
-                let hits = results_store.search.search(&q, &store::filter_for(&region.get()), 20);
-                let count = hits.len();
-                let cards = hits
-                    .into_iter()
-                    .filter_map(|hit| {
-                        let doc = results_store.search.document(&hit.code)?;
-                        Some(view! {
-                            <MatterCard matter=doc.summary.clone() highlight_zh=hit.highlight_zh highlight_en=hit.highlight_en/>
-                        })
-                    })
-                    .collect_view();
-                view! {
-                    <section class="results" aria-labelledby="results-count">
-                        <p id="results-count" class="count" role="status" aria-live="polite">
-                            {if count == 0 { t!("search-no-results") } else { t!("search-results-count", count = count) }}
-                        </p>
-                        <ul class="matters">{cards}</ul>
-                    </section>
-                }
-                .into_any()
+                view! { <Results store=results_store.clone() query=q region=region.get()/> }.into_any()
             }
         }}
+    }
+}
+
+/// Results as the query was read: the matters that explain it best, an honest line for what
+/// was not understood or which places filtered them, and — when nothing could be looked for —
+/// the ways that still lead somewhere (life events, the 12345 hotline).
+#[component]
+fn Results(store: Arc<CatalogStore>, query: String, region: String) -> impl IntoView {
+    let results = store
+        .search
+        .search_explained(&query, &store::filter_for(&region), 20);
+    let count = results.hits.len();
+    let separator = t!("answer-list-separator");
+    let places: Vec<String> = results
+        .places
+        .iter()
+        .filter_map(|code| {
+            let region = store
+                .index
+                .regions
+                .iter()
+                .find(|r| &r.code == code)
+                .map(|r| local(&r.name));
+            region.or_else(|| {
+                store
+                    .index
+                    .places
+                    .iter()
+                    .find(|p| &p.region == code)
+                    .map(|p| p.name.clone())
+            })
+        })
+        .collect();
+    let unmatched = results.unmatched.join(&separator);
+    let cards = results
+        .hits
+        .into_iter()
+        .filter_map(|hit| {
+            let doc = store.search.document(&hit.code)?;
+            Some(view! {
+                <MatterCard matter=doc.summary.clone() highlight_zh=hit.highlight_zh highlight_en=hit.highlight_en/>
+            })
+        })
+        .collect_view();
+    let status = if !results.meaningful && places.is_empty() {
+        t!("search-nothing")
+    } else if count == 0 {
+        t!("search-no-results")
+    } else {
+        t!("search-results-count", count = count)
+    };
+    view! {
+        <section class="results" aria-labelledby="results-count">
+            <p id="results-count" class="count" role="status" aria-live="polite">{status}</p>
+            {(!places.is_empty()).then(|| view! {
+                <p class="hint" id="results-places">{t!("search-in-places", places = places.join(&separator))}</p>
+            })}
+            {(!unmatched.is_empty()).then(|| view! {
+                <p class="notice notice-info" id="results-unmatched">{t!("search-not-understood", words = unmatched)}</p>
+            })}
+            <ul class="matters">{cards}</ul>
+            {(count == 0).then(|| view! { <EmptyHelp store=store.clone()/> })}
+        </section>
+    }
+}
+
+/// Where to go when search found nothing: the life events, and a person on the phone.
+#[component]
+fn EmptyHelp(store: Arc<CatalogStore>) -> impl IntoView {
+    let events = store
+        .index
+        .life_events
+        .iter()
+        .map(|e| view! { <li><a class="event" href=format!("/event/{}", e.id)>{local(&e.name)}</a></li> })
+        .collect_view();
+    view! {
+        <div class="empty-help" id="search-help">
+            <p>{t!("search-empty-help")}</p>
+            <ul class="event-grid">{events}</ul>
+            <p><PhoneLink class="button button-secondary button-wide" number="12345".to_owned()>{t!("care-call-help")}</PhoneLink></p>
+        </div>
     }
 }
 
