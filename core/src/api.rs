@@ -81,6 +81,8 @@ pub const ERROR_CODES: &[&str] = &[
     // Materials.
     "material-empty",
     "material-type",
+    "material-too-many-pixels",
+    "material-unreadable",
     "material-too-large",
     "material-missing",
     // Logging in through a host super-app.
@@ -89,6 +91,11 @@ pub const ERROR_CODES: &[&str] = &[
     "ticket-used",
     "host-unavailable",
     "host-identity-mismatch",
+    // Requests the server could not read (answered by `json_errors`, not a handler).
+    "bad-request",
+    "method-not-allowed",
+    "unsupported-media-type",
+    "payload-too-large",
 ];
 
 /// The body of every error answer from the API.

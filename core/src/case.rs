@@ -7,10 +7,10 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::application::ApplicationStatus;
 pub use crate::catalog::{CrossMode, DepartmentRef};
 use crate::catalog::{FormRef, Matter};
 use crate::form::{Answers, FormSchema};
+use crate::status::ApplicationStatus;
 
 /// What a staff member may do in their department.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -330,7 +330,7 @@ pub struct StaffCase {
     pub answers: Answers,
     pub documents: Vec<CaseDocument>,
     /// This case's steps, oldest first.
-    pub timeline: Vec<crate::application::TimelineEvent>,
+    pub timeline: Vec<crate::status::TimelineEvent>,
     /// Where this staff member may move it now (their department's side and their role).
     pub moves: Vec<ApplicationStatus>,
     /// Whether this staff member may act on it at all (their side holds it).

@@ -247,20 +247,44 @@ impl ApiClient {
         }
     }
 
-    /// Uploads one document (its bytes); the answer names it for a material answer.
-    pub async fn upload_material(&self, bytes: Vec<u8>) -> Result<MaterialUploaded, ApiError> {
-        let mut request = self
-            .http
-            .post(self.url("/materials"))
-            .header(reqwest::header::ACCEPT, "application/json")
-            .header(reqwest::header::CONTENT_TYPE, "application/octet-stream")
-            .body(bytes);
+    /// A request with the session's token and the host's name attached (bytes in or out).
+    fn with_session(&self, mut request: reqwest::RequestBuilder) -> reqwest::RequestBuilder {
         if let Some(token) = self.secrets.as_ref().and_then(|s| s.load()) {
             request = request.bearer_auth(token);
         }
         if let Some(host) = &self.host {
             request = request.header(HOST_HEADER, host);
         }
+        request
+    }
+
+    /// One of the person's documents as stored (images without their metadata): its bytes.
+    pub async fn material(&self, object_id: &str) -> Result<Vec<u8>, ApiError> {
+        let path = format!("/materials/{}", encode_segment(object_id));
+        let request = self.with_session(self.http.get(self.url(&path)));
+        let response = request.send().await.map_err(|e| ApiError::Network {
+            detail: e.to_string(),
+        })?;
+        let status = response.status().as_u16();
+        if !(200..300).contains(&status) {
+            let text = response.text().await.unwrap_or_default();
+            return Err(ApiError::from_status(status, &text));
+        }
+        let bytes = response.bytes().await.map_err(|e| ApiError::Network {
+            detail: e.to_string(),
+        })?;
+        Ok(bytes.to_vec())
+    }
+
+    /// Uploads one document (its bytes); the answer names it for a material answer.
+    pub async fn upload_material(&self, bytes: Vec<u8>) -> Result<MaterialUploaded, ApiError> {
+        let request = self.with_session(
+            self.http
+                .post(self.url("/materials"))
+                .header(reqwest::header::ACCEPT, "application/json")
+                .header(reqwest::header::CONTENT_TYPE, "application/octet-stream")
+                .body(bytes),
+        );
         let response = request.send().await.map_err(|e| ApiError::Network {
             detail: e.to_string(),
         })?;

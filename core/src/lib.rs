@@ -26,6 +26,7 @@ pub mod model;
 pub mod sealed;
 pub mod search;
 pub mod speech;
+pub mod status;
 #[doc(hidden)]
 pub mod synthetic;
 pub mod view;

@@ -10,17 +10,21 @@ pub mod cases;
 pub mod catalog;
 pub mod clock;
 pub mod demo_host;
+pub mod documents;
 pub mod error;
 pub mod forms;
 pub mod hosts;
 pub mod http;
+pub mod images;
 pub mod notify;
 pub mod objects;
+pub mod rotation;
 pub mod seed;
 pub mod session;
 pub mod state;
 pub mod store;
 pub mod submission;
+pub mod vault;
 pub mod web;
 
 use std::net::SocketAddr;
@@ -105,6 +109,26 @@ pub struct Config {
     /// The audience host tickets must name (`aud`).
     #[arg(long, env = "TONGBAN_HOST_AUDIENCE", default_value = "tongban")]
     pub host_audience: String,
+    /// The data keys that seal personal data at rest, `ID:ALGORITHM:BASE64KEY`, comma-separated:
+    /// the first seals, the others only open (rotation re-seals with the first). ALGORITHM is
+    /// aes-256-gcm (32-byte key) or sm4-gcm (16-byte key). Required unless --dev.
+    #[arg(
+        long = "data-key",
+        env = "TONGBAN_DATA_KEYS",
+        value_delimiter = ',',
+        hide_env_values = true
+    )]
+    pub data_keys: Vec<String>,
+    /// The key of the keyed hashes that find rows by a sealed value (an ID number), base64, at
+    /// least 32 bytes; never rotated with the data keys. Required with --data-key.
+    #[arg(long, env = "TONGBAN_LOOKUP_KEY", hide_env_values = true)]
+    pub lookup_key: Option<String>,
+    /// Development without data keys: the generated keys are kept in this file.
+    #[arg(long, env = "TONGBAN_DEV_KEY_FILE", default_value = "data/dev-keys")]
+    pub dev_key_file: PathBuf,
+    /// How often key rotation looks for values not sealed with the active key, in seconds.
+    #[arg(long, env = "TONGBAN_ROTATION_INTERVAL_S", default_value_t = 300)]
+    pub rotation_interval_s: u64,
     /// Hosts registered by code (tests, the development demo host), beside the hosts file's.
     #[arg(skip)]
     pub hosts: Vec<hosts::HostEntry>,
@@ -132,8 +156,29 @@ impl Config {
             hosts_file: None,
             calendar_file: None,
             host_audience: "tongban".into(),
+            data_keys: Vec::new(),
+            lookup_key: None,
+            dev_key_file: std::env::temp_dir().join(format!("tongban-keys-{}", auth::new_id())),
+            rotation_interval_s: 1,
             hosts: Vec::new(),
             auth: AuthConfig::default(),
+        }
+    }
+
+    /// The vault of data keys: from the configuration, or in development generated once and
+    /// kept in the development key file. Production never runs without configured keys.
+    pub fn vault(&self) -> anyhow::Result<vault::Vault> {
+        match (&self.data_keys[..], &self.lookup_key) {
+            ([], None) if self.dev => vault::Vault::development(&self.dev_key_file),
+            ([], _) => anyhow::bail!(
+                "refusing to start in production without data keys: set TONGBAN_DATA_KEYS \
+                 (ID:aes-256-gcm:BASE64 of 32 random bytes, or ID:sm4-gcm:BASE64 of 16) and \
+                 TONGBAN_LOOKUP_KEY (BASE64 of 32 random bytes) — docs/operations.md; --dev \
+                 generates development keys"
+            ),
+            (_, None) => anyhow::bail!("TONGBAN_DATA_KEYS needs TONGBAN_LOOKUP_KEY as well"),
+            (keys, Some(lookup)) => vault::Vault::from_config(keys, lookup)
+                .context("the data keys in the configuration are not usable"),
         }
     }
 
@@ -195,6 +240,7 @@ pub struct RunningServer {
     store: store::Store,
     stop_notifier: tokio::sync::watch::Sender<bool>,
     notifier: JoinHandle<()>,
+    rotation: JoinHandle<()>,
 }
 
 impl RunningServer {
@@ -217,6 +263,7 @@ impl RunningServer {
         self.task.await.context("server task")?.context("server")?;
         let _ = self.stop_notifier.send(true);
         let _ = self.notifier.await;
+        let _ = self.rotation.await;
         self.store.close().await;
         Ok(())
     }
@@ -251,7 +298,7 @@ pub async fn start_with(config: Config, services: AuthServices) -> anyhow::Resul
         }
         None => tongban_core::calendar::WorkCalendar::demo(),
     };
-    let store = store::Store::connect(&config.database_url).await?;
+    let store = store::Store::connect(&config.database_url, config.vault()?).await?;
     store.migrate().await?;
     if config.seed_demo {
         let added = seed::seed_demo_catalog(&store).await?;
@@ -287,6 +334,11 @@ pub async fn start_with(config: Config, services: AuthServices) -> anyhow::Resul
         std::time::Duration::from_millis(config.notify_interval_ms.max(10)),
         notifier_stopped,
     );
+    let rotation = rotation::spawn(
+        store.clone(),
+        std::time::Duration::from_secs(config.rotation_interval_s.max(1)),
+        stop_notifier.subscribe(),
+    );
     let app = http::router(state, &config);
     let listener = tokio::net::TcpListener::bind(config.addr)
         .await
@@ -316,5 +368,6 @@ pub async fn start_with(config: Config, services: AuthServices) -> anyhow::Resul
         store,
         stop_notifier,
         notifier,
+        rotation,
     })
 }

@@ -56,6 +56,36 @@ impl ObjectStore for LocalFolder {
 }
 
 /// What the bytes are, by their content (never by the file name): the kinds a department accepts.
+/// A stored document as it is answered: its content type, never sniffed by the browser, never
+/// cached; a PDF only as an attachment (it may carry scripts and forms), an image inline.
+pub fn document_response(kind: &str, bytes: Vec<u8>) -> axum::response::Response {
+    use axum::http::{header, HeaderValue};
+    use axum::response::IntoResponse;
+    let disposition = if kind.starts_with("image/") {
+        "inline"
+    } else {
+        "attachment"
+    };
+    let content_type =
+        HeaderValue::from_str(kind).unwrap_or(HeaderValue::from_static("application/octet-stream"));
+    (
+        [
+            (header::CONTENT_TYPE, content_type),
+            (
+                header::CONTENT_DISPOSITION,
+                HeaderValue::from_static(disposition),
+            ),
+            (
+                header::X_CONTENT_TYPE_OPTIONS,
+                HeaderValue::from_static("nosniff"),
+            ),
+            (header::CACHE_CONTROL, HeaderValue::from_static("no-store")),
+        ],
+        bytes,
+    )
+        .into_response()
+}
+
 pub fn sniff(bytes: &[u8]) -> Option<&'static str> {
     if bytes.starts_with(&[0xFF, 0xD8, 0xFF]) {
         Some("image/jpeg")

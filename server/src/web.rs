@@ -29,7 +29,8 @@ pub fn content_security_policy(host_origins: &[String]) -> String {
     format!(
         "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; \
          img-src 'self' data: blob:; font-src 'self'; connect-src 'self'; manifest-src 'self'; \
-         worker-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; \
+         worker-src 'self'; frame-src 'self' blob:; object-src 'none'; base-uri 'none'; \
+         form-action 'self'; \
          frame-ancestors {}",
         ancestors.join(" ")
     )

@@ -258,3 +258,146 @@ async fn the_catalog_index_is_served_with_a_validator_and_searchable() {
     assert_eq!(bundle["id"], bundle_id.as_str());
     server.shutdown().await.unwrap();
 }
+
+/// Requests the handlers never see — a body that is not JSON, the wrong content type, a missing
+/// query parameter, a method a route does not take, a body over the limit — still answer with
+/// the JSON error body and a code the apps can show in words.
+#[tokio::test]
+async fn every_error_is_the_json_error_body_with_a_code() {
+    let (server, _dir, _web) = start_on_sqlite().await;
+    let base = server.base_url();
+    let http = reqwest::Client::new();
+    let cases = [
+        (
+            http.post(format!("{base}/api/v1/auth/code"))
+                .header("content-type", "application/json")
+                .body("{not json"),
+            400,
+            "bad-request",
+        ),
+        (
+            http.post(format!("{base}/api/v1/auth/code"))
+                .header("content-type", "text/plain")
+                .body("13800138000"),
+            415,
+            "unsupported-media-type",
+        ),
+        (
+            http.post(format!("{base}/api/v1/auth/code"))
+                .header("content-type", "application/json")
+                .body(r#"{"telephone": "13800138000"}"#),
+            422,
+            "validation",
+        ),
+        (
+            http.delete(format!("{base}/api/v1/matters")),
+            405,
+            "method-not-allowed",
+        ),
+        (
+            http.get(format!("{base}/api/v1/no-such-thing")),
+            404,
+            "not-found",
+        ),
+        (
+            http.post(format!("{base}/api/v1/auth/code"))
+                .header("content-type", "application/json")
+                .body(format!(r#"{{"phone": "{}"}}"#, "1".repeat(3 * 1024 * 1024))),
+            413,
+            "payload-too-large",
+        ),
+    ];
+    for (request, status, code) in cases {
+        let response = request.send().await.unwrap();
+        assert_eq!(response.status().as_u16(), status, "{code}");
+        let kind = response.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .to_owned();
+        assert!(kind.starts_with("application/json"), "{code}: {kind}");
+        let body: serde_json::Value = response.json().await.unwrap();
+        assert_eq!(body["code"], code, "{body}");
+        assert!(
+            tongban_core::api::ERROR_CODES.contains(&code),
+            "{code} has no message"
+        );
+    }
+}
+
+/// A client generated from the document knows every answer it can get: protected operations take
+/// the cookie or the bearer token and list 401 and 403; those with a JSON body list 400, 413, 415
+/// and 422; every error answer is the error body.
+#[tokio::test]
+async fn the_openapi_document_lists_every_status_and_both_ways_to_log_in() {
+    let (server, _dir, _web) = start_on_sqlite().await;
+    let doc: serde_json::Value = reqwest::get(format!("{}/api/openapi.json", server.base_url()))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let schemes = doc["components"]["securitySchemes"].as_object().unwrap();
+    for scheme in ["session", "session_bearer", "staff_session", "staff_bearer"] {
+        assert!(schemes.contains_key(scheme), "{scheme}");
+    }
+    let mut protected = 0;
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        for (method, op) in item.as_object().unwrap() {
+            let at = format!("{} {path}", method.to_uppercase());
+            let responses = op["responses"].as_object().unwrap();
+            let names: Vec<&str> = op["security"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(|r| r.as_object())
+                .flat_map(|r| r.keys().map(String::as_str))
+                .collect();
+            if !names.is_empty() {
+                protected += 1;
+                let pair = if names.contains(&"session") {
+                    "session_bearer"
+                } else {
+                    "staff_bearer"
+                };
+                assert!(names.contains(&pair), "{at}: {names:?}");
+                for status in ["401", "403"] {
+                    assert!(
+                        responses.contains_key(status),
+                        "{at} does not list {status}"
+                    );
+                }
+            }
+            if op["requestBody"]["content"]
+                .as_object()
+                .is_some_and(|c| c.contains_key("application/json"))
+            {
+                for status in ["400", "413", "415", "422"] {
+                    assert!(
+                        responses.contains_key(status),
+                        "{at} does not list {status}"
+                    );
+                }
+            }
+            for (status, response) in responses {
+                if !(status.starts_with('4') || status.starts_with('5')) {
+                    continue;
+                }
+                let schema = &response["content"]["application/json"]["schema"];
+                assert!(schema.is_object(), "{at} {status} has no JSON body");
+                // A 409 of a draft change is the reply to retry with; every other is an error,
+                // or (a handler's own refusal) that or the error body.
+                let error = serde_json::json!({ "$ref": "#/components/schemas/ErrorBody" });
+                let either = schema["oneOf"]
+                    .as_array()
+                    .is_some_and(|one| one.contains(&error));
+                if status != "409" {
+                    assert!(
+                        schema["$ref"] == error["$ref"] || either,
+                        "{at} {status} is not the error body: {schema}"
+                    );
+                }
+            }
+        }
+    }
+    assert!(protected >= 20, "{protected} protected operations");
+}

@@ -548,6 +548,77 @@ async fn materials_are_checked_by_content_and_belong_to_their_uploader() {
     );
     let too_big = vec![0xFF; 10 * 1024 * 1024 + 1];
     assert!(a.upload_material(too_big).await.is_err());
+    // A picture that is not one is refused in words, not stored.
+    match a.upload_material(b"\xFF\xD8\xFF\xE0 broken".to_vec()).await {
+        Err(ApiError::Validation { code, .. }) => assert_eq!(code, "material-unreadable"),
+        other => panic!("stored a broken picture: {other:?}"),
+    }
+
+    // A photo taken at home loses where it was taken: stored without its EXIF (GPS) and XMP,
+    // still upright.
+    let mut exif = exif::experimental::Writer::new();
+    let fields = [
+        exif::Field {
+            tag: exif::Tag::Orientation,
+            ifd_num: exif::In::PRIMARY,
+            value: exif::Value::Short(vec![6]),
+        },
+        exif::Field {
+            tag: exif::Tag::ImageDescription,
+            ifd_num: exif::In::PRIMARY,
+            value: exif::Value::Ascii(vec![b"at home, Wensan Road".to_vec()]),
+        },
+        exif::Field {
+            tag: exif::Tag::GPSLatitudeRef,
+            ifd_num: exif::In::PRIMARY,
+            value: exif::Value::Ascii(vec![b"N".to_vec()]),
+        },
+        exif::Field {
+            tag: exif::Tag::GPSLatitude,
+            ifd_num: exif::In::PRIMARY,
+            value: exif::Value::Rational(vec![(30, 1).into(), (16, 1).into(), (2667, 100).into()]),
+        },
+    ];
+    for f in &fields {
+        exif.push_field(f);
+    }
+    let mut tiff = std::io::Cursor::new(Vec::new());
+    exif.write(&mut tiff, false).unwrap();
+    let mut app1 = b"Exif\0\0".to_vec();
+    app1.extend(tiff.into_inner());
+    let xmp = b"http://ns.adobe.com/xap/1.0/\0<x:xmpmeta><exif:GPSLatitude>30,16.44N</exif:GPSLatitude></x:xmpmeta>";
+    let mut photo = support::forms::JPEG[..2].to_vec();
+    for segment in [&app1[..], &xmp[..]] {
+        photo.extend([0xFF, 0xE1]);
+        photo.extend(((segment.len() + 2) as u16).to_be_bytes());
+        photo.extend(segment);
+    }
+    photo.extend(&support::forms::JPEG[2..]);
+    let stored = a.upload_material(photo.clone()).await.unwrap();
+    assert_eq!(stored.kind, "image/jpeg");
+    let kept = a.material(&stored.object_id).await.unwrap();
+    assert!(kept.len() < photo.len());
+    let text = String::from_utf8_lossy(&kept);
+    assert!(!text.contains("Wensan") && !text.contains("GPSLatitude") && !text.contains("xmpmeta"));
+    let start = kept
+        .windows(6)
+        .position(|w| w == b"Exif\0\0")
+        .expect("the orientation stays")
+        + 6;
+    let end = start + u16::from_be_bytes([kept[start - 8], kept[start - 7]]) as usize - 8;
+    let read = exif::Reader::new()
+        .read_raw(kept[start..end].to_vec())
+        .unwrap();
+    assert!(read
+        .get_field(exif::Tag::GPSLatitude, exif::In::PRIMARY)
+        .is_none());
+    assert!(read
+        .get_field(exif::Tag::ImageDescription, exif::In::PRIMARY)
+        .is_none());
+    let turned = read
+        .get_field(exif::Tag::Orientation, exif::In::PRIMARY)
+        .unwrap();
+    assert_eq!(turned.value.get_uint(0), Some(6));
 
     // B cannot submit with A's document.
     server.clock.advance(61);
@@ -598,4 +669,58 @@ async fn materials_are_checked_by_content_and_belong_to_their_uploader() {
         fields.iter().all(|f| f.code == "material-missing") && !fields.is_empty(),
         "{fields:?}"
     );
+}
+
+/// A document's bytes are sealed with its own key before they reach the object store: the
+/// folder (or bucket) alone gives nothing away; the person still gets the picture back.
+#[tokio::test]
+async fn documents_are_sealed_in_the_object_store() {
+    let objects = tempfile::tempdir().unwrap();
+    let folder = objects.path().to_path_buf();
+    let server = AuthServer::on_sqlite(move |c| c.object_dir = folder).await;
+    let api = verified_person(&server, PHONE_A).await;
+    let stored = api
+        .upload_material(support::forms::JPEG.to_vec())
+        .await
+        .unwrap();
+    let raw = std::fs::read(objects.path().join(&stored.object_id)).unwrap();
+    let back = api.material(&stored.object_id).await.unwrap();
+    assert_eq!(back.len() as u64, stored.size);
+    assert!(
+        back.starts_with(&[0xFF, 0xD8, 0xFF]),
+        "the person gets the picture"
+    );
+    assert!(raw.starts_with(b"TBD1"), "sealed in the store");
+    let piece = &back[back.len() / 2..back.len() / 2 + 16];
+    assert!(
+        !raw.windows(16).any(|w| w == piece),
+        "no plain bytes in the store"
+    );
+}
+
+/// Production never runs with personal data unsealed: without data keys it does not start,
+/// and says what to configure.
+#[tokio::test]
+async fn production_refuses_to_start_without_data_keys() {
+    let dir = tempfile::tempdir().unwrap();
+    let web = support::fake_web_dir();
+    let mut config = tongban_server::Config::for_tests(support::sqlite_url(dir.path()), web.path());
+    config.dev = false;
+    config.sms_gateway_url = Some("http://127.0.0.1:9/sms".into());
+    config.identity_verifier_url = Some("http://127.0.0.1:9/verify".into());
+    let refused = tongban_server::start(config.clone())
+        .await
+        .err()
+        .expect("refused");
+    assert!(
+        format!("{refused:#}").contains("TONGBAN_DATA_KEYS"),
+        "{refused:#}"
+    );
+    config.data_keys = vec!["k1:aes-256-gcm:c2hvcnQ=".into()];
+    config.lookup_key = Some("MDEyMzQ1Njc4OTAxMjM0NTY3ODkwMTIzNDU2Nzg5MDE=".into());
+    let refused = tongban_server::start(config)
+        .await
+        .err()
+        .expect("a short key is refused");
+    assert!(format!("{refused:#}").contains("32 bytes"), "{refused:#}");
 }

@@ -18,12 +18,13 @@ use tongban_core::form::{Answer, Answers};
 use tongban_core::ids::AccountId;
 use tongban_server::auth::Role;
 use tongban_server::store::{
-    CaseRow, DraftWrite, Event, Moved, NewApplication, NewSession, NewStaff, Outcome, QueueQuery,
-    StatusMove, Store, Written,
+    Backend, Break, CaseRow, DraftWrite, Event, Moved, NewApplication, NewMaterial, NewSession,
+    NewStaff, Outcome, QueueQuery, StatusMove, Store, Written,
 };
+use tongban_server::vault::{Algorithm, Vault};
 
 async fn open(url: String) -> Store {
-    let store = Store::connect(&url).await.unwrap();
+    let store = Store::connect(&url, vault()).await.unwrap();
     store.migrate().await.unwrap();
     store
 }
@@ -58,6 +59,17 @@ async fn the_store_keeps_its_contract_on_sqlite() {
 async fn the_store_keeps_its_contract_on_postgres() {
     let pg = TempPostgres::start();
     contract(|| open(pg.new_database())).await;
+    // Two servers on one database append to one chain.
+    let url = pg.new_database();
+    let (a, b) = (open(url.clone()).await, open(url).await);
+    let mut appends = tokio::task::JoinSet::new();
+    for i in 0..40 {
+        let store = if i % 2 == 0 { a.clone() } else { b.clone() };
+        appends.spawn(async move { append(&store, i, "shared").await });
+    }
+    appends.join_all().await;
+    let report = a.verify_audit_chain().await.unwrap();
+    assert_eq!((report.chained, report.broken), (40, None));
 }
 
 async fn catalog(store: Store) {
@@ -130,6 +142,7 @@ async fn identity(store: Store) {
         .await
         .unwrap();
     let verified = store.account(&a.id).await.unwrap().unwrap();
+    nothing_plain(&store, "11010519491231002X").await;
     assert_eq!(verified.level, RealNameLevel::IdentityVerified);
     assert_eq!(verified.real_name.as_deref(), Some("张三"));
     assert_eq!(
@@ -325,6 +338,73 @@ async fn audit(store: Store) {
         .await
         .is_err());
     assert_eq!(store.audit_lines().await.unwrap().len(), 3);
+    audit_chain(store).await;
+}
+
+async fn append(store: &Store, at: i64, object: &str) {
+    let clerk = Actor::Account("acc-2".into());
+    let event = Event {
+        actor: &clerk,
+        action: AuditAction::ProfileRead,
+        object,
+        outcome: Outcome::Ok,
+        ip: "10.0.0.9",
+    };
+    store.audit(at, event).await.unwrap();
+}
+
+/// The chain holds under concurrent appends, and whoever gets past the triggers is still found:
+/// a changed entry by its own hash, a removed one by the entry after it.
+async fn audit_chain(store: Store) {
+    let mut appends = tokio::task::JoinSet::new();
+    for i in 0..24 {
+        let store = store.clone();
+        appends.spawn(async move { append(&store, 10 + i, &format!("object-{i}")).await });
+    }
+    appends.join_all().await;
+    let report = store.verify_audit_chain().await.unwrap();
+    assert_eq!(
+        (report.chained, report.broken.clone()),
+        (27, None),
+        "{report:?}"
+    );
+    assert_eq!(report.head.len(), 64);
+
+    let ids: Vec<i64> = sqlx::query_scalar("SELECT id FROM audit_log ORDER BY id")
+        .fetch_all(store.pool())
+        .await
+        .unwrap();
+    let drop_triggers = match store.backend() {
+        Backend::Sqlite => &[
+            "DROP TRIGGER audit_log_no_update",
+            "DROP TRIGGER audit_log_no_delete",
+        ][..],
+        Backend::Postgres => &["DROP TRIGGER audit_log_append_only ON audit_log"][..],
+    };
+    for sql in drop_triggers {
+        sqlx::query(sql).execute(store.pool()).await.unwrap();
+    }
+    let set_outcome = |outcome: &'static str| {
+        sqlx::query("UPDATE audit_log SET outcome = $1 WHERE id = $2")
+            .bind(outcome)
+            .bind(ids[5])
+    };
+    set_outcome("denied").execute(store.pool()).await.unwrap();
+    let broken = store.verify_audit_chain().await.unwrap().broken.unwrap();
+    assert_eq!((broken.id, broken.reason), (ids[5], Break::Changed));
+
+    set_outcome("ok").execute(store.pool()).await.unwrap();
+    assert_eq!(store.verify_audit_chain().await.unwrap().broken, None);
+    sqlx::query("DELETE FROM audit_log WHERE id = $1")
+        .bind(ids[9])
+        .execute(store.pool())
+        .await
+        .unwrap();
+    let report = store.verify_audit_chain().await.unwrap();
+    let broken = report.broken.unwrap();
+    assert_eq!(broken.id, ids[10], "the entry after the removed one");
+    assert!(matches!(broken.reason, Break::CutOff { .. }), "{broken}");
+    assert_eq!(report.chained, 9, "the entries before the cut are good");
 }
 
 fn change(op: &str, kind: ChangeKind) -> Change {
@@ -516,12 +596,156 @@ async fn drafts_and_applications(store: Store) {
         .is_empty());
     assert_eq!(store.application_summaries(None).await.unwrap().len(), 1);
     assert!(store.application("app-2").await.unwrap().is_none());
+    nothing_plain(&store, "张三").await;
+    nothing_plain(&store, "文三路").await;
+}
+
+/// The sealed columns, as an operator with the database (or a backup of it) sees them.
+const SEALED_COLUMNS: [(&str, &str); 7] = [
+    ("accounts", "real_name"),
+    ("accounts", "id_number"),
+    ("drafts", "state_json"),
+    ("draft_ops", "reply_json"),
+    ("applications", "answers_json"),
+    ("cases", "answers_json"),
+    ("materials", "doc_key"),
+];
+
+/// No sealed column holds `plain`, and every value in them is sealed.
+async fn nothing_plain(store: &Store, plain: &str) {
+    for (table, column) in SEALED_COLUMNS {
+        let values: Vec<Option<String>> =
+            sqlx::query_scalar(&format!("SELECT {column} FROM {table}"))
+                .fetch_all(store.pool())
+                .await
+                .unwrap();
+        for value in values.into_iter().flatten() {
+            assert!(!value.contains(plain), "{table}.{column} holds {plain:?}");
+            assert!(
+                value.starts_with("tb1:"),
+                "{table}.{column} is not sealed: {value}"
+            );
+        }
+    }
+}
+
+fn vault() -> Vault {
+    Vault::generate(Algorithm::Aes256Gcm)
+}
+
+fn key(id: &str, algorithm: &str, bytes: &[u8]) -> String {
+    use base64::Engine;
+    format!(
+        "{id}:{algorithm}:{}",
+        base64::engine::general_purpose::STANDARD.encode(bytes)
+    )
+}
+
+/// Rotation: a database written under one key (and rows from before encryption) is re-sealed in
+/// the background with the next, while old values keep opening; afterwards the old key can go.
+#[tokio::test]
+async fn rotation_re_seals_everything_with_the_new_key() {
+    use tongban_server::rotation::{pending, rotate_batch};
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("r.db").display());
+    let lookup = {
+        use base64::Engine;
+        base64::engine::general_purpose::STANDARD.encode([9u8; 32])
+    };
+    let k1 = key("k1", "aes-256-gcm", &[1; 32]);
+    let k2 = key("k2", "sm4-gcm", &[2; 16]);
+    let before = Store::connect(&url, Vault::from_config(&[k1.clone()], &lookup).unwrap())
+        .await
+        .unwrap();
+    before.migrate().await.unwrap();
+    let a = before.account_for_phone("13800138000", 1).await.unwrap();
+    before
+        .set_identity(&a.id, "张三", "11010519491231002X", 2)
+        .await
+        .unwrap();
+    // An account verified before encryption existed: plain values, no lookup hash.
+    let b = before.account_for_phone("13900139000", 1).await.unwrap();
+    sqlx::query(
+        "UPDATE accounts SET real_name = '李四', id_number = '110105194912310037' WHERE id = $1",
+    )
+    .bind(b.id.as_str())
+    .execute(before.pool())
+    .await
+    .unwrap();
+    before.close().await;
+
+    let during = Store::connect(
+        &url,
+        Vault::from_config(&[k2.clone(), k1], &lookup).unwrap(),
+    )
+    .await
+    .unwrap();
+    let stale: i64 = pending(&during).await.unwrap().iter().map(|(_, n)| n).sum();
+    assert_eq!(stale, 4, "two names and two numbers");
+    assert_eq!(
+        during
+            .account(&a.id)
+            .await
+            .unwrap()
+            .unwrap()
+            .real_name
+            .as_deref(),
+        Some("张三"),
+        "old values open during rotation"
+    );
+    assert_eq!(
+        during
+            .account_with_id_number("110105194912310037")
+            .await
+            .unwrap(),
+        Some(b.id.clone()),
+        "a plain number is still found before it is sealed"
+    );
+    while rotate_batch(&during).await.unwrap() > 0 {}
+    assert!(pending(&during).await.unwrap().iter().all(|(_, n)| *n == 0));
+    nothing_plain(&during, "李四").await;
+    during.close().await;
+
+    let after = Store::connect(&url, Vault::from_config(&[k2], &lookup).unwrap())
+        .await
+        .unwrap();
+    assert_eq!(
+        after
+            .account(&b.id)
+            .await
+            .unwrap()
+            .unwrap()
+            .id_number
+            .as_deref(),
+        Some("110105194912310037")
+    );
+    assert_eq!(
+        after
+            .account_with_id_number("11010519491231002X")
+            .await
+            .unwrap(),
+        Some(a.id),
+        "found by its keyed hash"
+    );
+    let sealed: String = sqlx::query_scalar("SELECT real_name FROM accounts WHERE id = $1")
+        .bind(b.id.as_str())
+        .fetch_one(after.pool())
+        .await
+        .unwrap();
+    assert!(sealed.starts_with("tb1:k2:"), "{sealed}");
 }
 
 async fn materials(store: Store) {
     let owner = AccountId::new("acc-1");
     store
-        .add_material("m1", &owner, "image/jpeg", 11, 1)
+        .add_material(NewMaterial {
+            id: "m1",
+            owner: &owner,
+            kind: "image/jpeg",
+            size: 11,
+            doc_key: "a2V5IG9mIHRoZSBkb2N1bWVudA==",
+            at: 1,
+        })
         .await
         .unwrap();
     let row = store.material("m1").await.unwrap().unwrap();
@@ -529,6 +753,8 @@ async fn materials(store: Store) {
         (row.owner.as_str(), row.kind.as_str()),
         ("acc-1", "image/jpeg")
     );
+    assert_eq!(row.doc_key.as_deref(), Some("a2V5IG9mIHRoZSBkb2N1bWVudA=="));
+    nothing_plain(&store, "a2V5IG9mIHRoZSBkb2N1bWVudA").await;
     assert_eq!(
         store
             .not_owned_materials(&owner, &["m1".into(), "m2".into()])

@@ -389,6 +389,8 @@ impl Drop for Browser {
 /// Answers every empty question on the page the way a careful person would; documents are
 /// uploaded as small JPEG files (through the page's own file input).
 pub const FILL_PAGE: &str = r#"
+// A real 8×8 JPEG (the server refuses files that are not pictures it can read).
+const PHOTO = '/9j/4AAQSkZJRgABAQAAAQABAAD/2wCEAAYEBQYFBAYGBQYHBwYIChAKCgkJChQODwwQFxQYGBcUFhYaHSUfGhsjHBYWICwgIyYnKSopGR8tMC0oMCUoKSgBBwcHCggKEwoKEygaFhooKCgoKCgoKCgoKCgoKCgoKCgoKCgoKCgoKCgoKCgoKCgoKCgoKCgoKCgoKCgoKCgoKP/AABEIAAgACAMBEQACEQEDEQH/xAGiAAABBQEBAQEBAQAAAAAAAAAAAQIDBAUGBwgJCgsQAAIBAwMCBAMFBQQEAAABfQECAwAEEQUSITFBBhNRYQcicRQygZGhCCNCscEVUtHwJDNicoIJChYXGBkaJSYnKCkqNDU2Nzg5OkNERUZHSElKU1RVVldYWVpjZGVmZ2hpanN0dXZ3eHl6g4SFhoeIiYqSk5SVlpeYmZqio6Slpqeoqaqys7S1tre4ubrCw8TFxsfIycrS09TV1tfY2drh4uPk5ebn6Onq8fLz9PX29/j5+gEAAwEBAQEBAQEBAQAAAAAAAAECAwQFBgcICQoLEQACAQIEBAMEBwUEBAABAncAAQIDEQQFITEGEkFRB2FxEyIygQgUQpGhscEJIzNS8BVictEKFiQ04SXxFxgZGiYnKCkqNTY3ODk6Q0RFRkdISUpTVFVWV1hZWmNkZWZnaGlqc3R1dnd4eXqCg4SFhoeIiYqSk5SVlpeYmZqio6Slpqeoqaqys7S1tre4ubrCw8TFxsfIycrS09TV1tfY2dri4+Tl5ufo6ery8/T19vf4+fr/2gAMAwEAAhEDEQA/AOXr9FPmD//Z';
 const main = document.querySelector('main');
 const fire = (el) => { el.dispatchEvent(new Event('input', {bubbles: true})); el.dispatchEvent(new Event('change', {bubbles: true})); };
 for (const fs of main.querySelectorAll('fieldset.choice-field')) {
@@ -414,7 +416,7 @@ for (const fs of main.querySelectorAll('fieldset.material')) {
   if (fs.querySelector('.material-state')) continue;
   const input = fs.querySelector('input[type=file]');
   const dt = new DataTransfer();
-  dt.items.add(new File([new Uint8Array([0xFF, 0xD8, 0xFF, 0xE0, 0, 16, 74, 70, 73, 70, 0])], 'scan.jpg', {type: 'image/jpeg'}));
+  dt.items.add(new File([Uint8Array.from(atob(PHOTO), c => c.charCodeAt(0))], 'scan.jpg', {type: 'image/jpeg'}));
   input.files = dt.files;
   input.dispatchEvent(new Event('change', {bubbles: true}));
 }

@@ -186,6 +186,13 @@ async fn a_department_takes_a_case_to_the_end_while_the_person_follows_it() {
     desk.screenshot("workbench-queue").await.unwrap();
     desk.click("a.case-link").await.unwrap();
     desk.texts("#case-status").await.unwrap();
+    // The person's photo opens in place (stored without its metadata).
+    desk.wait_until(
+        "const i = document.querySelector('.bench-documents img'); return !!i && i.complete && i.naturalWidth === 8",
+        "the document shown",
+    )
+    .await
+    .unwrap();
     let answers = desk.texts("#case-answers .check-row").await.unwrap();
     assert!(answers.iter().any(|a| a.contains("李四")), "{answers:?}");
     // A clerk accepts and reviews; deciding is the approver's.

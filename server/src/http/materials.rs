@@ -3,8 +3,7 @@
 
 use axum::body::Bytes;
 use axum::extract::{DefaultBodyLimit, Path, State};
-use axum::http::header;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use tongban_core::audit::AuditAction;
@@ -14,8 +13,8 @@ use crate::access::Citizen;
 use crate::audit::Outcome;
 use crate::auth::new_id;
 use crate::error::AppError;
-use crate::objects::sniff;
 use crate::state::AppState;
+use crate::store::NewMaterial;
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -39,7 +38,7 @@ pub const MAX_MATERIAL_BYTES: usize = 10 * 1024 * 1024;
     responses(
         (status = 200, description = "Stored: refer to it by `object_id` in an answer", body = MaterialUploaded),
         (status = 413, description = "Larger than 10 MiB"),
-        (status = 422, description = "Not a JPEG, PNG, HEIC, WebP image or PDF", body = tongban_core::api::ErrorBody)
+        (status = 422, description = "Not a JPEG, PNG, HEIC, WebP image or PDF (`material-type`), more than 40 megapixels (`material-too-many-pixels`), or damaged (`material-unreadable`); images are stored without their metadata", body = tongban_core::api::ErrorBody)
     )
 )]
 pub async fn upload(
@@ -50,21 +49,23 @@ pub async fn upload(
     if body.is_empty() {
         return Err(AppError::field("file", "material-empty"));
     }
-    let kind = sniff(&body).ok_or_else(|| AppError::field("file", "material-type"))?;
+    // Stored without the metadata a photo carries (GPS above all), and only if it is a picture
+    // of a size that can be shown.
+    let (cleaned, kind) =
+        crate::images::clean(&body).map_err(|refused| AppError::field("file", refused.code()))?;
     let id = new_id();
-    let size = body.len() as u64;
-    state
-        .objects
-        .put(&id, body.to_vec())
-        .await
-        .map_err(|detail| AppError::Unavailable {
-            code: "server",
-            detail,
-        })?;
-    let now = state.auth.now();
+    let size = cleaned.len() as u64;
+    let doc_key = state.put_document(&id, &cleaned).await?;
     state
         .store
-        .add_material(&id, &citizen.account_id, kind, size, now)
+        .add_material(NewMaterial {
+            id: &id,
+            owner: &citizen.account_id,
+            kind,
+            size,
+            doc_key: &doc_key,
+            at: state.auth.now(),
+        })
         .await?;
     state
         .audit(
@@ -103,14 +104,6 @@ pub async fn download(
     let row = citizen
         .owned(&state, AuditAction::MaterialRead, row)
         .await?;
-    let bytes = state
-        .objects
-        .get(&row.id)
-        .await
-        .map_err(|detail| AppError::Unavailable {
-            code: "server",
-            detail,
-        })?
-        .ok_or(AppError::NotFound)?;
-    Ok(([(header::CONTENT_TYPE, row.kind)], bytes).into_response())
+    let bytes = state.document_bytes(&row).await?;
+    Ok(crate::objects::document_response(&row.kind, bytes))
 }

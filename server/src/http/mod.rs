@@ -33,7 +33,8 @@ pub fn router(state: AppState, config: &Config) -> Router {
         .merge(materials::router())
         .merge(staff::router())
         .merge(hosts::router())
-        .fallback(|| async { AppError::NotFound });
+        .fallback(|| async { AppError::NotFound })
+        .layer(axum::middleware::from_fn(crate::error::json_errors));
     let host_origins: Vec<String> = state
         .hosts
         .registry

@@ -1,6 +1,8 @@
 //! The OpenAPI 3.1 document, generated from the same core types the handlers use.
 
-use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::openapi::security::{
+    ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityRequirement, SecurityScheme,
+};
 use utoipa::{Modify, OpenApi};
 
 #[derive(OpenApi)]
@@ -63,7 +65,7 @@ use utoipa::{Modify, OpenApi};
         tongban_core::host::HostInfo,
         tongban_core::host::HostTicketRequest
     )),
-    modifiers(&SessionSchemes)
+    modifiers(&SessionSchemes, &EveryError)
 )]
 pub struct ApiDoc;
 
@@ -92,6 +94,144 @@ impl Modify for SessionSchemes {
             "staff_session",
             SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::new(crate::auth::STAFF_COOKIE))),
         );
+        components.add_security_scheme("staff_bearer", bearer());
+    }
+}
+
+/// The cookie scheme of each role and the bearer scheme that stands for it (native shells and
+/// the staff command line send the same session as `Authorization: Bearer`).
+const SCHEMES: [(&str, &str); 2] = [
+    ("session", "session_bearer"),
+    ("staff_session", "staff_bearer"),
+];
+
+/// What every operation can answer besides what its handler names: each error is the JSON
+/// error body with a code (`error::json_errors` makes sure of it at run time). A protected
+/// operation takes the cookie or the bearer token and can answer 401 and 403; one with a JSON
+/// body can answer 400 (not JSON), 413 (too large), 415 (not `application/json`) and 422 (a field
+/// missing or wrong); any can answer 503 while the database is unreachable.
+struct EveryError;
+
+fn error_response(description: &str) -> utoipa::openapi::RefOr<utoipa::openapi::Response> {
+    use utoipa::openapi::{ContentBuilder, Ref, ResponseBuilder};
+    ResponseBuilder::new()
+        .description(description)
+        .content(
+            "application/json",
+            ContentBuilder::new()
+                .schema(Some(Ref::from_schema_name("ErrorBody")))
+                .build(),
+        )
+        .build()
+        .into()
+}
+
+/// A response whose JSON body is another schema becomes "that one or the error body".
+fn or_error_body(response: &mut utoipa::openapi::RefOr<utoipa::openapi::Response>) {
+    use utoipa::openapi::schema::{OneOfBuilder, Schema};
+    use utoipa::openapi::{Ref, RefOr};
+    let RefOr::T(response) = response else {
+        return;
+    };
+    let content = response
+        .content
+        .entry("application/json".to_owned())
+        .or_insert_with(|| utoipa::openapi::Content::new(None::<Ref>));
+    let error = Ref::from_schema_name("ErrorBody");
+    match content.schema.take() {
+        Some(RefOr::Ref(r)) if r == error => content.schema = Some(RefOr::Ref(r)),
+        Some(RefOr::T(Schema::OneOf(one))) => content.schema = Some(RefOr::T(Schema::OneOf(one))),
+        Some(other) => {
+            content.schema = Some(RefOr::T(Schema::OneOf(
+                OneOfBuilder::new().item(other).item(error).build(),
+            )))
+        }
+        None => content.schema = Some(RefOr::Ref(error)),
+    }
+}
+
+/// The schemes an operation's security names (the requirement's fields are private: read them
+/// as the document would be written).
+fn scheme_names(requirements: &[SecurityRequirement]) -> Vec<String> {
+    requirements
+        .iter()
+        .filter_map(|r| serde_json::to_value(r).ok())
+        .filter_map(|v| v.as_object().map(|o| o.keys().cloned().collect::<Vec<_>>()))
+        .flatten()
+        .collect()
+}
+
+impl Modify for EveryError {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        for item in openapi.paths.paths.values_mut() {
+            let operations = [
+                &mut item.get,
+                &mut item.put,
+                &mut item.post,
+                &mut item.delete,
+                &mut item.patch,
+            ];
+            for operation in operations.into_iter().flatten() {
+                let mut add = |status: &str, description: &str| {
+                    match operation.responses.responses.entry(status.to_owned()) {
+                        std::collections::btree_map::Entry::Vacant(entry) => {
+                            entry.insert(error_response(description));
+                        }
+                        // The handler answers this status with its own body (a draft change's
+                        // refusal); the extractors answer it with the error body: either.
+                        std::collections::btree_map::Entry::Occupied(mut entry) => {
+                            or_error_body(entry.get_mut())
+                        }
+                    }
+                };
+                let names = scheme_names(operation.security.as_deref().unwrap_or_default());
+                let protected = SCHEMES
+                    .iter()
+                    .find(|(cookie, _)| names.iter().any(|n| n == cookie));
+                let json_body = operation
+                    .request_body
+                    .as_ref()
+                    .is_some_and(|b| b.content.contains_key("application/json"));
+                if protected.is_some() {
+                    add(
+                        "401",
+                        "Not logged in, or the session ended (`unauthorized`)",
+                    );
+                    add("403", "Not allowed for this account or role");
+                }
+                if json_body {
+                    add("400", "The body is not JSON (`bad-request`)");
+                    add("413", "The body is too large (`payload-too-large`)");
+                    add(
+                        "415",
+                        "The body is not `application/json` (`unsupported-media-type`)",
+                    );
+                    add(
+                        "422",
+                        "A field is missing or wrong (`validation`, or the field's own code)",
+                    );
+                }
+                add(
+                    "503",
+                    "The database cannot be reached now; try again (`server`)",
+                );
+                // An error a handler lists without a body still comes with the error body.
+                for (status, response) in operation.responses.responses.iter_mut() {
+                    let error = status.starts_with('4') || status.starts_with('5');
+                    let bodiless = matches!(response, utoipa::openapi::RefOr::T(r)
+                        if !r.content.contains_key("application/json"));
+                    if error && bodiless {
+                        or_error_body(response);
+                    }
+                }
+                if let Some((cookie, bearer)) = protected {
+                    operation.security = Some(vec![
+                        SecurityRequirement::new(*cookie, Vec::<String>::new()),
+                        SecurityRequirement::new(*bearer, Vec::<String>::new()),
+                    ]);
+                }
+            }
+        }
     }
 }
 

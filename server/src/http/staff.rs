@@ -6,8 +6,7 @@
 //! (`tongban-server staff`) works through the application-level routes at the end.
 
 use axum::extract::{Path, Query, State};
-use axum::http::header;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde::Deserialize;
@@ -336,15 +335,7 @@ pub async fn document(
             .await?;
         return Err(AppError::NotFound);
     };
-    let bytes = state
-        .objects
-        .get(&record.id)
-        .await
-        .map_err(|detail| AppError::Unavailable {
-            code: "server",
-            detail,
-        })?
-        .ok_or(AppError::NotFound)?;
+    let bytes = state.document_bytes(&record).await?;
     state
         .audit(
             &staff.actor(),
@@ -354,15 +345,7 @@ pub async fn document(
             &staff.ip,
         )
         .await?;
-    Ok((
-        [
-            (header::CONTENT_TYPE, record.kind),
-            (header::X_CONTENT_TYPE_OPTIONS, "nosniff".to_owned()),
-            (header::CACHE_CONTROL, "no-store".to_owned()),
-        ],
-        bytes,
-    )
-        .into_response())
+    Ok(crate::objects::document_response(&record.kind, bytes))
 }
 
 /// Moves a case one step, as this staff member may: their department holds it, the step is

@@ -11,6 +11,7 @@ use tongban_core::form::Answers;
 use tongban_core::ids::AccountId;
 
 use super::{json_column, to_json, Moved, Store};
+use crate::vault::Vault;
 
 /// An application and the person it belongs to. Its `cases` are filled by the caller, who
 /// knows the calendar and the departments.
@@ -68,6 +69,7 @@ fn status(row: &AnyRow, column: &str) -> Result<ApplicationStatus, sqlx::Error> 
 
 pub(super) async fn insert_application(
     tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    vault: &Vault,
     new: &NewApplication<'_>,
 ) -> Result<(), sqlx::Error> {
     sqlx::query(
@@ -79,7 +81,7 @@ pub(super) async fn insert_application(
     .bind(new.owner.as_str())
     .bind(new.draft_id)
     .bind(new.form_id)
-    .bind(to_json(new.answers)?)
+    .bind(vault.seal("applications.answers_json", &to_json(new.answers)?))
     .bind(ApplicationStatus::Submitted.code())
     .bind(new.at)
     .execute(&mut **tx)
@@ -95,7 +97,7 @@ pub(super) async fn insert_application(
     )
     .await?;
     for case in new.cases {
-        super::cases::insert_case(tx, case).await?;
+        super::cases::insert_case(tx, vault, case).await?;
     }
     for m in new.messages {
         super::messages::insert_message(tx, m).await?;
@@ -183,7 +185,10 @@ impl Store {
                 form_id: r.try_get("form_id")?,
                 draft_id: r.try_get("draft_id")?,
                 status: status(&r, "status")?,
-                answers: json_column("answers_json", &r.try_get::<String, _>("answers_json")?)?,
+                answers: self.open_json(
+                    "applications.answers_json",
+                    &r.try_get::<String, _>("answers_json")?,
+                )?,
                 timeline: timeline.iter().map(|e| e.event.clone()).collect(),
                 cases: Vec::new(),
                 created_at: r.try_get("created_at")?,
@@ -238,7 +243,7 @@ impl Store {
             )
             .bind(m.to.code())
             .bind(m.at)
-            .bind(to_json(answers)?)
+            .bind(self.seal_json("applications.answers_json", answers)?)
             .bind(m.id)
             .bind(m.from.code())
             .execute(&mut *tx)

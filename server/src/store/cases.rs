@@ -13,7 +13,8 @@ use tongban_core::form::Answers;
 use tongban_core::ids::AccountId;
 
 use super::messages::{insert_message, insert_notification, NewMessage, NewNotification};
-use super::{json_column, to_json, Moved, Store};
+use super::{json_column, open_json, to_json, Moved, Store};
+use crate::vault::Vault;
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct CaseRow {
@@ -106,7 +107,7 @@ fn decode<T>(column: &str, value: Option<T>, raw: &str) -> Result<T, sqlx::Error
     })
 }
 
-fn case_from_row(r: &AnyRow) -> Result<CaseRow, sqlx::Error> {
+fn case_from_row(vault: &Vault, r: &AnyRow) -> Result<CaseRow, sqlx::Error> {
     let holder: String = r.try_get("holder")?;
     let status: String = r.try_get("status")?;
     let mode: Option<String> = r.try_get("mode")?;
@@ -122,7 +123,11 @@ fn case_from_row(r: &AnyRow) -> Result<CaseRow, sqlx::Error> {
             None => None,
         },
         matters: json_column("matters_json", &r.try_get::<String, _>("matters_json")?)?,
-        answers: json_column("answers_json", &r.try_get::<String, _>("answers_json")?)?,
+        answers: open_json(
+            vault,
+            "cases.answers_json",
+            &r.try_get::<String, _>("answers_json")?,
+        )?,
         status: decode("status", ApplicationStatus::from_code(&status), &status)?,
         promised_days: r.try_get("promised_days")?,
         due_day: r.try_get("due_day")?,
@@ -147,6 +152,7 @@ fn certainty_code(c: Certainty) -> &'static str {
 
 pub(super) async fn insert_case(
     tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    vault: &Vault,
     c: &CaseRow,
 ) -> Result<(), sqlx::Error> {
     sqlx::query(
@@ -162,7 +168,7 @@ pub(super) async fn insert_case(
     .bind(c.holder.code())
     .bind(c.mode.map(CrossMode::code))
     .bind(to_json(&c.matters)?)
-    .bind(to_json(&c.answers)?)
+    .bind(vault.seal("cases.answers_json", &to_json(&c.answers)?))
     .bind(c.status.code())
     .bind(c.promised_days)
     .bind(c.due_day)
@@ -237,7 +243,8 @@ async fn derive_application_status(
 async fn apply_step(
     tx: &mut sqlx::Transaction<'_, sqlx::Any>,
     s: &CaseStep<'_>,
-    answers: Option<&Answers>,
+    // Sealed for `cases.answers_json`.
+    answers: Option<String>,
 ) -> Result<bool, sqlx::Error> {
     let moved = sqlx::query(
         "UPDATE cases SET status = $1, holder = $2, due_day = $3, due_certainty = $4,
@@ -251,7 +258,7 @@ async fn apply_step(
     .bind(s.due_certainty.map(certainty_code))
     .bind(s.paused_days_left)
     .bind(s.at)
-    .bind(answers.map(to_json).transpose()?)
+    .bind(answers)
     .bind(s.case_id)
     .bind(s.from.code())
     .execute(&mut **tx)
@@ -289,7 +296,7 @@ impl Store {
             .fetch_optional(self.pool())
             .await?
             .as_ref()
-            .map(case_from_row)
+            .map(|r| case_from_row(self.vault(), r))
             .transpose()
     }
 
@@ -302,7 +309,7 @@ impl Store {
             .fetch_all(self.pool())
             .await?
             .iter()
-            .map(case_from_row)
+            .map(|r| case_from_row(self.vault(), r))
             .collect()
     }
 
@@ -365,7 +372,7 @@ impl Store {
             .iter()
             .map(|r| {
                 Ok(QueueRow {
-                    case: case_from_row(r)?,
+                    case: case_from_row(self.vault(), r)?,
                     receipt: r.try_get("receipt")?,
                     form_id: r.try_get("form_id")?,
                     owner: AccountId::new(r.try_get::<String, _>("owner")?),
@@ -391,7 +398,7 @@ impl Store {
     pub async fn supply(&self, s: Supplied<'_>) -> Result<Moved, sqlx::Error> {
         let mut tx = self.pool().begin().await?;
         sqlx::query("UPDATE applications SET answers_json = $1 WHERE id = $2")
-            .bind(to_json(s.answers)?)
+            .bind(self.seal_json("applications.answers_json", s.answers)?)
             .bind(s.application_id)
             .execute(&mut *tx)
             .await?;
@@ -400,7 +407,8 @@ impl Store {
                 .case_answers
                 .iter()
                 .find(|(id, _)| *id == step.case_id)
-                .map(|(_, a)| a);
+                .map(|(_, a)| self.seal_json("cases.answers_json", a))
+                .transpose()?;
             if !apply_step(&mut tx, step, answers).await? {
                 return Ok(Moved::StatusChanged);
             }
@@ -441,7 +449,7 @@ impl Store {
             .fetch_all(self.pool())
             .await?
             .iter()
-            .map(case_from_row)
+            .map(|r| case_from_row(self.vault(), r))
             .collect()
     }
 

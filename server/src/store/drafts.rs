@@ -6,7 +6,7 @@ use tongban_core::draft::{ChangeReply, ServerDraft};
 use tongban_core::ids::AccountId;
 
 use super::applications::{insert_application, NewApplication};
-use super::{is_unique_violation, json_column, to_json, Store};
+use super::{is_unique_violation, Store};
 
 /// A draft and the person it belongs to.
 #[derive(Clone, Debug)]
@@ -57,7 +57,8 @@ impl Store {
             Ok(DraftRow {
                 owner: AccountId::new(r.try_get::<String, _>("owner")?),
                 version: r.try_get("version")?,
-                state: json_column("state_json", &r.try_get::<String, _>("state_json")?)?,
+                state: self
+                    .open_json("drafts.state_json", &r.try_get::<String, _>("state_json")?)?,
             })
         })
         .transpose()
@@ -70,7 +71,7 @@ impl Store {
             .fetch_all(self.pool())
             .await?
             .iter()
-            .map(|r| json_column("state_json", &r.try_get::<String, _>("state_json")?))
+            .map(|r| self.open_json("drafts.state_json", &r.try_get::<String, _>("state_json")?))
             .collect()
     }
 
@@ -85,7 +86,10 @@ impl Store {
             Ok(StoredOp {
                 draft_id: r.try_get("draft_id")?,
                 fingerprint: r.try_get("fingerprint")?,
-                reply: json_column("reply_json", &r.try_get::<String, _>("reply_json")?)?,
+                reply: self.open_json(
+                    "draft_ops.reply_json",
+                    &r.try_get::<String, _>("reply_json")?,
+                )?,
             })
         })
         .transpose()
@@ -94,7 +98,7 @@ impl Store {
     /// Writes a change's outcome, all of it or nothing: `Raced` when the draft is no longer at
     /// the version it was read at, or the op id or draft id was taken meanwhile.
     pub async fn write_change(&self, w: DraftWrite<'_>) -> Result<Written, sqlx::Error> {
-        let state_json = to_json(w.draft)?;
+        let state_json = self.seal_json("drafts.state_json", w.draft)?;
         let mut tx = self.pool().begin().await?;
         let written = match w.read_version {
             None => sqlx::query(
@@ -136,7 +140,7 @@ impl Store {
         .bind(w.op_id)
         .bind(&w.draft.draft_id)
         .bind(w.fingerprint)
-        .bind(to_json(w.reply)?)
+        .bind(self.seal_json("draft_ops.reply_json", w.reply)?)
         .bind(w.at)
         .execute(&mut *tx)
         .await;
@@ -146,7 +150,7 @@ impl Store {
             Err(e) => return Err(e),
         }
         if let Some(application) = &w.application {
-            insert_application(&mut tx, application).await?;
+            insert_application(&mut tx, self.vault(), application).await?;
         }
         tx.commit().await?;
         Ok(Written::Committed)

@@ -6,7 +6,11 @@ use sqlx::Row;
 use tongban_core::auth::RealNameLevel;
 use tongban_core::ids::AccountId;
 
-use super::Store;
+use super::{open_text, Store};
+use crate::vault::Vault;
+
+/// The purpose of the keyed hash that finds an account by its ID number.
+pub const ID_NUMBER_LOOKUP: &str = "accounts.id_number";
 
 #[derive(Clone, Debug)]
 pub struct AccountRow {
@@ -19,7 +23,12 @@ pub struct AccountRow {
 }
 
 const ACCOUNT_COLUMNS: &str = "id, phone, level, real_name, id_number, created_at";
-fn account_from_row(row: &AnyRow) -> Result<AccountRow, sqlx::Error> {
+fn account_from_row(vault: &Vault, row: &AnyRow) -> Result<AccountRow, sqlx::Error> {
+    let open = |column: &str, name: &str| -> Result<Option<String>, sqlx::Error> {
+        row.try_get::<Option<String>, _>(name)?
+            .map(|v| open_text(vault, column, &v))
+            .transpose()
+    };
     let level: String = row.try_get("level")?;
     Ok(AccountRow {
         id: AccountId::new(row.try_get::<String, _>("id")?),
@@ -28,8 +37,8 @@ fn account_from_row(row: &AnyRow) -> Result<AccountRow, sqlx::Error> {
             index: "level".into(),
             source: format!("unknown level {level:?}").into(),
         })?,
-        real_name: row.try_get("real_name")?,
-        id_number: row.try_get("id_number")?,
+        real_name: open("accounts.real_name", "real_name")?,
+        id_number: open("accounts.id_number", "id_number")?,
         created_at: row.try_get("created_at")?,
     })
 }
@@ -156,7 +165,7 @@ impl Store {
             .fetch_optional(self.pool())
             .await?
             .as_ref()
-            .map(account_from_row)
+            .map(|r| account_from_row(self.vault(), r))
             .transpose()
     }
 
@@ -167,7 +176,7 @@ impl Store {
             .fetch_optional(self.pool())
             .await?
             .as_ref()
-            .map(account_from_row)
+            .map(|r| account_from_row(self.vault(), r))
             .transpose()
     }
 
@@ -202,10 +211,14 @@ impl Store {
         &self,
         id_number: &str,
     ) -> Result<Option<AccountId>, sqlx::Error> {
-        let row = sqlx::query("SELECT id FROM accounts WHERE id_number = $1")
-            .bind(id_number)
-            .fetch_optional(self.pool())
-            .await?;
+        // By the keyed hash; an account verified before encryption by its plain number, until
+        // rotation seals it.
+        let row =
+            sqlx::query("SELECT id FROM accounts WHERE id_number_lookup = $1 OR id_number = $2")
+                .bind(self.vault().lookup(ID_NUMBER_LOOKUP, id_number))
+                .bind(id_number)
+                .fetch_optional(self.pool())
+                .await?;
         row.map(|r| r.try_get::<String, _>("id").map(AccountId::new))
             .transpose()
     }
@@ -218,14 +231,16 @@ impl Store {
         now: i64,
     ) -> Result<(), sqlx::Error> {
         sqlx::query(
-            "UPDATE accounts SET level = $1, real_name = $2, id_number = $3, verified_at = $4
+            "UPDATE accounts SET level = $1, real_name = $2, id_number = $3, verified_at = $4,
+                 id_number_lookup = $6
              WHERE id = $5",
         )
         .bind(RealNameLevel::IdentityVerified.code())
-        .bind(name)
-        .bind(id_number)
+        .bind(self.vault().seal("accounts.real_name", name))
+        .bind(self.vault().seal("accounts.id_number", id_number))
         .bind(now)
         .bind(account_id.as_str())
+        .bind(self.vault().lookup(ID_NUMBER_LOOKUP, id_number))
         .execute(self.pool())
         .await?;
         Ok(())

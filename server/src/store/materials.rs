@@ -1,10 +1,11 @@
-//! Uploaded documents as recorded: which object, whose, of what type. The bytes live in the
-//! object store (`crate::objects`).
+//! Uploaded documents as recorded: which object, whose, of what type, and the document's own key
+//! (sealed with the data key). The bytes live in the object store (`crate::objects`), sealed
+//! with that key (`crate::documents`).
 
 use sqlx::Row;
 use tongban_core::ids::AccountId;
 
-use super::Store;
+use super::{open_text, Store};
 
 #[derive(Clone, Debug)]
 pub struct MaterialRow {
@@ -12,32 +13,40 @@ pub struct MaterialRow {
     pub owner: AccountId,
     /// The content type found by sniffing the bytes.
     pub kind: String,
+    /// The document's key (base64), opened; none for documents stored before encryption.
+    pub doc_key: Option<String>,
+}
+
+/// A document to record.
+pub struct NewMaterial<'a> {
+    pub id: &'a str,
+    pub owner: &'a AccountId,
+    pub kind: &'a str,
+    pub size: u64,
+    /// The document's key (base64); sealed before it is stored.
+    pub doc_key: &'a str,
+    pub at: i64,
 }
 
 impl Store {
-    pub async fn add_material(
-        &self,
-        id: &str,
-        owner: &AccountId,
-        kind: &str,
-        size: u64,
-        at: i64,
-    ) -> Result<(), sqlx::Error> {
+    pub async fn add_material(&self, m: NewMaterial<'_>) -> Result<(), sqlx::Error> {
         sqlx::query(
-            "INSERT INTO materials (id, owner, kind, size, created_at) VALUES ($1, $2, $3, $4, $5)",
+            "INSERT INTO materials (id, owner, kind, size, created_at, doc_key)
+             VALUES ($1, $2, $3, $4, $5, $6)",
         )
-        .bind(id)
-        .bind(owner.as_str())
-        .bind(kind)
-        .bind(size as i64)
-        .bind(at)
+        .bind(m.id)
+        .bind(m.owner.as_str())
+        .bind(m.kind)
+        .bind(m.size as i64)
+        .bind(m.at)
+        .bind(self.vault().seal("materials.doc_key", m.doc_key))
         .execute(self.pool())
         .await?;
         Ok(())
     }
 
     pub async fn material(&self, id: &str) -> Result<Option<MaterialRow>, sqlx::Error> {
-        let row = sqlx::query("SELECT id, owner, kind FROM materials WHERE id = $1")
+        let row = sqlx::query("SELECT id, owner, kind, doc_key FROM materials WHERE id = $1")
             .bind(id)
             .fetch_optional(self.pool())
             .await?;
@@ -46,6 +55,10 @@ impl Store {
                 id: r.try_get("id")?,
                 owner: AccountId::new(r.try_get::<String, _>("owner")?),
                 kind: r.try_get("kind")?,
+                doc_key: r
+                    .try_get::<Option<String>, _>("doc_key")?
+                    .map(|k| open_text(self.vault(), "materials.doc_key", &k))
+                    .transpose()?,
             })
         })
         .transpose()

@@ -8,6 +8,7 @@
 
 mod applications;
 mod audit;
+mod audit_chain;
 mod cases;
 mod catalog;
 mod departments;
@@ -20,6 +21,7 @@ mod staff;
 
 pub use applications::*;
 pub use audit::*;
+pub use audit_chain::*;
 pub use cases::*;
 pub use drafts::*;
 pub use identity::*;
@@ -42,6 +44,8 @@ use anyhow::Context;
 use sqlx::any::AnyPoolOptions;
 use sqlx::migrate::Migrator;
 use sqlx::AnyPool;
+
+use crate::vault::Vault;
 
 static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("migrations/sqlite");
 static POSTGRES_MIGRATIONS: Migrator = sqlx::migrate!("migrations/postgres");
@@ -75,11 +79,16 @@ impl Backend {
 pub struct Store {
     pool: AnyPool,
     backend: Backend,
+    /// Audit entries are chained, so they are appended one at a time.
+    audit_lock: std::sync::Arc<tokio::sync::Mutex<()>>,
+    /// Seals the sensitive columns (`vault.rs`).
+    vault: std::sync::Arc<Vault>,
 }
 
 impl Store {
-    /// Connects; for SQLite the file and its folder are created on first start.
-    pub async fn connect(url: &str) -> anyhow::Result<Self> {
+    /// Connects; for SQLite the file and its folder are created on first start. The vault seals
+    /// the sensitive columns.
+    pub async fn connect(url: &str, vault: Vault) -> anyhow::Result<Self> {
         sqlx::any::install_default_drivers();
         let backend = Backend::from_url(url)?;
         let url = match backend {
@@ -92,7 +101,12 @@ impl Store {
             .connect(&url)
             .await
             .with_context(|| format!("cannot open the {} database", backend.name()))?;
-        Ok(Self { pool, backend })
+        Ok(Self {
+            pool,
+            backend,
+            audit_lock: Default::default(),
+            vault: std::sync::Arc::new(vault),
+        })
     }
 
     pub fn backend(&self) -> Backend {
@@ -101,6 +115,28 @@ impl Store {
 
     pub fn pool(&self) -> &AnyPool {
         &self.pool
+    }
+
+    pub fn vault(&self) -> &Vault {
+        &self.vault
+    }
+
+    /// A value for a sensitive JSON column, sealed.
+    pub(crate) fn seal_json<T: serde::Serialize>(
+        &self,
+        column: &str,
+        value: &T,
+    ) -> Result<String, sqlx::Error> {
+        Ok(self.vault.seal(column, &to_json(value)?))
+    }
+
+    /// A sensitive JSON column's value, opened and decoded.
+    pub(crate) fn open_json<T: serde::de::DeserializeOwned>(
+        &self,
+        column: &str,
+        stored: &str,
+    ) -> Result<T, sqlx::Error> {
+        open_json(&self.vault, column, stored)
     }
 
     pub async fn migrate(&self) -> anyhow::Result<()> {
@@ -122,6 +158,25 @@ impl Store {
 /// A unique or primary key was already taken (a concurrent insert won).
 pub fn is_unique_violation(e: &sqlx::Error) -> bool {
     matches!(e, sqlx::Error::Database(d) if d.is_unique_violation())
+}
+
+/// A sensitive JSON column's value, opened with `vault` and decoded.
+pub(crate) fn open_json<T: serde::de::DeserializeOwned>(
+    vault: &Vault,
+    column: &str,
+    stored: &str,
+) -> Result<T, sqlx::Error> {
+    json_column(column, &open_text(vault, column, stored)?)
+}
+
+/// A sensitive text column's value, opened with `vault`.
+pub(crate) fn open_text(vault: &Vault, column: &str, stored: &str) -> Result<String, sqlx::Error> {
+    vault
+        .open(column, stored)
+        .map_err(|e| sqlx::Error::ColumnDecode {
+            index: column.to_owned(),
+            source: Box::new(e),
+        })
 }
 
 /// Stored JSON that does not decode: a column-decode error naming the column.

@@ -172,8 +172,7 @@ fn document_view(case_id: &str, document: &CaseDocument) -> impl IntoView {
     let shown = if document.kind.starts_with("image/") {
         view! { <img class="bench-document" src=src.clone() alt=name.clone()/> }.into_any()
     } else if document.kind == "application/pdf" {
-        view! { <iframe class="bench-document" src=src.clone() title=name.clone()></iframe> }
-            .into_any()
+        view! { <PdfView src=src.clone() title=name.clone()/> }.into_any()
     } else {
         ().into_any()
     };
@@ -184,6 +183,42 @@ fn document_view(case_id: &str, document: &CaseDocument) -> impl IntoView {
             <p><a href=src target="_blank" rel="noopener">{t!("workbench-document-open", name = name)}</a></p>
         </li>
     }
+}
+
+/// A PDF shown in place. The server gives PDFs only as attachments (they can carry scripts), so
+/// the workbench fetches it and shows its own copy, which the browser's PDF viewer renders in a
+/// frame of its own.
+#[component]
+fn PdfView(src: String, title: String) -> impl IntoView {
+    let copy = LocalResource::new(move || {
+        let src = src.clone();
+        async move { local_copy(&src).await }
+    });
+    move || match copy.get().flatten() {
+        Some(url) => view! { <iframe class="bench-document" src=url title=title.clone()></iframe> }
+            .into_any(),
+        None => ().into_any(),
+    }
+}
+
+/// An object URL of the document at `src` (fetched with the staff member's session).
+async fn local_copy(src: &str) -> Option<String> {
+    use wasm_bindgen::JsCast;
+    use wasm_bindgen_futures::JsFuture;
+    let response: web_sys::Response = JsFuture::from(window().fetch_with_str(src))
+        .await
+        .ok()?
+        .dyn_into()
+        .ok()?;
+    if !response.ok() {
+        return None;
+    }
+    let blob: web_sys::Blob = JsFuture::from(response.blob().ok()?)
+        .await
+        .ok()?
+        .dyn_into()
+        .ok()?;
+    web_sys::Url::create_object_url_with_blob(&blob).ok()
 }
 
 /// The moves this staff member may make now, one form: which move, what to tell the person, and
