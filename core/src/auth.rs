@@ -70,6 +70,12 @@ pub enum SessionDelivery {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SendCodeRequest {
+    /// A mainland mobile number as `identity::check_api_mobile` takes it (the apps send it
+    /// normalized: no spaces, ASCII digits).
+    #[cfg_attr(
+        feature = "openapi",
+        schema(pattern = r"^(\+86)?(0086)?1[3-9][0-9]{9}$")
+    )]
     pub phone: String,
 }
 
@@ -90,7 +96,13 @@ pub struct CodeSent {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct LoginRequest {
+    #[cfg_attr(
+        feature = "openapi",
+        schema(pattern = r"^(\+86)?(0086)?1[3-9][0-9]{9}$")
+    )]
     pub phone: String,
+    /// The six digits the text gave.
+    #[cfg_attr(feature = "openapi", schema(pattern = r"^[0-9]{6}$"))]
     pub code: String,
     #[serde(default)]
     pub delivery: SessionDelivery,

@@ -1,6 +1,12 @@
 //! The one API client, on reqwest: the same code runs in the browser (fetch) and natively (hyper).
 
 use reqwest::Method;
+
+/// A phone as people type it (spaces, dashes, full-width digits) in the form the API takes;
+/// what is not a mobile number is sent as typed, for the server to say what is wrong.
+fn api_phone(typed: &str) -> String {
+    crate::identity::check_mobile(typed).unwrap_or_else(|_| typed.to_owned())
+}
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
@@ -103,7 +109,7 @@ impl ApiClient {
     /// Sends a one-time login code to `phone`.
     pub async fn send_login_code(&self, phone: &str) -> Result<CodeSent, ApiError> {
         let request = SendCodeRequest {
-            phone: phone.to_owned(),
+            phone: api_phone(phone),
         };
         self.send_json(Method::POST, "/auth/code", Some(&request))
             .await
@@ -112,8 +118,8 @@ impl ApiClient {
     /// Logs in with the code the phone received; a held session is replaced by the new one.
     pub async fn login(&self, phone: &str, code: &str) -> Result<Account, ApiError> {
         let request = LoginRequest {
-            phone: phone.to_owned(),
-            code: code.to_owned(),
+            phone: api_phone(phone),
+            code: crate::identity::normalize_number(code),
             delivery: self.delivery(),
         };
         let result: LoginResult = self

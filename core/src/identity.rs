@@ -151,6 +151,19 @@ pub fn check_credit_code(input: &str) -> Result<String, IdError> {
     Ok(code)
 }
 
+/// The form of a mobile number on the API (the OpenAPI pattern of `phone`): exactly what
+/// `check_api_mobile` accepts.
+pub const API_MOBILE_PATTERN: &str = r"^(\+86)?(0086)?1[3-9][0-9]{9}$";
+
+/// A mobile number as the API takes it: `check_mobile`, and nothing to normalize first (ASCII
+/// digits and the `+` of `+86` only) — the apps normalize what people type before sending.
+pub fn check_api_mobile(input: &str) -> Result<String, IdError> {
+    if !input.chars().all(|c| c.is_ascii_digit() || c == '+') {
+        return Err(IdError::Characters);
+    }
+    check_mobile(input)
+}
+
 /// Checks a mainland mobile number: 11 digits, `1` then `3`–`9`. A `+86`/`0086` prefix is accepted.
 pub fn check_mobile(input: &str) -> Result<String, IdError> {
     let mut number = normalize_number(input);

@@ -76,12 +76,7 @@ async fn postgres_serves_the_seeded_catalog() {
 #[tokio::test]
 async fn the_openapi_document_describes_the_matter_list() {
     let (server, _db, _web) = start_on_sqlite().await;
-    let doc: serde_json::Value = reqwest::get(format!("{}/api/openapi.json", server.base_url()))
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let doc = openapi(&server).await;
     assert!(
         doc["openapi"].as_str().unwrap().starts_with("3.1"),
         "{}",
@@ -330,12 +325,7 @@ async fn every_error_is_the_json_error_body_with_a_code() {
 #[tokio::test]
 async fn the_openapi_document_lists_every_status_and_both_ways_to_log_in() {
     let (server, _dir, _web) = start_on_sqlite().await;
-    let doc: serde_json::Value = reqwest::get(format!("{}/api/openapi.json", server.base_url()))
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let doc = openapi(&server).await;
     let schemes = doc["components"]["securitySchemes"].as_object().unwrap();
     for scheme in ["session", "session_bearer", "staff_session", "staff_bearer"] {
         assert!(schemes.contains_key(scheme), "{scheme}");
@@ -400,4 +390,99 @@ async fn the_openapi_document_lists_every_status_and_both_ways_to_log_in() {
         }
     }
     assert!(protected >= 20, "{protected} protected operations");
+
+    // Links lead from what makes or lists things to what reads them, and only to operations
+    // that exist.
+    let mut ids = std::collections::BTreeSet::new();
+    let mut links = Vec::new();
+    for item in doc["paths"].as_object().unwrap().values() {
+        for op in item.as_object().unwrap().values() {
+            let id = op["operationId"].as_str().unwrap().to_owned();
+            for response in op["responses"].as_object().unwrap().values() {
+                for link in response["links"]
+                    .as_object()
+                    .into_iter()
+                    .flatten()
+                    .map(|(_, l)| l)
+                {
+                    links.push((id.clone(), link["operationId"].as_str().unwrap().to_owned()));
+                }
+            }
+            ids.insert(id);
+        }
+    }
+    for (from, to) in &links {
+        assert!(
+            ids.contains(to),
+            "{from} links to {to}, which does not exist"
+        );
+    }
+    for (from, to) in [
+        ("upload", "download"),
+        ("apply_change", "get_draft"),
+        ("queue", "get_case"),
+    ] {
+        assert!(
+            links.iter().any(|(f, t)| f == from && t == to),
+            "no link from {from} to {to}"
+        );
+    }
+}
+
+/// The phone pattern the document gives is exactly what the server takes: a generated client
+/// that checks the pattern never sends a number the server refuses, nor the other way round.
+#[tokio::test]
+async fn the_documented_phone_pattern_is_what_the_server_accepts() {
+    use tongban_core::identity::{check_api_mobile, API_MOBILE_PATTERN};
+    let (server, _dir, _web) = start_on_sqlite().await;
+    let doc = openapi(&server).await;
+    for schema in ["SendCodeRequest", "LoginRequest"] {
+        assert_eq!(
+            doc["components"]["schemas"][schema]["properties"]["phone"]["pattern"],
+            API_MOBILE_PATTERN,
+            "{schema}"
+        );
+    }
+    let pattern = regex::Regex::new(API_MOBILE_PATTERN).unwrap();
+    let parts = [
+        "",
+        "+86",
+        "0086",
+        "+860086",
+        "86",
+        "+",
+        "1",
+        "13800138000",
+        "12800138000",
+        "1380013800",
+        "138001380001",
+        "138 0013 8000",
+        "１３８００１３８０００",
+        "x",
+        "-",
+        "0",
+    ];
+    let mut tried = 0;
+    for a in parts {
+        for b in parts {
+            let phone = format!("{a}{b}");
+            assert_eq!(
+                check_api_mobile(&phone).is_ok(),
+                pattern.is_match(&phone),
+                "{phone:?}"
+            );
+            tried += 1;
+        }
+    }
+    assert_eq!(tried, parts.len() * parts.len());
+}
+
+/// The OpenAPI document the server serves.
+async fn openapi(server: &tongban_server::RunningServer) -> serde_json::Value {
+    reqwest::get(format!("{}/api/openapi.json", server.base_url()))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap()
 }

@@ -46,6 +46,11 @@ pub fn run(skip: &[String]) -> anyhow::Result<()> {
     let chromedriver = tools::chromedriver()?;
     let chromium = tools::chromium()?;
     let axe = tools::axe_js()?;
+    let schemathesis = if wanted("browser") {
+        Some(tools::schemathesis()?)
+    } else {
+        None
+    };
     tools::require_wasm_target()?;
     if wanted("kotlin") {
         tools::java()?;
@@ -79,7 +84,7 @@ pub fn run(skip: &[String]) -> anyhow::Result<()> {
 
     if wanted("native") || wanted("browser") {
         let t = Instant::now();
-        println!("» native tests of every crate, and the browser end-to-end tests (Chromium at 360×640)…");
+        println!("» native tests of every crate, the browser end-to-end tests (Chromium at 360×640) and the API contract (schemathesis)…");
         let mut cmd = cargo();
         // Every failing test binary is reported, not only the first.
         cmd.args(["test", "--no-fail-fast"])
@@ -90,9 +95,13 @@ pub fn run(skip: &[String]) -> anyhow::Result<()> {
                 .env("CHROME_BIN", &chromium)
                 .env("AXE_JS", &axe);
         }
+        if let Some(st) = &schemathesis {
+            cmd.env("SCHEMATHESIS", st);
+        }
         if !wanted("native") {
             for test in [
                 "browser",
+                "contract",
                 "accessibility",
                 "apply",
                 "embedding",

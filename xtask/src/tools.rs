@@ -123,3 +123,39 @@ fn npm_package(name: &str, version: &str, marker: &str) -> anyhow::Result<PathBu
     );
     Ok(home)
 }
+
+/// The API contract checker the contract test runs (PyPI, pinned).
+pub const SCHEMATHESIS_VERSION: &str = "4.32.5";
+
+/// `st`, from schemathesis installed into its own virtual environment under `target/tools/`
+/// on first use (Python 3 with venv and pip; the machine reaches PyPI).
+pub fn schemathesis() -> anyhow::Result<PathBuf> {
+    if let Some(st) = std::env::var_os("SCHEMATHESIS") {
+        return Ok(PathBuf::from(st));
+    }
+    let home = target_dir()
+        .join("tools")
+        .join(format!("schemathesis-{SCHEMATHESIS_VERSION}"));
+    let st = home.join("bin/st");
+    if st.is_file() {
+        return Ok(st);
+    }
+    let python = which("python3").context(
+        "schemathesis comes from PyPI, but python3 was not found: install Python 3 with venv \
+         (`apt-get install python3-venv`)",
+    )?;
+    println!("» installing schemathesis {SCHEMATHESIS_VERSION} from PyPI…");
+    let _ = std::fs::remove_dir_all(&home);
+    run(Command::new(python).arg("-m").arg("venv").arg(&home))?;
+    run(Command::new(home.join("bin/pip")).args([
+        "install",
+        "--quiet",
+        "--disable-pip-version-check",
+        &format!("schemathesis=={SCHEMATHESIS_VERSION}"),
+    ]))?;
+    anyhow::ensure!(
+        st.is_file(),
+        "schemathesis installed without its `st` command"
+    );
+    Ok(st)
+}

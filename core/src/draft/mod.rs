@@ -45,11 +45,14 @@ pub enum ChangeKind {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Change {
     /// UUIDv7 made on the device: the idempotency key.
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 64))]
     pub op_id: String,
+    /// The draft of the path it is sent to.
     pub draft_id: String,
     /// The device that made it (its own earlier changes never conflict with it).
     pub device_id: String,
     /// The server version the device had when it made the change.
+    #[serde(deserialize_with = "crate::whole::u64")]
     pub base_version: u64,
     pub kind: ChangeKind,
 }

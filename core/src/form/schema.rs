@@ -161,6 +161,7 @@ pub enum MaterialAnswer {
     Uploaded {
         object_id: String,
         file_name: String,
+        #[serde(deserialize_with = "crate::whole::u64")]
         size: u64,
     },
     /// 容缺: promised, to be supplied after acceptance.

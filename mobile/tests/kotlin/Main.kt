@@ -14,6 +14,11 @@ import uniffi.tongban_mobile.SecretStore
 import uniffi.tongban_mobile.Speaker
 import uniffi.tongban_mobile.TongbanClient
 
+/** A real 8×8 JPEG (the server stores only pictures it can read, without their metadata). */
+internal val PHOTO_JPEG: ByteArray = java.util.Base64.getDecoder().decode(
+    "/9j/4AAQSkZJRgABAQAAAQABAAD/2wCEAAYEBQYFBAYGBQYHBwYIChAKCgkJChQODwwQFxQYGBcUFhYaHSUfGhsjHBYWICwgIyYnKSopGR8tMC0oMCUoKSgBBwcHCggKEwoKEygaFhooKCgoKCgoKCgoKCgoKCgoKCgoKCgoKCgoKCgoKCgoKCgoKCgoKCgoKCgoKCgoKCgoKP/AABEIAAgACAMBEQACEQEDEQH/xAGiAAABBQEBAQEBAQAAAAAAAAAAAQIDBAUGBwgJCgsQAAIBAwMCBAMFBQQEAAABfQECAwAEEQUSITFBBhNRYQcicRQygZGhCCNCscEVUtHwJDNicoIJChYXGBkaJSYnKCkqNDU2Nzg5OkNERUZHSElKU1RVVldYWVpjZGVmZ2hpanN0dXZ3eHl6g4SFhoeIiYqSk5SVlpeYmZqio6Slpqeoqaqys7S1tre4ubrCw8TFxsfIycrS09TV1tfY2drh4uPk5ebn6Onq8fLz9PX29/j5+gEAAwEBAQEBAQEBAQAAAAAAAAECAwQFBgcICQoLEQACAQIEBAMEBwUEBAABAncAAQIDEQQFITEGEkFRB2FxEyIygQgUQpGhscEJIzNS8BVictEKFiQ04SXxFxgZGiYnKCkqNTY3ODk6Q0RFRkdISUpTVFVWV1hZWmNkZWZnaGlqc3R1dnd4eXqCg4SFhoeIiYqSk5SVlpeYmZqio6Slpqeoqaqys7S1tre4ubrCw8TFxsfIycrS09TV1tfY2dri4+Tl5ufo6ery8/T19vf4+fr/2gAMAwEAAhEDEQA/AOXr9FPmD//Z"
+)
+
 private var passed = 0
 private var failed = 0
 
@@ -251,7 +256,7 @@ fun main() {
         expect(refused.receipt == null) { "submitted without its document" }
         val missing = refused.submitErrors.filter { it.path.startsWith("materials.") }
         expect(missing.isNotEmpty() && missing.all { it.code == "field-required" }) { "${refused.submitErrors}" }
-        val jpeg = byteArrayOf(0xFF.toByte(), 0xD8.toByte(), 0xFF.toByte(), 0xE0.toByte(), 0, 16, 74, 70, 73, 70, 0)
+        val jpeg = PHOTO_JPEG
         val upload = runBlocking { restarted.uploadMaterial(jpeg) }
         expect(upload.kind == "image/jpeg") { upload.kind }
         for (e in missing) runBlocking { restarted.setMaterialAnswer(draft, e.path, upload, "diploma.jpg") }

@@ -91,7 +91,7 @@ fun viewModelTests(baseUrl: String) {
         runBlocking { again.submit(id) }
         val missing = again.state.value.drafts.single().submitErrors.filter { it.path.startsWith("materials.") }
         expect(missing.isNotEmpty()) { "${again.state.value}" }
-        val jpeg = byteArrayOf(0xFF.toByte(), 0xD8.toByte(), 0xFF.toByte(), 0xE0.toByte(), 0, 16, 74, 70, 73, 70, 0)
+        val jpeg = PHOTO_JPEG
         val upload = runBlocking { restarted.uploadMaterial(jpeg) }
         for (e in missing) runBlocking { restarted.setMaterialAnswer(id, e.path, upload, "scan.jpg") }
         runBlocking { again.submit(id); again.submit(id) }

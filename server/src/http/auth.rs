@@ -11,7 +11,7 @@ use tongban_core::auth::{
     CodeSent, LoginRequest, LoginResult, SendCodeRequest, StaffAccount, StaffLoginRequest,
     StaffLoginResult,
 };
-use tongban_core::identity::{check_mobile, mask_mobile};
+use tongban_core::identity::{check_api_mobile, mask_mobile};
 
 use crate::access::ClientIp;
 use crate::audit::Outcome;
@@ -35,7 +35,7 @@ pub fn router() -> Router<AppState> {
 
 /// The phone as typed, checked and normalized; a refusal names the field.
 fn checked_phone(input: &str) -> Result<String> {
-    check_mobile(input).map_err(|e| AppError::field("phone", format!("phone-{}", e.code())))
+    check_api_mobile(input).map_err(|e| AppError::field("phone", format!("phone-{}", e.code())))
 }
 
 /// Counters are keyed by a hash of the phone, so the table holds no phone numbers.
@@ -138,7 +138,7 @@ pub async fn login(
     Json(request): Json<LoginRequest>,
 ) -> Result<Response> {
     let phone = checked_phone(&request.phone)?;
-    let code = request.code.trim().to_owned();
+    let code = request.code;
     if code.len() != 6 || !code.bytes().all(|b| b.is_ascii_digit()) {
         return Err(AppError::field("code", "code-format"));
     }

@@ -111,15 +111,17 @@ pub async fn catalog_index(
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct SearchParams {
-    /// What the person typed.
-    pub q: String,
+    /// What the person typed (empty or left out: nothing to look for, `meaningful` false).
+    pub q: Option<String>,
     pub audience: Option<Audience>,
     /// A region code: its matters, its cities' matters and national ones.
     pub region: Option<String>,
     pub life_event: Option<String>,
-    /// At most this many results (default 20, at most 100).
-    pub limit: Option<usize>,
+    /// At most this many results (default 20).
+    #[param(minimum = 1, maximum = 100)]
+    pub limit: Option<u32>,
 }
 
 /// One search result: the matter and how it matched.
@@ -154,15 +156,20 @@ pub async fn search(
     Query(params): Query<SearchParams>,
 ) -> Result<Response, AppError> {
     let catalog = state.catalog.current(&state.store).await?;
+    let limit = params.limit.unwrap_or(20);
+    if !(1..=100).contains(&limit) {
+        return Err(AppError::field("limit", "field-invalid"));
+    }
     let filter = SearchFilter {
         audience: params.audience,
         regions: params.region.into_iter().collect(),
         life_event: params.life_event,
     };
-    let read =
-        catalog
-            .search
-            .search_explained(&params.q, &filter, params.limit.unwrap_or(20).min(100));
+    let read = catalog.search.search_explained(
+        params.q.as_deref().unwrap_or_default(),
+        &filter,
+        limit as usize,
+    );
     let results = read
         .hits
         .into_iter()
@@ -176,7 +183,7 @@ pub async fn search(
     Ok((
         [(header::CACHE_CONTROL, PUBLIC_REVALIDATE)],
         Json(SearchResults {
-            query: params.q,
+            query: params.q.unwrap_or_default(),
             results,
             places: read.places,
             unmatched: read.unmatched,

@@ -46,7 +46,7 @@ pub fn router(state: AppState, config: &Config) -> Router {
         .nest(API_PREFIX, api)
         .route(
             "/api/openapi.json",
-            get(|| async { Json(openapi::document()) }),
+            get(|| async { Json(openapi::document_json()) }),
         )
         .route("/api/{*rest}", get(|| async { AppError::NotFound }))
         .with_state(state);

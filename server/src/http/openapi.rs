@@ -63,7 +63,8 @@ use utoipa::{Modify, OpenApi};
         tongban_core::auth::IdentityMethod,
         tongban_core::auth::SessionDelivery,
         tongban_core::host::HostInfo,
-        tongban_core::host::HostTicketRequest
+        tongban_core::host::HostTicketRequest,
+        crate::http::staff::DueFilter
     )),
     modifiers(&SessionSchemes, &EveryError)
 )]
@@ -199,6 +200,17 @@ impl Modify for EveryError {
                     );
                     add("403", "Not allowed for this account or role");
                 }
+                let parameters = operation.parameters.as_deref().unwrap_or_default();
+                if !parameters.is_empty() {
+                    add("400", "A parameter is not of its type (`bad-request`)");
+                    add("422", "A parameter is out of its range (`field-invalid`)");
+                }
+                if parameters
+                    .iter()
+                    .any(|p| p.parameter_in == utoipa::openapi::path::ParameterIn::Path)
+                {
+                    add("404", "Nothing of that id here (`not-found`)");
+                }
                 if json_body {
                     add("400", "The body is not JSON (`bad-request`)");
                     add("413", "The body is too large (`payload-too-large`)");
@@ -233,6 +245,59 @@ impl Modify for EveryError {
             }
         }
     }
+}
+
+/// OpenAPI links from the operations that make or list things to those that read them, so a
+/// client (and the stateful phase of schemathesis) can follow a document from its upload, a
+/// draft from its change, an application from its submission or the list, a case from the queue.
+/// `(from operation, its status, to operation, the parameter, where its value comes from)`.
+#[rustfmt::skip]
+const LINKS: &[(&str, &str, &str, &str, &str)] = &[
+    ("upload", "200", "download", "id", "$response.body#/object_id"),
+    ("apply_change", "200", "get_draft", "id", "$request.path.id"),
+    ("apply_change", "200", "get_application", "id", "$response.body#/application_id"),
+    ("list_drafts", "200", "get_draft", "id", "$response.body#/0/draft_id"),
+    ("list_applications", "200", "get_application", "id", "$response.body#/items/0/id"),
+    ("get_application", "200", "supply", "id", "$request.path.id"),
+    ("list", "200", "read", "id", "$response.body#/items/0/id"),
+    ("sessions", "200", "revoke_session", "id", "$response.body#/items/0/id"),
+    ("queue", "200", "get_case", "id", "$response.body#/items/0/id"),
+    ("get_case", "200", "move_case", "id", "$request.path.id"),
+    ("get_case", "200", "assign", "id", "$request.path.id"),
+    ("staff_list", "200", "staff_get", "id", "$response.body#/0/id"),
+    ("list_matters", "200", "matter_guide", "code", "$response.body#/items/0/code"),
+];
+
+/// The document as served: utoipa's, with the links added (utoipa 5 writes a link's
+/// `operationId` as `operation_id`, which no reader understands, so they are written here).
+pub fn document_json() -> serde_json::Value {
+    let mut doc = serde_json::to_value(document()).expect("the document serializes");
+    let Some(paths) = doc["paths"].as_object_mut() else {
+        return doc;
+    };
+    for item in paths.values_mut() {
+        let Some(item) = item.as_object_mut() else {
+            continue;
+        };
+        for operation in item.values_mut() {
+            let id = operation["operationId"]
+                .as_str()
+                .unwrap_or_default()
+                .to_owned();
+            for (_, status, to, parameter, value) in LINKS.iter().filter(|l| l.0 == id) {
+                if let Some(response) = operation["responses"][*status].as_object_mut() {
+                    let links = response
+                        .entry("links")
+                        .or_insert_with(|| serde_json::json!({}));
+                    links[*to] = serde_json::json!({
+                        "operationId": to,
+                        "parameters": { *parameter: value },
+                    });
+                }
+            }
+        }
+    }
+    doc
 }
 
 pub fn document() -> utoipa::openapi::OpenApi {

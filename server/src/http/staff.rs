@@ -80,13 +80,23 @@ pub async fn staff_me(
     }))
 }
 
+/// Cases by their promised date.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum DueFilter {
+    /// Due within two working days, or overdue.
+    Soon,
+    Overdue,
+}
+
 /// Which of a department's cases the queue shows.
 #[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct QueueParams {
     /// Only cases at this status; without it, every open case (not completed or rejected).
     pub status: Option<ApplicationStatus>,
     /// `soon` (due within two working days, or overdue) or `overdue`.
-    pub due: Option<String>,
+    pub due: Option<DueFilter>,
     /// Only cases of this matter (its code).
     pub matter: Option<String>,
     /// Only cases given to me.
@@ -112,17 +122,16 @@ pub async fn queue(
 ) -> Result<Json<StaffCaseList>> {
     let now = state.auth.now();
     let today = Day::of_timestamp(now);
-    let due_by = match params.due.as_deref() {
+    let due_by = match params.due {
         None => None,
-        Some("overdue") => Some(today.0 - 1),
-        Some("soon") => Some(
+        Some(DueFilter::Overdue) => Some(today.0 - 1),
+        Some(DueFilter::Soon) => Some(
             state
                 .calendar
                 .add_working_days(today, tongban_core::case::DUE_SOON_DAYS as u32)
                 .day
                 .0,
         ),
-        Some(_) => return Err(AppError::field("due", "field-invalid")),
     };
     let staff_id = staff.staff_id.to_string();
     let rows = state

@@ -1,0 +1,307 @@
+//! Faults under load: while 32 drafts are being filled and submitted at once, the server process
+//! is killed with SIGKILL (no shutdown, no flush) and started again on the same database. Then:
+//! every change the server acknowledged is there; asking again for any acknowledged change gets
+//! its first answer, not a second application of it; the change that was in flight when the
+//! server died is applied at most once when resent; and every draft ends as one application.
+
+mod support;
+
+use std::io::{BufRead, BufReader};
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use support::forms::{fill, ID_A, JPEG, PHONE_A};
+use tongban_core::auth::{MemorySecretStore, SessionSecretStore};
+use tongban_core::draft::{submission_key, Change, ChangeKind, ChangeReply};
+use tongban_core::form::FormSchema;
+use tongban_core::{ApiClient, ApiError};
+
+const MATTER: &str = "330000-GA-0001";
+const DRAFTS: usize = 32;
+
+/// The server binary, running on a folder's database, with its log kept.
+struct Process {
+    child: Child,
+    base: String,
+    log: Arc<Mutex<Vec<String>>>,
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+async fn start(dir: &Path, web: &Path) -> Process {
+    let port = free_port();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_tongban-server"))
+        .arg("--dev")
+        .args(["--addr", &format!("127.0.0.1:{port}")])
+        .arg("--database-url")
+        .arg(format!("sqlite://{}", dir.join("tongban.db").display()))
+        .arg("--object-dir")
+        .arg(dir.join("objects"))
+        .arg("--web-dir")
+        .arg(web)
+        .env("TONGBAN_DEV_KEY_FILE", dir.join("dev-keys"))
+        .env("RUST_LOG", "warn")
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the server binary starts");
+    let log = Arc::new(Mutex::new(Vec::new()));
+    let lines = BufReader::new(child.stderr.take().unwrap());
+    let sink = log.clone();
+    std::thread::spawn(move || {
+        for line in lines.lines().map_while(Result::ok) {
+            sink.lock().unwrap().push(line);
+        }
+    });
+    let base = format!("http://127.0.0.1:{port}");
+    for _ in 0..300 {
+        if let Ok(r) = reqwest::get(format!("{base}/api/v1/matters")).await {
+            if r.status().is_success() {
+                return Process { child, base, log };
+            }
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!("the server did not answer: {:?}", log.lock().unwrap());
+}
+
+fn client(base: &str, secrets: &Arc<MemorySecretStore>) -> ApiClient {
+    ApiClient::new(base).with_secret_store(secrets.clone())
+}
+
+/// What one draft's writer has seen: each change with the server's answer, and the one in
+/// flight when the server went away.
+#[derive(Default)]
+struct Writer {
+    acknowledged: Vec<(Change, ChangeReply)>,
+    in_flight: Option<Change>,
+    version: u64,
+    done: bool,
+}
+
+fn version_of(reply: &ChangeReply) -> Option<u64> {
+    match reply {
+        ChangeReply::Applied { snapshot } | ChangeReply::Submitted { snapshot, .. } => {
+            Some(snapshot.version)
+        }
+        _ => None,
+    }
+}
+
+/// The changes that fill draft `i` and submit it, in order (each based on the one before).
+fn plan(i: usize, schema: &FormSchema, object_id: &str) -> Vec<ChangeKind> {
+    let mut kinds = vec![ChangeKind::Create {
+        form_id: MATTER.into(),
+    }];
+    for (path, value) in fill(schema, object_id) {
+        kinds.push(ChangeKind::Set {
+            path,
+            value: Some(value),
+        });
+    }
+    kinds.push(ChangeKind::Submit {
+        idempotency_key: submission_key(&format!("fault-{i}")),
+    });
+    kinds
+}
+
+fn change(i: usize, step: usize, base_version: u64, kind: ChangeKind) -> Change {
+    Change {
+        op_id: format!("fault-{i}-{step}"),
+        draft_id: format!("fault-{i}"),
+        device_id: "phone".into(),
+        base_version,
+        kind,
+    }
+}
+
+/// Sends draft `i`'s changes from where its writer stands until one fails to get an answer.
+async fn write(
+    api: ApiClient,
+    i: usize,
+    plan: Vec<ChangeKind>,
+    writer: Arc<Mutex<Writer>>,
+    acked: Arc<AtomicUsize>,
+) {
+    loop {
+        let (step, next) = {
+            let mut w = writer.lock().unwrap();
+            let step = w.acknowledged.len();
+            if step == plan.len() {
+                w.done = true;
+                return;
+            }
+            let next = w
+                .in_flight
+                .clone()
+                .unwrap_or_else(|| change(i, step, w.version, plan[step].clone()));
+            w.in_flight = Some(next.clone());
+            (step, next)
+        };
+        match api.send_change(&next).await {
+            Ok(reply) => {
+                let mut w = writer.lock().unwrap();
+                let version = version_of(&reply)
+                    .unwrap_or_else(|| panic!("draft {i} step {step}: {reply:?}"));
+                w.version = version;
+                w.acknowledged.push((next, reply));
+                w.in_flight = None;
+                acked.fetch_add(1, Ordering::SeqCst);
+            }
+            Err(ApiError::Network { .. } | ApiError::Server { .. }) => return,
+            Err(e) => panic!("draft {i} step {step}: {e:?}"),
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_server_killed_under_load_loses_no_acknowledged_change_and_applies_none_twice() {
+    let dir = tempfile::tempdir().unwrap();
+    let web = support::fake_web_dir();
+    let mut server = start(dir.path(), web.path()).await;
+
+    let secrets = Arc::new(MemorySecretStore::default());
+    let api = client(&server.base, &secrets);
+    api.send_login_code(PHONE_A).await.unwrap();
+    let code = server
+        .log
+        .lock()
+        .unwrap()
+        .iter()
+        .rev()
+        .find_map(|l| l.split("code=").nth(1).map(|c| c[..6].to_owned()))
+        .expect("the development sender logged a code");
+    api.login(PHONE_A, &code).await.unwrap();
+    api.verify_identity("张三", ID_A).await.unwrap();
+    let upload = api.upload_material(JPEG.to_vec()).await.unwrap();
+    let schema = FormSchema::for_matter(&api.matter_guide(MATTER).await.unwrap());
+    let plans: Vec<Vec<ChangeKind>> = (0..DRAFTS)
+        .map(|i| plan(i, &schema, &upload.object_id))
+        .collect();
+    let total: usize = plans.iter().map(Vec::len).sum();
+
+    // Everyone at once; the server dies when about a third has been answered.
+    let writers: Vec<Arc<Mutex<Writer>>> = (0..DRAFTS).map(|_| Default::default()).collect();
+    let acked = Arc::new(AtomicUsize::new(0));
+    let mut tasks = tokio::task::JoinSet::new();
+    for (i, plan) in plans.iter().enumerate() {
+        let api = client(&server.base, &secrets);
+        tasks.spawn(write(
+            api,
+            i,
+            plan.clone(),
+            writers[i].clone(),
+            acked.clone(),
+        ));
+    }
+    while acked.load(Ordering::SeqCst) < total / 3 {
+        tokio::time::sleep(Duration::from_millis(2)).await;
+    }
+    server.child.kill().unwrap(); // SIGKILL
+    server.child.wait().unwrap();
+    let at_kill = acked.load(Ordering::SeqCst);
+    tasks.join_all().await;
+    let before_restart = acked.load(Ordering::SeqCst);
+    assert!(
+        before_restart < total,
+        "the server died before the work was done"
+    );
+
+    let server = start(dir.path(), web.path()).await;
+    let api = client(&server.base, &secrets);
+    assert!(secrets.load().is_some());
+
+    // Read back before anything is resent: what was acknowledged is what the database holds.
+    let stored = api.drafts().await.unwrap();
+    let submitted = api.applications().await.unwrap();
+    for (i, writer) in writers.iter().enumerate() {
+        let w = writer.lock().unwrap();
+        match w.acknowledged.last() {
+            None => {}
+            Some((_, ChangeReply::Submitted { receipt, .. })) => assert!(
+                submitted.iter().any(|a| &a.receipt == receipt),
+                "draft {i}: its acknowledged application {receipt} is gone"
+            ),
+            Some(_) => {
+                let found = stored
+                    .iter()
+                    .find(|d| d.draft_id == format!("fault-{i}"))
+                    .unwrap_or_else(|| panic!("draft {i}: acknowledged, and gone"));
+                assert!(found.version >= w.version, "draft {i} went back");
+            }
+        }
+    }
+
+    // Every acknowledged change is there: asked again, each gets its first answer back (so none
+    // is applied twice), and each draft is at least at its last acknowledged version.
+    let mut in_flight = 0;
+    for (i, writer) in writers.iter().enumerate() {
+        let (acknowledged, pending) = {
+            let w = writer.lock().unwrap();
+            (w.acknowledged.clone(), w.in_flight.is_some())
+        };
+        in_flight += usize::from(pending);
+        for (change, first) in &acknowledged {
+            let again = api.send_change(change).await.unwrap();
+            assert_eq!(&again, first, "draft {i}: {}", change.op_id);
+        }
+    }
+    // The writers go on where they were, resending what was in flight.
+    let mut tasks = tokio::task::JoinSet::new();
+    for (i, plan) in plans.iter().enumerate() {
+        let api = client(&server.base, &secrets);
+        tasks.spawn(write(
+            api,
+            i,
+            plan.clone(),
+            writers[i].clone(),
+            acked.clone(),
+        ));
+    }
+    tasks.join_all().await;
+    for (i, writer) in writers.iter().enumerate() {
+        let w = writer.lock().unwrap();
+        assert!(w.done, "draft {i} did not finish");
+        // Each answer moved the draft one version on: none was applied twice, none lost.
+        let versions: Vec<u64> = w
+            .acknowledged
+            .iter()
+            .filter(|(c, _)| matches!(c.kind, ChangeKind::Set { .. }))
+            .filter_map(|(_, r)| version_of(r))
+            .collect();
+        assert!(
+            versions.windows(2).all(|v| v[1] == v[0] + 1),
+            "draft {i}: versions {versions:?}"
+        );
+    }
+    let applications = api.applications().await.unwrap();
+    let mut receipts: Vec<&str> = applications.iter().map(|a| a.receipt.as_str()).collect();
+    receipts.sort_unstable();
+    receipts.dedup();
+    assert_eq!(
+        (applications.len(), receipts.len()),
+        (DRAFTS, DRAFTS),
+        "one application per draft"
+    );
+    println!(
+        "{total} changes; killed after {at_kill} answers ({before_restart} before the restart, \
+         {in_flight} in flight); all {DRAFTS} drafts submitted once"
+    );
+    drop(server);
+}
+
+impl Drop for Process {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
