@@ -159,7 +159,7 @@ impl Config {
             data_keys: Vec::new(),
             lookup_key: None,
             dev_key_file: std::env::temp_dir().join(format!("tongban-keys-{}", auth::new_id())),
-            rotation_interval_s: 1,
+            rotation_interval_s: 300,
             hosts: Vec::new(),
             auth: AuthConfig::default(),
         }

@@ -16,6 +16,20 @@ use super::{Backend, Store};
 /// The key of the PostgreSQL advisory lock that orders appends across server instances.
 const AUDIT_LOCK_KEY: i64 = 0x7442_6175_6469_74;
 
+fn bind_entry<'q>(
+    query: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>,
+    at: i64,
+    fields: [&'q str; 5],
+    prev: &'q str,
+    hash: &'q str,
+) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>> {
+    fields
+        .into_iter()
+        .fold(query.bind(at), |q, f| q.bind(f))
+        .bind(prev)
+        .bind(hash)
+}
+
 /// An entry's hash: over the previous entry's hash and every field, each length-prefixed.
 pub(crate) fn entry_hash(prev: &str, at: i64, fields: [&str; 5]) -> String {
     let at = at.to_string();
@@ -68,42 +82,47 @@ impl Store {
             event.outcome.code(),
             event.ip,
         ];
-        // One append at a time: in this process by the lock, across PostgreSQL servers also by
-        // an advisory lock held until the entry is committed; SQLite takes its write lock
-        // before reading the last hash, so a reader never has to upgrade (and never deadlocks).
-        let _one_at_a_time = self.audit_lock.lock().await;
-        let mut tx = match self.backend() {
-            Backend::Sqlite => self.pool().begin_with("BEGIN IMMEDIATE").await?,
+        // One append at a time. PostgreSQL: across server instances by an advisory lock held
+        // until the entry is committed, the last hash read inside it. SQLite is one server's own
+        // file: the lock in this process orders appends and keeps the last hash, so an append
+        // is one INSERT, as cheap as before the chain (the hash is read once, after a failure).
+        let mut head = self.audit_lock.lock().await;
+        let insert =
+            "INSERT INTO audit_log (at, actor, action, object, outcome, ip, prev_hash, hash)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)";
+        const LAST: &str = "SELECT hash FROM audit_log ORDER BY id DESC LIMIT 1";
+        match self.backend() {
+            Backend::Sqlite => {
+                let prev = match head.take() {
+                    Some(prev) => prev,
+                    None => sqlx::query_scalar(LAST)
+                        .fetch_optional(self.pool())
+                        .await?
+                        .unwrap_or_default(),
+                };
+                let hash = entry_hash(&prev, at, fields);
+                bind_entry(sqlx::query(insert), at, fields, &prev, &hash)
+                    .execute(self.pool())
+                    .await?;
+                *head = Some(hash);
+            }
             Backend::Postgres => {
                 let mut tx = self.pool().begin().await?;
                 sqlx::query("SELECT pg_advisory_xact_lock($1)")
                     .bind(AUDIT_LOCK_KEY)
                     .execute(&mut *tx)
                     .await?;
-                tx
+                let prev: String = sqlx::query_scalar(LAST)
+                    .fetch_optional(&mut *tx)
+                    .await?
+                    .unwrap_or_default();
+                let hash = entry_hash(&prev, at, fields);
+                bind_entry(sqlx::query(insert), at, fields, &prev, &hash)
+                    .execute(&mut *tx)
+                    .await?;
+                tx.commit().await?;
             }
-        };
-        let prev: String =
-            sqlx::query_scalar("SELECT hash FROM audit_log ORDER BY id DESC LIMIT 1")
-                .fetch_optional(&mut *tx)
-                .await?
-                .unwrap_or_default();
-        let hash = entry_hash(&prev, at, fields);
-        sqlx::query(
-            "INSERT INTO audit_log (at, actor, action, object, outcome, ip, prev_hash, hash)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-        )
-        .bind(at)
-        .bind(fields[0])
-        .bind(fields[1])
-        .bind(fields[2])
-        .bind(fields[3])
-        .bind(fields[4])
-        .bind(&prev)
-        .bind(&hash)
-        .execute(&mut *tx)
-        .await?;
-        tx.commit().await?;
+        }
         Ok(())
     }
 

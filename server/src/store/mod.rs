@@ -79,8 +79,9 @@ impl Backend {
 pub struct Store {
     pool: AnyPool,
     backend: Backend,
-    /// Audit entries are chained, so they are appended one at a time.
-    audit_lock: std::sync::Arc<tokio::sync::Mutex<()>>,
+    /// Audit entries are chained, so they are appended one at a time; on SQLite the lock also
+    /// keeps the last entry's hash (none until it is read).
+    audit_lock: std::sync::Arc<tokio::sync::Mutex<Option<String>>>,
     /// Seals the sensitive columns (`vault.rs`).
     vault: std::sync::Arc<Vault>,
 }
