@@ -305,3 +305,111 @@ impl Drop for Process {
         let _ = self.child.wait();
     }
 }
+
+/// The PostgreSQL server goes away under the API and comes back: while it is down every request
+/// that needs it is a 503 with the JSON error body (within seconds, not hanging), and when it is
+/// back the API answers again by itself — with what was acknowledged before still there.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_api_answers_503_while_postgres_is_down_and_recovers_by_itself() {
+    let pg = support::postgres::TempPostgres::start_durable();
+    let server = support::auth::AuthServer::on(pg.new_database(), Vec::new(), |_| {}).await;
+    let (api, secrets) = server.login(PHONE_A).await;
+    let created = change(
+        0,
+        0,
+        0,
+        ChangeKind::Create {
+            form_id: MATTER.into(),
+        },
+    );
+    let first = api.send_change(&created).await.unwrap();
+    let token = secrets.load().unwrap();
+    let drafts = || {
+        reqwest::Client::new()
+            .get(server.url("/drafts"))
+            .bearer_auth(&token)
+            .send()
+    };
+
+    pg.stop();
+    let started = std::time::Instant::now();
+    let down = drafts().await.unwrap();
+    assert_eq!(down.status().as_u16(), 503);
+    let body: serde_json::Value = down.json().await.unwrap();
+    assert_eq!(body["code"], "server", "{body}");
+    assert!(
+        started.elapsed() < Duration::from_secs(15),
+        "{:?}",
+        started.elapsed()
+    );
+    assert!(matches!(
+        api.send_change(&change(0, 1, 1, ChangeKind::Delete)).await,
+        Err(ApiError::Server { status: 503, .. })
+    ));
+
+    pg.restart();
+    let mut answered = None;
+    for _ in 0..100 {
+        let r = drafts().await.unwrap();
+        if r.status().is_success() {
+            answered = Some(r);
+            break;
+        }
+        // 503 until the pool has a connection again; never anything else.
+        assert_eq!(
+            r.status().as_u16(),
+            503,
+            "{}",
+            r.text().await.unwrap_or_default()
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let listed: Vec<serde_json::Value> = answered
+        .expect("the API answers again once PostgreSQL is back")
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(listed.len(), 1, "the draft acknowledged before is there");
+    assert_eq!(
+        api.send_change(&created).await.unwrap(),
+        first,
+        "and not made twice"
+    );
+}
+
+/// The object store cannot be written for a while: an upload fails cleanly (a 503 with the JSON
+/// error body, nothing recorded), and the same upload succeeds once the store is back.
+#[tokio::test]
+async fn an_unreachable_object_store_fails_uploads_cleanly_until_it_is_back() {
+    let objects = tempfile::tempdir().unwrap();
+    let folder = objects.path().join("store");
+    let configured = folder.clone();
+    let server = support::auth::AuthServer::on_sqlite(move |c| c.object_dir = configured).await;
+    let (api, _) = server.login(PHONE_A).await;
+    api.verify_identity("张三", ID_A).await.unwrap();
+    // The store's place is taken by a file: nothing can be written there.
+    std::fs::write(&folder, b"not a folder").unwrap();
+    match api.upload_material(JPEG.to_vec()).await {
+        Err(ApiError::Server {
+            status: 503,
+            detail,
+        }) => {
+            assert!(!detail.contains("store"), "no path in the answer: {detail}")
+        }
+        other => panic!("an upload into a broken store: {other:?}"),
+    }
+    let recorded: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM materials")
+        .fetch_one(server.server.db().pool())
+        .await
+        .unwrap();
+    assert_eq!(
+        recorded, 0,
+        "nothing recorded for a document that was not stored"
+    );
+    std::fs::remove_file(&folder).unwrap();
+    let stored = api.upload_material(JPEG.to_vec()).await.unwrap();
+    assert_eq!(
+        api.material(&stored.object_id).await.unwrap().len() as u64,
+        stored.size
+    );
+}

@@ -99,6 +99,9 @@ impl Store {
         let max = if backend == Backend::Sqlite { 4 } else { 16 };
         let pool = AnyPoolOptions::new()
             .max_connections(max)
+            // A database that cannot be reached is a 503 within seconds, not a request that
+            // hangs for half a minute; the pool reconnects by itself when it is back.
+            .acquire_timeout(std::time::Duration::from_secs(5))
             .connect(&url)
             .await
             .with_context(|| format!("cannot open the {} database", backend.name()))?;

@@ -12,12 +12,25 @@ pub struct TempPostgres {
     bin: PathBuf,
     port: u16,
     as_postgres_user: bool,
+    /// Commits are written before they are acknowledged (`synchronous_commit=on`): what a
+    /// test that stops the server needs. Otherwise off, for speed.
+    durable: bool,
 }
 
 static DATABASES: AtomicU32 = AtomicU32::new(0);
 
 impl TempPostgres {
     pub fn start() -> Self {
+        Self::start_with(false)
+    }
+
+    /// A cluster whose acknowledged commits survive `stop` (a crash of the server process; the
+    /// OS keeps what was written, so fsync stays off).
+    pub fn start_durable() -> Self {
+        Self::start_with(true)
+    }
+
+    fn start_with(durable: bool) -> Self {
         let bin = find_bin_dir();
         let dir = tempfile::Builder::new()
             .prefix("tongban-pg-")
@@ -34,6 +47,7 @@ impl TempPostgres {
             bin,
             port: free_port(),
             as_postgres_user,
+            durable,
         };
         let data = pg.dir.path().join("data");
         let mut initdb = pg.command("initdb");
@@ -46,20 +60,35 @@ impl TempPostgres {
             "-N",
         ]);
         run(&mut initdb);
+        pg.restart();
+        pg
+    }
+
+    /// Starts the cluster (again, after `stop`), on the same port and data.
+    pub fn restart(&self) {
         let options = format!(
-            "-p {} -k {} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off",
-            pg.port,
-            pg.dir.path().display()
+            "-p {} -k {} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit={} -c full_page_writes=off",
+            self.port,
+            self.dir.path().display(),
+            if self.durable { "on" } else { "off" },
         );
-        let mut start = pg.command("pg_ctl");
+        let mut start = self.command("pg_ctl");
         start
             .arg("-D")
-            .arg(&data)
+            .arg(self.dir.path().join("data"))
             .arg("-l")
-            .arg(pg.dir.path().join("server.log"))
+            .arg(self.dir.path().join("server.log"))
             .args(["-o", &options, "-w", "start"]);
         run(&mut start);
-        pg
+    }
+
+    /// Stops the cluster at once, as a crash would (`-m immediate`): no checkpoint, connections cut.
+    pub fn stop(&self) {
+        let mut stop = self.command("pg_ctl");
+        stop.arg("-D")
+            .arg(self.dir.path().join("data"))
+            .args(["-m", "immediate", "-w", "stop"]);
+        run(&mut stop);
     }
 
     /// A new, empty database in the cluster, as a URL.
