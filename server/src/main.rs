@@ -304,10 +304,14 @@ async fn main() -> anyhow::Result<ExitCode> {
                     Ok(ExitCode::SUCCESS)
                 }
                 Some(broken) => {
+                    let head = if report.head.is_empty() {
+                        String::new()
+                    } else {
+                        format!(" (head {})", report.head)
+                    };
                     eprintln!(
-                        "audit log BROKEN at {broken}; the {} entries before it are intact \
-                         (head {})",
-                        report.chained, report.head
+                        "audit log BROKEN at {broken}; the {} entries before it are intact{head}",
+                        report.chained
                     );
                     Ok(ExitCode::FAILURE)
                 }
