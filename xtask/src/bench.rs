@@ -141,6 +141,16 @@ pub fn run() -> anyhow::Result<()> {
         capture(cargo().args(["bench", "-p", "tongban-server", "--bench", "submissions"]))?;
     figures.extend(bench_lines(&submissions));
 
+    for (backend, postgres) in [("SQLite", false), ("PostgreSQL", true)] {
+        println!("» a mixed load with goose on {backend}: search, guides, answers, uploads, submissions, staff (release)…");
+        let mut load = cargo();
+        load.args(["run", "--release", "-p", "tongban-load"]);
+        if postgres {
+            load.env("TONGBAN_LOAD_POSTGRES", "1");
+        }
+        figures.extend(bench_lines(&capture(&mut load)?));
+    }
+
     println!("» the workbench's queue at 100,000 cases on SQLite (release)…");
     let queue = capture(cargo().args(["bench", "-p", "tongban-server", "--bench", "queue"]))?;
     figures.extend(bench_lines(&queue));

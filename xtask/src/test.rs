@@ -27,7 +27,14 @@ const STEPS: [&str; 4] = ["native", "wasm", "browser", "kotlin"];
 /// The packages every native cargo step selects. Keeping one selection for tests and builds keeps
 /// one set of unified features, so no step rebuilds the dependencies of another (2 cores: minutes).
 pub fn native_packages(with_browser_tests: bool) -> Vec<&'static str> {
-    let mut args = vec!["--workspace", "--exclude", "tongban-web"];
+    // The load bench (goose) is built by `cargo xtask bench` only.
+    let mut args = vec![
+        "--workspace",
+        "--exclude",
+        "tongban-web",
+        "--exclude",
+        "tongban-load",
+    ];
     if !with_browser_tests {
         args.extend(["--exclude", "tongban-tests"]);
     }
