@@ -33,6 +33,7 @@ pub const ERROR_CODES: &[&str] = &[
     "sms-unavailable",
     "identity-unavailable",
     "server",
+    "storage-full",
     "phone-length",
     "phone-characters",
     "phone-region",

@@ -37,6 +37,7 @@ error-not-found = Nothing was found.
 error-conflict = This was changed on another device. Please check it before sending.
 error-validation = Some answers need fixing. Please follow the hints.
 error-server = The service is unavailable right now. Please try again later.
+error-storage-full = There is no room to store this on the server right now. What you entered is kept on your device; please try again later.
 error-bad-request = The request was not in the right form and was not carried out. Update the app and try again.
 error-method-not-allowed = This cannot be done this way. Update the app and try again.
 error-unsupported-media-type = What was sent is not in a form the server takes. Update the app and try again.

@@ -35,6 +35,7 @@ error-not-found = 没有找到相关内容。
 error-conflict = 内容已在其他设备上修改，请核对后再提交。
 error-validation = 填写的内容有误，请按提示修改。
 error-server = 服务暂时不可用，请稍后重试。
+error-storage-full = 服务器暂时没有空间保存，您填写的内容已保留在本机，请稍后重试。
 error-bad-request = 请求的格式不对，没有办理。请更新应用后再试。
 error-method-not-allowed = 这个操作不能这样办理。请更新应用后再试。
 error-unsupported-media-type = 发送的内容格式不对，没有办理。请更新应用后再试。

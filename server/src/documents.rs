@@ -14,10 +14,14 @@ use crate::vault::random;
 
 const MAGIC: &[u8; 4] = b"TBD1";
 
-fn unavailable(detail: String) -> AppError {
+fn unavailable(e: crate::objects::ObjectError) -> AppError {
+    let code = match e {
+        crate::objects::ObjectError::Full(_) => "storage-full",
+        crate::objects::ObjectError::Failed(_) => "server",
+    };
     AppError::Unavailable {
-        code: "server",
-        detail,
+        code,
+        detail: e.to_string(),
     }
 }
 

@@ -71,6 +71,20 @@ pub fn database_unavailable(e: &sqlx::Error) -> bool {
     )
 }
 
+/// Whether the database refused a write for want of room: SQLite's `SQLITE_FULL` (13, or an I/O
+/// error writing its journal, `SQLITE_IOERR_WRITE`), PostgreSQL's `disk_full` (53100). A 503
+/// with `storage-full`: nothing was written, the apps keep what the person entered.
+pub fn storage_full(e: &sqlx::Error) -> bool {
+    let sqlx::Error::Database(d) = e else {
+        return false;
+    };
+    let code = d.code();
+    let message = d.message().to_ascii_lowercase();
+    matches!(code.as_deref(), Some("13" | "778" | "53100"))
+        || message.contains("database or disk is full")
+        || message.contains("no space left on device")
+}
+
 /// The error with every cause below it, for the log.
 fn with_causes(e: &dyn std::error::Error) -> String {
     let mut text = e.to_string();
@@ -128,6 +142,13 @@ impl IntoResponse for AppError {
                 (
                     StatusCode::SERVICE_UNAVAILABLE,
                     ErrorBody::new(code, "a service is unavailable; try again later"),
+                )
+            }
+            AppError::Database(e) if storage_full(&e) => {
+                tracing::error!(error = %with_causes(&e), "the database has no room to write");
+                (
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    ErrorBody::new("storage-full", "no room to store this now; try again later"),
                 )
             }
             AppError::Database(e) if database_unavailable(&e) => {

@@ -6,7 +6,27 @@ use std::future::Future;
 use std::path::PathBuf;
 use std::pin::Pin;
 
-pub type ObjectFuture<'a, T> = Pin<Box<dyn Future<Output = Result<T, String>> + Send + 'a>>;
+pub type ObjectFuture<'a, T> = Pin<Box<dyn Future<Output = Result<T, ObjectError>> + Send + 'a>>;
+
+/// Why the object store did not do what it was asked.
+#[derive(Debug, thiserror::Error)]
+pub enum ObjectError {
+    /// No room left (a full disk or a bucket over quota): nothing was stored.
+    #[error("no room: {0}")]
+    Full(String),
+    #[error("{0}")]
+    Failed(String),
+}
+
+impl ObjectError {
+    fn io(what: String, e: std::io::Error) -> Self {
+        if e.kind() == std::io::ErrorKind::StorageFull {
+            Self::Full(format!("{what}: {e}"))
+        } else {
+            Self::Failed(format!("{what}: {e}"))
+        }
+    }
+}
 
 pub trait ObjectStore: Send + Sync + 'static {
     fn put<'a>(&'a self, id: &'a str, bytes: Vec<u8>) -> ObjectFuture<'a, ()>;
@@ -17,10 +37,10 @@ pub trait ObjectStore: Send + Sync + 'static {
 pub struct LocalFolder(pub PathBuf);
 
 impl LocalFolder {
-    fn path(&self, id: &str) -> Result<PathBuf, String> {
+    fn path(&self, id: &str) -> Result<PathBuf, ObjectError> {
         // Ids are UUIDs; anything else never reaches the file system.
         if id.is_empty() || !id.bytes().all(|b| b.is_ascii_hexdigit() || b == b'-') {
-            return Err(format!("not an object id: {id:?}"));
+            return Err(ObjectError::Failed(format!("not an object id: {id:?}")));
         }
         Ok(self.0.join(id))
     }
@@ -32,15 +52,20 @@ impl ObjectStore for LocalFolder {
             let path = self.path(id)?;
             tokio::fs::create_dir_all(&self.0)
                 .await
-                .map_err(|e| format!("cannot create {}: {e}", self.0.display()))?;
+                .map_err(|e| ObjectError::io(format!("cannot create {}", self.0.display()), e))?;
             // Written beside and renamed: a crash never leaves half a file under the id.
             let partial = path.with_extension("partial");
-            tokio::fs::write(&partial, bytes)
-                .await
-                .map_err(|e| format!("cannot write {}: {e}", partial.display()))?;
+            if let Err(e) = tokio::fs::write(&partial, bytes).await {
+                // A half-written file takes room and names nothing: away with it.
+                let _ = tokio::fs::remove_file(&partial).await;
+                return Err(ObjectError::io(
+                    format!("cannot write {}", partial.display()),
+                    e,
+                ));
+            }
             tokio::fs::rename(&partial, &path)
                 .await
-                .map_err(|e| format!("cannot store {}: {e}", path.display()))
+                .map_err(|e| ObjectError::io(format!("cannot store {}", path.display()), e))
         })
     }
 
@@ -49,7 +74,7 @@ impl ObjectStore for LocalFolder {
             match tokio::fs::read(self.path(id)?).await {
                 Ok(bytes) => Ok(Some(bytes)),
                 Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
-                Err(e) => Err(e.to_string()),
+                Err(e) => Err(ObjectError::io("cannot read".into(), e)),
             }
         })
     }
@@ -117,6 +142,14 @@ mod tests {
         assert_eq!(sniff(b"MZ\x90\0 an executable"), None);
         assert_eq!(sniff(b"<html>"), None);
         assert_eq!(sniff(b""), None);
+    }
+
+    #[test]
+    fn a_full_disk_is_told_apart_from_other_failures() {
+        let full = std::io::Error::from(std::io::ErrorKind::StorageFull);
+        assert!(matches!(ObjectError::io("x".into(), full), ObjectError::Full(_)));
+        let denied = std::io::Error::from(std::io::ErrorKind::PermissionDenied);
+        assert!(matches!(ObjectError::io("x".into(), denied), ObjectError::Failed(_)));
     }
 
     #[tokio::test]

@@ -144,11 +144,35 @@ pub fn run() -> anyhow::Result<()> {
     for (backend, postgres) in [("SQLite", false), ("PostgreSQL", true)] {
         println!("» a mixed load with goose on {backend}: search, guides, answers, uploads, submissions, staff (release)…");
         let mut load = cargo();
-        load.args(["run", "--release", "-p", "tongban-load"]);
+        load.args([
+            "run",
+            "--release",
+            "-p",
+            "tongban-load",
+            "--bin",
+            "tongban-load",
+        ]);
         if postgres {
             load.env("TONGBAN_LOAD_POSTGRES", "1");
         }
         figures.extend(bench_lines(&capture(&mut load)?));
+    }
+
+    // Needs root (it mounts a small tmpfs). A failure is a finding, printed with the figures,
+    // and does not stop the other measurements.
+    println!("» fault: the disk fills up under the server (SQLite and documents on 8 MiB)…");
+    let mut disk_full = cargo();
+    disk_full.args([
+        "run",
+        "--release",
+        "-p",
+        "tongban-load",
+        "--bin",
+        "disk-full",
+    ]);
+    match capture(&mut disk_full) {
+        Ok(out) => figures.extend(bench_lines(&out)),
+        Err(e) => figures.push(format!("fault disk full: FAILED — {e:#}")),
     }
 
     println!("» the workbench's queue at 100,000 cases on SQLite (release)…");
