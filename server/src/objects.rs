@@ -147,9 +147,15 @@ mod tests {
     #[test]
     fn a_full_disk_is_told_apart_from_other_failures() {
         let full = std::io::Error::from(std::io::ErrorKind::StorageFull);
-        assert!(matches!(ObjectError::io("x".into(), full), ObjectError::Full(_)));
+        assert!(matches!(
+            ObjectError::io("x".into(), full),
+            ObjectError::Full(_)
+        ));
         let denied = std::io::Error::from(std::io::ErrorKind::PermissionDenied);
-        assert!(matches!(ObjectError::io("x".into(), denied), ObjectError::Failed(_)));
+        assert!(matches!(
+            ObjectError::io("x".into(), denied),
+            ObjectError::Failed(_)
+        ));
     }
 
     #[tokio::test]
