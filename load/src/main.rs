@@ -60,18 +60,6 @@ static PREPARED: OnceLock<Prepared> = OnceLock::new();
 static NEXT_STAFF: AtomicUsize = AtomicUsize::new(0);
 static SUBMISSIONS: AtomicUsize = AtomicUsize::new(0);
 
-/// A valid resident ID number for person `n` (GB 11643 check character).
-fn id_number(n: usize) -> String {
-    let base = format!("33010619800101{:03}", n % 1000);
-    let weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
-    let sum: u32 = base
-        .bytes()
-        .zip(weights)
-        .map(|(b, w)| u32::from(b - b'0') * w)
-        .sum();
-    format!("{base}{}", b"10X98765432"[(sum % 11) as usize] as char)
-}
-
 async fn prepare(
     base: &str,
     sms: &DevLogSender,
@@ -87,7 +75,9 @@ async fn prepare(
         api.login(&phone, &sms.last_code(&phone).unwrap())
             .await
             .unwrap();
-        api.verify_identity("张三", &id_number(n)).await.unwrap();
+        api.verify_identity("张三", &forms::id_number(n))
+            .await
+            .unwrap();
         if schema.is_none() {
             schema = Some(FormSchema::for_matter(
                 &api.matter_guide(MATTER).await.unwrap(),

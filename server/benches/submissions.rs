@@ -21,19 +21,6 @@ const CLIENTS: usize = 64;
 const DRAFTS_PER_CLIENT: usize = 4;
 const MATTER: &str = "330000-GA-0001";
 
-/// A valid resident ID number for person `n` (GB 11643 check character).
-fn id_number(n: usize) -> String {
-    let base = format!("33010619800101{:03}", n % 1000);
-    let weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
-    let sum: u32 = base
-        .bytes()
-        .zip(weights)
-        .map(|(b, w)| u32::from(b - b'0') * w)
-        .sum();
-    let check = b"10X98765432"[(sum % 11) as usize] as char;
-    format!("{base}{check}")
-}
-
 #[tokio::main(flavor = "multi_thread")]
 async fn main() {
     let sms = DevLogSender::default();
@@ -53,7 +40,9 @@ async fn main() {
             api.login(&phone, &sms.last_code(&phone).unwrap())
                 .await
                 .unwrap();
-            api.verify_identity("张三", &id_number(n)).await.unwrap();
+            api.verify_identity("张三", &forms::id_number(n))
+                .await
+                .unwrap();
             let schema = FormSchema::for_matter(&api.matter_guide(MATTER).await.unwrap());
             let upload = api.upload_material(forms::JPEG.to_vec()).await.unwrap();
             let mut drafts = Vec::new();

@@ -29,16 +29,8 @@ struct Process {
     log: Arc<Mutex<Vec<String>>>,
 }
 
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
 async fn start(dir: &Path, web: &Path) -> Process {
-    let port = free_port();
+    let port = support::postgres::free_port();
     let mut child = Command::new(env!("CARGO_BIN_EXE_tongban-server"))
         .arg("--dev")
         .args(["--addr", &format!("127.0.0.1:{port}")])
@@ -163,6 +155,28 @@ async fn write(
     }
 }
 
+/// One writer task per draft, each going on from where its writer stands.
+fn writers_at(
+    base: &str,
+    secrets: &Arc<MemorySecretStore>,
+    plans: &[Vec<ChangeKind>],
+    writers: &[Arc<Mutex<Writer>>],
+    acked: &Arc<AtomicUsize>,
+) -> tokio::task::JoinSet<()> {
+    let mut tasks = tokio::task::JoinSet::new();
+    for (i, plan) in plans.iter().enumerate() {
+        let api = client(base, secrets);
+        tasks.spawn(write(
+            api,
+            i,
+            plan.clone(),
+            writers[i].clone(),
+            acked.clone(),
+        ));
+    }
+    tasks
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_server_killed_under_load_loses_no_acknowledged_change_and_applies_none_twice() {
     let dir = tempfile::tempdir().unwrap();
@@ -192,17 +206,7 @@ async fn a_server_killed_under_load_loses_no_acknowledged_change_and_applies_non
     // Everyone at once; the server dies when about a third has been answered.
     let writers: Vec<Arc<Mutex<Writer>>> = (0..DRAFTS).map(|_| Default::default()).collect();
     let acked = Arc::new(AtomicUsize::new(0));
-    let mut tasks = tokio::task::JoinSet::new();
-    for (i, plan) in plans.iter().enumerate() {
-        let api = client(&server.base, &secrets);
-        tasks.spawn(write(
-            api,
-            i,
-            plan.clone(),
-            writers[i].clone(),
-            acked.clone(),
-        ));
-    }
+    let tasks = writers_at(&server.base, &secrets, &plans, &writers, &acked);
     while acked.load(Ordering::SeqCst) < total / 3 {
         tokio::time::sleep(Duration::from_millis(2)).await;
     }
@@ -256,17 +260,7 @@ async fn a_server_killed_under_load_loses_no_acknowledged_change_and_applies_non
         }
     }
     // The writers go on where they were, resending what was in flight.
-    let mut tasks = tokio::task::JoinSet::new();
-    for (i, plan) in plans.iter().enumerate() {
-        let api = client(&server.base, &secrets);
-        tasks.spawn(write(
-            api,
-            i,
-            plan.clone(),
-            writers[i].clone(),
-            acked.clone(),
-        ));
-    }
+    let tasks = writers_at(&server.base, &secrets, &plans, &writers, &acked);
     tasks.join_all().await;
     for (i, writer) in writers.iter().enumerate() {
         let w = writer.lock().unwrap();

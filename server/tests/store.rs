@@ -142,7 +142,7 @@ async fn identity(store: Store) {
         .await
         .unwrap();
     let verified = store.account(&a.id).await.unwrap().unwrap();
-    nothing_plain(&store, "11010519491231002X").await;
+    support::at_rest::nothing_plain(&store, "11010519491231002X").await;
     assert_eq!(verified.level, RealNameLevel::IdentityVerified);
     assert_eq!(verified.real_name.as_deref(), Some("张三"));
     assert_eq!(
@@ -596,143 +596,12 @@ async fn drafts_and_applications(store: Store) {
         .is_empty());
     assert_eq!(store.application_summaries(None).await.unwrap().len(), 1);
     assert!(store.application("app-2").await.unwrap().is_none());
-    nothing_plain(&store, "张三").await;
-    nothing_plain(&store, "文三路").await;
-}
-
-/// The sealed columns, as an operator with the database (or a backup of it) sees them.
-const SEALED_COLUMNS: [(&str, &str); 7] = [
-    ("accounts", "real_name"),
-    ("accounts", "id_number"),
-    ("drafts", "state_json"),
-    ("draft_ops", "reply_json"),
-    ("applications", "answers_json"),
-    ("cases", "answers_json"),
-    ("materials", "doc_key"),
-];
-
-/// No sealed column holds `plain`, and every value in them is sealed.
-async fn nothing_plain(store: &Store, plain: &str) {
-    for (table, column) in SEALED_COLUMNS {
-        let values: Vec<Option<String>> =
-            sqlx::query_scalar(&format!("SELECT {column} FROM {table}"))
-                .fetch_all(store.pool())
-                .await
-                .unwrap();
-        for value in values.into_iter().flatten() {
-            assert!(!value.contains(plain), "{table}.{column} holds {plain:?}");
-            assert!(
-                value.starts_with("tb1:"),
-                "{table}.{column} is not sealed: {value}"
-            );
-        }
-    }
+    support::at_rest::nothing_plain(&store, "张三").await;
+    support::at_rest::nothing_plain(&store, "文三路").await;
 }
 
 fn vault() -> Vault {
     Vault::generate(Algorithm::Aes256Gcm)
-}
-
-fn key(id: &str, algorithm: &str, bytes: &[u8]) -> String {
-    use base64::Engine;
-    format!(
-        "{id}:{algorithm}:{}",
-        base64::engine::general_purpose::STANDARD.encode(bytes)
-    )
-}
-
-/// Rotation: a database written under one key (and rows from before encryption) is re-sealed in
-/// the background with the next, while old values keep opening; afterwards the old key can go.
-#[tokio::test]
-async fn rotation_re_seals_everything_with_the_new_key() {
-    use tongban_server::rotation::{pending, rotate_batch};
-    let dir = tempfile::tempdir().unwrap();
-    let url = format!("sqlite://{}", dir.path().join("r.db").display());
-    let lookup = {
-        use base64::Engine;
-        base64::engine::general_purpose::STANDARD.encode([9u8; 32])
-    };
-    let k1 = key("k1", "aes-256-gcm", &[1; 32]);
-    let k2 = key("k2", "sm4-gcm", &[2; 16]);
-    let before = Store::connect(&url, Vault::from_config(&[k1.clone()], &lookup).unwrap())
-        .await
-        .unwrap();
-    before.migrate().await.unwrap();
-    let a = before.account_for_phone("13800138000", 1).await.unwrap();
-    before
-        .set_identity(&a.id, "张三", "11010519491231002X", 2)
-        .await
-        .unwrap();
-    // An account verified before encryption existed: plain values, no lookup hash.
-    let b = before.account_for_phone("13900139000", 1).await.unwrap();
-    sqlx::query(
-        "UPDATE accounts SET real_name = '李四', id_number = '110105194912310037' WHERE id = $1",
-    )
-    .bind(b.id.as_str())
-    .execute(before.pool())
-    .await
-    .unwrap();
-    before.close().await;
-
-    let during = Store::connect(
-        &url,
-        Vault::from_config(&[k2.clone(), k1], &lookup).unwrap(),
-    )
-    .await
-    .unwrap();
-    let stale: i64 = pending(&during).await.unwrap().iter().map(|(_, n)| n).sum();
-    assert_eq!(stale, 4, "two names and two numbers");
-    assert_eq!(
-        during
-            .account(&a.id)
-            .await
-            .unwrap()
-            .unwrap()
-            .real_name
-            .as_deref(),
-        Some("张三"),
-        "old values open during rotation"
-    );
-    assert_eq!(
-        during
-            .account_with_id_number("110105194912310037")
-            .await
-            .unwrap(),
-        Some(b.id.clone()),
-        "a plain number is still found before it is sealed"
-    );
-    while rotate_batch(&during).await.unwrap() > 0 {}
-    assert!(pending(&during).await.unwrap().iter().all(|(_, n)| *n == 0));
-    nothing_plain(&during, "李四").await;
-    during.close().await;
-
-    let after = Store::connect(&url, Vault::from_config(&[k2], &lookup).unwrap())
-        .await
-        .unwrap();
-    assert_eq!(
-        after
-            .account(&b.id)
-            .await
-            .unwrap()
-            .unwrap()
-            .id_number
-            .as_deref(),
-        Some("110105194912310037")
-    );
-    assert_eq!(
-        after
-            .account_with_id_number("11010519491231002X")
-            .await
-            .unwrap(),
-        Some(a.id),
-        "found by its keyed hash"
-    );
-    let sealed: String = sqlx::query_scalar("SELECT real_name FROM accounts WHERE id = $1")
-        .bind(b.id.as_str())
-        .fetch_one(after.pool())
-        .await
-        .unwrap();
-    assert!(sealed.starts_with("tb1:k2:"), "{sealed}");
 }
 
 async fn materials(store: Store) {
@@ -754,7 +623,7 @@ async fn materials(store: Store) {
         ("acc-1", "image/jpeg")
     );
     assert_eq!(row.doc_key.as_deref(), Some("a2V5IG9mIHRoZSBkb2N1bWVudA=="));
-    nothing_plain(&store, "a2V5IG9mIHRoZSBkb2N1bWVudA").await;
+    support::at_rest::nothing_plain(&store, "a2V5IG9mIHRoZSBkb2N1bWVudA").await;
     assert_eq!(
         store
             .not_owned_materials(&owner, &["m1".into(), "m2".into()])

@@ -23,6 +23,12 @@ impl Drop for Mounted {
     }
 }
 
+/// A reply's status and JSON body (empty when it has none).
+async fn answer(r: reqwest::Response) -> (u16, Value) {
+    let status = r.status().as_u16();
+    (status, r.json().await.unwrap_or_default())
+}
+
 fn pdf(size: usize) -> Vec<u8> {
     let mut bytes = b"%PDF-1.7\n".to_vec();
     bytes.resize(size, b' ');
@@ -100,8 +106,7 @@ async fn main() {
             .send()
             .await
             .unwrap();
-        let status = r.status().as_u16();
-        let body: Value = r.json().await.unwrap_or_default();
+        let (status, body) = answer(r).await;
         match (status, body["code"].as_str()) {
             (200, _) => uploads += 1,
             (503, Some("storage-full")) => refused_uploads += 1,
@@ -115,8 +120,7 @@ async fn main() {
             .send()
             .await
             .unwrap();
-        let status = r.status().as_u16();
-        let body: Value = r.json().await.unwrap_or_default();
+        let (status, body) = answer(r).await;
         match (status, body["code"].as_str()) {
             (200, _) => {
                 version = body["snapshot"]["version"].as_u64().unwrap();

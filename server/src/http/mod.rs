@@ -12,6 +12,7 @@ pub mod me;
 pub mod messages;
 pub mod openapi;
 pub mod staff;
+pub mod staff_applications;
 
 use axum::routing::get;
 use axum::{Json, Router};

@@ -45,3 +45,16 @@ pub fn fill(schema: &FormSchema, object_id: &str) -> Answers {
 
 /// A real 8×8 JPEG: the server keeps only pictures it can read.
 pub const JPEG: &[u8] = include_bytes!("photo.jpg");
+
+/// A valid resident ID number for person `n` (GB 11643 check character).
+pub fn id_number(n: usize) -> String {
+    let base = format!("33010619800101{:03}", n % 1000);
+    let weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+    let sum: u32 = base
+        .bytes()
+        .zip(weights)
+        .map(|(b, w)| u32::from(b - b'0') * w)
+        .sum();
+    let check = b"10X98765432"[(sum % 11) as usize] as char;
+    format!("{base}{check}")
+}

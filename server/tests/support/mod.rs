@@ -1,5 +1,6 @@
 #![allow(dead_code)] // each test binary uses its own part of the support code
 
+pub mod at_rest;
 pub mod auth;
 pub mod forms;
 pub mod postgres;
