@@ -102,6 +102,7 @@ impl Store {
             // A database that cannot be reached is a 503 within seconds, not a request that
             // hangs for half a minute; the pool reconnects by itself when it is back.
             .acquire_timeout(std::time::Duration::from_secs(5))
+            .after_release(|conn, _| Box::pin(async move { release_ok(conn).await }))
             .connect(&url)
             .await
             .with_context(|| format!("cannot open the {} database", backend.name()))?;
@@ -157,6 +158,27 @@ impl Store {
     pub async fn close(&self) {
         self.pool.close().await;
     }
+}
+
+/// Whether a connection given back to the pool may be used again. After a failed write
+/// (SQLite's `SQLITE_FULL` or `SQLITE_IOERR` above all) SQLite may have rolled the transaction
+/// back by itself; sqlx's own `ROLLBACK` then fails and it still counts the connection as inside
+/// a transaction, so the next `begin` becomes a `SAVEPOINT` whose rollback leaves a write
+/// transaction open — and every other connection gets "database is locked" for good. A
+/// connection whose transaction state is not clean is closed instead (the pool opens a new one).
+async fn release_ok(conn: &mut sqlx::AnyConnection) -> Result<bool, sqlx::Error> {
+    use sqlx::Connection as _;
+    if !conn.is_in_transaction() {
+        return Ok(true);
+    }
+    // A dropped transaction's rollback may still be queued: the ping runs after it, so the
+    // depth read next is the settled one.
+    conn.ping().await?;
+    if conn.is_in_transaction() {
+        tracing::warn!("a database connection came back inside a transaction; closing it");
+        return Ok(false);
+    }
+    Ok(true)
 }
 
 /// A unique or primary key was already taken (a concurrent insert won).
