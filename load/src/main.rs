@@ -4,9 +4,11 @@
 //! Prints `BENCH load …` with requests per second, p50/p99 and errors, for SQLite or (with
 //! `TONGBAN_LOAD_POSTGRES=1`, on a throwaway cluster) PostgreSQL. Run by `cargo xtask bench`.
 
+mod faults;
 #[path = "../../server/tests/support/forms.rs"]
 #[allow(dead_code)]
 mod forms;
+mod mount;
 #[path = "../../server/tests/support/postgres.rs"]
 #[allow(dead_code)]
 mod postgres;
@@ -195,7 +197,10 @@ async fn call(
     }
     match done.response {
         Ok(r) if r.status().is_success() => Ok(r.json::<Value>().await.ok()),
-        _ => Ok(None),
+        _ => {
+            faults::LEDGER.failure(status);
+            Ok(None)
+        }
     }
 }
 
@@ -227,6 +232,7 @@ async fn guide(user: &mut GooseUser) -> TransactionResult {
 async fn save_answer(user: &mut GooseUser) -> TransactionResult {
     let (person, me) = citizen(user);
     let (draft, base, token) = (person.draft.clone(), me.version, person.token.clone());
+    let index = me.index;
     let change = json!({
         "op_id": format!("{draft}-{base}-{}", fastrand()),
         "draft_id": draft, "device_id": "load", "base_version": base,
@@ -240,17 +246,21 @@ async fn save_answer(user: &mut GooseUser) -> TransactionResult {
         GooseMethod::Post,
         &path,
         Some(&token),
-        Some(change),
+        Some(change.clone()),
     )
     .await?;
-    if let Some(v) = reply.and_then(|r| r["snapshot"]["version"].as_u64()) {
-        citizen(user).1.version = v;
+    if let Some(reply) = reply {
+        if let Some(v) = reply["snapshot"]["version"].as_u64() {
+            citizen(user).1.version = v;
+        }
+        faults::LEDGER.change(index, change, reply);
     }
     Ok(())
 }
 
 async fn upload(user: &mut GooseUser) -> TransactionResult {
-    let token = citizen(user).0.token.clone();
+    let (person, me) = citizen(user);
+    let (token, index) = (person.token.clone(), me.index);
     let builder = user
         .get_request_builder(&GooseMethod::Post, "/api/v1/materials")?
         .bearer_auth(token)
@@ -262,7 +272,21 @@ async fn upload(user: &mut GooseUser) -> TransactionResult {
         .path("/api/v1/materials")
         .set_request_builder(builder)
         .build();
-    user.request(request).await?;
+    let done = user.request(request).await?;
+    match done.response {
+        Ok(r) if r.status().is_success() => {
+            if let Some(id) = r
+                .json::<Value>()
+                .await
+                .ok()
+                .and_then(|v| v["object_id"].as_str().map(str::to_owned))
+            {
+                faults::LEDGER.upload(index, id);
+            }
+        }
+        Ok(r) => faults::LEDGER.failure(r.status().as_u16()),
+        Err(_) => faults::LEDGER.failure(0),
+    }
     Ok(())
 }
 
@@ -270,7 +294,7 @@ async fn upload(user: &mut GooseUser) -> TransactionResult {
 async fn submit(user: &mut GooseUser) -> TransactionResult {
     let (person, me) = citizen(user);
     me.submitted += 1;
-    let (token, object) = (person.token.clone(), person.object_id.clone());
+    let (token, object, index) = (person.token.clone(), person.object_id.clone(), me.index);
     let draft = format!("{}-app-{}", person.draft, me.submitted);
     let path = format!("/api/v1/drafts/{draft}/changes");
     let mut version = 0;
@@ -298,12 +322,13 @@ async fn submit(user: &mut GooseUser) -> TransactionResult {
             GooseMethod::Post,
             &path,
             Some(&token),
-            Some(change),
+            Some(change.clone()),
         )
         .await?
         else {
             return Ok(());
         };
+        faults::LEDGER.change(index, change, reply.clone());
         version = reply["snapshot"]["version"].as_u64().unwrap_or(version);
         if i == last && reply["result"] == "submitted" {
             SUBMISSIONS.fetch_add(1, Ordering::Relaxed);
@@ -404,14 +429,23 @@ async fn main() -> Result<(), GooseError> {
         .with_env_filter(tracing_subscriber::EnvFilter::new("error"))
         .with_writer(std::io::stderr)
         .init();
+    if let Ok(spec) = std::env::var(faults::SERVE) {
+        faults::serve(&spec).await;
+        return Ok(());
+    }
+    // TONGBAN_LOAD_FAULT=kill|postgres|objects|disk: a fault half-way through (faults.rs).
+    let fault = faults::Fault::from_env();
     let data = tempfile::tempdir().unwrap();
+    // The disk fault: the database and the documents on a small disk of their own.
+    let disk =
+        (fault == Some(faults::Fault::Disk)).then(|| mount::Mounted::tmpfs(data.path(), "256m"));
     let web = tempfile::tempdir().unwrap();
     std::fs::write(web.path().join("index.html"), "<!doctype html>").unwrap();
     // TONGBAN_LOAD_POSTGRES=1: a throwaway PostgreSQL cluster (durable commits), else SQLite.
     // (Not a flag: goose reads the command line as its own.)
-    let cluster = std::env::var_os("TONGBAN_LOAD_POSTGRES")
-        .is_some()
-        .then(postgres::TempPostgres::start_durable);
+    let cluster = (std::env::var_os("TONGBAN_LOAD_POSTGRES").is_some()
+        || fault == Some(faults::Fault::Postgres))
+    .then(postgres::TempPostgres::start_durable);
     let url = match &cluster {
         Some(pg) => pg.new_database(),
         None => format!("sqlite://{}", data.path().join("load.db").display()),
@@ -421,8 +455,9 @@ async fn main() -> Result<(), GooseError> {
     } else {
         "SQLite"
     };
-    let mut config = tongban_server::Config::for_tests(url, web.path());
+    let mut config = tongban_server::Config::for_tests(url.clone(), web.path());
     config.object_dir = data.path().join("objects");
+    config.dev_key_file = data.path().join("dev-keys");
     config.auth.max_sends_per_ip = 10_000;
     let sms = DevLogSender::default();
     let mut services = config.services().expect("development services");
@@ -431,8 +466,23 @@ async fn main() -> Result<(), GooseError> {
     let base = server.base_url();
     let ready = prepare(&base, &sms, &server).await;
     let _ = PREPARED.set(ready);
+    // For the kill fault the server runs as a process of its own, on the same database.
+    let (mut server, mut process) = (Some(server), None);
+    if fault == Some(faults::Fault::Kill) {
+        server.take().unwrap().shutdown().await.unwrap();
+        process = Some(
+            faults::ServerProcess::spawn(
+                &base,
+                &url,
+                &data.path().join("objects"),
+                &data.path().join("dev-keys"),
+                web.path(),
+            )
+            .await,
+        );
+    }
 
-    let metrics = GooseAttack::initialize()?
+    let attack = GooseAttack::initialize()?
         .register_scenario(
             scenario!("person")
                 .set_weight(PEOPLE)?
@@ -457,9 +507,22 @@ async fn main() -> Result<(), GooseError> {
         .set_default(GooseDefault::Quiet, 1)?
         .set_default(GooseDefault::NoPrintMetrics, true)?
         .set_default(GooseDefault::NoTelnet, true)?
-        .set_default(GooseDefault::NoWebSocket, true)?
-        .execute()
-        .await?;
+        .set_default(GooseDefault::NoWebSocket, true)?;
+    let target = faults::Target {
+        base: base.clone(),
+        token: prepared().people[0].token.clone(),
+        process: process.as_mut(),
+        postgres: cluster.as_ref(),
+        objects: data.path().join("objects"),
+        disk: data.path().to_owned(),
+    };
+    let (metrics, window) = tokio::join!(attack.execute(), async {
+        match fault {
+            Some(f) => Some(faults::inject(f, target).await),
+            None => None,
+        }
+    });
+    let metrics = metrics?;
 
     let mut all: BTreeMap<u64, usize> = BTreeMap::new();
     let (mut ok, mut failed) = (0usize, 0usize);
@@ -495,14 +558,43 @@ async fn main() -> Result<(), GooseError> {
     for line in &lines {
         println!("{line}");
     }
+    let tokens: Vec<String> = prepared().people.iter().map(|p| p.token.clone()).collect();
+    let mut verdict = match (fault, &window) {
+        (Some(f), Some(w)) => Some(faults::verify(f, &base, &tokens, w).await),
+        _ => None,
+    };
+    // And the SQLite file itself is sound after the fault.
+    if let (Some(verdict), Some(server), "SQLite") = (&mut verdict, &server, backend) {
+        let integrity: String = sqlx::query_scalar("PRAGMA integrity_check")
+            .fetch_one(server.db().pool())
+            .await
+            .unwrap_or_else(|e| e.to_string());
+        verdict.lines[0].push_str(&format!("; SQLite integrity {integrity}"));
+        verdict.ok &= integrity == "ok";
+    }
     println!(
-        "BENCH load on {backend}, {PEOPLE} people and {STAFF} clerks for {SECONDS} s: {:.0} requests per second; p50 {:.1} ms, p99 {:.1} ms; {failed} errors of {}; {} submissions",
+        "{}load on {backend}, {PEOPLE} people and {STAFF} clerks for {SECONDS} s: {:.0} requests per second; p50 {:.1} ms, p99 {:.1} ms; {failed} errors of {}; {} submissions",
+        // Under a fault the figures are the fault's, not the bench's.
+        if fault.is_some() { "(during the fault) " } else { "BENCH " },
         (ok + failed) as f64 / seconds,
         quantile(0.50),
         quantile(0.99),
         ok + failed,
         SUBMISSIONS.load(Ordering::Relaxed),
     );
-    server.shutdown().await.unwrap();
+    if let Some(server) = server {
+        server.shutdown().await.unwrap();
+    }
+    drop(process);
+    let _ = &disk;
+    if let Some(verdict) = verdict {
+        for line in &verdict.lines {
+            println!("{line}");
+        }
+        if !verdict.ok {
+            drop(disk);
+            std::process::exit(1);
+        }
+    }
     Ok(())
 }

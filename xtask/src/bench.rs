@@ -158,6 +158,41 @@ pub fn run() -> anyhow::Result<()> {
         figures.extend(bench_lines(&capture(&mut load)?));
     }
 
+    // Faults half-way through the same load; each checks afterwards that no acknowledged write
+    // was lost or applied twice (load/src/faults.rs). The disk fault needs root (a tmpfs). A
+    // failure is a finding, printed with the figures, and does not stop the other measurements.
+    for (fault, what) in [
+        (
+            "kill",
+            "the server killed with SIGKILL and started again (SQLite)",
+        ),
+        (
+            "postgres",
+            "the PostgreSQL server stopped and started again",
+        ),
+        (
+            "objects",
+            "the object store unwritable for a while (SQLite)",
+        ),
+        ("disk", "the disk full for a while (SQLite, a tmpfs)"),
+    ] {
+        println!("» fault during the mixed load: {what} (release)…");
+        let mut run = cargo();
+        run.args([
+            "run",
+            "--release",
+            "-p",
+            "tongban-load",
+            "--bin",
+            "tongban-load",
+        ])
+        .env("TONGBAN_LOAD_FAULT", fault);
+        match capture(&mut run) {
+            Ok(out) => figures.extend(bench_lines(&out)),
+            Err(e) => figures.push(format!("fault {fault} during the load: FAILED — {e:#}")),
+        }
+    }
+
     // Needs root (it mounts a small tmpfs). A failure is a finding, printed with the figures,
     // and does not stop the other measurements.
     println!("» fault: the disk fills up under the server (SQLite and documents on 8 MiB)…");

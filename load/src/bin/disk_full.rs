@@ -5,7 +5,9 @@
 //! must read back, and writes must succeed again once room is freed. Prints `BENCH fault …`.
 //! Run by `cargo xtask bench`.
 
-use std::process::Command;
+#[path = "../mount.rs"]
+mod mount;
+
 use std::sync::Arc;
 
 use serde_json::{json, Value};
@@ -14,14 +16,6 @@ use tongban_core::ApiClient;
 use tongban_server::auth::sms::DevLogSender;
 
 const PHONE: &str = "13700009999";
-
-struct Mounted(std::path::PathBuf);
-
-impl Drop for Mounted {
-    fn drop(&mut self) {
-        let _ = Command::new("umount").arg(&self.0).status();
-    }
-}
 
 /// A reply's status and JSON body (empty when it has none).
 async fn answer(r: reqwest::Response) -> (u16, Value) {
@@ -45,16 +39,7 @@ async fn main() {
     let dir = tempfile::tempdir().unwrap();
     let disk = dir.path().join("disk");
     std::fs::create_dir(&disk).unwrap();
-    let mounted = Command::new("mount")
-        .args(["-t", "tmpfs", "-o", "size=8m", "tmpfs"])
-        .arg(&disk)
-        .status()
-        .expect("mount runs");
-    assert!(
-        mounted.success(),
-        "cannot mount a tmpfs (this check needs root)"
-    );
-    let _unmount = Mounted(disk.clone());
+    let _unmount = mount::Mounted::tmpfs(&disk, "8m");
     // Room to give back at the end.
     std::fs::write(disk.join("ballast"), vec![0u8; 2 << 20]).unwrap();
 
