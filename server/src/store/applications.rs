@@ -235,7 +235,7 @@ impl Store {
 
     /// Moves an application with a timeline event, in one transaction, if it is still at `from`.
     pub async fn move_application(&self, m: StatusMove<'_>) -> Result<Moved, sqlx::Error> {
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.begin_write().await?;
         let moved = match m.answers {
             Some(answers) => sqlx::query(
                 "UPDATE applications SET status = $1, updated_at = $2, answers_json = $3

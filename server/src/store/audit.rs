@@ -107,7 +107,7 @@ impl Store {
                 *head = Some(hash);
             }
             Backend::Postgres => {
-                let mut tx = self.pool().begin().await?;
+                let mut tx = self.begin_write().await?;
                 sqlx::query("SELECT pg_advisory_xact_lock($1)")
                     .bind(AUDIT_LOCK_KEY)
                     .execute(&mut *tx)

@@ -384,7 +384,7 @@ impl Store {
     /// Moves a case if it is still at `step.from`, with its step, the application's status, the
     /// messages and the notifications, in one transaction.
     pub async fn move_case(&self, step: CaseStep<'_>) -> Result<Moved, sqlx::Error> {
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.begin_write().await?;
         if !apply_step(&mut tx, &step, None).await? {
             return Ok(Moved::StatusChanged);
         }
@@ -396,7 +396,7 @@ impl Store {
     /// What the person supplied: the application's answers, and every case that asked moved
     /// back to work, all at once.
     pub async fn supply(&self, s: Supplied<'_>) -> Result<Moved, sqlx::Error> {
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.begin_write().await?;
         sqlx::query("UPDATE applications SET answers_json = $1 WHERE id = $2")
             .bind(self.seal_json("applications.answers_json", s.answers)?)
             .bind(s.application_id)

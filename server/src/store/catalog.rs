@@ -61,7 +61,7 @@ impl Store {
         catalog: &Catalog,
         index_json: &str,
     ) -> Result<u64, sqlx::Error> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         sqlx::query("DELETE FROM matters").execute(&mut *tx).await?;
         let mut added = 0;
         for m in &catalog.matters {

@@ -99,7 +99,7 @@ impl Store {
     /// the version it was read at, or the op id or draft id was taken meanwhile.
     pub async fn write_change(&self, w: DraftWrite<'_>) -> Result<Written, sqlx::Error> {
         let state_json = self.seal_json("drafts.state_json", w.draft)?;
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.begin_write().await?;
         let written = match w.read_version {
             None => sqlx::query(
                 "INSERT INTO drafts (id, owner, form_id, version, state_json, updated_at)

@@ -113,7 +113,7 @@ impl Store {
         sent_at: i64,
         expires_at: i64,
     ) -> Result<(), sqlx::Error> {
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.begin_write().await?;
         sqlx::query("DELETE FROM login_codes WHERE phone = $1")
             .bind(phone)
             .execute(&mut *tx)

@@ -102,6 +102,14 @@ impl Store {
             // A database that cannot be reached is a 503 within seconds, not a request that
             // hangs for half a minute; the pool reconnects by itself when it is back.
             .acquire_timeout(std::time::Duration::from_secs(5))
+            .after_connect(move |conn, _| {
+                Box::pin(async move {
+                    if backend == Backend::Sqlite {
+                        sqlite_pragmas(conn).await?;
+                    }
+                    Ok(())
+                })
+            })
             .after_release(|conn, _| Box::pin(async move { release_ok(conn).await }))
             .connect(&url)
             .await
@@ -120,6 +128,18 @@ impl Store {
 
     pub fn pool(&self) -> &AnyPool {
         &self.pool
+    }
+
+    /// A transaction that writes. On SQLite it takes the write lock at once (`BEGIN
+    /// IMMEDIATE`), so two writers queue on the busy timeout instead of one failing when it
+    /// upgrades from reading; PostgreSQL's row locks need nothing more than `BEGIN`.
+    pub(crate) async fn begin_write(
+        &self,
+    ) -> Result<sqlx::Transaction<'static, sqlx::Any>, sqlx::Error> {
+        match self.backend {
+            Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await,
+            Backend::Postgres => self.pool.begin().await,
+        }
     }
 
     pub fn vault(&self) -> &Vault {
@@ -158,6 +178,17 @@ impl Store {
     pub async fn close(&self) {
         self.pool.close().await;
     }
+}
+
+/// Every SQLite connection: write-ahead logging (readers never wait for the writer, and a commit
+/// is one append to the log instead of a journal written, synced and deleted) with
+/// `synchronous=FULL`, so an acknowledged commit is on the disk even if the machine loses power,
+/// not only when the process dies.
+async fn sqlite_pragmas(conn: &mut sqlx::AnyConnection) -> Result<(), sqlx::Error> {
+    use sqlx::Executor as _;
+    conn.execute("PRAGMA journal_mode = WAL").await?;
+    conn.execute("PRAGMA synchronous = FULL").await?;
+    Ok(())
 }
 
 /// Whether a connection given back to the pool may be used again. After a failed write
