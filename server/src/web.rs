@@ -80,6 +80,21 @@ fn host_cors(host_origins: &[String]) -> tower_http::cors::CorsLayer {
         .allow_credentials(false)
 }
 
+/// The API's answers compressed for the clients that accept it: brotli, else gzip. Level 4 of
+/// each (brotli's own default, 11, costs far more time than it saves bytes on answers made per
+/// request). Small answers, images, event streams and PDFs (already compressed, and downloads)
+/// go as they are.
+fn compression(
+) -> tower_http::compression::CompressionLayer<impl tower_http::compression::Predicate> {
+    use tower_http::compression::predicate::{DefaultPredicate, NotForContentType, Predicate as _};
+    use tower_http::compression::{CompressionLayer, CompressionLevel};
+    CompressionLayer::new()
+        .br(true)
+        .gzip(true)
+        .quality(CompressionLevel::Precise(4))
+        .compress_when(DefaultPredicate::new().and(NotForContentType::const_new("application/pdf")))
+}
+
 /// The API and the PWA under one roof, with the security headers. `host_origins` are the pages
 /// allowed to frame the app and to read the API cross-origin.
 pub fn with_pwa(api: Router, config: &Config, host_origins: &[String]) -> Router {
@@ -87,10 +102,12 @@ pub fn with_pwa(api: Router, config: &Config, host_origins: &[String]) -> Router
     let api = api
         .layer(axum::middleware::from_fn(same_origin_writes))
         .layer(host_cors(host_origins));
-    let api = api.layer(SetResponseHeaderLayer::if_not_present(
-        header::CACHE_CONTROL,
-        HeaderValue::from_static("no-store"),
-    ));
+    let api = api
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("no-store"),
+        ))
+        .layer(compression());
     let spa = get(spa_fallback).with_state(web_dir.to_owned());
     // Precompressed `.br`/`.gz` siblings made by the build are sent when the browser accepts them.
     let assets = ServeDir::new(web_dir)
