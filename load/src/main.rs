@@ -169,14 +169,14 @@ async fn call(
     method: GooseMethod,
     path: &str,
     token: Option<&str>,
-    body: Option<Value>,
+    body: Option<&Value>,
 ) -> Result<Option<Value>, Box<TransactionError>> {
     let mut builder = user.get_request_builder(&method, path)?;
     if let Some(token) = token {
         builder = builder.bearer_auth(token);
     }
     if let Some(body) = body {
-        builder = builder.json(&body);
+        builder = builder.json(body);
     }
     let request = GooseRequest::builder()
         .name(name)
@@ -246,14 +246,14 @@ async fn save_answer(user: &mut GooseUser) -> TransactionResult {
         GooseMethod::Post,
         &path,
         Some(&token),
-        Some(change.clone()),
+        Some(&change),
     )
     .await?;
     if let Some(reply) = reply {
         if let Some(v) = reply["snapshot"]["version"].as_u64() {
             citizen(user).1.version = v;
         }
-        faults::LEDGER.change(index, change, reply);
+        faults::LEDGER.change(index, &change, &reply);
     }
     Ok(())
 }
@@ -322,13 +322,13 @@ async fn submit(user: &mut GooseUser) -> TransactionResult {
             GooseMethod::Post,
             &path,
             Some(&token),
-            Some(change.clone()),
+            Some(&change),
         )
         .await?
         else {
             return Ok(());
         };
-        faults::LEDGER.change(index, change, reply.clone());
+        faults::LEDGER.change(index, &change, &reply);
         version = reply["snapshot"]["version"].as_u64().unwrap_or(version);
         if i == last && reply["result"] == "submitted" {
             SUBMISSIONS.fetch_add(1, Ordering::Relaxed);
@@ -394,7 +394,7 @@ async fn take_a_case(user: &mut GooseUser) -> TransactionResult {
         GooseMethod::Post,
         &path,
         Some(&token),
-        Some(json!({ "status": "accepted" })),
+        Some(&json!({ "status": "accepted" })),
     )
     .await?;
     Ok(())
@@ -435,6 +435,9 @@ async fn main() -> Result<(), GooseError> {
     }
     // TONGBAN_LOAD_FAULT=kill|postgres|objects|disk: a fault half-way through (faults.rs).
     let fault = faults::Fault::from_env();
+    if fault.is_some() {
+        faults::LEDGER.keep();
+    }
     let data = tempfile::tempdir().unwrap();
     // The disk fault: the database and the documents on a small disk of their own.
     let disk =
@@ -456,8 +459,9 @@ async fn main() -> Result<(), GooseError> {
         "SQLite"
     };
     let mut config = tongban_server::Config::for_tests(url.clone(), web.path());
-    config.object_dir = data.path().join("objects");
-    config.dev_key_file = data.path().join("dev-keys");
+    let (objects, keys) = (data.path().join("objects"), data.path().join("dev-keys"));
+    config.object_dir = objects.clone();
+    config.dev_key_file = keys.clone();
     config.auth.max_sends_per_ip = 10_000;
     let sms = DevLogSender::default();
     let mut services = config.services().expect("development services");
@@ -470,16 +474,8 @@ async fn main() -> Result<(), GooseError> {
     let (mut server, mut process) = (Some(server), None);
     if fault == Some(faults::Fault::Kill) {
         server.take().unwrap().shutdown().await.unwrap();
-        process = Some(
-            faults::ServerProcess::spawn(
-                &base,
-                &url,
-                &data.path().join("objects"),
-                &data.path().join("dev-keys"),
-                web.path(),
-            )
-            .await,
-        );
+        process =
+            Some(faults::ServerProcess::spawn(&base, &url, &objects, &keys, web.path()).await);
     }
 
     let attack = GooseAttack::initialize()?
@@ -513,7 +509,7 @@ async fn main() -> Result<(), GooseError> {
         token: prepared().people[0].token.clone(),
         process: process.as_mut(),
         postgres: cluster.as_ref(),
-        objects: data.path().join("objects"),
+        objects,
         disk: data.path().to_owned(),
     };
     let (metrics, window) = tokio::join!(attack.execute(), async {
@@ -586,7 +582,6 @@ async fn main() -> Result<(), GooseError> {
         server.shutdown().await.unwrap();
     }
     drop(process);
-    let _ = &disk;
     if let Some(verdict) = verdict {
         for line in &verdict.lines {
             println!("{line}");

@@ -143,15 +143,7 @@ pub fn run() -> anyhow::Result<()> {
 
     for (backend, postgres) in [("SQLite", false), ("PostgreSQL", true)] {
         println!("» a mixed load with goose on {backend}: search, guides, answers, uploads, submissions, staff (release)…");
-        let mut load = cargo();
-        load.args([
-            "run",
-            "--release",
-            "-p",
-            "tongban-load",
-            "--bin",
-            "tongban-load",
-        ]);
+        let mut load = load_bin("tongban-load");
         if postgres {
             load.env("TONGBAN_LOAD_POSTGRES", "1");
         }
@@ -177,16 +169,8 @@ pub fn run() -> anyhow::Result<()> {
         ("disk", "the disk full for a while (SQLite, a tmpfs)"),
     ] {
         println!("» fault during the mixed load: {what} (release)…");
-        let mut run = cargo();
-        run.args([
-            "run",
-            "--release",
-            "-p",
-            "tongban-load",
-            "--bin",
-            "tongban-load",
-        ])
-        .env("TONGBAN_LOAD_FAULT", fault);
+        let mut run = load_bin("tongban-load");
+        run.env("TONGBAN_LOAD_FAULT", fault);
         match capture(&mut run) {
             Ok(out) => figures.extend(bench_lines(&out)),
             Err(e) => figures.push(format!("fault {fault} during the load: FAILED — {e:#}")),
@@ -196,15 +180,7 @@ pub fn run() -> anyhow::Result<()> {
     // Needs root (it mounts a small tmpfs). A failure is a finding, printed with the figures,
     // and does not stop the other measurements.
     println!("» fault: the disk fills up under the server (SQLite and documents on 8 MiB)…");
-    let mut disk_full = cargo();
-    disk_full.args([
-        "run",
-        "--release",
-        "-p",
-        "tongban-load",
-        "--bin",
-        "disk-full",
-    ]);
+    let mut disk_full = load_bin("disk-full");
     match capture(&mut disk_full) {
         Ok(out) => figures.extend(bench_lines(&out)),
         Err(e) => figures.push(format!("fault disk full: FAILED — {e:#}")),
@@ -271,6 +247,13 @@ pub fn run() -> anyhow::Result<()> {
 }
 
 /// Runs a command, echoing and returning its standard output.
+/// `cargo run --release` of one of the load crate's binaries.
+fn load_bin(bin: &str) -> std::process::Command {
+    let mut run = cargo();
+    run.args(["run", "--release", "-p", "tongban-load", "--bin", bin]);
+    run
+}
+
 fn capture(cmd: &mut std::process::Command) -> anyhow::Result<String> {
     let out = cmd.stderr(std::process::Stdio::inherit()).output()?;
     let text = String::from_utf8_lossy(&out.stdout).into_owned();
