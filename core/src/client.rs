@@ -100,6 +100,13 @@ impl ApiClient {
         self.get_json("/catalog/index").await
     }
 
+    /// The index a region's app needs: the region's matters, those of the regions in it and
+    /// around it, and national ones (`CatalogIndex::for_region`, cut on the server).
+    pub async fn region_index(&self, region: &str) -> Result<CatalogIndex, ApiError> {
+        self.get_json(&format!("/catalog/index?region={}", encode_segment(region)))
+            .await
+    }
+
     /// A matter's full service guide.
     pub async fn matter_guide(&self, code: &str) -> Result<Matter, ApiError> {
         self.get_json(&format!("/matters/{}", encode_segment(code)))

@@ -4,22 +4,77 @@
 //! version: every request checks the version (one small query), so an import on any instance
 //! is seen by all instances at their next request.
 
-use std::sync::Arc;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
 
 use tokio::sync::RwLock;
 use tongban_core::catalog::CatalogIndex;
 use tongban_core::search::SearchIndex;
+use tongban_core::MatterList;
 
+use crate::encoded::Encoded;
 use crate::error::AppError;
 use crate::store::Store;
 
+/// Guides kept ready to send per catalog version (the most read ones come first by nature; a
+/// province of 10,000 matters does not keep them all in memory).
+const GUIDES_KEPT: usize = 2_000;
+
 pub struct LoadedCatalog {
     pub version: String,
-    /// Strong validator for the index document: changes with any byte of it.
-    pub etag: String,
-    pub index_json: String,
+    /// The whole index, ready to send.
+    pub index_doc: Arc<Encoded>,
+    /// The matter list (`GET /matters`), ready to send.
+    pub matters_doc: Encoded,
+    /// Each bundle by id, ready to send.
+    pub bundle_docs: HashMap<String, Encoded>,
     pub index: CatalogIndex,
     pub search: SearchIndex,
+    /// Per-region indexes, cut on first request (at most one per region of the catalog).
+    scoped: Mutex<HashMap<String, Arc<Encoded>>>,
+    guides: Mutex<HashMap<String, Arc<Encoded>>>,
+}
+
+impl LoadedCatalog {
+    /// The index a region's app downloads (`CatalogIndex::for_region`); None for a region the
+    /// catalog does not have.
+    pub async fn index_for(&self, region: &str) -> Result<Option<Arc<Encoded>>, AppError> {
+        if let Some(doc) = self.scoped.lock().expect("not poisoned").get(region) {
+            return Ok(Some(doc.clone()));
+        }
+        let Some(scoped) = self.index.for_region(region) else {
+            return Ok(None);
+        };
+        let tag = format!("{}.{region}", self.version);
+        let doc = Arc::new(
+            tokio::task::spawn_blocking(move || {
+                Encoded::new(
+                    &tag,
+                    serde_json::to_vec(&scoped).expect("an index serializes"),
+                )
+            })
+            .await
+            .map_err(AppError::internal)?,
+        );
+        let mut scoped = self.scoped.lock().expect("not poisoned");
+        Ok(Some(scoped.entry(region.to_owned()).or_insert(doc).clone()))
+    }
+
+    /// A matter's guide ready to send, read from the database once per catalog version.
+    pub async fn guide(&self, db: &Store, code: &str) -> Result<Option<Arc<Encoded>>, AppError> {
+        if let Some(doc) = self.guides.lock().expect("not poisoned").get(code) {
+            return Ok(Some(doc.clone()));
+        }
+        let Some(json) = db.matter_guide(code).await? else {
+            return Ok(None);
+        };
+        let doc = Arc::new(Encoded::new(&self.version, json.into_bytes()));
+        let mut guides = self.guides.lock().expect("not poisoned");
+        if guides.len() < GUIDES_KEPT {
+            guides.insert(code.to_owned(), doc.clone());
+        }
+        Ok(Some(doc))
+    }
 }
 
 #[derive(Clone, Default)]
@@ -43,23 +98,35 @@ impl CatalogCache {
             }
         }
         let (version, index_json) = db.catalog_index().await?.ok_or(AppError::NotFound)?;
-        let index: CatalogIndex = serde_json::from_str(&index_json).map_err(AppError::internal)?;
-        let search = index.search_index();
-        let etag = format!("\"{}-{:016x}\"", version, fnv1a(index_json.as_bytes()));
-        let loaded = Arc::new(LoadedCatalog {
-            version,
-            etag,
-            index_json,
-            index,
-            search,
-        });
+        // Parsing, the search structures and compressing are CPU work: off the async threads.
+        let loaded = tokio::task::spawn_blocking(move || {
+            let index: CatalogIndex = serde_json::from_str(&index_json)?;
+            let search = index.search_index();
+            let list = MatterList {
+                items: (index.documents.iter())
+                    .map(|d| d.summary.clone())
+                    .collect(),
+            };
+            let matters = serde_json::to_vec(&list)?;
+            let bundle_docs = (index.bundles.iter())
+                .map(|b| Ok((b.id.clone(), Encoded::new(&version, serde_json::to_vec(b)?))))
+                .collect::<Result<_, serde_json::Error>>()?;
+            Ok::<_, serde_json::Error>(LoadedCatalog {
+                index_doc: Arc::new(Encoded::new(&version, index_json.into_bytes())),
+                matters_doc: Encoded::new(&version, matters),
+                bundle_docs,
+                version,
+                index,
+                search,
+                scoped: Mutex::default(),
+                guides: Mutex::default(),
+            })
+        })
+        .await
+        .map_err(AppError::internal)?
+        .map_err(AppError::internal)?;
+        let loaded = Arc::new(loaded);
         *slot = Some(loaded.clone());
         Ok(loaded)
     }
-}
-
-fn fnv1a(bytes: &[u8]) -> u64 {
-    bytes.iter().fold(0xcbf29ce484222325u64, |h, b| {
-        (h ^ u64::from(*b)).wrapping_mul(0x100000001b3)
-    })
 }

@@ -11,6 +11,7 @@ pub mod catalog;
 pub mod clock;
 pub mod demo_host;
 pub mod documents;
+pub mod encoded;
 pub mod error;
 pub mod forms;
 pub mod hosts;

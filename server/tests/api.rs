@@ -132,13 +132,15 @@ async fn the_pwa_is_served_with_deep_links_and_strict_headers() {
         .unwrap();
     assert_eq!(missing_asset.status(), 404);
 
-    let api = reqwest::get(format!("{base}/api/v1/matters"))
+    // Public catalog data may be kept by caches that check it; anything else by none.
+    let public = reqwest::get(format!("{base}/api/v1/matters"))
         .await
         .unwrap();
-    assert_eq!(api.headers()["cache-control"], "no-store");
+    assert_eq!(public.headers()["cache-control"], "public, no-cache");
     let unknown = reqwest::get(format!("{base}/api/v1/no-such-thing"))
         .await
         .unwrap();
+    assert_eq!(unknown.headers()["cache-control"], "no-store");
     assert_eq!(unknown.status(), 404);
     let body: serde_json::Value = unknown.json().await.unwrap();
     assert_eq!(body["code"], "not-found");
@@ -201,6 +203,67 @@ async fn the_catalog_index_is_served_with_a_validator_and_searchable() {
         304,
         "an unchanged catalog is not sent again"
     );
+
+    // A region's app downloads only its region's matters (and those around it, and national).
+    let city = client
+        .get(format!("{base}/api/v1/catalog/index?region=330100"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(city.status(), 200);
+    let city_etag = city.headers()["etag"].to_str().unwrap().to_owned();
+    assert_ne!(city_etag, etag, "each cut has its own validator");
+    let city: tongban_core::catalog::CatalogIndex = city.json().await.unwrap();
+    assert_eq!(city.scope.as_deref(), Some("330100"));
+    assert!(!city.documents.is_empty() && city.documents.len() < index.documents.len());
+    assert!(city
+        .documents
+        .iter()
+        .all(|d| { ["100000", "330000", "330100"].contains(&d.summary.region_code.as_str()) }));
+    assert_eq!(
+        city,
+        index.for_region("330100").unwrap(),
+        "the core's cut, as served"
+    );
+    let again = client
+        .get(format!("{base}/api/v1/catalog/index?region=330100"))
+        .header("if-none-match", &city_etag)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(again.status(), 304);
+    let unknown = client
+        .get(format!("{base}/api/v1/catalog/index?region=999999"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(unknown.status(), 422, "a region the catalog does not have");
+    let body: serde_json::Value = unknown.json().await.unwrap();
+    assert_eq!(body["fields"][0]["path"], "region", "{body}");
+    // The matter list has a validator too.
+    let list = client
+        .get(format!("{base}/api/v1/matters"))
+        .send()
+        .await
+        .unwrap();
+    let list_etag = list.headers()["etag"].to_str().unwrap().to_owned();
+    let list: tongban_core::MatterList = list.json().await.unwrap();
+    assert_eq!(
+        list.items,
+        index
+            .documents
+            .iter()
+            .map(|d| d.summary.clone())
+            .collect::<Vec<_>>(),
+        "the list is the index's matters, most popular first"
+    );
+    let again = client
+        .get(format!("{base}/api/v1/matters"))
+        .header("if-none-match", &list_etag)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(again.status(), 304);
 
     let found: serde_json::Value = client
         .get(format!("{base}/api/v1/search?q=sbk"))

@@ -526,3 +526,78 @@ async fn sentences_places_and_unknown_words_are_answered_honestly() {
     browser.screenshot("search-nothing").await.unwrap();
     browser.close().await;
 }
+
+/// A region chosen: the app downloads only that region's index (its matters, its province's and
+/// national ones), keeps the focus on the picker, says so when a query names a place outside it
+/// and offers every region again in one tap.
+#[tokio::test]
+async fn a_chosen_region_downloads_only_its_index_and_says_what_lies_outside() {
+    let _turn = ONE_BROWSER.lock().await;
+    let app = TestApp::start().await;
+    let browser = Browser::phone("zh-CN").await.unwrap();
+    browser.client.goto(&app.base_url).await.unwrap();
+    browser.texts(POPULAR).await.unwrap();
+    let fetched = |query: &str| {
+        format!(
+            "return performance.getEntriesByType('resource').some(e => e.name.endsWith('/api/v1/catalog/index{query}'))"
+        )
+    };
+    browser
+        .eval("const s = document.getElementById('region-select'); s.value = '330100'; s.dispatchEvent(new Event('change', { bubbles: true })); return true")
+        .await
+        .unwrap();
+    browser
+        .wait_until(&fetched("?region=330100"), "Hangzhou's index")
+        .await
+        .unwrap();
+    browser
+        .wait_until(
+            "const s = document.getElementById('region-select'); return !!s && s.value === '330100' && document.activeElement === s",
+            "the picker back, with Hangzhou chosen and the focus on it",
+        )
+        .await
+        .unwrap();
+    let popular = browser.texts(POPULAR).await.unwrap();
+    assert!(!popular.is_empty());
+
+    browser
+        .type_into("#search-input", "上海社保卡")
+        .await
+        .unwrap();
+    let outside = browser.texts("#results-other-region p").await.unwrap();
+    assert!(outside[0].contains("上海"), "{outside:?}");
+    browser
+        .eval("document.getElementById('results-other-region').scrollIntoView(); return true")
+        .await
+        .unwrap();
+    browser.screenshot("search-other-region").await.unwrap();
+    browser.click("#results-other-region button").await.unwrap();
+    browser
+        .wait_until(
+            "const s = document.getElementById('region-select'); return !!s && s.value === '' && !document.getElementById('results-other-region') && !!document.querySelector('.results li.matter')",
+            "every region again, with results",
+        )
+        .await
+        .unwrap();
+    let links = browser
+        .eval("return [...document.querySelectorAll('.results li.matter h3 a')].map(a => a.getAttribute('href'))")
+        .await
+        .unwrap();
+    assert!(
+        links
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|l| l.as_str().unwrap().starts_with("/matter/310000-")),
+        "Shanghai's matters found: {links}"
+    );
+    assert_eq!(
+        browser
+            .eval("return localStorage.getItem('tongban.region')")
+            .await
+            .unwrap(),
+        serde_json::json!(""),
+        "and remembered"
+    );
+    browser.close().await;
+}

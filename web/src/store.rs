@@ -39,7 +39,19 @@ pub fn provide_catalog() -> (Catalog, WriteSignal<u32>) {
     let catalog: Catalog = LocalResource::new(move || {
         attempt.track();
         async move {
-            let index = api().catalog_index().await?;
+            // A region chosen: only what that region's people use (the service worker keeps it
+            // for offline visits too); none: the whole catalog.
+            let region = saved_region();
+            let index = if region.is_empty() {
+                api().catalog_index().await?
+            } else {
+                match api().region_index(&region).await {
+                    Ok(index) => index,
+                    // A region the catalog no longer has: the whole catalog, not an error page.
+                    Err(ApiError::Validation { .. }) => api().catalog_index().await?,
+                    Err(e) => return Err(e),
+                }
+            };
             let search = index.search_index();
             Ok(Arc::new(CatalogStore { index, search }))
         }

@@ -36,10 +36,15 @@ self.addEventListener('activate', (event) => {
         .filter((key) => key.startsWith('tongban-shell-') && key !== SHELL_CACHE)
         .map((key) => caches.delete(key))))
       .then(() => self.clients.claim())
-      // The page may have read the catalog before this worker ran: keep its guides now.
-      .then(() => fetch(INDEX_URL).then((r) => r.ok && caches.open(DATA_CACHE)
-        .then((cache) => cache.put(INDEX_URL, r.clone()))
-        .then(() => keepGuides(r))))
+      // The page may have read the catalog before this worker ran: keep its guides now. The
+      // indexes kept already (the whole one, or a region's: `?region=`) are refreshed; with
+      // none kept yet, the whole one.
+      .then(() => caches.open(DATA_CACHE))
+      .then((cache) => cache.keys().then((keys) => {
+        const kept = keys.map((k) => k.url).filter((u) => new URL(u).pathname === INDEX_URL);
+        return Promise.all((kept.length ? kept : [INDEX_URL]).map((url) => fetch(url)
+          .then((r) => r.ok && cache.put(url, r.clone()).then(() => keepGuides(r)))));
+      }))
       .catch(() => {}),
   );
 });
@@ -72,7 +77,11 @@ async function networkFirst(request, cacheName, fallbackUrl, afterFetch) {
     }
     return response;
   } catch (error) {
-    const cached = await cache.match(fallbackUrl || request);
+    // Offline: this very answer if it was kept; for the catalog index, any index kept (another
+    // region's or the whole one: it says which in `scope`) rather than nothing.
+    const cached = await cache.match(fallbackUrl || request)
+      || (new URL(request.url).pathname === INDEX_URL
+        && await cache.match(INDEX_URL, { ignoreSearch: true }));
     if (cached) return cached;
     throw error;
   }

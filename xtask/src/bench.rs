@@ -150,6 +150,9 @@ pub fn run() -> anyhow::Result<()> {
         figures.extend(bench_lines(&capture(&mut load)?));
     }
 
+    println!("» public catalog reads beside an axum hello-world, goose (release)…");
+    figures.extend(bench_lines(&capture(&mut load_bin("catalog-reads"))?));
+
     // Faults half-way through the same load; each checks afterwards that no acknowledged write
     // was lost or applied twice (load/src/faults.rs). The disk fault needs root (a tmpfs). A
     // failure is a finding, printed with the figures, and does not stop the other measurements.

@@ -10,6 +10,10 @@ use super::model::*;
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CatalogIndex {
     pub version: String,
+    /// The region this index was cut for (`for_region`): its matters, those of the regions in
+    /// it and around it, and national ones. None: the whole catalog.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scope: Option<String>,
     pub regions: Vec<Region>,
     /// The departments: names, regions, phones and halls.
     #[serde(default)]
@@ -48,6 +52,7 @@ impl CatalogIndex {
         });
         Self {
             version: catalog.version.clone(),
+            scope: None,
             regions: catalog.regions.clone(),
             departments: catalog.departments.clone(),
             life_events: catalog.life_events.clone(),
@@ -56,6 +61,81 @@ impl CatalogIndex {
             places: catalog.places.clone(),
             documents,
         }
+    }
+
+    /// The index a region's app downloads: the matters decided in `region`, in the regions it
+    /// contains and in those that contain it (a city's residents use their province's matters),
+    /// and national ones; the departments of those regions and the bundles whose every matter is
+    /// in it. Regions, life events, synonyms and places stay whole (the region picker and search
+    /// need them). None when the catalog has no such region.
+    pub fn for_region(&self, region: &str) -> Option<CatalogIndex> {
+        self.regions.iter().find(|r| r.code == region)?;
+        let in_scope = |code: &str| self.related(code, region);
+        let documents: Vec<_> = self
+            .documents
+            .iter()
+            .filter(|d| in_scope(&d.summary.region_code))
+            .cloned()
+            .collect();
+        let codes: std::collections::HashSet<&str> =
+            documents.iter().map(|d| d.summary.code.as_str()).collect();
+        let has = |code: &String| codes.contains(code.as_str());
+        Some(CatalogIndex {
+            version: self.version.clone(),
+            scope: Some(region.to_owned()),
+            regions: self.regions.clone(),
+            departments: (self.departments.iter())
+                .filter(|d| in_scope(&d.region_code))
+                .cloned()
+                .collect(),
+            life_events: self.life_events.clone(),
+            bundles: (self.bundles.iter())
+                .filter(|b| b.matters.iter().all(has))
+                .cloned()
+                .collect(),
+            synonyms: self.synonyms.clone(),
+            places: self.places.clone(),
+            documents,
+        })
+    }
+
+    /// Whether this index holds the matters of `region` (always, for the whole catalog): false
+    /// when it was cut for a region `region` is neither in nor around.
+    pub fn covers(&self, region: &str) -> bool {
+        self.scope
+            .as_deref()
+            .is_none_or(|scope| self.related(region, scope))
+    }
+
+    /// Whether `region`'s matters belong in `scope`'s index: national, in it or around it.
+    fn related(&self, region: &str, scope: &str) -> bool {
+        region == crate::search::NATIONAL
+            || self.lies_in(region, scope)
+            || self.lies_in(scope, region)
+    }
+
+    /// Whether `region` is `within` or lies in it, through the regions' and places' parents.
+    fn lies_in(&self, region: &str, within: &str) -> bool {
+        let parent = |code: &str| {
+            (self.regions.iter())
+                .find(|r| r.code == code)
+                .and_then(|r| r.parent.as_deref())
+                .or_else(|| {
+                    (self.places.iter())
+                        .find(|p| p.region == code)
+                        .and_then(|p| p.parent.as_deref())
+                })
+        };
+        let mut at = Some(region);
+        // Bounded: a cycle in a bad catalog cannot loop for ever.
+        for _ in 0..=self.regions.len() + self.places.len() {
+            match at {
+                Some(code) if code == within => return true,
+                Some(code) => at = parent(code),
+                None => return false,
+            }
+        }
+        false
     }
 
     /// A department by id.
@@ -76,5 +156,72 @@ impl CatalogIndex {
             &self.places,
             parents,
         )
+    }
+}
+
+#[cfg(all(test, feature = "pinyin"))]
+mod tests {
+    use super::*;
+
+    fn demo() -> CatalogIndex {
+        let catalog = crate::catalog::parse_catalog(include_str!("../../../catalog/catalog.json"))
+            .expect("the demo catalog is valid");
+        CatalogIndex::from_catalog(&catalog)
+    }
+
+    fn regions_of(index: &CatalogIndex) -> std::collections::BTreeSet<&str> {
+        (index.documents.iter())
+            .map(|d| d.summary.region_code.as_str())
+            .collect()
+    }
+
+    #[test]
+    fn a_city_gets_its_own_its_province_and_national_matters() {
+        let all = demo();
+        let city = all
+            .for_region("330100")
+            .expect("Hangzhou is in the demo catalog");
+        assert_eq!(city.scope.as_deref(), Some("330100"));
+        assert_eq!(
+            regions_of(&city).into_iter().collect::<Vec<_>>(),
+            ["100000", "330000", "330100"]
+        );
+        let expected = (all.documents.iter())
+            .filter(|d| ["100000", "330000", "330100"].contains(&d.summary.region_code.as_str()))
+            .count();
+        assert_eq!(city.documents.len(), expected);
+        // Most popular first, as in the whole index.
+        let order: Vec<_> = (all.documents.iter())
+            .filter(|d| city.documents.contains(d))
+            .collect();
+        assert_eq!(order, city.documents.iter().collect::<Vec<_>>());
+        // A bundle of Hangzhou and Zhejiang matters stays; Shanghai's and Ningbo's do not.
+        let bundles: Vec<_> = city.bundles.iter().map(|b| b.id.as_str()).collect();
+        assert!(bundles.contains(&"newborn"), "{bundles:?}");
+        assert!(!bundles.contains(&"business-start") && !bundles.contains(&"after-death"));
+        assert!(city
+            .departments
+            .iter()
+            .all(|d| !d.region_code.starts_with("31")));
+        assert!(city.departments.iter().any(|d| d.region_code == "330100"));
+        // The picker still lists every region.
+        assert_eq!(city.regions, all.regions);
+    }
+
+    #[test]
+    fn a_province_gets_its_cities_and_a_district_its_city() {
+        let all = demo();
+        let province = all.for_region("330000").unwrap();
+        assert_eq!(
+            regions_of(&province).into_iter().collect::<Vec<_>>(),
+            ["100000", "330000", "330100", "330200"]
+        );
+        let district = all.for_region("310104").unwrap();
+        assert_eq!(
+            regions_of(&district).into_iter().collect::<Vec<_>>(),
+            ["100000", "310000"]
+        );
+        assert!(all.for_region("999999").is_none());
+        assert!(all.for_region("").is_none());
     }
 }

@@ -2,7 +2,7 @@
 //! bundles. No login; any cache may keep these, checking they are current.
 
 use axum::extract::{Path, Query, State};
-use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::http::{header, HeaderMap};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
@@ -23,8 +23,7 @@ pub fn router() -> Router<AppState> {
         .route("/bundles/{id}", get(bundle))
 }
 
-/// Public catalog data: any cache may keep it, but must check it is still current.
-const PUBLIC_REVALIDATE: HeaderValue = HeaderValue::from_static("public, no-cache");
+use crate::encoded::PUBLIC_REVALIDATE;
 
 /// The catalog's matters, most used first.
 #[utoipa::path(
@@ -32,14 +31,17 @@ const PUBLIC_REVALIDATE: HeaderValue = HeaderValue::from_static("public, no-cach
     path = "/api/v1/matters",
     tag = "catalog",
     responses(
-        (status = 200, description = "The matters, most used first", body = MatterList),
+        (status = 200, description = "The matters, most used first; send its ETag back in If-None-Match", body = MatterList),
+        (status = 304, description = "The client's copy is current"),
         (status = 503, description = "The database is unavailable", body = tongban_core::api::ErrorBody)
     )
 )]
-pub async fn list_matters(State(state): State<AppState>) -> Result<Json<MatterList>, AppError> {
-    Ok(Json(MatterList {
-        items: state.store.list_matters().await?,
-    }))
+pub async fn list_matters(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+) -> Result<Response, AppError> {
+    let catalog = state.catalog.current(&state.store).await?;
+    Ok(catalog.matters_doc.respond(&headers))
 }
 
 /// A matter's full service guide (办事指南).
@@ -49,30 +51,30 @@ pub async fn list_matters(State(state): State<AppState>) -> Result<Json<MatterLi
     tag = "catalog",
     params(("code" = String, Path, description = "The matter's standard code")),
     responses(
-        (status = 200, description = "The service guide", body = Matter),
+        (status = 200, description = "The service guide; send its ETag back in If-None-Match", body = Matter),
+        (status = 304, description = "The client's copy is current"),
         (status = 404, description = "No such matter", body = tongban_core::api::ErrorBody)
     )
 )]
 pub async fn matter_guide(
     State(state): State<AppState>,
     Path(code): Path<String>,
+    headers: HeaderMap,
 ) -> Result<Response, AppError> {
-    let guide = state
-        .store
-        .matter_guide(&code)
+    let catalog = state.catalog.current(&state.store).await?;
+    let guide = catalog
+        .guide(&state.store, &code)
         .await?
         .ok_or(AppError::NotFound)?;
-    Ok((
-        [
-            (
-                header::CONTENT_TYPE,
-                HeaderValue::from_static("application/json"),
-            ),
-            (header::CACHE_CONTROL, PUBLIC_REVALIDATE),
-        ],
-        guide,
-    )
-        .into_response())
+    Ok(guide.respond(&headers))
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct IndexParams {
+    /// A region code: only the matters of that region, of the regions in it and around it, and
+    /// national ones (what a region's app needs). Left out: the whole catalog.
+    pub region: Option<String>,
 }
 
 /// The compact catalog index clients keep for offline browsing and search.
@@ -80,34 +82,27 @@ pub async fn matter_guide(
     get,
     path = "/api/v1/catalog/index",
     tag = "catalog",
+    params(IndexParams),
     responses(
         (status = 200, description = "The index; send its ETag back in If-None-Match", body = CatalogIndex),
-        (status = 304, description = "The client's copy is current")
+        (status = 304, description = "The client's copy is current"),
+        (status = 422, description = "The catalog has no such region", body = tongban_core::api::ErrorBody)
     )
 )]
 pub async fn catalog_index(
     State(state): State<AppState>,
+    Query(params): Query<IndexParams>,
     headers: HeaderMap,
 ) -> Result<Response, AppError> {
     let catalog = state.catalog.current(&state.store).await?;
-    let etag = HeaderValue::from_str(&catalog.etag).map_err(AppError::internal)?;
-    let matches = headers
-        .get(header::IF_NONE_MATCH)
-        .is_some_and(|v| v.as_bytes() == etag.as_bytes());
-    let common = [
-        (header::ETAG, etag),
-        (header::CACHE_CONTROL, PUBLIC_REVALIDATE),
-    ];
-    if matches {
-        return Ok((StatusCode::NOT_MODIFIED, common).into_response());
-    }
-    let json = HeaderValue::from_static("application/json");
-    Ok((
-        common,
-        [(header::CONTENT_TYPE, json)],
-        catalog.index_json.clone(),
-    )
-        .into_response())
+    let doc = match params.region.as_deref() {
+        None => catalog.index_doc.clone(),
+        Some(region) => catalog
+            .index_for(region)
+            .await?
+            .ok_or_else(|| AppError::field("region", "field-invalid"))?,
+    };
+    Ok(doc.respond(&headers))
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
@@ -200,21 +195,17 @@ pub async fn search(
     tag = "catalog",
     params(("id" = String, Path, description = "The bundle's id")),
     responses(
-        (status = 200, description = "The bundle", body = Bundle),
+        (status = 200, description = "The bundle; send its ETag back in If-None-Match", body = Bundle),
+        (status = 304, description = "The client's copy is current"),
         (status = 404, description = "No such bundle", body = tongban_core::api::ErrorBody)
     )
 )]
 pub async fn bundle(
     State(state): State<AppState>,
     Path(id): Path<String>,
+    headers: HeaderMap,
 ) -> Result<Response, AppError> {
     let catalog = state.catalog.current(&state.store).await?;
-    let bundle = catalog
-        .index
-        .bundles
-        .iter()
-        .find(|b| b.id == id)
-        .cloned()
-        .ok_or(AppError::NotFound)?;
-    Ok(([(header::CACHE_CONTROL, PUBLIC_REVALIDATE)], Json(bundle)).into_response())
+    let bundle = catalog.bundle_docs.get(&id).ok_or(AppError::NotFound)?;
+    Ok(bundle.respond(&headers))
 }

@@ -1,25 +1,11 @@
 //! The catalog as stored: matters with their guides, and the current index.
 
-use sqlx::any::AnyRow;
 use sqlx::Row;
 use tongban_core::catalog::Catalog;
-use tongban_core::{Audience, LocalizedText, MatterSummary, MatterType};
 
 use super::Store;
 
 impl Store {
-    /// All matters, most used first, then by code for a stable order.
-    pub async fn list_matters(&self) -> Result<Vec<MatterSummary>, sqlx::Error> {
-        let rows = sqlx::query(
-            "SELECT code, name_zh, name_en, department_zh, department_en, region_code, matter_type,
-                    audience, fully_online, visits_needed, promised_days
-             FROM matters ORDER BY popularity DESC, code",
-        )
-        .fetch_all(&self.pool)
-        .await?;
-        rows.iter().map(matter_from_row).collect()
-    }
-
     pub async fn count_matters(&self) -> Result<i64, sqlx::Error> {
         sqlx::query("SELECT COUNT(*) FROM matters")
             .fetch_one(&self.pool)
@@ -100,34 +86,4 @@ impl Store {
         tx.commit().await?;
         Ok(added)
     }
-}
-fn matter_from_row(row: &AnyRow) -> Result<MatterSummary, sqlx::Error> {
-    let decode_err = |column: &str, value: String| sqlx::Error::ColumnDecode {
-        index: column.to_owned(),
-        source: format!("unknown value {value:?}").into(),
-    };
-    let matter_type: String = row.try_get("matter_type")?;
-    let audience: String = row.try_get("audience")?;
-    let small = |column: &str| -> Result<u32, sqlx::Error> {
-        let v: i64 = row.try_get(column)?;
-        u32::try_from(v).map_err(|_| decode_err(column, v.to_string()))
-    };
-    Ok(MatterSummary {
-        code: row.try_get("code")?,
-        name: LocalizedText {
-            zh: row.try_get("name_zh")?,
-            en: row.try_get("name_en")?,
-        },
-        department: LocalizedText {
-            zh: row.try_get("department_zh")?,
-            en: row.try_get("department_en")?,
-        },
-        region_code: row.try_get("region_code")?,
-        matter_type: MatterType::from_code(&matter_type)
-            .ok_or_else(|| decode_err("matter_type", matter_type))?,
-        audience: Audience::from_code(&audience).ok_or_else(|| decode_err("audience", audience))?,
-        fully_online: small("fully_online")? != 0,
-        visits_needed: small("visits_needed")?,
-        promised_days: small("promised_days")?,
-    })
 }

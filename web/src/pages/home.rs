@@ -66,22 +66,14 @@ fn Results(store: Arc<CatalogStore>, query: String, region: String) -> impl Into
     let places: Vec<String> = results
         .places
         .iter()
-        .filter_map(|code| {
-            let region = store
-                .index
-                .regions
-                .iter()
-                .find(|r| &r.code == code)
-                .map(|r| local(&r.name));
-            region.or_else(|| {
-                store
-                    .index
-                    .places
-                    .iter()
-                    .find(|p| &p.region == code)
-                    .map(|p| p.name.clone())
-            })
-        })
+        .filter_map(|code| places_name(&store, code))
+        .collect();
+    // Places outside the region this device's index was cut for: their matters are not here.
+    let outside: Vec<String> = results
+        .places
+        .iter()
+        .filter(|code| !store.index.covers(code))
+        .filter_map(|code| places_name(&store, code))
         .collect();
     let unmatched = results.unmatched.join(&separator);
     let cards = results
@@ -107,6 +99,18 @@ fn Results(store: Arc<CatalogStore>, query: String, region: String) -> impl Into
             {(!places.is_empty()).then(|| view! {
                 <p class="hint" id="results-places">{t!("search-in-places", places = places.join(&separator))}</p>
             })}
+            {(!outside.is_empty()).then(|| {
+                let reload = store::use_reload();
+                view! {
+                    <div class="notice notice-info" id="results-other-region">
+                        <p>{t!("search-other-region", places = outside.join(&separator))}</p>
+                        <button type="button" class="button button-secondary" on:click=move |_| {
+                            store::save_region("");
+                            reload.update(|n| *n += 1);
+                        }>{t!("search-all-regions")}</button>
+                    </div>
+                }
+            })}
             {(!unmatched.is_empty()).then(|| view! {
                 <p class="notice notice-info" id="results-unmatched">{t!("search-not-understood", words = unmatched)}</p>
             })}
@@ -117,6 +121,18 @@ fn Results(store: Arc<CatalogStore>, query: String, region: String) -> impl Into
 }
 
 /// Where to go when search found nothing: the life events, and a person on the phone.
+/// A region's or place's name as the person reads it.
+fn places_name(store: &CatalogStore, code: &str) -> Option<String> {
+    let region = (store.index.regions.iter())
+        .find(|r| r.code == code)
+        .map(|r| local(&r.name));
+    region.or_else(|| {
+        (store.index.places.iter())
+            .find(|p| p.region == code)
+            .map(|p| p.name.clone())
+    })
+}
+
 #[component]
 fn EmptyHelp(store: Arc<CatalogStore>) -> impl IntoView {
     let events = store
@@ -132,6 +148,10 @@ fn EmptyHelp(store: Arc<CatalogStore>) -> impl IntoView {
             <p><PhoneLink class="button button-secondary button-wide" number="12345".to_owned()>{t!("care-call-help")}</PhoneLink></p>
         </div>
     }
+}
+
+thread_local! {
+    static REGION_CHANGED: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
 }
 
 #[component]
@@ -165,15 +185,27 @@ fn RegionSelect(
             view! { <option value=r.code selected=move || region.get() == code>{label}</option> }
         })
         .collect_view();
+    let reload = store::use_reload();
+    let select = NodeRef::<leptos::html::Select>::new();
+    // Back after the index of the region just chosen arrived: the focus where the person left it.
+    select.on_load(|el| {
+        if REGION_CHANGED.take() {
+            let _ = el.focus();
+        }
+    });
     view! {
         <div class="field region">
             <label for="region-select">{t!("region-label")}</label>
             <select
                 id="region-select"
+                node_ref=select
                 on:change=move |ev| {
                     let code = event_target_value(&ev);
                     store::save_region(&code);
                     set_region.set(code);
+                    // The index is cut per region: fetch the one for the region chosen.
+                    REGION_CHANGED.set(true);
+                    reload.update(|n| *n += 1);
                 }
             >
                 <option value="" selected=move || region.get().is_empty()>{t!("region-all")}</option>
