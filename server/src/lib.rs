@@ -64,6 +64,12 @@ pub struct Config {
     /// Folder for uploaded materials (the local object store).
     #[arg(long, env = "TONGBAN_OBJECT_DIR", default_value = "data/objects")]
     pub object_dir: PathBuf,
+    /// Keep uploaded materials in an S3-compatible bucket instead, `s3://bucket[/prefix]` (what
+    /// several instances share); endpoint, region and keys below.
+    #[arg(long, env = "TONGBAN_OBJECT_STORE")]
+    pub object_store: Option<String>,
+    #[command(flatten)]
+    pub s3: objects::S3Options,
     /// Seed the demo catalog into an empty database.
     #[arg(long, env = "TONGBAN_SEED_DEMO", default_value_t = true, action = clap::ArgAction::Set)]
     pub seed_demo: bool,
@@ -145,6 +151,11 @@ impl Config {
             database_url: database_url.into(),
             web_dir: web_dir.into(),
             object_dir: std::env::temp_dir().join(format!("tongban-objects-{}", auth::new_id())),
+            object_store: None,
+            s3: objects::S3Options {
+                region: "us-east-1".into(),
+                ..Default::default()
+            },
             seed_demo: true,
             host_origins: Vec::new(),
             trust_forwarded_for: false,
@@ -322,7 +333,13 @@ pub async fn start_with(config: Config, services: AuthServices) -> anyhow::Resul
         catalog: catalog::CatalogCache::default(),
         auth,
         trust_forwarded_for: config.trust_forwarded_for,
-        objects: Arc::new(objects::LocalFolder(config.object_dir.clone())),
+        objects: match &config.object_store {
+            None => Arc::new(objects::LocalFolder(config.object_dir.clone())),
+            Some(url) => Arc::new(
+                objects::Bucket::connect(url, &config.s3)
+                    .map_err(|e| anyhow::anyhow!("the object store: {e}"))?,
+            ),
+        },
         hosts: hosts::Hosts {
             registry: Arc::new(registry),
             validator: Arc::new(hosts::HttpTicketValidator::default()),

@@ -58,6 +58,11 @@ pub fn run(skip: &[String]) -> anyhow::Result<()> {
     } else {
         None
     };
+    let s3s_fs = if wanted("native") {
+        Some(tools::s3s_fs()?)
+    } else {
+        None
+    };
     tools::require_wasm_target()?;
     if wanted("kotlin") {
         tools::java()?;
@@ -104,6 +109,9 @@ pub fn run(skip: &[String]) -> anyhow::Result<()> {
         }
         if let Some(st) = &schemathesis {
             cmd.env("SCHEMATHESIS", st);
+        }
+        if let Some(s3) = &s3s_fs {
+            cmd.env("S3S_FS", s3);
         }
         if !wanted("native") {
             for test in [

@@ -124,6 +124,47 @@ fn npm_package(name: &str, version: &str, marker: &str) -> anyhow::Result<PathBu
     Ok(home)
 }
 
+/// The S3-compatible server the scale-out test starts (crates.io, pinned: the newest release
+/// that builds with this machine's Rust).
+pub const S3S_FS_VERSION: &str = "0.14.1";
+
+/// `s3s-fs`, built from crates.io into `target/tools/` on first use (a few minutes, once).
+pub fn s3s_fs() -> anyhow::Result<PathBuf> {
+    if let Some(path) = std::env::var_os("S3S_FS") {
+        return Ok(PathBuf::from(path));
+    }
+    let home = target_dir()
+        .join("tools")
+        .join(format!("s3s-fs-{S3S_FS_VERSION}"));
+    let bin = home.join("bin/s3s-fs");
+    if bin.is_file() {
+        return Ok(bin);
+    }
+    println!(
+        "» building s3s-fs {S3S_FS_VERSION} from crates.io into {} (once)…",
+        home.display()
+    );
+    run(
+        Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()))
+            .args([
+                "install",
+                "--quiet",
+                "--locked",
+                "s3s-fs",
+                "--version",
+                S3S_FS_VERSION,
+            ])
+            .args(["--features", "binary", "--root"])
+            .arg(&home),
+    )?;
+    anyhow::ensure!(
+        bin.is_file(),
+        "s3s-fs was installed without {}",
+        bin.display()
+    );
+    Ok(bin)
+}
+
 /// The API contract checker the contract test runs (PyPI, pinned).
 pub const SCHEMATHESIS_VERSION: &str = "4.32.5";
 

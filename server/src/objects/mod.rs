@@ -1,6 +1,10 @@
-//! Where uploaded materials' bytes live: a local folder by default (an S3-compatible store in
-//! production implements the same trait). Names are server-generated ids, never the person's
-//! file names.
+//! Where uploaded materials' bytes live: a local folder by default, an S3-compatible bucket
+//! (`bucket.rs`, through the `object_store` crate) when instances are many. Names are
+//! server-generated ids, never the person's file names.
+
+mod bucket;
+
+pub use bucket::{Bucket, S3Options};
 
 use std::future::Future;
 use std::path::PathBuf;
@@ -36,12 +40,17 @@ pub trait ObjectStore: Send + Sync + 'static {
 /// Objects as files in one folder (created on first use).
 pub struct LocalFolder(pub PathBuf);
 
+/// Ids are UUIDs; anything else never reaches a file system or a bucket.
+fn check_id(id: &str) -> Result<(), ObjectError> {
+    if id.is_empty() || !id.bytes().all(|b| b.is_ascii_hexdigit() || b == b'-') {
+        return Err(ObjectError::Failed(format!("not an object id: {id:?}")));
+    }
+    Ok(())
+}
+
 impl LocalFolder {
     fn path(&self, id: &str) -> Result<PathBuf, ObjectError> {
-        // Ids are UUIDs; anything else never reaches the file system.
-        if id.is_empty() || !id.bytes().all(|b| b.is_ascii_hexdigit() || b == b'-') {
-            return Err(ObjectError::Failed(format!("not an object id: {id:?}")));
-        }
+        check_id(id)?;
         Ok(self.0.join(id))
     }
 }
