@@ -1,11 +1,14 @@
 //! The catalog as the API serves it: the downloadable index, search and full guides.
 //!
 //! The index and its search structures are built from the database and kept per catalog
-//! version: every request checks the version (one small query), so an import on any instance
-//! is seen by all instances at their next request.
+//! version. The version is checked (one small query) at most once per `VERSION_CHECK` and
+//! instance, so an import, whichever instance or command made it, is served by every instance
+//! within a second — and a public read costs no database round trip in between.
 
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, OnceLock};
+use std::time::{Duration, Instant};
 
 use tokio::sync::RwLock;
 use tongban_core::catalog::CatalogIndex;
@@ -77,15 +80,43 @@ impl LoadedCatalog {
     }
 }
 
+/// How long a checked catalog version is taken as current.
+const VERSION_CHECK: Duration = Duration::from_secs(1);
+
+/// Milliseconds since the first call in this process (a monotonic clock that fits an atomic).
+fn monotonic_ms() -> u64 {
+    static START: OnceLock<Instant> = OnceLock::new();
+    START.get_or_init(Instant::now).elapsed().as_millis() as u64
+}
+
 #[derive(Clone, Default)]
 pub struct CatalogCache {
     loaded: Arc<RwLock<Option<Arc<LoadedCatalog>>>>,
+    /// When (`monotonic_ms`) the loaded catalog's version was last found current; 0: never.
+    checked_ms: Arc<AtomicU64>,
 }
 
 impl CatalogCache {
     /// The current catalog, rebuilt only when the database holds another version.
     pub async fn current(&self, db: &Store) -> Result<Arc<LoadedCatalog>, AppError> {
+        let now = monotonic_ms().max(1);
+        let checked = self.checked_ms.load(Ordering::Relaxed);
+        if checked != 0 && now.saturating_sub(checked) < VERSION_CHECK.as_millis() as u64 {
+            if let Some(loaded) = self.loaded.read().await.as_ref() {
+                return Ok(loaded.clone());
+            }
+        }
         let version = db.catalog_version().await?.ok_or(AppError::NotFound)?;
+        let current = self.current_at(db, version).await?;
+        self.checked_ms.store(now, Ordering::Relaxed);
+        Ok(current)
+    }
+
+    async fn current_at(
+        &self,
+        db: &Store,
+        version: String,
+    ) -> Result<Arc<LoadedCatalog>, AppError> {
         if let Some(loaded) = self.loaded.read().await.as_ref() {
             if loaded.version == version {
                 return Ok(loaded.clone());

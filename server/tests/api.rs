@@ -549,3 +549,39 @@ async fn openapi(server: &tongban_server::RunningServer) -> serde_json::Value {
         .await
         .unwrap()
 }
+
+/// An import made outside this instance (another instance, the import command) is served
+/// without a restart: the list, the index and its validator follow the new version.
+#[tokio::test]
+async fn an_import_elsewhere_is_served_without_a_restart() {
+    let (server, _db, _web) = start_on_sqlite().await;
+    let api = ApiClient::new(server.base_url());
+    let before = api.catalog_index().await.unwrap();
+    let mut catalog =
+        tongban_core::catalog::parse_catalog(include_str!("../../catalog/catalog.json")).unwrap();
+    catalog.version = format!("{}-next", before.version);
+    catalog.matters.truncate(10);
+    catalog.bundles.clear();
+    let index = tongban_core::catalog::CatalogIndex::from_catalog(&catalog);
+    server
+        .db()
+        .replace_catalog(&catalog, &serde_json::to_string(&index).unwrap())
+        .await
+        .unwrap();
+    let started = std::time::Instant::now();
+    loop {
+        let now = api.catalog_index().await.unwrap();
+        if now.version == catalog.version {
+            assert_eq!(now.documents.len(), 10);
+            break;
+        }
+        assert_eq!(now, before, "the old catalog whole until the new one");
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(30),
+            "the import was never served"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert_eq!(api.list_matters().await.unwrap().len(), 10);
+    server.shutdown().await.unwrap();
+}
