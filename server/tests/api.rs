@@ -237,8 +237,14 @@ async fn the_catalog_index_is_served_with_a_validator_and_searchable() {
         .send()
         .await
         .unwrap();
-    assert_eq!(unknown.status(), 422, "a region the catalog does not have");
-    let body: serde_json::Value = unknown.json().await.unwrap();
+    assert_eq!(unknown.status(), 404, "a region the catalog does not have");
+    let malformed = client
+        .get(format!("{base}/api/v1/catalog/index?region=hangzhou"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(malformed.status(), 422, "not a region code");
+    let body: serde_json::Value = malformed.json().await.unwrap();
     assert_eq!(body["fields"][0]["path"], "region", "{body}");
     // The matter list has a validator too.
     let list = client

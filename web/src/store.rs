@@ -48,7 +48,9 @@ pub fn provide_catalog() -> (Catalog, WriteSignal<u32>) {
                 match api().region_index(&region).await {
                     Ok(index) => index,
                     // A region the catalog no longer has: the whole catalog, not an error page.
-                    Err(ApiError::Validation { .. }) => api().catalog_index().await?,
+                    Err(ApiError::Validation { .. } | ApiError::NotFound) => {
+                        api().catalog_index().await?
+                    }
                     Err(e) => return Err(e),
                 }
             };

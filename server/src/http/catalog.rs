@@ -72,8 +72,10 @@ pub async fn matter_guide(
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct IndexParams {
-    /// A region code: only the matters of that region, of the regions in it and around it, and
-    /// national ones (what a region's app needs). Left out: the whole catalog.
+    /// A region code (GB/T 2260, six digits): only the matters of that region, of the regions
+    /// in it and around it, and national ones (what a region's app needs). Left out: the whole
+    /// catalog.
+    #[param(pattern = "^[0-9]{6}$")]
     pub region: Option<String>,
 }
 
@@ -86,7 +88,8 @@ pub struct IndexParams {
     responses(
         (status = 200, description = "The index; send its ETag back in If-None-Match", body = CatalogIndex),
         (status = 304, description = "The client's copy is current"),
-        (status = 422, description = "The catalog has no such region", body = tongban_core::api::ErrorBody)
+        (status = 404, description = "The catalog has no such region", body = tongban_core::api::ErrorBody),
+        (status = 422, description = "Not a region code", body = tongban_core::api::ErrorBody)
     )
 )]
 pub async fn catalog_index(
@@ -97,10 +100,10 @@ pub async fn catalog_index(
     let catalog = state.catalog.current(&state.store).await?;
     let doc = match params.region.as_deref() {
         None => catalog.index_doc.clone(),
-        Some(region) => catalog
-            .index_for(region)
-            .await?
-            .ok_or_else(|| AppError::field("region", "field-invalid"))?,
+        Some(region) if region.len() != 6 || !region.bytes().all(|b| b.is_ascii_digit()) => {
+            return Err(AppError::field("region", "field-invalid"));
+        }
+        Some(region) => catalog.index_for(region).await?.ok_or(AppError::NotFound)?,
     };
     Ok(doc.respond(&headers))
 }
