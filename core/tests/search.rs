@@ -242,6 +242,21 @@ fn a_region_shows_its_own_its_cities_and_national_matters() {
         index.search("公积金", &zhejiang, 5).is_empty(),
         "Shanghai's matter is not offered in Zhejiang"
     );
+    // A city: its own, its province's and national matters, not another province's.
+    let hangzhou = SearchFilter {
+        regions: vec!["330100".into()],
+        ..Default::default()
+    };
+    let mut in_city: Vec<String> = index
+        .browse(&hangzhou)
+        .map(|d| d.summary.code.clone())
+        .collect();
+    in_city.sort();
+    assert_eq!(
+        in_city, codes,
+        "Zhejiang's matters are Hangzhou's residents' too"
+    );
+    assert!(index.search("公积金", &hangzhou, 5).is_empty());
     let business = SearchFilter {
         audience: Some(Audience::Business),
         ..Default::default()

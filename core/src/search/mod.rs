@@ -89,7 +89,8 @@ pub struct SearchDocument {
 pub struct SearchFilter {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub audience: Option<Audience>,
-    /// Regions whose matters to include (national matters are always included); empty = all.
+    /// Regions whose matters to include, with the regions in them and those they lie in (national
+    /// matters are always included); empty = all.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub regions: Vec<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -633,7 +634,11 @@ impl SearchIndex {
                 .iter()
                 .any(|p| self.lies_in(region, p) || self.lies_in(p, region));
         }
-        filter.regions.is_empty() || filter.regions.iter().any(|r| self.lies_in(region, r))
+        // The region chosen: its matters, those of the regions in it, and those of the regions
+        // it lies in (a city's residents use their province's matters) — the same matters as
+        // `CatalogIndex::for_region` keeps.
+        filter.regions.is_empty()
+            || (filter.regions.iter()).any(|r| self.lies_in(region, r) || self.lies_in(r, region))
     }
 
     /// Whether `region` is `within` or lies in it (through the parents).

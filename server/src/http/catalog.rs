@@ -114,7 +114,7 @@ pub struct SearchParams {
     /// What the person typed (empty or left out: nothing to look for, `meaningful` false).
     pub q: Option<String>,
     pub audience: Option<Audience>,
-    /// A region code: its matters, its cities' matters and national ones.
+    /// A region code: its matters, those of the regions in it and around it, and national ones.
     pub region: Option<String>,
     pub life_event: Option<String>,
     /// At most this many results (default 20).
