@@ -227,20 +227,44 @@ async fn a_server_killed_under_load_loses_no_acknowledged_change_and_applies_non
     // Read back before anything is resent: what was acknowledged is what the database holds.
     let stored = api.drafts().await.unwrap();
     let submitted = api.applications().await.unwrap();
+    let token = secrets.load().unwrap();
     for (i, writer) in writers.iter().enumerate() {
-        let w = writer.lock().unwrap();
-        match w.acknowledged.last() {
+        let (last, version, submitting) = {
+            let w = writer.lock().unwrap();
+            let submitting = w
+                .in_flight
+                .as_ref()
+                .is_some_and(|c| matches!(c.kind, ChangeKind::Submit { .. }));
+            (w.acknowledged.last().cloned(), w.version, submitting)
+        };
+        match last {
             None => {}
             Some((_, ChangeReply::Submitted { receipt, .. })) => assert!(
-                submitted.iter().any(|a| &a.receipt == receipt),
+                submitted.iter().any(|a| a.receipt == receipt),
                 "draft {i}: its acknowledged application {receipt} is gone"
             ),
             Some(_) => {
-                let found = stored
-                    .iter()
-                    .find(|d| d.draft_id == format!("fault-{i}"))
-                    .unwrap_or_else(|| panic!("draft {i}: acknowledged, and gone"));
-                assert!(found.version >= w.version, "draft {i} went back");
+                let listed = stored.iter().find(|d| d.draft_id == format!("fault-{i}"));
+                let found = match listed {
+                    Some(found) => found.clone(),
+                    // Not listed: a submitted draft is an application now. Only the submission
+                    // in flight at the kill may have done that (applied, its answer lost).
+                    None => {
+                        assert!(submitting, "draft {i}: acknowledged, and gone");
+                        let r = reqwest::Client::new()
+                            .get(format!("{}/api/v1/drafts/fault-{i}", server.base))
+                            .bearer_auth(&token)
+                            .send()
+                            .await
+                            .unwrap();
+                        assert_eq!(r.status(), 200, "draft {i}: acknowledged, and gone");
+                        let found: tongban_core::draft::DraftSnapshot = r.json().await.unwrap();
+                        // Not deleted and not listed: submitted.
+                        assert!(!found.deleted, "draft {i}: deleted");
+                        found
+                    }
+                };
+                assert!(found.version >= version, "draft {i} went back");
             }
         }
     }

@@ -108,6 +108,14 @@ async fn two_instances_share_the_database_and_the_bucket_and_keep_nothing_of_the
     let key_file = keys.path().join("dev-keys");
     let a = AuthServer::on(url.clone(), vec![], |c| instance_config(c, &s3, &key_file)).await;
     let b = AuthServer::on(url, vec![], |c| instance_config(c, &s3, &key_file)).await;
+    // Each test server has a clock of its own, stopped at its start: one time for both, as
+    // synchronised clocks are in production (limits compare times written by either).
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs() as i64;
+    a.clock.set(now);
+    b.clock.set(now);
 
     // A session opened through one instance works through the other.
     let (on_a, secrets) = a.login(PHONE_A).await;
