@@ -42,11 +42,6 @@ impl Encoded {
         }
     }
 
-    /// The uncompressed document.
-    pub fn json(&self) -> &[u8] {
-        &self.identity
-    }
-
     /// The document for this request: `304` if `If-None-Match` names it, else the best encoding
     /// the client accepts (brotli, gzip, none).
     pub fn respond(&self, request: &HeaderMap) -> Response {

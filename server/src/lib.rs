@@ -153,7 +153,7 @@ impl Config {
             object_dir: std::env::temp_dir().join(format!("tongban-objects-{}", auth::new_id())),
             object_store: None,
             s3: objects::S3Options {
-                region: "us-east-1".into(),
+                region: objects::DEFAULT_REGION.into(),
                 ..Default::default()
             },
             seed_demo: true,

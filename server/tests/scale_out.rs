@@ -89,7 +89,7 @@ fn instance_config(config: &mut Config, s3: &S3Server, keys: &std::path::Path) {
     config.object_store = Some(format!("s3://{BUCKET}/documents"));
     config.s3 = S3Options {
         endpoint: Some(s3.endpoint.clone()),
-        region: "us-east-1".into(),
+        region: tongban_server::objects::DEFAULT_REGION.into(),
         access_key_id: Some(ACCESS_KEY.into()),
         secret_access_key: Some(SECRET_KEY.into()),
     };

@@ -2,7 +2,17 @@
 
 use serde::{Deserialize, Serialize};
 
+use std::collections::HashMap;
+
 use super::model::*;
+
+/// Whether `region`'s matters belong in `scope`'s index: national, in it or around it.
+fn related(parents: &HashMap<&str, &str>, region: &str, scope: &str) -> bool {
+    let up = |code: &str| parents.get(code).copied();
+    region == crate::search::NATIONAL
+        || crate::search::lies_in(up, region, scope)
+        || crate::search::lies_in(up, scope, region)
+}
 
 /// What clients download to browse and search the catalog offline: everything a list, a search
 /// result or a bundle page shows, without the full guides (fetched per matter and cached).
@@ -70,7 +80,8 @@ impl CatalogIndex {
     /// need them). None when the catalog has no such region.
     pub fn for_region(&self, region: &str) -> Option<CatalogIndex> {
         self.regions.iter().find(|r| r.code == region)?;
-        let in_scope = |code: &str| self.related(code, region);
+        let parents = self.parents();
+        let in_scope = |code: &str| related(&parents, code, region);
         let documents: Vec<_> = self
             .documents
             .iter()
@@ -104,38 +115,22 @@ impl CatalogIndex {
     pub fn covers(&self, region: &str) -> bool {
         self.scope
             .as_deref()
-            .is_none_or(|scope| self.related(region, scope))
+            .is_none_or(|scope| related(&self.parents(), region, scope))
     }
 
-    /// Whether `region`'s matters belong in `scope`'s index: national, in it or around it.
-    fn related(&self, region: &str, scope: &str) -> bool {
-        region == crate::search::NATIONAL
-            || self.lies_in(region, scope)
-            || self.lies_in(scope, region)
-    }
-
-    /// Whether `region` is `within` or lies in it, through the regions' and places' parents.
-    fn lies_in(&self, region: &str, within: &str) -> bool {
-        let parent = |code: &str| {
-            (self.regions.iter())
-                .find(|r| r.code == code)
-                .and_then(|r| r.parent.as_deref())
-                .or_else(|| {
-                    (self.places.iter())
-                        .find(|p| p.region == code)
-                        .and_then(|p| p.parent.as_deref())
-                })
-        };
-        let mut at = Some(region);
-        // Bounded: a cycle in a bad catalog cannot loop for ever.
-        for _ in 0..=self.regions.len() + self.places.len() {
-            match at {
-                Some(code) if code == within => return true,
-                Some(code) => at = parent(code),
-                None => return false,
+    /// Each region's enclosing one, from the regions and then the places (as search reads them).
+    fn parents(&self) -> HashMap<&str, &str> {
+        let mut parents: HashMap<&str, &str> = (self.regions.iter())
+            .filter_map(|r| Some((r.code.as_str(), r.parent.as_deref()?)))
+            .collect();
+        for place in &self.places {
+            if let Some(parent) = &place.parent {
+                parents
+                    .entry(place.region.as_str())
+                    .or_insert(parent.as_str());
             }
         }
-        false
+        parents
     }
 
     /// A department by id.

@@ -643,13 +643,28 @@ impl SearchIndex {
 
     /// Whether `region` is `within` or lies in it (through the parents).
     fn lies_in(&self, region: &str, within: &str) -> bool {
-        let mut at = Some(region);
-        while let Some(code) = at {
-            if code == within {
-                return true;
-            }
-            at = self.parents.get(code).map(String::as_str);
-        }
-        false
+        lies_in(
+            |code| self.parents.get(code).map(String::as_str),
+            region,
+            within,
+        )
     }
+}
+
+/// Whether `region` is `within` or lies in it, going up through `parent`. Bounded: a cycle in a
+/// bad catalog cannot loop for ever (real hierarchies are a handful of levels deep).
+pub(crate) fn lies_in<'a>(
+    parent: impl Fn(&str) -> Option<&'a str>,
+    region: &'a str,
+    within: &str,
+) -> bool {
+    let mut at = Some(region);
+    for _ in 0..64 {
+        match at {
+            Some(code) if code == within => return true,
+            Some(code) => at = parent(code),
+            None => return false,
+        }
+    }
+    false
 }

@@ -11,6 +11,7 @@ use tongban_core::catalog::{Bundle, CatalogIndex, Matter};
 use tongban_core::search::{SearchFilter, SearchHit};
 use tongban_core::{Audience, MatterList, MatterSummary};
 
+use crate::encoded::PUBLIC_REVALIDATE;
 use crate::error::AppError;
 use crate::state::AppState;
 
@@ -22,8 +23,6 @@ pub fn router() -> Router<AppState> {
         .route("/search", get(search))
         .route("/bundles/{id}", get(bundle))
 }
-
-use crate::encoded::PUBLIC_REVALIDATE;
 
 /// The catalog's matters, most used first.
 #[utoipa::path(

@@ -11,6 +11,9 @@ use object_store::{ClientOptions, ObjectStore as _, PutPayload, RetryConfig};
 
 use super::{ObjectError, ObjectFuture, ObjectStore};
 
+/// The region named when the configuration names none (S3-compatible services mostly ignore it).
+pub const DEFAULT_REGION: &str = "us-east-1";
+
 /// How to reach the bucket (`--object-store s3://…`): any S3-compatible service.
 #[derive(Clone, Default, clap::Args)]
 pub struct S3Options {
@@ -21,7 +24,7 @@ pub struct S3Options {
     #[arg(
         long = "s3-region",
         env = "TONGBAN_S3_REGION",
-        default_value = "us-east-1"
+        default_value = DEFAULT_REGION
     )]
     pub region: String,
     #[arg(long = "s3-access-key-id", env = "TONGBAN_S3_ACCESS_KEY_ID")]

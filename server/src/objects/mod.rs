@@ -4,7 +4,7 @@
 
 mod bucket;
 
-pub use bucket::{Bucket, S3Options};
+pub use bucket::{Bucket, S3Options, DEFAULT_REGION};
 
 use std::future::Future;
 use std::path::PathBuf;

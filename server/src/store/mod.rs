@@ -4,7 +4,7 @@
 //!
 //! Queries go through sqlx's `Any` driver and use `$n` placeholders, which both backends accept;
 //! each backend has its own migration folder so each gets its natural column types. The same
-//! contract suite (`server/tests/store.rs`) runs against both.
+//! contract suite (`server/tests/store/`) runs against both.
 
 mod applications;
 mod audit;
