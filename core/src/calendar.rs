@@ -65,6 +65,21 @@ impl Day {
     }
 }
 
+/// Written as `YYYY-MM-DD`.
+impl Serialize for Day {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+impl<'de> Deserialize<'de> for Day {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(d)?;
+        Self::parse(&text)
+            .ok_or_else(|| serde::de::Error::custom(format!("{text:?} is not a date (YYYY-MM-DD)")))
+    }
+}
+
 impl std::fmt::Display for Day {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let (y, m, d) = self.ymd();
@@ -196,6 +211,11 @@ impl WorkCalendar {
             return true;
         }
         !day.is_weekend() && !self.holidays.contains(&day)
+    }
+
+    /// A public holiday (not a make-up working day).
+    pub fn is_holiday(&self, day: Day) -> bool {
+        self.holidays.contains(&day) && !self.workdays.contains(&day)
     }
 
     /// The `n`th working day after `start` (`start` itself for 0), and how sure that is.

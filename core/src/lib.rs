@@ -30,6 +30,7 @@ pub mod status;
 #[doc(hidden)]
 pub mod synthetic;
 pub mod view;
+pub mod visit;
 pub mod whole;
 
 pub use api::{ApiError, ErrorBody, FieldError, MatterList, API_PREFIX};

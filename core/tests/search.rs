@@ -45,6 +45,7 @@ fn matter(
         visits_needed: 0,
         fully_online: true,
         service_points: vec![],
+        halls: vec![],
         consultation_phone: "12345".into(),
         complaint_phone: "12345".into(),
         faq: vec![],
@@ -61,6 +62,7 @@ fn catalog() -> CatalogIndex {
         code: code.into(),
         name: text(zh, zh),
         parent: parent.map(str::to_owned),
+        centre: None,
     };
     let catalog = Catalog {
         format: CATALOG_FORMAT.into(),
@@ -73,6 +75,7 @@ fn catalog() -> CatalogIndex {
             region("310000", "上海市", None),
         ],
         departments: vec![],
+        halls: vec![],
         places: vec![],
         life_events: vec![],
         matters: vec![

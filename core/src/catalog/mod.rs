@@ -6,6 +6,7 @@
 //! the checks of a file, `forms` the application forms built from matters and bundles.
 
 mod forms;
+mod halls;
 mod index;
 mod model;
 mod validate;

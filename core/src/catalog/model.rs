@@ -6,11 +6,15 @@ use serde::{Deserialize, Serialize};
 use crate::auth::RealNameLevel;
 use crate::model::{Audience, LocalizedText, MatterType};
 
+pub use super::halls::*;
 pub use crate::search::{Place, Synonym};
 
-/// The catalog file format this code writes and reads; departments are data, matters name
-/// theirs by id.
-pub const CATALOG_FORMAT: &str = "tongban-catalog/3";
+/// The catalog file format this code writes and reads; departments and halls are data, matters
+/// name their department by id, halls name the matters they handle.
+pub const CATALOG_FORMAT: &str = "tongban-catalog/4";
+
+/// The format before halls were data: each matter listed its halls (`service_points`).
+pub const CATALOG_FORMAT_V3: &str = "tongban-catalog/3";
 
 /// The earlier format, still read: matters name their department, which import resolves.
 pub const CATALOG_FORMAT_V2: &str = "tongban-catalog/2";
@@ -19,7 +23,7 @@ pub const CATALOG_FORMAT_V2: &str = "tongban-catalog/2";
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Catalog {
-    /// `tongban-catalog/3` (or `/2`, read and upgraded on import).
+    /// `tongban-catalog/4` (or `/3`, `/2`, read and upgraded on import).
     pub format: String,
     /// The publisher's version of the data, e.g. `2026.11.1`.
     pub version: String,
@@ -33,6 +37,9 @@ pub struct Catalog {
     pub departments: Vec<Department>,
     pub life_events: Vec<LifeEvent>,
     pub matters: Vec<Matter>,
+    /// Halls and self-service terminals, each with the matters it handles.
+    #[serde(default)]
+    pub halls: Vec<Hall>,
     #[serde(default)]
     pub bundles: Vec<Bundle>,
     /// Colloquial phrases and the words they mean (`身份证丢了` → `补领 身份证`).
@@ -43,7 +50,7 @@ pub struct Catalog {
     pub places: Vec<Place>,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Region {
     /// GB/T 2260 division code: `330000` province, `330100` city, `100000` national.
@@ -52,6 +59,18 @@ pub struct Region {
     /// The enclosing region's code (`330000` for `330100`); none for provinces and national.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub parent: Option<String>,
+    /// Where distances are measured from when a person picks this region instead of sharing
+    /// their location (a district's centre; WGS-84).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub centre: Option<Centre>,
+}
+
+/// A point in WGS-84 degrees.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Centre {
+    pub latitude: f64,
+    pub longitude: f64,
 }
 
 /// A department: the body that decides matters (and whose staff work their cases).
@@ -65,7 +84,7 @@ pub struct Department {
     pub region_code: String,
     #[serde(default)]
     pub phone: String,
-    /// The halls (办事大厅) where its matters are handled, by name.
+    /// The halls (办事大厅) where its matters are handled, by hall id (by name in `/3` files).
     #[serde(default)]
     pub halls: Vec<String>,
 }
@@ -220,9 +239,13 @@ pub struct Matter {
     pub visits_needed: u32,
     /// Whether the whole matter can be handled online (全程网办).
     pub fully_online: bool,
-    /// Halls (办事大厅) where it can be handled in person.
-    #[serde(default)]
+    /// Halls as `/2` and `/3` files listed them inside the matter; import turns them into the
+    /// catalog's halls, so this is empty after import and never written.
+    #[serde(default, skip_serializing)]
     pub service_points: Vec<ServicePoint>,
+    /// The halls and terminals that handle it, copied from the catalog's halls on import.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub halls: Vec<Hall>,
     /// Consultation phone (咨询电话).
     pub consultation_phone: String,
     /// Complaint phone (监督投诉电话).
@@ -336,19 +359,6 @@ pub struct Channel {
     #[serde(default)]
     pub best: bool,
     pub description: LocalizedText,
-}
-
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub struct ServicePoint {
-    pub name: LocalizedText,
-    pub address: LocalizedText,
-    /// Opening hours (办公时间) as people read them.
-    pub hours: LocalizedText,
-    pub phone: String,
-    /// WGS-84 coordinates.
-    pub latitude: f64,
-    pub longitude: f64,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

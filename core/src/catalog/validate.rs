@@ -22,7 +22,8 @@ impl std::fmt::Display for CatalogIssue {
 }
 
 /// Reads a catalog file and checks it; on failure, every problem found with its location. A
-/// `/2` file's department names become departments of their own (see `parse_catalog_with`).
+/// `/2` file's department names become departments of their own (see `parse_catalog_with`), a
+/// `/2` or `/3` file's in-matter halls the catalog's halls.
 pub fn parse_catalog(text: &str) -> Result<Catalog, Vec<CatalogIssue>> {
     parse_catalog_with(text, &[])
 }
@@ -49,7 +50,16 @@ pub fn parse_catalog_with(text: &str, known: &[Department]) -> Result<Catalog, V
     if catalog.format == CATALOG_FORMAT_V2 {
         upgrade_v2(&mut catalog, known)?;
     }
+    if catalog.format == CATALOG_FORMAT_V3 {
+        halls_from_service_points(&mut catalog);
+    } else if catalog.format == CATALOG_FORMAT {
+        let misplaced = misplaced_halls(&catalog);
+        if !misplaced.is_empty() {
+            return Err(misplaced);
+        }
+    }
     fill_department_names(&mut catalog);
+    fill_matter_halls(&mut catalog);
     let issues = validate(&catalog);
     if issues.is_empty() {
         Ok(catalog)
@@ -151,7 +161,7 @@ fn upgrade_v2(catalog: &mut Catalog, known: &[Department]) -> Result<(), Vec<Cat
         return Err(issues);
     }
     catalog.departments = departments;
-    catalog.format = CATALOG_FORMAT.into();
+    catalog.format = CATALOG_FORMAT_V3.into();
     Ok(())
 }
 
@@ -364,14 +374,6 @@ pub fn validate(catalog: &Catalog) -> Vec<CatalogIssue> {
         if !m.fee.free && m.fee.description.is_none() {
             issue(at("fee.description"), "a fee needs its standard and basis");
         }
-        for (j, sp) in m.service_points.iter().enumerate() {
-            if !(-90.0..=90.0).contains(&sp.latitude) || !(-180.0..=180.0).contains(&sp.longitude) {
-                issue(
-                    at(&format!("service_points[{j}]")),
-                    "coordinates out of range",
-                );
-            }
-        }
         if m.consultation_phone.trim().is_empty() {
             issue(at("consultation_phone"), "must not be empty");
         }
@@ -446,6 +448,7 @@ pub fn validate(catalog: &Catalog) -> Vec<CatalogIssue> {
             issue(format!("places[{i}].name"), "must not be empty");
         }
     }
+    validate_halls(catalog, &mut issue);
     issues
 }
 
