@@ -92,6 +92,16 @@ pub const ERROR_CODES: &[&str] = &[
     "ticket-used",
     "host-unavailable",
     "host-identity-mismatch",
+    // Appointments.
+    "booking-not-bookable",
+    "booking-outside-window",
+    "booking-no-such-slot",
+    "booking-full",
+    "booking-one-a-day",
+    "booking-blocked",
+    "booking-online",
+    "booking-too-late-to-cancel",
+    "booking-not-booked",
     // Requests the server could not read (answered by `json_errors`, not a handler).
     "bad-request",
     "method-not-allowed",

@@ -91,6 +91,11 @@ actions! {
     CaseMoved = "case-moved",
     CaseAssigned = "case-assigned",
     StatsRead = "stats-read",
+    AppointmentBooked = "appointment-booked",
+    AppointmentCancelled = "appointment-cancelled",
+    /// A hall's staff read a day's bookings, or marked an arrival.
+    HallDayRead = "hall-day-read",
+    ArrivalMarked = "arrival-marked",
 }
 
 impl AuditAction {

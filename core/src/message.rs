@@ -20,15 +20,24 @@ pub enum MessageKind {
     Decided,
     /// The promised date moved (the clock stopped during a supplement and runs again).
     DueDateChanged,
+    /// A time at a hall was booked (预约成功), with its code.
+    AppointmentBooked,
+    /// The day before a booked visit.
+    AppointmentReminder,
+    /// The booking was cancelled (by the person).
+    AppointmentCancelled,
 }
 
 impl MessageKind {
-    pub const ALL: [Self; 5] = [
+    pub const ALL: [Self; 8] = [
         Self::Submitted,
         Self::StatusChanged,
         Self::SupplementRequested,
         Self::Decided,
         Self::DueDateChanged,
+        Self::AppointmentBooked,
+        Self::AppointmentReminder,
+        Self::AppointmentCancelled,
     ];
 
     pub fn code(self) -> &'static str {
@@ -38,6 +47,9 @@ impl MessageKind {
             Self::SupplementRequested => "supplement-requested",
             Self::Decided => "decided",
             Self::DueDateChanged => "due-date-changed",
+            Self::AppointmentBooked => "appointment-booked",
+            Self::AppointmentReminder => "appointment-reminder",
+            Self::AppointmentCancelled => "appointment-cancelled",
         }
     }
 
@@ -53,6 +65,9 @@ impl MessageKind {
             Self::SupplementRequested => "message-supplement-requested",
             Self::Decided => "message-decided",
             Self::DueDateChanged => "message-due-date-changed",
+            Self::AppointmentBooked => "message-appointment-booked",
+            Self::AppointmentReminder => "message-appointment-reminder",
+            Self::AppointmentCancelled => "message-appointment-cancelled",
         }
     }
 
@@ -64,12 +79,16 @@ impl MessageKind {
             Self::SupplementRequested => "case-supplement",
             Self::Decided => "case-decided",
             Self::DueDateChanged => "case-due-date",
+            Self::AppointmentBooked => "appointment-booked",
+            Self::AppointmentReminder => "appointment-reminder",
+            Self::AppointmentCancelled => "appointment-cancelled",
         }
     }
 }
 
 /// One message. `params` fill its sentence: `receipt`, `department`, `status` (a status code),
-/// `date` (`YYYY-MM-DD`), `count`.
+/// `date` (`YYYY-MM-DD`), `count`; a booking's `hall`, `time` (`9:30`), `code` and `appointment`
+/// (its id). `department` and `hall` may come with an `_en` form.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Message {

@@ -171,6 +171,30 @@ impl StaffMember {
         }
     }
 
+    /// A hall this staff member's department serves at; `NotFound`, audited as refused, for any
+    /// other hall — exactly as if it did not exist.
+    pub async fn hall(
+        &self,
+        state: &AppState,
+        action: AuditAction,
+        id: &str,
+    ) -> Result<tongban_core::catalog::Hall, AppError> {
+        let serves = state
+            .store
+            .department(&self.department_id)
+            .await?
+            .is_some_and(|d| d.halls.iter().any(|h| h == id));
+        match state.store.hall(id).await? {
+            Some(hall) if serves => Ok(hall),
+            Some(hall) => {
+                self.refused(state, action, &format!("hall:{}", hall.id))
+                    .await?;
+                Err(AppError::NotFound)
+            }
+            None => Err(AppError::NotFound),
+        }
+    }
+
     /// Records a refused attempt of this staff member in the audit log.
     pub async fn refused(
         &self,

@@ -194,7 +194,7 @@ pub fn with_cases(
 pub async fn tell(
     state: &AppState,
     owner: &AccountId,
-    application_id: &str,
+    application_id: Option<&str>,
     kind: MessageKind,
     mut params: BTreeMap<String, String>,
     now: i64,
@@ -202,20 +202,22 @@ pub async fn tell(
     let message = NewMessage {
         id: new_id(),
         account_id: owner.clone(),
-        application_id: Some(application_id.to_owned()),
+        application_id: application_id.map(str::to_owned),
         kind,
         params: params.clone(),
         at: now,
     };
-    // The text carries no personal data: a masked receipt and a status.
+    // The text carries no personal data: a masked receipt, a status, a date; a booking's hall,
+    // time and code (a ticket, like a queue number).
     let receipt = params.remove("receipt").unwrap_or_default();
     let mut safe = BTreeMap::new();
-    safe.insert("receipt".to_owned(), mask_receipt(&receipt));
-    if let Some(status) = params.get("status") {
-        safe.insert("status".to_owned(), status.clone());
+    if !receipt.is_empty() {
+        safe.insert("receipt".to_owned(), mask_receipt(&receipt));
     }
-    if let Some(date) = params.get("date") {
-        safe.insert("date".to_owned(), date.clone());
+    for key in ["status", "date", "time", "code", "hall"] {
+        if let Some(value) = params.get(key) {
+            safe.insert(key.to_owned(), value.clone());
+        }
     }
     let mut notifications = vec![NewNotification {
         id: new_id(),

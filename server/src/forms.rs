@@ -22,12 +22,7 @@ pub async fn resolve_with_matters(
         .ok_or(AppError::NotFound)?;
     let mut matters: Vec<Matter> = Vec::with_capacity(codes.len());
     for code in &codes {
-        let json = state
-            .store
-            .matter_guide(code)
-            .await?
-            .ok_or(AppError::NotFound)?;
-        matters.push(serde_json::from_str(&json).map_err(AppError::internal)?);
+        matters.push(state.store.matter(code).await?.ok_or(AppError::NotFound)?);
     }
     let resolved = form
         .resolve(&catalog.index.bundles, &matters)

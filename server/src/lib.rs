@@ -141,6 +141,8 @@ pub struct Config {
     pub hosts: Vec<hosts::HostEntry>,
     #[command(flatten)]
     pub auth: AuthConfig,
+    #[command(flatten)]
+    pub booking: http::appointments::BookingOptions,
 }
 
 impl Config {
@@ -172,6 +174,7 @@ impl Config {
             lookup_key: None,
             dev_key_file: std::env::temp_dir().join(format!("tongban-keys-{}", auth::new_id())),
             rotation_interval_s: 300,
+            booking: Default::default(),
             hosts: Vec::new(),
             auth: AuthConfig::default(),
         }
@@ -345,6 +348,7 @@ pub async fn start_with(config: Config, services: AuthServices) -> anyhow::Resul
             validator: Arc::new(hosts::HttpTicketValidator::default()),
         },
         calendar: Arc::new(calendar),
+        booking: config.booking.rules(),
     };
     let (stop_notifier, notifier_stopped) = tokio::sync::watch::channel(false);
     let notifier = notify::spawn(

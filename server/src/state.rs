@@ -5,6 +5,7 @@
 use std::sync::Arc;
 
 use tongban_core::calendar::WorkCalendar;
+use tongban_core::visit::BookingRules;
 
 use crate::auth::Auth;
 use crate::catalog::CatalogCache;
@@ -21,6 +22,8 @@ pub struct AppState {
     pub trust_forwarded_for: bool,
     pub objects: Arc<dyn ObjectStore>,
     pub hosts: Hosts,
-    /// Working days, for promised dates.
+    /// Working days, for promised dates and hall hours.
     pub calendar: Arc<WorkCalendar>,
+    /// The region's booking limits.
+    pub booking: BookingRules,
 }

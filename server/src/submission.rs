@@ -141,7 +141,7 @@ pub async fn decide(
         let (messages, notifications) = tell(
             state,
             &citizen.account_id,
-            &done.application_id,
+            Some(&done.application_id),
             MessageKind::Submitted,
             params,
             now,

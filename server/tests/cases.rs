@@ -25,6 +25,8 @@ const PASSWORD: &str = "correct horse battery";
 const LOCAL_MATTER: &str = "330000-GA-0010";
 const HOME_DEPT: &str = "330100-ga";
 const OTHER_DEPT: &str = "330100-mz";
+/// 上城区政务服务中心（户籍窗口）: the police department serves there, civil affairs does not.
+const HOME_ONLY_HALL: &str = "330102-zwzx";
 
 /// Adds a staff member and logs them in.
 async fn staff(
@@ -202,6 +204,9 @@ async fn staff_reach_only_their_departments_cases_within_their_role() {
         "GET /api/v1/staff/applications",
         "GET /api/v1/staff/applications/{id}",
         "POST /api/v1/staff/applications/{id}/status",
+        "GET /api/v1/staff/halls",
+        "GET /api/v1/staff/halls/{id}/appointments",
+        "POST /api/v1/staff/halls/{id}/arrivals",
     ]
     .into_iter()
     .map(str::to_owned)
@@ -251,7 +256,20 @@ async fn staff_reach_only_their_departments_cases_within_their_role() {
                 format!("/staff/applications/{application}/status"),
                 Some(serde_json::json!({ "status": "accepted" })),
             ),
+            // A hall only the home department serves at (its day of bookings, its arrivals).
+            (
+                reqwest::Method::GET,
+                format!("/staff/halls/{HOME_ONLY_HALL}/appointments"),
+                None,
+            ),
+            (
+                reqwest::Method::POST,
+                format!("/staff/halls/{HOME_ONLY_HALL}/arrivals"),
+                Some(serde_json::json!({ "code": "ABCDEFGH" })),
+            ),
         ];
+        let halls = other_staff.staff_halls().await.unwrap();
+        assert!(halls.iter().all(|h| h.id != HOME_ONLY_HALL), "{halls:?}");
         let me = other_staff.staff_me().await.unwrap();
         let before = server.server.db().audit_lines().await.unwrap();
         for (method, path, body) in &attempts {

@@ -10,21 +10,25 @@ use crate::message::Message;
 /// person's language where the message carries it), the status and the date filled in.
 pub fn message_text(message: &Message, words: &Words) -> String {
     let param = |key: &str| message.params.get(key).cloned().unwrap_or_default();
-    let department = if words.language.starts_with("zh") {
-        param("department")
-    } else {
+    let local = |key: &str| {
+        if words.language.starts_with("zh") {
+            return param(key);
+        }
         message
             .params
-            .get("department_en")
+            .get(&format!("{key}_en"))
             .cloned()
-            .unwrap_or_else(|| param("department"))
+            .unwrap_or_else(|| param(key))
     };
     let status = ApplicationStatus::from_code(&param("status"))
         .map(|s| words.message(s.message_id()))
         .unwrap_or_default();
     let mut args: HashMap<&str, String> = HashMap::new();
     args.insert("receipt", param("receipt"));
-    args.insert("department", department);
+    args.insert("department", local("department"));
+    args.insert("hall", local("hall"));
+    args.insert("time", param("time"));
+    args.insert("code", param("code"));
     args.insert("status", status);
     args.insert("date", param("date"));
     args.insert("count", param("count"));

@@ -8,12 +8,14 @@ mod guide;
 mod messages;
 mod prefill;
 mod questions;
+mod visit;
 
 pub use answers::*;
 pub use guide::*;
 pub use messages::*;
 pub use prefill::*;
 pub use questions::*;
+pub use visit::*;
 
 use i18n_embed::fluent::FluentLanguageLoader;
 

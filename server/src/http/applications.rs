@@ -231,7 +231,7 @@ async fn supply_cases(
         let told_here = tell(
             state,
             owner,
-            &app.id,
+            Some(&app.id),
             MessageKind::DueDateChanged,
             params(&app.receipt, &department, None, Some(due.day.to_string())),
             now,

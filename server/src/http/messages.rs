@@ -31,7 +31,10 @@ pub async fn list(
     State(state): State<AppState>,
     citizen: Citizen,
 ) -> Result<Json<MessageList>, AppError> {
-    let (items, unread) = state.store.messages_of(&citizen.account_id, 200).await?;
+    let (items, unread) = state
+        .store
+        .messages_of(&citizen.account_id, 200, state.auth.now())
+        .await?;
     Ok(Json(MessageList { items, unread }))
 }
 

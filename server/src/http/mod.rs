@@ -3,6 +3,7 @@
 //! call the store and core's rules, and answer; they hold no SQL.
 
 pub mod applications;
+pub mod appointments;
 pub mod auth;
 pub mod catalog;
 pub mod drafts;
@@ -31,6 +32,7 @@ pub fn router(state: AppState, config: &Config) -> Router {
         .merge(messages::router())
         .merge(drafts::router())
         .merge(applications::router())
+        .merge(appointments::router())
         .merge(materials::router())
         .merge(staff::router())
         .merge(hosts::router())

@@ -49,7 +49,14 @@ use utoipa::{Modify, OpenApi};
         crate::http::materials::download,
         crate::http::me::profile,
         crate::http::hosts::host_info,
-        crate::http::hosts::host_login
+        crate::http::hosts::host_login,
+        crate::http::appointments::slots,
+        crate::http::appointments::mine,
+        crate::http::appointments::book,
+        crate::http::appointments::cancel,
+        crate::http::appointments::staff_halls,
+        crate::http::appointments::hall_day,
+        crate::http::appointments::arrive
     ),
     components(schemas(
         tongban_core::MatterList,

@@ -178,12 +178,7 @@ fn assignee_ref(staff: &[crate::store::StaffRow], id: Option<&str>) -> Option<St
 async fn matters_of(state: &AppState, case: &CaseRow) -> Result<Vec<Matter>> {
     let mut out = Vec::new();
     for code in &case.matters {
-        let json = state
-            .store
-            .matter_guide(code)
-            .await?
-            .ok_or(AppError::NotFound)?;
-        out.push(serde_json::from_str(&json).map_err(AppError::internal)?);
+        out.push(state.store.matter(code).await?.ok_or(AppError::NotFound)?);
     }
     Ok(out)
 }
@@ -426,8 +421,15 @@ pub(super) async fn step(
     if kind == MessageKind::SupplementRequested {
         message_params.insert("count".into(), fields.len().to_string());
     }
-    let (messages, notifications) =
-        tell(state, &record.owner, &app.id, kind, message_params, now).await?;
+    let (messages, notifications) = tell(
+        state,
+        &record.owner,
+        Some(&app.id),
+        kind,
+        message_params,
+        now,
+    )
+    .await?;
     let moved = state
         .store
         .move_case(CaseStep {

@@ -1,7 +1,7 @@
 //! The catalog as stored: matters with their guides, and the current index.
 
 use sqlx::Row;
-use tongban_core::catalog::Catalog;
+use tongban_core::catalog::{Catalog, Matter};
 
 use super::Store;
 
@@ -39,6 +39,14 @@ impl Store {
             .map(|r| r.try_get::<Option<String>, _>("guide_json"))
             .transpose()?
             .flatten())
+    }
+
+    /// A matter's guide, read.
+    pub async fn matter(&self, code: &str) -> Result<Option<Matter>, sqlx::Error> {
+        self.matter_guide(code)
+            .await?
+            .map(|json| super::json_column("guide_json", &json))
+            .transpose()
     }
 
     /// Replaces the whole catalog in one transaction: readers see the old one or the new one.
@@ -83,6 +91,7 @@ impl Store {
             .execute(&mut *tx)
             .await?;
         super::departments::put_departments(&mut tx, &catalog.departments).await?;
+        super::appointments::put_halls(&mut tx, &catalog.halls).await?;
         tx.commit().await?;
         Ok(added)
     }

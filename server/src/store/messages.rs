@@ -69,7 +69,7 @@ pub struct PendingNotification {
     pub attempts: i64,
 }
 
-pub(super) async fn insert_message(
+pub(crate) async fn insert_message(
     tx: &mut sqlx::Transaction<'_, sqlx::Any>,
     m: &NewMessage,
 ) -> Result<(), sqlx::Error> {
@@ -88,7 +88,7 @@ pub(super) async fn insert_message(
     Ok(())
 }
 
-pub(super) async fn insert_notification(
+pub(crate) async fn insert_notification(
     tx: &mut sqlx::Transaction<'_, sqlx::Any>,
     n: &NewNotification,
 ) -> Result<(), sqlx::Error> {
@@ -109,18 +109,21 @@ pub(super) async fn insert_notification(
 }
 
 impl Store {
-    /// The account's messages, newest first, and how many are unread.
+    /// The account's messages up to `now`, newest first, and how many are unread. Messages
+    /// dated later (a booking's reminder) appear when their time comes.
     pub async fn messages_of(
         &self,
         account: &AccountId,
         limit: i64,
+        now: i64,
     ) -> Result<(Vec<Message>, u32), sqlx::Error> {
         let rows = sqlx::query(
             "SELECT id, application_id, kind, params_json, at, read_at FROM messages
-             WHERE account_id = $1 ORDER BY at DESC, id DESC LIMIT $2",
+             WHERE account_id = $1 AND at <= $3 ORDER BY at DESC, id DESC LIMIT $2",
         )
         .bind(account.as_str())
         .bind(limit)
+        .bind(now)
         .fetch_all(self.pool())
         .await?;
         let items = rows
@@ -143,9 +146,11 @@ impl Store {
             })
             .collect::<Result<Vec<_>, sqlx::Error>>()?;
         let unread: i64 = sqlx::query(
-            "SELECT COUNT(*) AS n FROM messages WHERE account_id = $1 AND read_at IS NULL",
+            "SELECT COUNT(*) AS n FROM messages
+             WHERE account_id = $1 AND read_at IS NULL AND at <= $2",
         )
         .bind(account.as_str())
+        .bind(now)
         .fetch_one(self.pool())
         .await?
         .try_get("n")?;

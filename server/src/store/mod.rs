@@ -7,6 +7,7 @@
 //! contract suite (`server/tests/store/`) runs against both.
 
 mod applications;
+mod appointments;
 mod audit;
 mod audit_chain;
 mod cases;
@@ -20,6 +21,7 @@ mod sessions;
 mod staff;
 
 pub use applications::*;
+pub use appointments::*;
 pub use audit::*;
 pub use audit_chain::*;
 pub use cases::*;
