@@ -12,7 +12,7 @@ const NO_SIDEWAYS_SCROLL: &str =
 
 static ONE_BROWSER: Mutex<()> = Mutex::const_new(());
 
-const ROUTES: [&str; 11] = [
+const ROUTES: [&str; 13] = [
     "/",
     "/matter/330000-RS-0001",
     "/bundle/newborn",
@@ -24,6 +24,8 @@ const ROUTES: [&str; 11] = [
     "/drafts",
     "/applications",
     "/messages",
+    "/book/330000-GA-0001/330100-smzx",
+    "/appointments",
 ];
 
 /// Logs the browser in (through the login page), so that `/account` shows the account.

@@ -106,6 +106,8 @@ fn App() -> impl IntoView {
                     <Route path=path!("/applications") view=apply::ApplicationsPage/>
                     <Route path=path!("/applications/:id") view=apply::ApplicationPage/>
                     <Route path=path!("/messages") view=messages::MessagesPage/>
+                    <Route path=path!("/book/:matter/:hall") view=pages::BookPage/>
+                    <Route path=path!("/appointments") view=pages::AppointmentsPage/>
                 </Routes>
                 </Show>
             </main>

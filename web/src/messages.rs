@@ -160,11 +160,12 @@ fn MessageItem(message: Message) -> impl IntoView {
     let inbox = use_inbox();
     let text = tongban_core::view::message_text(&message, &words());
     let id = message.id.clone();
+    let data_id = id.clone();
     let read_id = id.clone();
     let open_id = id.clone();
     let unread = !message.read;
     view! {
-        <li class="message" class:message-unread=unread data-id=id>
+        <li class="message" class:message-unread=unread data-id=data_id>
             <p class="message-text">
                 {unread.then(|| view! { <span class="badge badge-later">{t!("messages-new")}</span> " " })}
                 {text}
@@ -175,6 +176,14 @@ fn MessageItem(message: Message) -> impl IntoView {
                     <a href=format!("/applications/{app}") on:click=move |_| if unread { inbox.mark_read(open_id.clone()) }>
                         {t!("messages-open-application")}
                     </a>
+                })}
+                {message.params.contains_key("appointment").then(|| {
+                    let booking_id = id.clone();
+                    view! {
+                        <a href="/appointments" on:click=move |_| if unread { inbox.mark_read(booking_id.clone()) }>
+                            {t!("appointments-link")}
+                        </a>
+                    }
                 })}
                 {unread.then(|| view! {
                     <button type="button" class="link-button" on:click=move |_| inbox.mark_read(read_id.clone())>{t!("messages-read")}</button>

@@ -99,7 +99,7 @@ pub(crate) async fn load_form(form_id: &str) -> Result<(FormSchema, LocalizedTex
 /// IndexedDB when localStorage lost it); a person without an account here is sent to log in and
 /// back afterwards.
 #[component]
-pub(super) fn NeedsAccount(children: ChildrenFn) -> impl IntoView {
+pub(crate) fn NeedsAccount(children: ChildrenFn) -> impl IntoView {
     let drafts = use_drafts();
     move || {
         if !drafts.account_known.get() {

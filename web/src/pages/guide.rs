@@ -1,5 +1,5 @@
-//! A matter's service guide (办事指南): every standard element, the best channel first, halls,
-//! phones, FAQ, 跨省通办, read-aloud, and "apply online".
+//! A matter's service guide (办事指南): every standard element, the best channel first, where
+//! to go (`visit`), phones, FAQ, 跨省通办, read-aloud, and "apply online".
 
 use super::*;
 
@@ -95,25 +95,6 @@ fn Guide(matter: Matter) -> impl IntoView {
             .map(|i| view! { <li>{local(i)}</li> })
             .collect_view()
     };
-    let points = matter
-        .service_points
-        .iter()
-        .map(|p| {
-            let map = format!("geo:{},{}", p.latitude, p.longitude);
-            let call_label = t!("service-point-call", phone = p.phone.clone());
-            view! {
-                <li class="service-point">
-                    <strong>{local(&p.name)}</strong>
-                    <p>{local(&p.address)}</p>
-                    <p class="muted">{t!("service-point-hours", hours = local(&p.hours))}</p>
-                    <p class="actions">
-                        <PhoneLink class="button button-secondary" number=p.phone.clone()>{call_label}</PhoneLink>
-                        <a class="button button-secondary" href=map>{t!("service-point-map")}</a>
-                    </p>
-                </li>
-            }
-        })
-        .collect_view();
     let faq = matter
         .faq
         .iter()
@@ -129,6 +110,7 @@ fn Guide(matter: Matter) -> impl IntoView {
             .map(local)
             .unwrap_or_default()
     };
+    let where_to_go = matter.clone();
     let apply_href = format!("/apply/{}", matter.code);
     let bundles = move || {
         use_catalog().get().and_then(|r| r.ok()).map(|store| {
@@ -143,7 +125,6 @@ fn Guide(matter: Matter) -> impl IntoView {
                 .collect_view()
         })
     };
-    let has_points = !matter.service_points.is_empty();
     let has_faq = !matter.faq.is_empty();
     view! {
         <article class="guide">
@@ -183,12 +164,7 @@ fn Guide(matter: Matter) -> impl IntoView {
                 <h2 id="channels">{t!("guide-channels")}</h2>
                 <ul class="channels">{channels}</ul>
             </section>
-            {has_points.then(|| view! {
-                <section aria-labelledby="points">
-                    <h2 id="points">{t!("guide-service-points")}</h2>
-                    <ul class="service-points">{points}</ul>
-                </section>
-            })}
+            <super::visit::WhereToGo matter=where_to_go/>
             <section aria-labelledby="conditions">
                 <h2 id="conditions">{t!("guide-conditions")}</h2>
                 <ul>{list(&matter.conditions)}</ul>

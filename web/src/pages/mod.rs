@@ -3,11 +3,14 @@
 //! One file per page: `home` (search and browse, care mode's shorter home), `guide` (a
 //! matter's service guide), `bundle` (一件事 and life events), `help`; here what they share.
 
+mod book;
 mod bundle;
 mod guide;
 mod help;
 mod home;
+mod visit;
 
+pub use book::{AppointmentsPage, BookPage};
 pub use bundle::{BundlePage, EventPage};
 pub use guide::MatterPage;
 pub use help::ProxyHelp;

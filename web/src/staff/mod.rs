@@ -5,8 +5,10 @@
 //!
 //! `session` logs staff in and knows who they are; `queue` is the department's cases, oldest due
 //! first; `case` one case with its answers, documents, steps and the moves the staff member may
-//! make; `stats` the department's numbers for its supervisor.
+//! make; `stats` the department's numbers for its supervisor; `bookings` a hall's day of
+//! appointments and the arrivals marked by code.
 
+mod bookings;
 mod case;
 mod queue;
 mod session;
@@ -65,6 +67,7 @@ fn Workbench() -> impl IntoView {
                             <Route path=path!("/staff/") view=queue::Queue/>
                             <Route path=path!("/staff/cases/:id") view=case::CasePage/>
                             <Route path=path!("/staff/stats") view=stats::Stats/>
+                            <Route path=path!("/staff/bookings") view=bookings::Bookings/>
                         </Routes>
                     }.into_any(),
                 }}

@@ -1,0 +1,309 @@
+//! Where to go and booking a time, end to end on a 360×640 phone in care mode: a verified person
+//! opens a guide, finds the nearest hall from their location (the device's, stubbed here, never
+//! sent to the server), books the soonest free half hour, is refused a second booking that day
+//! in plain words, sees the code and its QR, and cancels; the hall's clerk sees the booking in
+//! the workbench's day and then sees it gone.
+
+use tokio::sync::Mutex;
+use tongban_core::case::StaffRole;
+use tongban_server::store::NewStaff;
+use tongban_tests::{Browser, TestApp};
+
+static ONE_BROWSER: Mutex<()> = Mutex::const_new(());
+
+const PHONE: &str = "13800138007";
+/// 户籍 matter handled at 杭州市民中心 and 上城区政务服务中心, both taking bookings.
+const MATTER: &str = "330000-GA-0001";
+const NEAR_HALL: &str = "330102-zwzx";
+const PASSWORD: &str = "correct horse battery";
+
+/// Next to 上城区政务服务中心 (WGS-84), 1.2 km from 杭州市民中心.
+const HERE: &str = "Geolocation.prototype.getCurrentPosition = function (ok) { setTimeout(() => ok({ coords: { latitude: 30.2505, longitude: 120.1990 } }), 10); }; return true";
+
+#[tokio::test]
+async fn a_senior_finds_the_nearest_hall_books_a_time_and_the_hall_sees_it() {
+    let _turn = ONE_BROWSER.lock().await;
+    let app = TestApp::start().await;
+    let browser = Browser::phone("zh-CN,zh").await.unwrap();
+
+    // Logged in and identity verified, care mode on.
+    browser
+        .client
+        .goto(&format!("{}/login?next=%2Faccount", app.base_url))
+        .await
+        .unwrap();
+    app.log_in(&browser, PHONE).await.unwrap();
+    browser.type_into("#name", "王秀英").await.unwrap();
+    browser
+        .type_into("#id-number", "330106194503020029")
+        .await
+        .unwrap();
+    browser
+        .click("section[aria-labelledby=verify-heading] button[type=submit]")
+        .await
+        .unwrap();
+    browser
+        .wait_until(
+            "return [...document.querySelectorAll('.glance dd')].some(d => d.textContent.includes('已实名认证'))",
+            "the verified level",
+        )
+        .await
+        .unwrap();
+    browser
+        .eval("localStorage.setItem('tongban.care', '1'); return true")
+        .await
+        .unwrap();
+
+    // The guide says where to go; with the location, the nearest hall comes first.
+    browser
+        .client
+        .goto(&format!("{}/matter/{MATTER}", app.base_url))
+        .await
+        .unwrap();
+    browser
+        .wait_until(
+            "return !!document.querySelector('.where-to-go .best-way')",
+            "where to go",
+        )
+        .await
+        .unwrap();
+    assert!(browser
+        .eval("return document.documentElement.classList.contains('care')")
+        .await
+        .unwrap()
+        .as_bool()
+        .unwrap());
+    let before = browser.texts(".halls .hall-title strong").await.unwrap();
+    assert_eq!(before.len(), 2, "{before:?}");
+    assert_eq!(
+        browser
+            .eval("return document.querySelectorAll('.hall-distance').length")
+            .await
+            .unwrap(),
+        serde_json::json!(0),
+        "no distance before asking"
+    );
+    browser.eval(HERE).await.unwrap();
+    browser.click(".near-me").await.unwrap();
+    browser
+        .wait_until(
+            "return document.querySelectorAll('.hall-distance').length === 2",
+            "distances",
+        )
+        .await
+        .unwrap();
+    let halls = browser.texts(".halls .hall-title strong").await.unwrap();
+    assert!(halls[0].contains("上城区政务服务中心"), "{halls:?}");
+    let distances = browser.texts(".hall-distance").await.unwrap();
+    assert!(
+        distances[0].ends_with(" 米") && distances[1].ends_with(" 公里"),
+        "{distances:?}"
+    );
+    let caption = browser
+        .texts(".where-to-go .live-note")
+        .await
+        .unwrap()
+        .join("");
+    assert!(caption.contains("您现在的位置"), "{caption}");
+    assert_eq!(
+        browser
+            .eval("return document.querySelectorAll('.sketch svg .sketch-hall').length")
+            .await
+            .unwrap(),
+        serde_json::json!(2)
+    );
+    // Directions open the person's map app in its own coordinates (GCJ-02 for Amap).
+    let amap = browser
+        .eval("return document.querySelector('.halls .navigate-links a').href")
+        .await
+        .unwrap();
+    assert!(
+        amap.as_str()
+            .unwrap()
+            .starts_with("https://uri.amap.com/marker?position=120."),
+        "{amap}"
+    );
+    let states = browser.texts(".hall-state").await.unwrap();
+    assert!(states.iter().all(|s| !s.is_empty()), "{states:?}");
+    browser.screenshot("visit-nearest-care").await.unwrap();
+
+    // Booking at the nearest hall: the first free time of the first open day.
+    browser
+        .click(".halls li:first-child .book-link")
+        .await
+        .unwrap();
+    browser
+        .wait_until(
+            "return !!document.querySelector('.time-choice')",
+            "the free times",
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        browser.path().await.unwrap(),
+        format!("/book/{MATTER}/{NEAR_HALL}")
+    );
+    // Confirming without a time says so and books nothing.
+    browser.click(".confirm-booking").await.unwrap();
+    let error = browser.texts(".error").await.unwrap().join("");
+    assert!(error.contains("请先选一个时间"), "{error}");
+    browser.click(".time-choice:not([disabled])").await.unwrap();
+    let chosen = browser.texts(".live-note").await.unwrap().join("");
+    assert!(chosen.contains("已选"), "{chosen}");
+    browser.screenshot("visit-book-care").await.unwrap();
+    browser.click(".confirm-booking").await.unwrap();
+    browser
+        .wait_until(
+            "return !!document.querySelector('.booked .code')",
+            "the booking code",
+        )
+        .await
+        .unwrap();
+    let code = browser.texts(".booked .code").await.unwrap().join("");
+    assert_eq!(code.len(), 8, "{code}");
+    assert!(browser
+        .eval("return !!document.querySelector('.booked .qr svg')")
+        .await
+        .unwrap()
+        .as_bool()
+        .unwrap());
+    browser.screenshot("visit-booked-care").await.unwrap();
+
+    // A second time the same day at the same hall is refused in plain words.
+    browser.client.refresh().await.unwrap();
+    browser
+        .wait_until(
+            "return !!document.querySelector('.time-choice')",
+            "the free times again",
+        )
+        .await
+        .unwrap();
+    browser.click(".time-choice:not([disabled])").await.unwrap();
+    browser.click(".confirm-booking").await.unwrap();
+    browser
+        .wait_until("return !!document.querySelector('.error')", "the refusal")
+        .await
+        .unwrap();
+    let error = browser.texts(".error").await.unwrap().join("");
+    assert!(error.contains("每人每天只能约一次"), "{error}");
+
+    // The message centre has the confirmation with the code.
+    browser
+        .client
+        .goto(&format!("{}/messages", app.base_url))
+        .await
+        .unwrap();
+    browser
+        .wait_until(
+            "return !!document.querySelector('.message-text')",
+            "the messages",
+        )
+        .await
+        .unwrap();
+    let messages = browser.texts(".message-text").await.unwrap().join(" | ");
+    assert!(
+        messages.contains("预约成功") && messages.contains(&code),
+        "{messages}"
+    );
+
+    // The hall's clerk (the police department serves there) sees it on the booked day.
+    let hash = tongban_server::auth::password::hash_password(PASSWORD).unwrap();
+    app.server()
+        .db()
+        .put_staff(NewStaff::new(
+            "ga-desk",
+            "窗口一",
+            "330100-ga",
+            StaffRole::Clerk,
+            &hash,
+        ))
+        .await
+        .unwrap();
+    let day: String = sqlx::query_scalar("SELECT day FROM appointments WHERE code = $1")
+        .bind(&code)
+        .fetch_one(app.server().db().pool())
+        .await
+        .map(|d: i64| tongban_core::calendar::Day(d).to_string())
+        .unwrap();
+    let desk = Browser::with_viewport("zh-CN,zh", (1280, 800))
+        .await
+        .unwrap();
+    desk.client
+        .goto(&format!("{}/staff/", app.base_url))
+        .await
+        .unwrap();
+    desk.type_into("#staff-username", "ga-desk").await.unwrap();
+    desk.type_into("#staff-password", PASSWORD).await.unwrap();
+    desk.click("form.bench-login button[type=submit]")
+        .await
+        .unwrap();
+    desk.wait_until("return !!document.querySelector('.bench-who')", "logged in")
+        .await
+        .unwrap();
+    desk.click(".bench-nav a[href='/staff/bookings']")
+        .await
+        .unwrap();
+    desk.wait_until(
+        "return !!document.getElementById('booking-hall')",
+        "the bookings page",
+    )
+    .await
+    .unwrap();
+    let pick = format!(
+        "const h = document.getElementById('booking-hall'); h.value = '{NEAR_HALL}'; h.dispatchEvent(new Event('change'));
+         const d = document.getElementById('booking-day'); d.value = '{day}'; d.dispatchEvent(new Event('change')); return true"
+    );
+    desk.eval(&pick).await.unwrap();
+    desk.wait_until(
+        &format!("return [...document.querySelectorAll('#bookings-table td')].some(td => td.textContent === '{code}')"),
+        "the booking in the hall's day",
+    )
+    .await
+    .unwrap();
+    desk.screenshot("workbench-bookings").await.unwrap();
+
+    // The person cancels; the clerk's day no longer lists it.
+    browser
+        .client
+        .goto(&format!("{}/appointments", app.base_url))
+        .await
+        .unwrap();
+    browser
+        .wait_until(
+            "return !!document.querySelector('.cancel-booking')",
+            "my bookings",
+        )
+        .await
+        .unwrap();
+    browser.click(".cancel-booking").await.unwrap();
+    browser
+        .wait_until(
+            "return document.querySelector('.live-note').textContent.includes('预约已取消')",
+            "the cancellation",
+        )
+        .await
+        .unwrap();
+    browser
+        .wait_until(
+            "return !document.querySelector('.cancel-booking')",
+            "nothing left to cancel",
+        )
+        .await
+        .unwrap();
+    desk.client.refresh().await.unwrap();
+    desk.wait_until(
+        "return !!document.getElementById('booking-hall')",
+        "the bookings page again",
+    )
+    .await
+    .unwrap();
+    desk.eval(&pick).await.unwrap();
+    desk.wait_until(
+        "return !!document.getElementById('bookings-empty')",
+        "an empty day",
+    )
+    .await
+    .unwrap();
+    desk.close().await;
+    browser.close().await;
+}
