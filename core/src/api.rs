@@ -102,6 +102,17 @@ pub const ERROR_CODES: &[&str] = &[
     "booking-online",
     "booking-too-late-to-cancel",
     "booking-not-booked",
+    "booking-not-for-application",
+    // Acting for someone.
+    "mandate-agent-unknown",
+    "mandate-matter-unknown",
+    "mandate-starts-in-the-past",
+    "mandate-ends-before-start",
+    "mandate-too-long",
+    "mandate-status",
+    "mandate-scope",
+    "mandate-not-active",
+    "not-for-agents",
     // Requests the server could not read (answered by `json_errors`, not a handler).
     "bad-request",
     "method-not-allowed",

@@ -96,6 +96,12 @@ actions! {
     /// A hall's staff read a day's bookings, or marked an arrival.
     HallDayRead = "hall-day-read",
     ArrivalMarked = "arrival-marked",
+    MandateGranted = "mandate-granted",
+    MandateAccepted = "mandate-accepted",
+    MandateDeclined = "mandate-declined",
+    MandateRevoked = "mandate-revoked",
+    /// An agent acted (or was refused acting) under a mandate.
+    MandateUsed = "mandate-used",
 }
 
 impl AuditAction {

@@ -21,6 +21,7 @@ pub mod host;
 pub mod i18n;
 pub mod identity;
 pub mod ids;
+pub mod mandate;
 pub mod message;
 pub mod model;
 pub mod sealed;

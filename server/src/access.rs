@@ -27,6 +27,11 @@ pub trait Owned {
     fn owner(&self) -> Option<&AccountId>;
     /// How the object is named in the audit log (an id, never personal data).
     fn audit_name(&self) -> String;
+    /// The form (matter or bundle) it is filed under, when it is: an agent reaches it only
+    /// within their mandate's matters.
+    fn form_id(&self) -> Option<String> {
+        None
+    }
 }
 
 /// The caller's address: the peer, or the first `X-Forwarded-For` hop when the server is
@@ -61,18 +66,87 @@ impl FromRequestParts<AppState> for ClientIp {
     }
 }
 
-/// A logged-in person.
+/// A logged-in person — or an agent acting for them under a mandate (亲友代办), in which case
+/// `account_id` and `level` are the grantor's (whose data it is) and `agent` says who acts.
 #[derive(Clone, Debug)]
 pub struct Citizen {
     pub account_id: AccountId,
     pub session_id: String,
     pub level: RealNameLevel,
     pub ip: String,
+    pub agent: Option<Agent>,
 }
 
+/// Who acts for the account, under which mandate, for which matters (none listed: all).
+#[derive(Clone, Debug)]
+pub struct Agent {
+    pub account_id: AccountId,
+    pub mandate_id: String,
+    pub matters: Vec<String>,
+}
+
+/// What an agent may reach (paths under `/api/v1`): drafts, applications, documents, bookings,
+/// and the grantor's profile to fill a form. Everything else — sessions, identity, messages,
+/// mandates themselves, activity — is the person's own, refused to an agent.
+const AGENT_PATHS: [&str; 6] = [
+    "/api/v1/drafts",
+    "/api/v1/applications",
+    "/api/v1/materials",
+    "/api/v1/me/appointments",
+    "/api/v1/me/profile",
+    "/api/v1/halls",
+];
+
 impl Citizen {
+    /// Who does it: the agent when one acts (the audit log names them), else the person.
     pub fn actor(&self) -> Actor {
-        Actor::Account(self.account_id.clone())
+        match &self.agent {
+            Some(a) => Actor::Account(a.account_id.clone()),
+            None => Actor::Account(self.account_id.clone()),
+        }
+    }
+
+    /// The agent's account, when one acts.
+    pub fn agent_id(&self) -> Option<&AccountId> {
+        self.agent.as_ref().map(|a| &a.account_id)
+    }
+
+    /// Whether the caller may touch what is filed under `form_id` (a matter or a bundle): always
+    /// for the person, for an agent only within the mandate's matters.
+    pub async fn may_act_on(&self, state: &AppState, form_id: &str) -> Result<bool, AppError> {
+        let Some(agent) = &self.agent else {
+            return Ok(true);
+        };
+        if agent.matters.is_empty() {
+            return Ok(true);
+        }
+        let catalog = state.catalog.current(&state.store).await?;
+        let codes = tongban_core::catalog::FormRef::parse(form_id)
+            .matter_codes(&catalog.index.bundles)
+            .unwrap_or_else(|| vec![form_id.to_owned()]);
+        Ok(tongban_core::mandate::covers(&agent.matters, &codes))
+    }
+
+    /// Refuses (403 `mandate-scope`, audited) starting something outside the mandate's matters.
+    pub async fn require_scope(
+        &self,
+        state: &AppState,
+        action: AuditAction,
+        form_id: &str,
+    ) -> Result<(), AppError> {
+        if self.may_act_on(state, form_id).await? {
+            return Ok(());
+        }
+        state
+            .audit(
+                &self.actor(),
+                action,
+                &format!("form:{form_id}"),
+                Outcome::Denied,
+                &self.ip,
+            )
+            .await?;
+        Err(AppError::Forbidden("mandate-scope"))
     }
 
     /// Refuses when the matter (or action) needs a higher real-name level than the account has.
@@ -92,8 +166,15 @@ impl Citizen {
         action: AuditAction,
         object: Option<T>,
     ) -> Result<T, AppError> {
+        let in_scope = match &object {
+            Some(o) => match o.form_id() {
+                Some(form) => self.may_act_on(state, &form).await?,
+                None => true,
+            },
+            None => true,
+        };
         match object {
-            Some(object) if object.owner() == Some(&self.account_id) => Ok(object),
+            Some(object) if object.owner() == Some(&self.account_id) && in_scope => Ok(object),
             Some(object) => {
                 state
                     .audit(
@@ -276,13 +357,90 @@ impl FromRequestParts<AppState> for Citizen {
             .account(&AccountId::new(session.principal_id))
             .await?
             .ok_or(AppError::Unauthorized("unauthorized"))?;
-        Ok(Self {
-            account_id: account.id,
-            session_id: session.id,
-            level: account.level,
-            ip,
-        })
+        let acting = parts
+            .headers
+            .get(tongban_core::mandate::ACTING_HEADER)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned);
+        let Some(mandate_id) = acting else {
+            return Ok(Self {
+                account_id: account.id,
+                session_id: session.id,
+                level: account.level,
+                ip,
+                agent: None,
+            });
+        };
+        acting_for(parts, state, account, session.id, &mandate_id, ip).await
     }
+}
+
+/// The grantor as an agent reaches them: only on the agent's paths, under a mandate of theirs
+/// that is accepted and in its dates, with a verified identity; checked on every request, so a
+/// revocation ends the agent's access at once. Refusals are audited.
+async fn acting_for(
+    parts: &Parts,
+    state: &AppState,
+    agent: crate::store::AccountRow,
+    session_id: String,
+    mandate_id: &str,
+    ip: String,
+) -> Result<Citizen, AppError> {
+    let actor = Actor::Account(agent.id.clone());
+    let object = format!("mandate:{mandate_id}");
+    let refuse = |code: &'static str| {
+        let (actor, object, ip) = (actor.clone(), object.clone(), ip.clone());
+        async move {
+            state
+                .audit(
+                    &actor,
+                    AuditAction::MandateUsed,
+                    &object,
+                    Outcome::Denied,
+                    &ip,
+                )
+                .await?;
+            Err::<Citizen, AppError>(AppError::Forbidden(code))
+        }
+    };
+    // The full path (a nested router sees its own part only).
+    let path = parts
+        .extensions
+        .get::<axum::extract::OriginalUri>()
+        .map_or_else(|| parts.uri.path().to_owned(), |u| u.0.path().to_owned());
+    let path = path.as_str();
+    if !AGENT_PATHS
+        .iter()
+        .any(|p| path == *p || path.starts_with(&format!("{p}/")))
+    {
+        return refuse("not-for-agents").await;
+    }
+    if agent.level < RealNameLevel::IdentityVerified {
+        return refuse("identity-required").await;
+    }
+    let today = tongban_core::calendar::Day::of_timestamp(state.auth.now());
+    let mandate = state.store.mandate(mandate_id).await?;
+    let Some(mandate) = mandate.filter(|m| {
+        m.agent_id == agent.id && tongban_core::mandate::is_active(m.status, m.from, m.to, today)
+    }) else {
+        return refuse("mandate-not-active").await;
+    };
+    let grantor = state
+        .store
+        .account(&mandate.grantor_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    Ok(Citizen {
+        account_id: grantor.id,
+        session_id,
+        level: grantor.level,
+        ip,
+        agent: Some(Agent {
+            account_id: agent.id,
+            mandate_id: mandate.id,
+            matters: mandate.matters,
+        }),
+    })
 }
 
 impl FromRequestParts<AppState> for StaffMember {
@@ -342,6 +500,9 @@ impl Owned for DraftRow {
     fn audit_name(&self) -> String {
         format!("draft:{}", self.state.draft_id)
     }
+    fn form_id(&self) -> Option<String> {
+        Some(self.state.form_id.clone())
+    }
 }
 
 impl Owned for ApplicationRecord {
@@ -350,6 +511,9 @@ impl Owned for ApplicationRecord {
     }
     fn audit_name(&self) -> String {
         format!("application:{}", self.application.id)
+    }
+    fn form_id(&self) -> Option<String> {
+        Some(self.application.form_id.clone())
     }
 }
 
@@ -373,6 +537,7 @@ mod tests {
             session_id: "s".into(),
             level,
             ip: "127.0.0.1".into(),
+            agent: None,
         };
         assert!(citizen(RealNameLevel::IdentityVerified)
             .require_level(RealNameLevel::PhoneVerified)

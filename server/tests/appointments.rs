@@ -335,6 +335,38 @@ async fn a_booking_keeps_the_halls_rules_and_the_hall_sees_it() {
 }
 
 #[tokio::test]
+async fn a_booking_can_be_for_an_application_of_ones_own_that_needs_the_visit() {
+    let server = server_on(None, |_| {}).await;
+    let me = person(&server, 11).await;
+    let (application, _) = support::forms::submit(&me, MARRIAGE, &[]).await;
+    let mut tied = booking(thursday(), 540);
+    tied.application_id = Some(application.clone());
+    let booked = me.book(&tied).await.unwrap();
+    assert_eq!(booked.application_id.as_deref(), Some(application.as_str()));
+    // Its confirmation links to the application.
+    let messages = me.messages().await.unwrap();
+    assert!(messages
+        .items
+        .iter()
+        .any(|m| m.kind == MessageKind::AppointmentBooked
+            && m.application_id.as_deref() == Some(application.as_str())));
+    // Another matter than the application's, or someone else's application: refused.
+    let (other_app, _) = support::forms::submit(&me, "330100-MZ-0002", &[]).await;
+    let mut wrong = booking(Day::from_ymd(2026, 12, 4), 540);
+    wrong.application_id = Some(other_app);
+    let e = me.book(&wrong).await.unwrap_err();
+    assert_eq!(code_of(&e), "error-booking-not-for-application");
+    assert!(e.field_error("application_id").is_some());
+    let stranger = person(&server, 12).await;
+    let mut theirs = booking(Day::from_ymd(2026, 12, 4), 540);
+    theirs.application_id = Some(application);
+    assert!(matches!(
+        stranger.book(&theirs).await,
+        Err(ApiError::NotFound)
+    ));
+}
+
+#[tokio::test]
 async fn missed_bookings_block_booking_for_a_while_and_say_until_when() {
     let server = server_on(None, |c| {
         c.booking.missed_bookings_limit = 2;

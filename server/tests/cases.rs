@@ -10,12 +10,11 @@ use std::sync::Arc;
 
 use reqwest::StatusCode;
 use support::auth::AuthServer;
-use support::forms::{fill, ID_A, PHONE_A};
+use support::forms::{submit, ID_A, PHONE_A};
 use tongban_core::application::ApplicationStatus;
 use tongban_core::auth::MemorySecretStore;
 use tongban_core::case::{CaseMove, DueState, Holder, StaffRole};
-use tongban_core::draft::{Change, ChangeKind, ChangeReply};
-use tongban_core::form::{Answer, FormSchema};
+use tongban_core::form::Answer;
 use tongban_core::message::MessageKind;
 use tongban_core::{ApiClient, ApiError};
 use tongban_server::store::NewStaff;
@@ -46,82 +45,6 @@ async fn staff(
         ApiClient::new(&server.base).with_secret_store(Arc::new(MemorySecretStore::default()));
     client.staff_login(username, PASSWORD).await.unwrap();
     client
-}
-
-/// Fills a form the way a careful person would (with `overrides`), and submits it. Returns the
-/// application's id and receipt.
-async fn submit(person: &ApiClient, form_id: &str, overrides: &[(&str, &str)]) -> (String, String) {
-    let form = tongban_core::catalog::FormRef::parse(form_id);
-    let index = person.catalog_index().await.unwrap();
-    let mut matters = Vec::new();
-    for code in form.matter_codes(&index.bundles).unwrap() {
-        matters.push(person.matter_guide(&code).await.unwrap());
-    }
-    let schema: FormSchema = form.resolve(&index.bundles, &matters).unwrap().schema;
-    let upload = person
-        .upload_material(support::forms::JPEG.to_vec())
-        .await
-        .unwrap();
-    let mut answers = fill(&schema, &upload.object_id);
-    for (path, value) in overrides {
-        answers.insert((*path).to_owned(), Answer::Text((*value).to_owned()));
-    }
-    let draft = format!("d-{}", tongban_server::auth::new_id());
-    let change = |op: String, base, kind| Change {
-        op_id: op,
-        draft_id: draft.clone(),
-        device_id: "phone".into(),
-        base_version: base,
-        kind,
-    };
-    let created = person
-        .send_change(&change(
-            format!("{draft}-c"),
-            0,
-            ChangeKind::Create {
-                form_id: form_id.into(),
-            },
-        ))
-        .await
-        .unwrap();
-    let ChangeReply::Applied { snapshot } = created else {
-        panic!("{created:?}")
-    };
-    let mut base = snapshot.version;
-    for (i, (path, value)) in answers.into_iter().enumerate() {
-        if let ChangeReply::Applied { snapshot } = person
-            .send_change(&change(
-                format!("{draft}-{i}"),
-                base,
-                ChangeKind::Set {
-                    path,
-                    value: Some(value),
-                },
-            ))
-            .await
-            .unwrap()
-        {
-            base = snapshot.version;
-        }
-    }
-    let submitted = person
-        .send_change(&change(
-            format!("{draft}-s"),
-            base,
-            ChangeKind::Submit {
-                idempotency_key: tongban_core::draft::submission_key(&draft),
-            },
-        ))
-        .await
-        .unwrap();
-    match submitted {
-        ChangeReply::Submitted {
-            application_id,
-            receipt,
-            ..
-        } => (application_id, receipt),
-        other => panic!("not submitted: {other:?}"),
-    }
 }
 
 async fn person(server: &AuthServer) -> ApiClient {

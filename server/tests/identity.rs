@@ -584,6 +584,34 @@ async fn nobody_reaches_another_persons_objects() {
 
     // The submission told A in the message centre.
     let message = a.messages().await.unwrap().items.remove(0).id;
+    // A mandate between A and a third person C (B is no party to it).
+    server.login("13800138333").await;
+    let today =
+        tongban_core::calendar::Day::of_timestamp(tongban_server::clock::Clock::now(&server.clock));
+    let mandate = a
+        .grant_mandate(&tongban_core::mandate::NewMandate {
+            agent_phone: "13800138333".into(),
+            matters: vec![],
+            from: today,
+            to: tongban_core::calendar::Day(today.0 + 7),
+            decide_together: false,
+        })
+        .await
+        .unwrap()
+        .id;
+    // A books a time at a hall.
+    let slots = a.hall_slots("330102-hydj", "330100-MZ-0001").await.unwrap();
+    let booking = a
+        .book(&tongban_core::visit::NewAppointment {
+            hall_id: "330102-hydj".into(),
+            matter_code: "330100-MZ-0001".into(),
+            day: slots.days[0].day,
+            start: slots.days[0].slots[0].start,
+            application_id: None,
+        })
+        .await
+        .unwrap()
+        .id;
 
     let doc: serde_json::Value = reqwest::get(format!("{}/api/openapi.json", server.base))
         .await
@@ -642,6 +670,26 @@ async fn nobody_reaches_another_persons_objects() {
         (
             "POST /api/v1/me/messages/{id}/read",
             format!("/api/v1/me/messages/{message}/read"),
+            None,
+        ),
+        (
+            "POST /api/v1/me/mandates/{id}/accept",
+            format!("/api/v1/me/mandates/{mandate}/accept"),
+            None,
+        ),
+        (
+            "POST /api/v1/me/mandates/{id}/decline",
+            format!("/api/v1/me/mandates/{mandate}/decline"),
+            None,
+        ),
+        (
+            "POST /api/v1/me/mandates/{id}/revoke",
+            format!("/api/v1/me/mandates/{mandate}/revoke"),
+            None,
+        ),
+        (
+            "POST /api/v1/me/appointments/{id}/cancel",
+            format!("/api/v1/me/appointments/{booking}/cancel"),
             None,
         ),
     ];

@@ -11,6 +11,7 @@ use crate::model::LocalizedText;
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SlotPlaces {
     /// Minutes from midnight (China time) the slot starts at.
+    #[cfg_attr(feature = "openapi", schema(minimum = 0, maximum = 1439))]
     pub start: u16,
     pub left: u32,
 }
@@ -18,7 +19,7 @@ pub struct SlotPlaces {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SlotsOfDay {
-    #[cfg_attr(feature = "openapi", schema(value_type = String, example = "2026-12-03"))]
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = Date, example = "2026-12-03"))]
     pub day: Day,
     pub slots: Vec<SlotPlaces>,
 }
@@ -38,9 +39,10 @@ pub struct HallSlots {
 pub struct NewAppointment {
     pub hall_id: String,
     pub matter_code: String,
-    #[cfg_attr(feature = "openapi", schema(value_type = String, example = "2026-12-03"))]
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = Date, example = "2026-12-03"))]
     pub day: Day,
     /// The slot's start, minutes from midnight.
+    #[cfg_attr(feature = "openapi", schema(minimum = 0, maximum = 1439))]
     pub start: u16,
     /// The application the visit is for, when there is one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -99,7 +101,7 @@ pub struct Appointment {
     pub longitude: f64,
     pub matter_code: String,
     pub matter: LocalizedText,
-    #[cfg_attr(feature = "openapi", schema(value_type = String, example = "2026-12-03"))]
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = Date, example = "2026-12-03"))]
     pub day: Day,
     pub start: u16,
     pub status: AppointmentStatus,
@@ -116,7 +118,7 @@ pub struct Appointment {
 pub struct AppointmentList {
     pub items: Vec<Appointment>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, format = Date))]
     pub blocked_until: Option<Day>,
 }
 
@@ -139,7 +141,7 @@ pub struct HallBooking {
 pub struct HallDay {
     pub hall_id: String,
     pub hall: LocalizedText,
-    #[cfg_attr(feature = "openapi", schema(value_type = String, example = "2026-12-03"))]
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = Date, example = "2026-12-03"))]
     pub day: Day,
     pub items: Vec<HallBooking>,
 }

@@ -41,12 +41,18 @@ pub async fn list_applications(
     State(state): State<AppState>,
     citizen: Citizen,
 ) -> Result<Json<ApplicationList>> {
-    Ok(Json(ApplicationList {
-        items: state
-            .store
-            .application_summaries(Some(&citizen.account_id))
-            .await?,
-    }))
+    let mut items = Vec::new();
+    for a in state
+        .store
+        .application_summaries(Some(&citizen.account_id))
+        .await?
+    {
+        // An agent sees those of the mandate's matters only.
+        if citizen.may_act_on(&state, &a.form_id).await? {
+            items.push(a);
+        }
+    }
+    Ok(Json(ApplicationList { items }))
 }
 
 /// One application with its answers and timeline.

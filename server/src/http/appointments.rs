@@ -101,6 +101,9 @@ impl Owned for AppointmentRow {
     fn audit_name(&self) -> String {
         format!("appointment:{}", self.id)
     }
+    fn form_id(&self) -> Option<String> {
+        Some(self.matter_code.clone())
+    }
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
@@ -262,7 +265,10 @@ pub async fn mine(
     let mut names = Names::default();
     let mut items = Vec::with_capacity(rows.len());
     for row in &rows {
-        items.push(appointment_view(&state, &mut names, row, now).await?);
+        // An agent sees those of the mandate's matters only.
+        if citizen.may_act_on(&state, &row.matter_code).await? {
+            items.push(appointment_view(&state, &mut names, row, now).await?);
+        }
     }
     // Upcoming (still booked) first, soonest first; then the rest, latest first.
     let (mut upcoming, past): (Vec<Appointment>, Vec<Appointment>) = items
@@ -380,14 +386,28 @@ pub async fn book(
     Json(new): Json<NewAppointment>,
 ) -> Result<(StatusCode, Json<Appointment>)> {
     citizen.require_level(RealNameLevel::IdentityVerified)?;
+    citizen
+        .require_scope(&state, AuditAction::AppointmentBooked, &new.matter_code)
+        .await?;
     let now = state.auth.now();
     let today = Day::of_timestamp(now);
     let (matter, _) = matter_and_hall(&state, &new.matter_code, &new.hall_id).await?;
     if let Some(id) = &new.application_id {
         let record = state.store.application(id).await?;
-        citizen
+        let record = citizen
             .owned(&state, AuditAction::ApplicationRead, record)
             .await?;
+        // The visit must be for a matter of that application.
+        let catalog = state.catalog.current(&state.store).await?;
+        let codes = tongban_core::catalog::FormRef::parse(&record.application.form_id)
+            .matter_codes(&catalog.index.bundles)
+            .unwrap_or_default();
+        if !codes.contains(&matter.code) {
+            return Err(AppError::field(
+                "application_id",
+                "booking-not-for-application",
+            ));
+        }
     }
     let slot = Moment::new(new.day, new.start);
     let hall = check_slot(
@@ -415,6 +435,7 @@ pub async fn book(
         start_minute: new.start,
         stored_status: AppointmentStatus::Booked,
         created_at: now,
+        agent_id: citizen.agent_id().cloned(),
         id,
     };
     let told = booking_messages(&state, &row, &hall, now).await?;
@@ -569,7 +590,7 @@ pub async fn staff_halls(
 #[into_params(parameter_in = Query)]
 pub struct DayParams {
     /// `YYYY-MM-DD`; today without it.
-    #[param(value_type = Option<String>)]
+    #[param(value_type = Option<String>, format = Date)]
     pub day: Option<Day>,
 }
 

@@ -84,7 +84,13 @@ pub async fn apply_change(
                 (row.state, Some(row.version))
             }
             None => match ServerDraft::create(&change) {
-                Ok(draft) => (draft, None),
+                Ok(draft) => {
+                    // An agent starts drafts only for the mandate's matters.
+                    citizen
+                        .require_scope(&state, AuditAction::DraftChange, &draft.form_id)
+                        .await?;
+                    (draft, None)
+                }
                 Err(reply) => return Ok(reply_response(&reply)),
             },
         };
@@ -100,6 +106,7 @@ pub async fn apply_change(
             .write_change(DraftWrite {
                 draft: &decided.draft,
                 owner: &citizen.account_id,
+                agent: citizen.agent_id(),
                 read_version,
                 op_id: &change.op_id,
                 fingerprint: &fingerprint,
@@ -111,6 +118,7 @@ pub async fn apply_change(
                         id: &done.application_id,
                         receipt: &done.receipt,
                         owner: &citizen.account_id,
+                        agent: citizen.agent_id(),
                         draft_id: &id,
                         form_id: &decided.draft.form_id,
                         answers,
@@ -155,14 +163,18 @@ pub async fn list_drafts(
     citizen: Citizen,
 ) -> Result<Json<Vec<DraftSnapshot>>> {
     let drafts = state.store.drafts_of(&citizen.account_id).await?;
-    // A submitted draft is an application now; it is listed there.
-    Ok(Json(
-        drafts
-            .iter()
-            .filter(|d| !d.deleted && d.submission.is_none())
-            .map(ServerDraft::snapshot)
-            .collect(),
-    ))
+    // A submitted draft is an application now; it is listed there. An agent sees those of the
+    // mandate's matters only.
+    let mut out = Vec::new();
+    for d in drafts
+        .iter()
+        .filter(|d| !d.deleted && d.submission.is_none())
+    {
+        if citizen.may_act_on(&state, &d.form_id).await? {
+            out.push(d.snapshot());
+        }
+    }
+    Ok(Json(out))
 }
 
 /// One draft as the server has it.

@@ -8,6 +8,7 @@ pub mod auth;
 pub mod catalog;
 pub mod drafts;
 pub mod hosts;
+pub mod mandates;
 pub mod materials;
 pub mod me;
 pub mod messages;
@@ -34,6 +35,7 @@ pub fn router(state: AppState, config: &Config) -> Router {
         .merge(applications::router())
         .merge(appointments::router())
         .merge(materials::router())
+        .merge(mandates::router())
         .merge(staff::router())
         .merge(hosts::router())
         .fallback(|| async { AppError::NotFound })

@@ -56,7 +56,12 @@ use utoipa::{Modify, OpenApi};
         crate::http::appointments::cancel,
         crate::http::appointments::staff_halls,
         crate::http::appointments::hall_day,
-        crate::http::appointments::arrive
+        crate::http::appointments::arrive,
+        crate::http::mandates::list,
+        crate::http::mandates::grant,
+        crate::http::mandates::accept,
+        crate::http::mandates::decline,
+        crate::http::mandates::revoke
     ),
     components(schemas(
         tongban_core::MatterList,

@@ -49,6 +49,8 @@ pub struct NewApplication<'a> {
     pub id: &'a str,
     pub receipt: &'a str,
     pub owner: &'a AccountId,
+    /// Who submitted it for the owner under a mandate.
+    pub agent: Option<&'a AccountId>,
     pub draft_id: &'a str,
     pub form_id: &'a str,
     pub answers: &'a Answers,
@@ -73,8 +75,8 @@ pub(super) async fn insert_application(
     new: &NewApplication<'_>,
 ) -> Result<(), sqlx::Error> {
     sqlx::query(
-        "INSERT INTO applications (id, receipt, owner, draft_id, form_id, answers_json, status, created_at, updated_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8)",
+        "INSERT INTO applications (id, receipt, owner, draft_id, form_id, answers_json, status, created_at, updated_at, agent_id)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8, $9)",
     )
     .bind(new.id)
     .bind(new.receipt)
@@ -84,6 +86,7 @@ pub(super) async fn insert_application(
     .bind(vault.seal("applications.answers_json", &to_json(new.answers)?))
     .bind(ApplicationStatus::Submitted.code())
     .bind(new.at)
+    .bind(new.agent.map(|a| a.as_str()))
     .execute(&mut **tx)
     .await?;
     insert_event(

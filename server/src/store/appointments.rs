@@ -27,6 +27,8 @@ pub struct AppointmentRow {
     /// As stored: `booked` stays `booked` after its day; `AppointmentRow::status` says missed.
     pub stored_status: AppointmentStatus,
     pub created_at: i64,
+    /// Who booked it for the person under a mandate.
+    pub agent_id: Option<AccountId>,
 }
 
 impl AppointmentRow {
@@ -57,7 +59,7 @@ pub enum Booked {
 }
 
 const COLUMNS: &str = "id, code, account_id, hall_id, matter_code, department_id, application_id,
-     day, start_minute, status, created_at";
+     day, start_minute, status, created_at, agent_id";
 
 fn row_of(r: &sqlx::any::AnyRow) -> Result<AppointmentRow, sqlx::Error> {
     let status: String = r.try_get("status")?;
@@ -78,6 +80,9 @@ fn row_of(r: &sqlx::any::AnyRow) -> Result<AppointmentRow, sqlx::Error> {
             }
         })?,
         created_at: r.try_get("created_at")?,
+        agent_id: r
+            .try_get::<Option<String>, _>("agent_id")?
+            .map(AccountId::new),
     })
 }
 
@@ -169,8 +174,8 @@ impl Store {
         }
         let inserted = sqlx::query(
             "INSERT INTO appointments (id, code, account_id, hall_id, matter_code, department_id,
-                 application_id, day, start_minute, status, created_at, updated_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'booked', $10, $10)",
+                 application_id, day, start_minute, status, created_at, updated_at, agent_id)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'booked', $10, $10, $11)",
         )
         .bind(&r.id)
         .bind(&r.code)
@@ -182,6 +187,7 @@ impl Store {
         .bind(r.day.0)
         .bind(i64::from(r.start_minute))
         .bind(r.created_at)
+        .bind(r.agent_id.as_ref().map(|a| a.as_str()))
         .execute(&mut *tx)
         .await;
         match inserted {

@@ -30,6 +30,8 @@ pub struct StoredOp {
 pub struct DraftWrite<'a> {
     pub draft: &'a ServerDraft,
     pub owner: &'a AccountId,
+    /// Who made the change for the owner under a mandate (kept: the last agent to act).
+    pub agent: Option<&'a AccountId>,
     /// The version read before the change; `None` for a draft the change creates.
     pub read_version: Option<i64>,
     pub op_id: &'a str,
@@ -102,8 +104,8 @@ impl Store {
         let mut tx = self.begin_write().await?;
         let written = match w.read_version {
             None => sqlx::query(
-                "INSERT INTO drafts (id, owner, form_id, version, state_json, updated_at)
-                 VALUES ($1, $2, $3, $4, $5, $6)",
+                "INSERT INTO drafts (id, owner, form_id, version, state_json, updated_at, agent_id)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7)",
             )
             .bind(&w.draft.draft_id)
             .bind(w.owner.as_str())
@@ -111,11 +113,13 @@ impl Store {
             .bind(w.draft.version as i64)
             .bind(&state_json)
             .bind(w.at)
+            .bind(w.agent.map(|a| a.as_str()))
             .execute(&mut *tx)
             .await
             .map(|r| r.rows_affected()),
             Some(read) => sqlx::query(
-                "UPDATE drafts SET version = $1, state_json = $2, updated_at = $3
+                "UPDATE drafts SET version = $1, state_json = $2, updated_at = $3,
+                     agent_id = COALESCE($6, agent_id)
                  WHERE id = $4 AND version = $5",
             )
             .bind(w.draft.version as i64)
@@ -123,6 +127,7 @@ impl Store {
             .bind(w.at)
             .bind(&w.draft.draft_id)
             .bind(read)
+            .bind(w.agent.map(|a| a.as_str()))
             .execute(&mut *tx)
             .await
             .map(|r| r.rows_affected()),

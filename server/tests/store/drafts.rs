@@ -35,6 +35,7 @@ pub(super) async fn drafts_and_applications(store: Store) {
         DraftWrite {
             draft,
             owner,
+            agent: None,
             read_version,
             op_id,
             fingerprint: "fp",
@@ -103,6 +104,7 @@ pub(super) async fn drafts_and_applications(store: Store) {
             id: "app-1",
             receipt: "TB2026120100000001",
             owner: &owner,
+            agent: None,
             draft_id: "d1",
             form_id: "330000-GA-0001",
             answers: &answers,

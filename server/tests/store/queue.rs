@@ -61,6 +61,7 @@ pub(super) async fn queue(store: Store) {
         let write = DraftWrite {
             draft: &draft,
             owner: &owner,
+            agent: None,
             read_version: None,
             op_id: &create.op_id,
             fingerprint: "fp",
@@ -69,6 +70,7 @@ pub(super) async fn queue(store: Store) {
                 id: &c.application_id,
                 receipt: &receipt,
                 owner: &owner,
+                agent: None,
                 draft_id: &draft_id,
                 form_id: "330000-GA-0001",
                 answers: &Answers::new(),

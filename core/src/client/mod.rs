@@ -1,5 +1,8 @@
 //! The one API client, on reqwest: the same code runs in the browser (fetch) and natively (hyper).
 
+mod mandates;
+mod visit;
+
 use reqwest::Method;
 
 /// A phone as people type it (spaces, dashes, full-width digits) in the form the API takes;
@@ -38,6 +41,9 @@ pub struct ApiClient {
     /// The host super-app the web shell runs in, sent as `X-Tongban-Host` so a session made in
     /// one host is not used in another.
     host: Option<String>,
+    /// The mandate the caller acts under for someone else (亲友代办), sent as
+    /// `X-Tongban-Acting-For`.
+    acting_for: Option<String>,
 }
 
 /// The header naming the host super-app a request comes from.
@@ -51,6 +57,7 @@ impl ApiClient {
             http: reqwest::Client::new(),
             secrets: None,
             host: None,
+            acting_for: None,
         }
     }
 
@@ -268,6 +275,9 @@ impl ApiClient {
         if let Some(host) = &self.host {
             request = request.header(HOST_HEADER, host);
         }
+        if let Some(mandate) = &self.acting_for {
+            request = request.header(crate::mandate::ACTING_HEADER, mandate);
+        }
         request
     }
 
@@ -322,6 +332,12 @@ impl ApiClient {
     /// The person's drafts as the server has them (to continue on this device).
     pub async fn drafts(&self) -> Result<Vec<DraftSnapshot>, ApiError> {
         self.get_json("/drafts").await
+    }
+
+    /// One draft on the server.
+    pub async fn draft(&self, id: &str) -> Result<DraftSnapshot, ApiError> {
+        self.get_json(&format!("/drafts/{}", encode_segment(id)))
+            .await
     }
 
     /// The person's applications, newest first.
@@ -418,74 +434,6 @@ impl ApiClient {
         self.get_json("/staff/stats").await
     }
 
-    /// A hall's free places for a matter, from tomorrow on.
-    pub async fn hall_slots(
-        &self,
-        hall_id: &str,
-        matter_code: &str,
-    ) -> Result<crate::visit::HallSlots, ApiError> {
-        let path = format!(
-            "/halls/{}/slots?matter={}",
-            encode_segment(hall_id),
-            encode_segment(matter_code)
-        );
-        self.get_json(&path).await
-    }
-
-    /// The person's bookings, upcoming first.
-    pub async fn appointments(&self) -> Result<crate::visit::AppointmentList, ApiError> {
-        self.get_json("/me/appointments").await
-    }
-
-    /// Books a slot at a hall.
-    pub async fn book(
-        &self,
-        new: &crate::visit::NewAppointment,
-    ) -> Result<crate::visit::Appointment, ApiError> {
-        self.send_json(Method::POST, "/me/appointments", Some(new))
-            .await
-    }
-
-    /// Cancels one of the person's bookings.
-    pub async fn cancel_appointment(
-        &self,
-        id: &str,
-    ) -> Result<crate::visit::Appointment, ApiError> {
-        let path = format!("/me/appointments/{}/cancel", encode_segment(id));
-        self.send_json(Method::POST, &path, None::<&()>).await
-    }
-
-    /// Staff: the halls their department serves at.
-    pub async fn staff_halls(&self) -> Result<Vec<crate::visit::StaffHall>, ApiError> {
-        self.get_json("/staff/halls").await
-    }
-
-    /// Staff: a day's bookings at a hall (today without a day).
-    pub async fn staff_hall_day(
-        &self,
-        hall_id: &str,
-        day: Option<crate::calendar::Day>,
-    ) -> Result<crate::visit::HallDay, ApiError> {
-        let mut path = format!("/staff/halls/{}/appointments", encode_segment(hall_id));
-        if let Some(day) = day {
-            path.push_str(&format!("?day={day}"));
-        }
-        self.get_json(&path).await
-    }
-
-    /// Staff: marks the person showing this booking code arrived.
-    pub async fn staff_mark_arrived(
-        &self,
-        hall_id: &str,
-        code: &str,
-    ) -> Result<crate::visit::HallBooking, ApiError> {
-        let path = format!("/staff/halls/{}/arrivals", encode_segment(hall_id));
-        let body = crate::visit::Arrival {
-            code: code.to_owned(),
-        };
-        self.send_json(Method::POST, &path, Some(&body)).await
-    }
-
     /// Where a document of a case is opened (for an `<img>` or a PDF viewer).
     pub fn staff_document_path(case_id: &str, object_id: &str) -> String {
         format!(
@@ -538,6 +486,9 @@ impl ApiClient {
         }
         if let Some(token) = self.secrets.as_ref().and_then(|s| s.load()) {
             request = request.bearer_auth(token);
+        }
+        if let Some(mandate) = &self.acting_for {
+            request = request.header(crate::mandate::ACTING_HEADER, mandate);
         }
         let response = request.send().await.map_err(|e| ApiError::Network {
             detail: e.to_string(),

@@ -1,0 +1,206 @@
+//! Acting for someone (亲友代办): a person grants another account a mandate — for chosen matters or
+//! all, from a start date to an end date at most a year later, optionally deciding together — and
+//! the agent accepts. While it is accepted and today lies in its dates, the agent may make
+//! drafts, submit, follow applications and book visits in the grantor's name, for those matters
+//! only; the grantor sees all of it and can revoke at once.
+
+use serde::{Deserialize, Serialize};
+
+use crate::calendar::Day;
+
+/// The header an agent's requests carry to act under a mandate (its id).
+pub const ACTING_HEADER: &str = "x-tongban-acting-for";
+
+/// The longest a mandate may run: a year (to the same date next year, the day before).
+pub fn latest_end(from: Day) -> Day {
+    let (y, m, d) = from.ymd();
+    // 29 February: a year later is 28 February.
+    let next = Day::parse(&format!("{:04}-{m:02}-{d:02}", y + 1))
+        .unwrap_or_else(|| Day::from_ymd(y + 1, m, 28));
+    Day(next.0 - 1)
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub enum MandateStatus {
+    /// Granted, waiting for the agent.
+    Offered,
+    Accepted,
+    Declined,
+    /// Ended by the grantor (or given back by the agent).
+    Revoked,
+}
+
+impl MandateStatus {
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::Offered => "offered",
+            Self::Accepted => "accepted",
+            Self::Declined => "declined",
+            Self::Revoked => "revoked",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Self> {
+        [Self::Offered, Self::Accepted, Self::Declined, Self::Revoked]
+            .into_iter()
+            .find(|s| s.code() == code)
+    }
+}
+
+/// Why a new mandate is refused (each an error code `mandate-<…>`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PeriodRefusal {
+    /// It would start before today.
+    StartsInThePast,
+    /// It would end before it starts.
+    EndsBeforeStart,
+    /// Longer than a year.
+    TooLong,
+}
+
+impl PeriodRefusal {
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::StartsInThePast => "mandate-starts-in-the-past",
+            Self::EndsBeforeStart => "mandate-ends-before-start",
+            Self::TooLong => "mandate-too-long",
+        }
+    }
+
+    /// The field it is about.
+    pub fn field(self) -> &'static str {
+        match self {
+            Self::StartsInThePast => "from",
+            Self::EndsBeforeStart | Self::TooLong => "to",
+        }
+    }
+}
+
+pub fn check_period(from: Day, to: Day, today: Day) -> Result<(), PeriodRefusal> {
+    if from < today {
+        return Err(PeriodRefusal::StartsInThePast);
+    }
+    if to < from {
+        return Err(PeriodRefusal::EndsBeforeStart);
+    }
+    if to > latest_end(from) {
+        return Err(PeriodRefusal::TooLong);
+    }
+    Ok(())
+}
+
+/// Whether a mandate lets its agent act today.
+pub fn is_active(status: MandateStatus, from: Day, to: Day, today: Day) -> bool {
+    status == MandateStatus::Accepted && from <= today && today <= to
+}
+
+/// Whether a mandate's matters (none listed: all) cover every one of `codes`.
+pub fn covers(matters: &[String], codes: &[String]) -> bool {
+    matters.is_empty() || codes.iter().all(|c| matters.contains(c))
+}
+
+/// `POST /api/v1/me/mandates`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct NewMandate {
+    /// The agent's mobile number (their account).
+    pub agent_phone: String,
+    /// Matter codes; empty for every matter.
+    #[serde(default)]
+    pub matters: Vec<String>,
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = Date))]
+    pub from: Day,
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = Date))]
+    pub to: Day,
+    /// Applications that need the grantor's confirmation wait for it.
+    #[serde(default)]
+    pub decide_together: bool,
+}
+
+/// A mandate as either side sees it: the other party only masked.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Mandate {
+    pub id: String,
+    /// The other party: their masked phone (and masked name when verified).
+    pub other_party: String,
+    pub matters: Vec<String>,
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = Date))]
+    pub from: Day,
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = Date))]
+    pub to: Day,
+    pub decide_together: bool,
+    pub status: MandateStatus,
+    /// Accepted and today within its dates.
+    pub active: bool,
+}
+
+/// `GET /api/v1/me/mandates`: those I gave and those I received, newest first.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct MandateList {
+    pub given: Vec<Mandate>,
+    pub received: Vec<Mandate>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(y: i64, m: u32, day: u32) -> Day {
+        Day::from_ymd(y, m, day)
+    }
+
+    #[test]
+    fn a_mandate_runs_at_most_a_year_from_today_on() {
+        let today = d(2026, 12, 2);
+        assert_eq!(latest_end(today), d(2027, 12, 1));
+        assert_eq!(latest_end(d(2028, 2, 29)), d(2029, 2, 27));
+        assert_eq!(check_period(today, d(2027, 12, 1), today), Ok(()));
+        assert_eq!(
+            check_period(today, d(2027, 12, 2), today),
+            Err(PeriodRefusal::TooLong)
+        );
+        assert_eq!(
+            check_period(d(2026, 12, 1), d(2026, 12, 5), today),
+            Err(PeriodRefusal::StartsInThePast)
+        );
+        assert_eq!(
+            check_period(d(2026, 12, 5), d(2026, 12, 4), today),
+            Err(PeriodRefusal::EndsBeforeStart)
+        );
+        assert_eq!(check_period(today, today, today), Ok(()));
+    }
+
+    #[test]
+    fn only_an_accepted_mandate_in_its_dates_acts_and_only_for_its_matters() {
+        let (from, to) = (d(2026, 12, 2), d(2026, 12, 31));
+        assert!(is_active(
+            MandateStatus::Accepted,
+            from,
+            to,
+            d(2026, 12, 10)
+        ));
+        assert!(!is_active(MandateStatus::Accepted, from, to, d(2027, 1, 1)));
+        assert!(!is_active(
+            MandateStatus::Accepted,
+            from,
+            to,
+            d(2026, 12, 1)
+        ));
+        for s in [
+            MandateStatus::Offered,
+            MandateStatus::Declined,
+            MandateStatus::Revoked,
+        ] {
+            assert!(!is_active(s, from, to, d(2026, 12, 10)));
+            assert_eq!(MandateStatus::from_code(s.code()), Some(s));
+        }
+        let some = vec!["A".to_string(), "B".to_string()];
+        assert!(covers(&some, &["A".into()]));
+        assert!(!covers(&some, &["A".into(), "C".into()]));
+        assert!(covers(&[], &["anything".into()]));
+    }
+}

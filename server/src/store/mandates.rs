@@ -1,0 +1,113 @@
+//! Mandates (亲友代办): granted, accepted or declined by the agent, revoked by either side.
+
+use sqlx::Row;
+use tongban_core::calendar::Day;
+use tongban_core::ids::AccountId;
+use tongban_core::mandate::MandateStatus;
+
+use super::{json_column, to_json, Store};
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct MandateRow {
+    pub id: String,
+    pub grantor_id: AccountId,
+    pub agent_id: AccountId,
+    /// Matter codes; empty for all.
+    pub matters: Vec<String>,
+    pub from: Day,
+    pub to: Day,
+    pub decide_together: bool,
+    pub status: MandateStatus,
+    pub created_at: i64,
+}
+
+const COLUMNS: &str =
+    "id, grantor_id, agent_id, matters_json, from_day, to_day, decide_together, status, created_at";
+
+fn row_of(r: &sqlx::any::AnyRow) -> Result<MandateRow, sqlx::Error> {
+    let status: String = r.try_get("status")?;
+    Ok(MandateRow {
+        id: r.try_get("id")?,
+        grantor_id: AccountId::new(r.try_get::<String, _>("grantor_id")?),
+        agent_id: AccountId::new(r.try_get::<String, _>("agent_id")?),
+        matters: json_column("matters_json", &r.try_get::<String, _>("matters_json")?)?,
+        from: Day(r.try_get("from_day")?),
+        to: Day(r.try_get("to_day")?),
+        decide_together: r.try_get::<i64, _>("decide_together")? != 0,
+        status: MandateStatus::from_code(&status).ok_or_else(|| sqlx::Error::ColumnDecode {
+            index: "status".into(),
+            source: format!("unknown status {status:?}").into(),
+        })?,
+        created_at: r.try_get("created_at")?,
+    })
+}
+
+impl Store {
+    pub async fn put_mandate(&self, m: &MandateRow) -> Result<(), sqlx::Error> {
+        sqlx::query(
+            "INSERT INTO mandates (id, grantor_id, agent_id, matters_json, from_day, to_day,
+                 decide_together, status, created_at, updated_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9)",
+        )
+        .bind(&m.id)
+        .bind(m.grantor_id.as_str())
+        .bind(m.agent_id.as_str())
+        .bind(to_json(&m.matters)?)
+        .bind(m.from.0)
+        .bind(m.to.0)
+        .bind(i64::from(m.decide_together))
+        .bind(m.status.code())
+        .bind(m.created_at)
+        .execute(self.pool())
+        .await?;
+        Ok(())
+    }
+
+    pub async fn mandate(&self, id: &str) -> Result<Option<MandateRow>, sqlx::Error> {
+        let row = sqlx::query(&format!("SELECT {COLUMNS} FROM mandates WHERE id = $1"))
+            .bind(id)
+            .fetch_optional(self.pool())
+            .await?;
+        row.as_ref().map(row_of).transpose()
+    }
+
+    /// The mandates an account gave and those it received, newest first.
+    pub async fn mandates_of(
+        &self,
+        account: &AccountId,
+    ) -> Result<(Vec<MandateRow>, Vec<MandateRow>), sqlx::Error> {
+        let rows = sqlx::query(&format!(
+            "SELECT {COLUMNS} FROM mandates WHERE grantor_id = $1 OR agent_id = $1
+             ORDER BY created_at DESC, id DESC LIMIT 200"
+        ))
+        .bind(account.as_str())
+        .fetch_all(self.pool())
+        .await?;
+        let all = rows.iter().map(row_of).collect::<Result<Vec<_>, _>>()?;
+        Ok(all.into_iter().partition(|m| &m.grantor_id == account))
+    }
+
+    /// Moves a mandate from one of `from` to `to`; false when it was not in one of them.
+    pub async fn move_mandate(
+        &self,
+        id: &str,
+        from: &[MandateStatus],
+        to: MandateStatus,
+        at: i64,
+    ) -> Result<bool, sqlx::Error> {
+        let mut moved = false;
+        for f in from {
+            let r = sqlx::query(
+                "UPDATE mandates SET status = $1, updated_at = $2 WHERE id = $3 AND status = $4",
+            )
+            .bind(to.code())
+            .bind(at)
+            .bind(id)
+            .bind(f.code())
+            .execute(self.pool())
+            .await?;
+            moved |= r.rows_affected() == 1;
+        }
+        Ok(moved)
+    }
+}
