@@ -12,7 +12,7 @@ const NO_SIDEWAYS_SCROLL: &str =
 
 static ONE_BROWSER: Mutex<()> = Mutex::const_new(());
 
-const ROUTES: [&str; 13] = [
+const ROUTES: [&str; 14] = [
     "/",
     "/matter/330000-RS-0001",
     "/bundle/newborn",
@@ -26,6 +26,7 @@ const ROUTES: [&str; 13] = [
     "/messages",
     "/book/330000-GA-0001/330100-smzx",
     "/appointments",
+    "/mandates",
 ];
 
 /// Logs the browser in (through the login page), so that `/account` shows the account.

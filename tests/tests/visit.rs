@@ -307,3 +307,232 @@ async fn a_senior_finds_the_nearest_hall_books_a_time_and_the_hall_sees_it() {
     desk.close().await;
     browser.close().await;
 }
+
+async fn verified_person(app: &TestApp, phone: &str, name: &str, id_number: &str) -> Browser {
+    let browser = Browser::phone("zh-CN,zh").await.unwrap();
+    browser
+        .client
+        .goto(&format!("{}/login?next=%2Faccount", app.base_url))
+        .await
+        .unwrap();
+    app.log_in(&browser, phone).await.unwrap();
+    browser.type_into("#name", name).await.unwrap();
+    browser.type_into("#id-number", id_number).await.unwrap();
+    browser
+        .click("section[aria-labelledby=verify-heading] button[type=submit]")
+        .await
+        .unwrap();
+    browser
+        .wait_until(
+            "return [...document.querySelectorAll('.glance dd')].some(d => d.textContent.includes('已实名认证'))",
+            "the verified level",
+        )
+        .await
+        .unwrap();
+    browser
+        .eval("localStorage.setItem('tongban.care', '1'); return true")
+        .await
+        .unwrap();
+    browser
+}
+
+#[tokio::test]
+async fn a_son_granted_a_mandate_books_for_his_mother_until_she_revokes_it() {
+    let _turn = ONE_BROWSER.lock().await;
+    let app = TestApp::start().await;
+    let mother = verified_person(&app, "13800138101", "王秀英", "330106194503020029").await;
+    let son = verified_person(&app, "13800138102", "李明", "11010519491231002X").await;
+
+    // She lets him act for her marriage-registry matter.
+    mother
+        .client
+        .goto(&format!("{}/mandates", app.base_url))
+        .await
+        .unwrap();
+    mother
+        .wait_until(
+            "return !!document.getElementById('grant-agent_phone')",
+            "the grant form",
+        )
+        .await
+        .unwrap();
+    // A mistyped number is refused in words, on the field.
+    mother
+        .type_into("#grant-agent_phone", "1380013810")
+        .await
+        .unwrap();
+    mother.click(".grant-submit").await.unwrap();
+    mother
+        .wait_until(
+            "return !!document.getElementById('grant-agent_phone-error')",
+            "the phone error",
+        )
+        .await
+        .unwrap();
+    mother
+        .eval("const p = document.getElementById('grant-agent_phone'); p.value = '13800138102'; p.dispatchEvent(new Event('input'));
+               const m = document.getElementById('grant-matter'); m.value = '330100-MZ-0001'; m.dispatchEvent(new Event('change')); return true")
+        .await
+        .unwrap();
+    mother.click(".grant-submit").await.unwrap();
+    mother
+        .wait_until(
+            "return document.querySelectorAll('.mandates-given .mandate').length === 1",
+            "the mandate given",
+        )
+        .await
+        .unwrap();
+    let given = mother
+        .texts(".mandates-given .mandate")
+        .await
+        .unwrap()
+        .join("");
+    assert!(
+        given.contains("等待接受") && given.contains("结婚登记"),
+        "{given}"
+    );
+    mother.screenshot("mandate-granted-care").await.unwrap();
+
+    // He accepts and books in her name.
+    son.client
+        .goto(&format!("{}/mandates", app.base_url))
+        .await
+        .unwrap();
+    son.wait_until(
+        "return !!document.querySelector('.accept-mandate')",
+        "the offer",
+    )
+    .await
+    .unwrap();
+    son.click(".accept-mandate").await.unwrap();
+    son.wait_until(
+        "return !!document.querySelector('.act-for')",
+        "the accepted mandate",
+    )
+    .await
+    .unwrap();
+    let acting_page = son
+        .eval("return document.querySelector('.act-for').getAttribute('href')")
+        .await
+        .unwrap();
+    let acting_page = acting_page.as_str().unwrap().to_owned();
+    son.client
+        .goto(&format!("{}{acting_page}", app.base_url))
+        .await
+        .unwrap();
+    if son
+        .wait_until(
+            "return !!document.querySelector('.acting-for')",
+            "acting for her",
+        )
+        .await
+        .is_err()
+    {
+        let text = son
+            .eval("return location.pathname + ' | ' + document.querySelector('main').textContent")
+            .await
+            .unwrap();
+        panic!("not acting: {text}");
+    }
+    let banner = son.texts(".acting-for").await.unwrap().join("");
+    assert!(banner.contains("王*"), "{banner}");
+    son.click("nav[aria-labelledby=acting-matters] a")
+        .await
+        .unwrap();
+    son.wait_until(
+        "return !!document.querySelector('.book-link')",
+        "where to go",
+    )
+    .await
+    .unwrap();
+    son.click(".book-link").await.unwrap();
+    son.wait_until("return !!document.querySelector('.time-choice') && !!document.querySelector('.acting-for')", "booking for her")
+        .await
+        .unwrap();
+    son.click(".time-choice:not([disabled])").await.unwrap();
+    son.click(".confirm-booking").await.unwrap();
+    son.wait_until(
+        "return !!document.querySelector('.booked .code')",
+        "the booking code",
+    )
+    .await
+    .unwrap();
+    let code = son.texts(".booked .code").await.unwrap().join("");
+    son.screenshot("mandate-booked-for-her").await.unwrap();
+
+    // It is hers: in her bookings, not his.
+    mother
+        .client
+        .goto(&format!("{}/appointments", app.base_url))
+        .await
+        .unwrap();
+    mother
+        .wait_until(
+            "return !!document.querySelector('.appointments .code')",
+            "her bookings",
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        mother.texts(".appointments .code").await.unwrap(),
+        [code.clone()]
+    );
+    son.client
+        .goto(&format!("{}/appointments", app.base_url))
+        .await
+        .unwrap();
+    son.wait_until(
+        "return !!document.querySelector('main .intro')",
+        "his own bookings",
+    )
+    .await
+    .unwrap();
+    assert!(son
+        .texts("main .intro")
+        .await
+        .unwrap()
+        .join("")
+        .contains("还没有预约"));
+
+    // She revokes; his next step in her name is refused in plain words.
+    mother
+        .client
+        .goto(&format!("{}/mandates", app.base_url))
+        .await
+        .unwrap();
+    mother
+        .wait_until(
+            "return !!document.querySelector('.mandates-given .revoke-mandate')",
+            "her mandate",
+        )
+        .await
+        .unwrap();
+    mother
+        .click(".mandates-given .revoke-mandate")
+        .await
+        .unwrap();
+    mother
+        .wait_until(
+            "return [...document.querySelectorAll('.mandates-given .mandate')].some(m => m.textContent.includes('已撤销'))",
+            "revoked",
+        )
+        .await
+        .unwrap();
+    son.client
+        .goto(&format!("{}{acting_page}", app.base_url))
+        .await
+        .unwrap();
+    son.wait_until(
+        "return !!document.querySelector('main .notice-error')",
+        "the refusal",
+    )
+    .await
+    .unwrap();
+    let refusal = son
+        .eval("return document.querySelector('main').textContent")
+        .await
+        .unwrap();
+    assert!(refusal.as_str().unwrap().contains("已撤销"), "{refusal}");
+    mother.close().await;
+    son.close().await;
+}

@@ -108,6 +108,8 @@ fn App() -> impl IntoView {
                     <Route path=path!("/messages") view=messages::MessagesPage/>
                     <Route path=path!("/book/:matter/:hall") view=pages::BookPage/>
                     <Route path=path!("/appointments") view=pages::AppointmentsPage/>
+                    <Route path=path!("/mandates") view=account::MandatesPage/>
+                    <Route path=path!("/mandates/:id/appointments") view=account::ActingPage/>
                 </Routes>
                 </Show>
             </main>

@@ -25,6 +25,14 @@ pub fn set_host(id: &str) {
 }
 
 /// The API at the origin the app was served from (naming the host, inside one).
+/// The client acting for someone under mandate `id` (亲友代办), or the person's own.
+pub fn api_for(acting: Option<&str>) -> ApiClient {
+    match acting {
+        Some(id) => api().acting_for(id),
+        None => api(),
+    }
+}
+
 pub fn api() -> ApiClient {
     let client = ApiClient::new(window().location().origin().unwrap_or_default());
     match HOST.with(|h| h.borrow().clone()) {

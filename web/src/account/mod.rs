@@ -8,9 +8,11 @@
 //! the session, the header's link and what both pages share.
 
 mod login;
+mod mandates;
 mod page;
 
 pub use login::LoginPage;
+pub use mandates::{ActingPage, MandatesPage};
 pub use page::AccountPage;
 
 use leptos::prelude::*;

@@ -26,7 +26,7 @@ pub fn CaseList(app: Application) -> impl IntoView {
                 <p id="cases-progress">{t!("application-progress", done = (done as u64), count = (count as u64))}</p>
             })}
             <ul class="cases" id="cases">
-                {app.cases.into_iter().map(|c| view! { <CaseLine case=c/> }).collect_view()}
+                {app.cases.into_iter().map(|c| view! { <CaseLine case=c application_id=app.id.clone()/> }).collect_view()}
             </ul>
         </section>
     }
@@ -34,7 +34,7 @@ pub fn CaseList(app: Application) -> impl IntoView {
 }
 
 #[component]
-fn CaseLine(case: CaseView) -> impl IntoView {
+fn CaseLine(case: CaseView, application_id: String) -> impl IntoView {
     let lang = language();
     let name = case.department.name.for_language(&lang).to_owned();
     let date = case.due_date.clone().unwrap_or_default();
@@ -49,6 +49,23 @@ fn CaseLine(case: CaseView) -> impl IntoView {
     };
     let provisional = case.due_provisional && case.due_state != DueState::Done;
     let mode = case.mode.map(|m| loader().get(m.message_id()));
+    // Matters of an open case that need a visit: where to go, and a booking tied to it.
+    let catalog = crate::store::use_catalog();
+    let open = !case.status.is_final();
+    let matters = case.matters.clone();
+    let visits = move || {
+        let store = catalog.get().and_then(|r| r.ok())?;
+        let links = matters
+            .iter()
+            .filter_map(|code| store.index.documents.iter().find(|d| &d.summary.code == code))
+            .filter(|d| open && d.summary.visits_needed > 0 && !d.summary.fully_online)
+            .map(|d| {
+                let href = format!("/matter/{}?application={}#where", d.summary.code, application_id);
+                view! { <p><a class="button button-secondary visit-link" href=href>{t!("visit-book")}</a></p> }
+            })
+            .collect_view();
+        Some(links)
+    };
     let badge = if case.status.is_final() {
         "badge badge-ok"
     } else {
@@ -61,6 +78,7 @@ fn CaseLine(case: CaseView) -> impl IntoView {
             {due.map(|(text, class)| view! { <p class=class>{text}</p> })}
             {provisional.then(|| view! { <p class="hint">{t!("application-due-provisional")}</p> })}
             {mode.map(|m| view! { <p class="hint">{m}</p> })}
+            {visits}
         </li>
     }
 }

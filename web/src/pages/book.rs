@@ -13,7 +13,7 @@ use super::{local, ErrorNotice};
 use crate::account::error_text;
 use crate::apply::NeedsAccount;
 use crate::i18n::words;
-use crate::store::api;
+use crate::store::{api, api_for};
 use crate::t;
 
 #[component]
@@ -26,15 +26,30 @@ fn Booking() -> impl IntoView {
     let params = use_params_map();
     let matter_code = move || params.read().get("matter").unwrap_or_default();
     let hall_id = move || params.read().get("hall").unwrap_or_default();
+    let query = leptos_router::hooks::use_query_map();
+    let application = move || query.read_untracked().get("application");
+    // Booking in someone's name under a mandate (`?for=` its id).
+    let acting = move || query.read_untracked().get("for");
     let (attempt, set_attempt) = signal(0u32);
     let loaded = LocalResource::new(move || {
         attempt.track();
-        let (code, hall) = (matter_code(), hall_id());
+        let (code, hall, acting) = (matter_code(), hall_id(), acting());
         async move {
             let matter = api().matter_guide(&code).await?;
             let slots = api().hall_slots(&hall, &code).await?;
-            let mine = api().appointments().await?;
-            Ok::<_, tongban_core::ApiError>((matter, slots, mine.blocked_until))
+            let mine = api_for(acting.as_deref()).appointments().await?;
+            // For whom: the grantor as the mandate names them.
+            let for_whom = match &acting {
+                Some(id) => api()
+                    .mandates()
+                    .await?
+                    .received
+                    .into_iter()
+                    .find(|m| &m.id == id)
+                    .map(|m| m.other_party),
+                None => None,
+            };
+            Ok::<_, tongban_core::ApiError>((matter, slots, mine.blocked_until, for_whom))
         }
     });
     view! {
@@ -42,14 +57,15 @@ fn Booking() -> impl IntoView {
         <Suspense fallback=|| view! { <p class="status" role="status">{t!("book-loading")}</p> }>
             {move || Suspend::new(async move {
                 match loaded.await {
-                    Ok((matter, slots, blocked)) => {
+                    Ok((matter, slots, blocked, for_whom)) => {
                         let hall = matter.halls.iter().find(|h| h.id == slots.hall_id).cloned();
                         match hall {
                             Some(hall) => view! {
+                                {for_whom.map(|who| view! { <p class="notice acting-for">{t!("mandates-acting-banner", name = who)}</p> })}
                                 <p class="intro">{t!("book-for", matter = local(&matter.name))}</p>
                                 <p>{t!("book-where", hall = local(&hall.name))}</p>
                                 <p class="muted">{local(&hall.address)}</p>
-                                <SlotPicker slots=slots blocked=blocked/>
+                                <SlotPicker slots=slots blocked=blocked application=application() acting=acting()/>
                             }.into_any(),
                             None => view! { <p>{t!("book-not-bookable")}</p> }.into_any(),
                         }
@@ -65,7 +81,12 @@ fn Booking() -> impl IntoView {
 }
 
 #[component]
-fn SlotPicker(slots: HallSlots, blocked: Option<Day>) -> impl IntoView {
+fn SlotPicker(
+    slots: HallSlots,
+    blocked: Option<Day>,
+    application: Option<String>,
+    acting: Option<String>,
+) -> impl IntoView {
     if let Some(until) = blocked {
         return view! { <p class="notice" role="alert">{t!("book-blocked", date = until.to_string())}</p> }.into_any();
     }
@@ -87,6 +108,8 @@ fn SlotPicker(slots: HallSlots, blocked: Option<Day>) -> impl IntoView {
     let busy = RwSignal::new(false);
     let done: RwSignal<Option<Appointment>> = RwSignal::new(None);
     let slots = StoredValue::new(slots);
+    let application = StoredValue::new(application);
+    let acting = StoredValue::new(acting);
     let w = words();
     let day_buttons =
         slots.with_value(|s| {
@@ -155,11 +178,11 @@ fn SlotPicker(slots: HallSlots, blocked: Option<Day>) -> impl IntoView {
             matter_code: sl.matter_code.clone(),
             day: d,
             start: s,
-            application_id: None,
+            application_id: application.get_value(),
         });
         busy.set(true);
         leptos::task::spawn_local(async move {
-            match api().book(&new).await {
+            match api_for(acting.get_value().as_deref()).book(&new).await {
                 Ok(a) => done.set(Some(a)),
                 Err(e) => error.set(Some(error_text(&e))),
             }
@@ -171,7 +194,7 @@ fn SlotPicker(slots: HallSlots, blocked: Option<Day>) -> impl IntoView {
         Some(t!("book-chosen", slot = slot_text(d, s, &words())))
     };
     view! {
-        <Show when=move || done.get().is_none() fallback=move || view! { <Booked appointment=done.get().unwrap()/> }>
+        <Show when=move || done.get().is_none() fallback=move || view! { <Booked appointment=done.get().unwrap() acting=acting.get_value()/> }>
             <p class="hint">{t!("book-rules")}</p>
             <fieldset class="choices">
                 <legend>{t!("book-choose-day")}</legend>
@@ -194,12 +217,17 @@ fn SlotPicker(slots: HallSlots, blocked: Option<Day>) -> impl IntoView {
 }
 
 #[component]
-fn Booked(appointment: Appointment) -> impl IntoView {
+fn Booked(appointment: Appointment, acting: Option<String>) -> impl IntoView {
+    // Booked in someone's name: back to what I do for them.
+    let back = acting.map_or_else(
+        || "/appointments".to_owned(),
+        |id| format!("/mandates/{id}/appointments"),
+    );
     view! {
         <section class="card booked" aria-labelledby="booked">
             <h2 id="booked" tabindex="-1">{t!("book-done")}</h2>
             <AppointmentCard appointment=appointment/>
-            <p><a class="button button-secondary" href="/appointments">{t!("appointments-title")}</a></p>
+            <p><a class="button button-secondary" href=back>{t!("appointments-title")}</a></p>
         </section>
     }
 }

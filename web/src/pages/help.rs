@@ -2,8 +2,8 @@
 
 use super::*;
 
-/// How a family member can handle a matter for someone (代办). The consent grant itself comes
-/// with accounts; until then this page says plainly what can be done today.
+/// How a family member can handle a matter for someone (代办): at a hall with a letter of
+/// authority, or online with a mandate granted in the app.
 #[component]
 pub fn ProxyHelp() -> impl IntoView {
     view! {
@@ -18,9 +18,10 @@ pub fn ProxyHelp() -> impl IntoView {
                 </ul>
                 <p><PhoneLink class="button" number="12345".to_owned()>{t!("care-call-help")}</PhoneLink></p>
             </section>
-            <section aria-labelledby="proxy-soon">
-                <h2 id="proxy-soon">{t!("proxy-soon-heading")}</h2>
-                <p>{t!("proxy-soon-body")}</p>
+            <section aria-labelledby="proxy-online">
+                <h2 id="proxy-online">{t!("proxy-online-heading")}</h2>
+                <p>{t!("proxy-online-body")}</p>
+                <p><a class="button button-wide" href="/mandates">{t!("mandates-title")}</a></p>
             </section>
         </article>
     }

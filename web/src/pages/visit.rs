@@ -171,14 +171,20 @@ pub fn WhereToGo(matter: Matter) -> impl IntoView {
     let has_halls = matter.with_value(|m| !m.halls.is_empty());
     let online = matter.with_value(|m| m.fully_online);
     let code = matter.with_value(|m| m.code.clone());
+    // Opened from an application that needs a visit: the booking is tied to it.
+    let query = leptos_router::hooks::use_query_map();
     let list = move || {
         let code = code.clone();
+        let application = query.read().get("application");
+        let acting = query.read().get("for");
         computed
             .get()
             .halls
             .into_iter()
             .enumerate()
-            .map(|(i, c)| view! { <HallItem number=i + 1 choice=c matter_code=code.clone() bookable=!online/> })
+            .map(|(i, c)| view! {
+                <HallItem number=i + 1 choice=c matter_code=code.clone() bookable=!online application=application.clone() acting=acting.clone()/>
+            })
             .collect_view()
     };
     let caption = move || {
@@ -230,6 +236,8 @@ fn HallItem(
     choice: HallChoice,
     matter_code: String,
     bookable: bool,
+    application: Option<String>,
+    acting: Option<String>,
 ) -> impl IntoView {
     let w = words();
     let HallChoice {
@@ -248,7 +256,18 @@ fn HallItem(
         .map(|h| hours_lines(h, &w))
         .unwrap_or_default();
     let links = map_links(Point::new(hall.latitude, hall.longitude), &hall.name.zh);
-    let book_href = format!("/book/{}/{}", matter_code, hall.id);
+    let mut query: Vec<String> = Vec::new();
+    if let Some(app) = &application {
+        query.push(format!("application={}", js_sys::encode_uri_component(app)));
+    }
+    if let Some(id) = &acting {
+        query.push(format!("for={}", js_sys::encode_uri_component(id)));
+    }
+    let book_href = if query.is_empty() {
+        format!("/book/{}/{}", matter_code, hall.id)
+    } else {
+        format!("/book/{}/{}?{}", matter_code, hall.id, query.join("&"))
+    };
     let takes_bookings = bookable && hall.takes_bookings();
     let Hall {
         name,
