@@ -26,10 +26,14 @@ pub enum MessageKind {
     AppointmentReminder,
     /// The booking was cancelled (by the person).
     AppointmentCancelled,
+    /// Someone asks the person to act for them (a mandate offered), with `grantor`.
+    MandateOffered,
+    /// A mandate between the person and `party` ended (revoked or given back).
+    MandateEnded,
 }
 
 impl MessageKind {
-    pub const ALL: [Self; 8] = [
+    pub const ALL: [Self; 10] = [
         Self::Submitted,
         Self::StatusChanged,
         Self::SupplementRequested,
@@ -38,6 +42,8 @@ impl MessageKind {
         Self::AppointmentBooked,
         Self::AppointmentReminder,
         Self::AppointmentCancelled,
+        Self::MandateOffered,
+        Self::MandateEnded,
     ];
 
     pub fn code(self) -> &'static str {
@@ -50,6 +56,8 @@ impl MessageKind {
             Self::AppointmentBooked => "appointment-booked",
             Self::AppointmentReminder => "appointment-reminder",
             Self::AppointmentCancelled => "appointment-cancelled",
+            Self::MandateOffered => "mandate-offered",
+            Self::MandateEnded => "mandate-ended",
         }
     }
 
@@ -68,6 +76,8 @@ impl MessageKind {
             Self::AppointmentBooked => "message-appointment-booked",
             Self::AppointmentReminder => "message-appointment-reminder",
             Self::AppointmentCancelled => "message-appointment-cancelled",
+            Self::MandateOffered => "message-mandate-offered",
+            Self::MandateEnded => "message-mandate-ended",
         }
     }
 
@@ -82,6 +92,8 @@ impl MessageKind {
             Self::AppointmentBooked => "appointment-booked",
             Self::AppointmentReminder => "appointment-reminder",
             Self::AppointmentCancelled => "appointment-cancelled",
+            Self::MandateOffered => "mandate-offered",
+            Self::MandateEnded => "mandate-ended",
         }
     }
 }

@@ -588,3 +588,6 @@ mandate-status-active = In effect
 mandate-status-not-now = Outside its dates
 mandate-status-declined = Declined
 mandate-status-revoked = Revoked
+message-by-agent = { " " }(done for you by { $agent })
+message-mandate-offered = { $party } asks you to act for them: accept or decline in "Acting for family".
+message-mandate-ended = The mandate between you and { $party } has ended.

@@ -574,3 +574,6 @@ mandate-status-active = كۈچكە ئىگە
 mandate-status-not-now = ئىناۋەتلىك مۇددەت ئىچىدە ئەمەس
 mandate-status-declined = رەت قىلىندى
 mandate-status-revoked = بىكار قىلىندى
+message-by-agent = { " " }({ $agent } سىزنىڭ ئورنىڭىزدا بېجىردى)
+message-mandate-offered = { $party } سىزدىن ئۆزىنىڭ ئورنىدا ئىش بېجىرىشنى سورىدى، «ئائىلە تاۋابىئاتلىرى ۋاكالىتەن بېجىرىش» دا قوبۇل قىلىڭ ياكى رەت قىلىڭ.
+message-mandate-ended = سىز بىلەن { $party } ئوتتۇرىسىدىكى ۋاكالەت ئاخىرلاشتى.

@@ -106,6 +106,14 @@ impl Citizen {
         }
     }
 
+    /// Who acts, as the person's messages name them: the agent's masked name and phone.
+    pub async fn agent_label(&self, state: &AppState) -> Result<Option<String>, AppError> {
+        match &self.agent {
+            Some(agent) => account_label(state, &agent.account_id).await,
+            None => Ok(None),
+        }
+    }
+
     /// The agent's account, when one acts.
     pub fn agent_id(&self) -> Option<&AccountId> {
         self.agent.as_ref().map(|a| &a.account_id)
@@ -373,6 +381,18 @@ impl FromRequestParts<AppState> for Citizen {
         };
         acting_for(parts, state, account, session.id, &mandate_id, ip).await
     }
+}
+
+/// A person as another one sees them (a mandate's other party, an agent in a message): the
+/// masked name when verified, and the masked phone.
+pub async fn account_label(state: &AppState, id: &AccountId) -> Result<Option<String>, AppError> {
+    Ok(state.store.account(id).await?.map(|a| {
+        let phone = tongban_core::identity::mask_mobile(&a.phone);
+        match &a.real_name {
+            Some(name) => format!("{} {phone}", tongban_core::auth::mask_name(name)),
+            None => phone,
+        }
+    }))
 }
 
 /// The grantor as an agent reaches them: only on the agent's paths, under a mandate of theirs

@@ -138,6 +138,10 @@ pub async fn decide(
         if let Some(day) = promised {
             params.insert("date".to_owned(), Day(day).to_string());
         }
+        // Done in the person's name by an agent: the message says who.
+        if let Some(agent) = citizen.agent_label(state).await? {
+            params.insert("agent".to_owned(), agent);
+        }
         let (messages, notifications) = tell(
             state,
             &citizen.account_id,

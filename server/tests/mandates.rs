@@ -12,6 +12,7 @@ use support::forms::{id_number, submit};
 use tongban_core::calendar::Day;
 use tongban_core::draft::{Change, ChangeKind};
 use tongban_core::mandate::{MandateStatus, NewMandate};
+use tongban_core::message::MessageKind;
 use tongban_core::visit::NewAppointment;
 use tongban_core::{ApiClient, ApiError};
 
@@ -139,6 +140,10 @@ async fn a_son_acts_for_his_mother_within_the_mandate_until_she_revokes_it() {
         received[0]
     );
     assert!(!received[0].other_party.contains(MOTHER_PHONE));
+    let offered = son.messages().await.unwrap().items;
+    assert!(offered.iter().any(|m| m.kind == MessageKind::MandateOffered
+        && m.params.get("mandate") == Some(&mandate.id)
+        && m.params.get("party").is_some_and(|p| p.contains("王*"))));
     let accepted = son.accept_mandate(&mandate.id).await.unwrap();
     assert!(accepted.active);
 
@@ -209,12 +214,27 @@ async fn a_son_acts_for_his_mother_within_the_mandate_until_she_revokes_it() {
     assert!(son.appointments().await.unwrap().items.is_empty());
     // She is told of both in her message centre; the audit log names him as who did it.
     let messages = mother.messages().await.unwrap().items;
+    let by_son = |m: &&tongban_core::message::Message| {
+        m.params
+            .get("agent")
+            .is_some_and(|a| a.contains("李*") && a.contains("139****0002"))
+    };
     assert!(messages
         .iter()
+        .filter(by_son)
         .any(|m| m.params.get("receipt") == Some(&receipt)));
     assert!(messages
         .iter()
+        .filter(by_son)
         .any(|m| m.params.get("code") == Some(&booked.code)));
+    let zh = tongban_core::i18n::loader_for_tag("zh-CN");
+    let words = tongban_core::view::Words::new(&zh, "zh-CN");
+    let told = messages
+        .iter()
+        .find(|m| m.params.get("receipt") == Some(&receipt))
+        .unwrap();
+    let text = tongban_core::view::message_text(told, &words);
+    assert!(text.contains("由 李* 139****0002 代办"), "{text}");
     let lines = server.server.db().audit_lines().await.unwrap();
     assert!(
         lines
@@ -249,6 +269,8 @@ async fn a_son_acts_for_his_mother_within_the_mandate_until_she_revokes_it() {
         mother.draft("son-draft").await.is_ok(),
         "the draft is hers and stays"
     );
+    let told = son.messages().await.unwrap().items;
+    assert!(told.iter().any(|m| m.kind == MessageKind::MandateEnded));
     assert!(matches!(
         son.revoke_mandate(&mandate.id).await,
         Err(ApiError::Conflict { .. })

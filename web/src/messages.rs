@@ -177,6 +177,14 @@ fn MessageItem(message: Message) -> impl IntoView {
                         {t!("messages-open-application")}
                     </a>
                 })}
+                {message.params.contains_key("mandate").then(|| {
+                    let mandate_id = id.clone();
+                    view! {
+                        <a href="/mandates" on:click=move |_| if unread { inbox.mark_read(mandate_id.clone()) }>
+                            {t!("mandates-title")}
+                        </a>
+                    }
+                })}
                 {message.params.contains_key("appointment").then(|| {
                     let booking_id = id.clone();
                     view! {

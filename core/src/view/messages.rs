@@ -29,10 +29,19 @@ pub fn message_text(message: &Message, words: &Words) -> String {
     args.insert("hall", local("hall"));
     args.insert("time", param("time"));
     args.insert("code", param("code"));
+    args.insert("party", param("party"));
     args.insert("status", status);
     args.insert("date", param("date"));
     args.insert("count", param("count"));
-    crate::i18n::plain(words.loader.get_args(message.kind.message_id(), args))
+    let text = crate::i18n::plain(words.loader.get_args(message.kind.message_id(), args));
+    // Done in the person's name by someone they gave a mandate to (亲友代办).
+    match message.params.get("agent") {
+        Some(agent) => format!(
+            "{text}{}",
+            crate::i18n::plain(words.message_with("message-by-agent", "agent", agent.clone()))
+        ),
+        None => text,
+    }
 }
 
 #[cfg(test)]

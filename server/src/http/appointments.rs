@@ -300,9 +300,13 @@ async fn booking_messages(
     state: &AppState,
     row: &AppointmentRow,
     hall: &Hall,
+    agent: Option<String>,
     now: i64,
 ) -> Result<NewBookingMessages> {
     let mut params = BTreeMap::new();
+    if let Some(agent) = agent {
+        params.insert("agent".to_owned(), agent);
+    }
     params.insert("hall".to_owned(), hall.name.zh.clone());
     if let Some(en) = &hall.name.en {
         params.insert("hall_en".to_owned(), en.clone());
@@ -438,7 +442,8 @@ pub async fn book(
         agent_id: citizen.agent_id().cloned(),
         id,
     };
-    let told = booking_messages(&state, &row, &hall, now).await?;
+    let agent = citizen.agent_label(&state).await?;
+    let told = booking_messages(&state, &row, &hall, agent, now).await?;
     let booked = state
         .store
         .book(&NewBooking {

@@ -7,16 +7,18 @@ use axum::http::StatusCode;
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use tongban_core::audit::AuditAction;
-use tongban_core::auth::{mask_name, RealNameLevel};
+use tongban_core::auth::RealNameLevel;
 use tongban_core::calendar::Day;
-use tongban_core::identity::{check_api_mobile, mask_mobile};
+use tongban_core::identity::check_api_mobile;
 use tongban_core::mandate::{
     check_period, is_active, Mandate, MandateList, MandateStatus, NewMandate,
 };
+use tongban_core::message::MessageKind;
 
-use crate::access::{Citizen, Owned};
+use crate::access::{account_label, Citizen, Owned};
 use crate::audit::Outcome;
 use crate::auth::new_id;
+use crate::cases::tell;
 use crate::error::AppError;
 use crate::state::AppState;
 use crate::store::MandateRow;
@@ -52,13 +54,7 @@ async fn view(state: &AppState, row: &MandateRow, mine_given: bool, today: Day) 
     } else {
         &row.grantor_id
     };
-    let other_party = match state.store.account(other).await? {
-        Some(a) => match &a.real_name {
-            Some(name) => format!("{} {}", mask_name(name), mask_mobile(&a.phone)),
-            None => mask_mobile(&a.phone),
-        },
-        None => String::new(),
-    };
+    let other_party = account_label(state, other).await?.unwrap_or_default();
     Ok(Mandate {
         id: row.id.clone(),
         other_party,
@@ -154,6 +150,15 @@ pub async fn grant(
         created_at: now,
     };
     state.store.put_mandate(&row).await?;
+    tell_party(
+        &state,
+        &row.agent_id,
+        &citizen.account_id,
+        &row.id,
+        MessageKind::MandateOffered,
+        now,
+    )
+    .await?;
     state
         .audit(
             &citizen.actor(),
@@ -215,8 +220,45 @@ async fn move_it(
         )
         .await?;
     let row = state.store.mandate(id).await?.ok_or(AppError::NotFound)?;
+    // An ended mandate is told to the other side (he learns she revoked it, she that he gave it back).
+    if to == MandateStatus::Revoked {
+        let other = if is_agent {
+            &row.grantor_id
+        } else {
+            &row.agent_id
+        };
+        tell_party(
+            state,
+            other,
+            &citizen.account_id,
+            id,
+            MessageKind::MandateEnded,
+            now,
+        )
+        .await?;
+    }
     let today = Day::of_timestamp(now);
     Ok(Json(view(state, &row, !is_agent, today).await?))
+}
+
+/// A message (and text) to `to` about a mandate with `party`.
+async fn tell_party(
+    state: &AppState,
+    to: &tongban_core::ids::AccountId,
+    party: &tongban_core::ids::AccountId,
+    mandate_id: &str,
+    kind: MessageKind,
+    now: i64,
+) -> Result<()> {
+    let mut params = std::collections::BTreeMap::new();
+    params.insert(
+        "party".to_owned(),
+        account_label(state, party).await?.unwrap_or_default(),
+    );
+    params.insert("mandate".to_owned(), mandate_id.to_owned());
+    let (messages, notifications) = tell(state, to, None, kind, params, now).await?;
+    state.store.put_messages(&messages, &notifications).await?;
+    Ok(())
 }
 
 /// The agent accepts (needs a verified identity: they will act in someone's name).

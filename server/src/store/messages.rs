@@ -157,6 +157,22 @@ impl Store {
         Ok((items, unread as u32))
     }
 
+    /// Messages and their notifications, all or none.
+    pub async fn put_messages(
+        &self,
+        messages: &[NewMessage],
+        notifications: &[NewNotification],
+    ) -> Result<(), sqlx::Error> {
+        let mut tx = self.begin_write().await?;
+        for m in messages {
+            insert_message(&mut tx, m).await?;
+        }
+        for n in notifications {
+            insert_notification(&mut tx, n).await?;
+        }
+        tx.commit().await
+    }
+
     /// Marks one of the account's messages read; false when it has no such message.
     pub async fn mark_read(
         &self,
