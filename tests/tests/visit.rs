@@ -24,35 +24,8 @@ const HERE: &str = "Geolocation.prototype.getCurrentPosition = function (ok) { s
 async fn a_senior_finds_the_nearest_hall_books_a_time_and_the_hall_sees_it() {
     let _turn = ONE_BROWSER.lock().await;
     let app = TestApp::start().await;
-    let browser = Browser::phone("zh-CN,zh").await.unwrap();
-
     // Logged in and identity verified, care mode on.
-    browser
-        .client
-        .goto(&format!("{}/login?next=%2Faccount", app.base_url))
-        .await
-        .unwrap();
-    app.log_in(&browser, PHONE).await.unwrap();
-    browser.type_into("#name", "王秀英").await.unwrap();
-    browser
-        .type_into("#id-number", "330106194503020029")
-        .await
-        .unwrap();
-    browser
-        .click("section[aria-labelledby=verify-heading] button[type=submit]")
-        .await
-        .unwrap();
-    browser
-        .wait_until(
-            "return [...document.querySelectorAll('.glance dd')].some(d => d.textContent.includes('已实名认证'))",
-            "the verified level",
-        )
-        .await
-        .unwrap();
-    browser
-        .eval("localStorage.setItem('tongban.care', '1'); return true")
-        .await
-        .unwrap();
+    let browser = verified_person(&app, PHONE, "王秀英", "330106194503020029").await;
 
     // The guide says where to go; with the location, the nearest hall comes first.
     browser

@@ -280,6 +280,8 @@ async fn a_department_takes_a_case_to_the_end_while_the_person_follows_it() {
     // The approver decides and completes.
     staff_log_out(&desk).await;
     staff_log_in(&desk, &app, "zhao.lei").await;
+    // The queue comes after the header: wait for the case before opening it.
+    desk.texts("a.case-link").await.unwrap();
     desk.click("a.case-link").await.unwrap();
     desk.texts("#case-status").await.unwrap();
     let offered = moves_offered(&desk).await;

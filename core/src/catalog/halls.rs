@@ -231,13 +231,7 @@ pub(super) fn validate_halls(catalog: &Catalog, issue: &mut impl FnMut(String, &
     let mut ids: Vec<&str> = Vec::new();
     for (i, h) in catalog.halls.iter().enumerate() {
         let at = |field: &str| format!("halls[{i}].{field}");
-        let well_formed = h.id.len() > 7
-            && h.id.as_bytes()[6] == b'-'
-            && h.id[..6].bytes().all(|b| b.is_ascii_digit())
-            && h.id[7..]
-                .bytes()
-                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
-        if !well_formed {
+        if !super::validate::is_region_slug(&h.id) {
             issue(
                 at("id"),
                 "must be a region code, a dash and lowercase letters, digits or dashes (330102-scq)",

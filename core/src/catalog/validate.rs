@@ -251,13 +251,7 @@ pub fn validate(catalog: &Catalog) -> Vec<CatalogIssue> {
     let mut department_ids: Vec<&str> = Vec::new();
     for (i, d) in catalog.departments.iter().enumerate() {
         let at = |field: &str| format!("departments[{i}].{field}");
-        let well_formed = d.id.len() > 7
-            && d.id.as_bytes()[6] == b'-'
-            && d.id[..6].bytes().all(|b| b.is_ascii_digit())
-            && d.id[7..]
-                .bytes()
-                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
-        if !well_formed {
+        if !is_region_slug(&d.id) {
             issue(
                 at("id"),
                 "must be a region code, a dash and lowercase letters, digits or dashes (330100-mz)",
@@ -450,6 +444,16 @@ pub fn validate(catalog: &Catalog) -> Vec<CatalogIssue> {
     }
     validate_halls(catalog, &mut issue);
     issues
+}
+
+/// An id made of a region code, a dash and a short slug (`330100-mz`, `330102-scq`).
+pub(super) fn is_region_slug(id: &str) -> bool {
+    id.len() > 7
+        && id.as_bytes()[6] == b'-'
+        && id[..6].bytes().all(|b| b.is_ascii_digit())
+        && id[7..]
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
 }
 
 fn check_text(issue: &mut impl FnMut(String, &str), location: &str, text: &LocalizedText) {
