@@ -23,6 +23,9 @@ pub struct Application {
     #[serde(default)]
     pub cases: Vec<crate::case::CaseView>,
     pub created_at: i64,
+    /// Who submitted it for the person under a mandate (亲友代办): masked name and phone.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub submitted_by: Option<String>,
 }
 
 impl Application {

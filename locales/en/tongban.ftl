@@ -591,3 +591,4 @@ mandate-status-revoked = Revoked
 message-by-agent = { " " }(done for you by { $agent })
 message-mandate-offered = { $party } asks you to act for them: accept or decline in "Acting for family".
 message-mandate-ended = The mandate between you and { $party } has ended.
+application-submitted-by = Submitted for you by { $agent } (acting for family)

@@ -577,3 +577,4 @@ mandate-status-revoked = 已撤销
 message-by-agent = （由 { $agent } 代办）
 message-mandate-offered = { $party } 请您代办事项，请到“亲友代办”接受或拒绝。
 message-mandate-ended = 您和 { $party } 之间的代办授权已结束。
+application-submitted-by = 由 { $agent } 代您提交（亲友代办）

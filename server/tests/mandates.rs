@@ -187,6 +187,14 @@ async fn a_son_acts_for_his_mother_within_the_mandate_until_she_revokes_it() {
         .unwrap()
         .try_get("agent_id")
         .unwrap();
+    let seen = mother.application(&application).await.unwrap();
+    assert!(
+        seen.submitted_by
+            .as_deref()
+            .is_some_and(|s| s.contains("李*")),
+        "{:?}",
+        seen.submitted_by
+    );
     let son_id = son.me().await.unwrap().id;
     assert_eq!(
         agent.as_deref(),

@@ -98,10 +98,14 @@ async fn application_view(state: &AppState, id: &str) -> Result<Application> {
         .ok_or(AppError::NotFound)?;
     let cases = state.store.cases_of(id).await?;
     let catalog = state.catalog.current(&state.store).await?;
+    let mut application = record.application;
+    if let Some(agent) = &record.agent_id {
+        application.submitted_by = crate::access::account_label(state, agent).await?;
+    }
     Ok(with_cases(
         state,
         &catalog.index,
-        record.application,
+        application,
         &record.events,
         &cases,
         state.auth.now(),

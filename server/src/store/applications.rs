@@ -19,6 +19,8 @@ use crate::vault::Vault;
 pub struct ApplicationRecord {
     pub application: Application,
     pub owner: AccountId,
+    /// Who submitted it for the owner under a mandate.
+    pub agent_id: Option<AccountId>,
     /// The timeline with each step's case, for a case's own view.
     pub events: Vec<StoredEvent>,
 }
@@ -139,7 +141,7 @@ impl Store {
     /// An application with its timeline, oldest event first.
     pub async fn application(&self, id: &str) -> Result<Option<ApplicationRecord>, sqlx::Error> {
         let Some(r) = sqlx::query(
-            "SELECT id, receipt, owner, draft_id, form_id, answers_json, status, created_at
+            "SELECT id, receipt, owner, draft_id, form_id, answers_json, status, created_at, agent_id
              FROM applications WHERE id = $1",
         )
         .bind(id)
@@ -195,8 +197,12 @@ impl Store {
                 timeline: timeline.iter().map(|e| e.event.clone()).collect(),
                 cases: Vec::new(),
                 created_at: r.try_get("created_at")?,
+                submitted_by: None,
             },
             owner: AccountId::new(r.try_get::<String, _>("owner")?),
+            agent_id: r
+                .try_get::<Option<String>, _>("agent_id")?
+                .map(AccountId::new),
             events: timeline,
         }))
     }

@@ -78,6 +78,7 @@ fn ApplicationView(
         <section class="card receipt" aria-labelledby="receipt-heading">
             <h2 id="receipt-heading">{t!("application-receipt", receipt = app.receipt.clone())}</h2>
             <p><span class="badge badge-ok">{status_text(app.status)}</span></p>
+            {app.submitted_by.clone().map(|who| view! { <p class="hint submitted-by">{t!("application-submitted-by", agent = who)}</p> })}
         </section>
         {supplement}
         <super::cases::CaseList app=app.clone()/>
