@@ -1,7 +1,6 @@
-//! Appointments (预约): a hall's free slots for a matter, a person's bookings (book, list,
-//! cancel), and a hall's day as its staff see it (bookings of their department's matters, and
-//! arrivals marked by the code the person shows). The rules are core's (`visit::booking`); the
-//! limits are the region's configuration.
+//! Appointments (预约): a hall's free slots for a matter and a person's bookings (book, list,
+//! cancel). A hall's day as its staff see it is `hall_desk`. The rules are core's
+//! (`visit::booking`); the limits are the region's configuration.
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -17,11 +16,11 @@ use tongban_core::catalog::{Hall, Matter};
 use tongban_core::message::MessageKind;
 use tongban_core::visit::{
     blocked_until, booking_code, booking_days, can_cancel, check_slot, clock, slot_starts,
-    Appointment, AppointmentList, AppointmentStatus, Arrival, BookingRefusal, BookingRules,
-    HallBooking, HallDay, HallSlots, Moment, NewAppointment, SlotPlaces, SlotsOfDay, StaffHall,
+    Appointment, AppointmentList, AppointmentStatus, BookingRefusal, BookingRules, HallSlots,
+    Moment, NewAppointment, SlotPlaces, SlotsOfDay,
 };
 
-use crate::access::{Citizen, Owned, StaffMember};
+use crate::access::{Citizen, Owned};
 use crate::audit::Outcome;
 use crate::auth::new_id;
 use crate::cases::tell;
@@ -36,36 +35,33 @@ pub fn router() -> Router<AppState> {
         .route("/halls/{id}/slots", get(slots))
         .route("/me/appointments", get(mine).post(book))
         .route("/me/appointments/{id}/cancel", post(cancel))
-        .route("/staff/halls", get(staff_halls))
-        .route("/staff/halls/{id}/appointments", get(hall_day))
-        .route("/staff/halls/{id}/arrivals", post(arrive))
 }
 
 /// The region's limits, from the command line or the environment.
 #[derive(Clone, Debug, clap::Args)]
 pub struct BookingOptions {
     /// The last bookable day, in working days from today.
-    #[arg(long, env = "TONGBAN_BOOKING_DAYS_AHEAD", default_value_t = 5)]
+    #[arg(long, env = "TONGBAN_BOOKING_DAYS_AHEAD", default_value_t = BookingRules::default().working_days_ahead)]
     pub booking_days_ahead: u32,
     /// Bookings can be cancelled until this many minutes before their time.
     #[arg(
         long,
         env = "TONGBAN_BOOKING_CANCEL_BEFORE_MINUTES",
-        default_value_t = 120
+        default_value_t = BookingRules::default().cancel_before_minutes
     )]
     pub booking_cancel_before_minutes: i64,
     /// This many missed bookings…
-    #[arg(long, env = "TONGBAN_MISSED_BOOKINGS_LIMIT", default_value_t = 3)]
+    #[arg(long, env = "TONGBAN_MISSED_BOOKINGS_LIMIT", default_value_t = BookingRules::default().missed_limit)]
     pub missed_bookings_limit: u32,
     /// …within this many days…
     #[arg(
         long,
         env = "TONGBAN_MISSED_BOOKINGS_WINDOW_DAYS",
-        default_value_t = 90
+        default_value_t = BookingRules::default().missed_within_days
     )]
     pub missed_bookings_window_days: i64,
     /// …block booking for this many days after the last one.
-    #[arg(long, env = "TONGBAN_MISSED_BOOKINGS_BLOCK_DAYS", default_value_t = 30)]
+    #[arg(long, env = "TONGBAN_MISSED_BOOKINGS_BLOCK_DAYS", default_value_t = BookingRules::default().blocked_days)]
     pub missed_bookings_block_days: i64,
 }
 
@@ -176,14 +172,14 @@ pub async fn slots(
     }))
 }
 
-/// Names for bookings: each hall and matter read once.
+/// Names for bookings: each matter read once.
 #[derive(Default)]
-struct Names {
+pub(super) struct Names {
     matters: HashMap<String, Option<Matter>>,
 }
 
 impl Names {
-    async fn matter(&mut self, state: &AppState, code: &str) -> Result<Option<&Matter>> {
+    pub(super) async fn matter(&mut self, state: &AppState, code: &str) -> Result<Option<&Matter>> {
         if !self.matters.contains_key(code) {
             let m = state.store.matter(code).await?;
             self.matters.insert(code.to_owned(), m);
@@ -337,11 +333,11 @@ async fn booking_messages(
         )
         .await?;
         for (i, mut m) in m.into_iter().enumerate() {
-            m.id = format!("{}-reminder-{i}", row.id);
+            m.id = format!("{}{i}", reminder_prefix(&row.id));
             messages.push(m);
         }
         for (i, mut n) in n.into_iter().enumerate() {
-            n.id = format!("{}-reminder-sms-{i}", row.id);
+            n.id = format!("{}sms-{i}", reminder_prefix(&row.id));
             notifications.push(n);
         }
     }
@@ -356,16 +352,9 @@ struct NewBookingMessages {
     notifications: Vec<crate::store::NewNotification>,
 }
 
-/// The ids a booking's reminder was given (what cancelling withdraws).
-fn reminder_ids(id: &str) -> Vec<String> {
-    (0..4)
-        .flat_map(|i| {
-            [
-                format!("{id}-reminder-{i}"),
-                format!("{id}-reminder-sms-{i}"),
-            ]
-        })
-        .collect()
+/// What a booking's reminder ids start with (what cancelling withdraws).
+fn reminder_prefix(id: &str) -> String {
+    format!("{id}-reminder-")
 }
 
 /// Books a slot: for one's own matter (identity verified), tomorrow to the last bookable day,
@@ -527,7 +516,7 @@ pub async fn cancel(
     };
     if !state
         .store
-        .cancel_appointment(&row, &reminder_ids(&row.id), &message, now)
+        .cancel_appointment(&row, &reminder_prefix(&row.id), &message, now)
         .await?
     {
         return Err(AppError::Conflict("booking-not-booked"));
@@ -548,166 +537,5 @@ pub async fn cancel(
         .ok_or(AppError::NotFound)?;
     Ok(Json(
         appointment_view(&state, &mut Names::default(), &row, now).await?,
-    ))
-}
-
-/// The halls the staff member's department serves at.
-async fn halls_of(state: &AppState, staff: &StaffMember) -> Result<Vec<Hall>> {
-    let department = state
-        .store
-        .department(&staff.department_id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let mut halls = Vec::new();
-    for id in &department.halls {
-        if let Some(h) = state.store.hall(id).await? {
-            halls.push(h);
-        }
-    }
-    Ok(halls)
-}
-
-/// The halls where the staff member's department serves (for the workbench's picker).
-#[utoipa::path(
-    get,
-    path = "/api/v1/staff/halls",
-    tag = "staff",
-    security(("staff_session" = [])),
-    responses((status = 200, description = "The department's halls", body = Vec<StaffHall>))
-)]
-pub async fn staff_halls(
-    State(state): State<AppState>,
-    staff: StaffMember,
-) -> Result<Json<Vec<StaffHall>>> {
-    Ok(Json(
-        halls_of(&state, &staff)
-            .await?
-            .into_iter()
-            .map(|h| StaffHall {
-                id: h.id,
-                name: h.name,
-            })
-            .collect(),
-    ))
-}
-
-#[derive(Debug, Deserialize, utoipa::IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct DayParams {
-    /// `YYYY-MM-DD`; today without it.
-    #[param(value_type = Option<String>, format = Date)]
-    pub day: Option<Day>,
-}
-
-async fn hall_booking(
-    state: &AppState,
-    names: &mut Names,
-    row: &AppointmentRow,
-    today: Day,
-) -> Result<HallBooking> {
-    let matter = names.matter(state, &row.matter_code).await?;
-    Ok(HallBooking {
-        id: row.id.clone(),
-        code: row.code.clone(),
-        matter_code: row.matter_code.clone(),
-        matter: matter.map_or_else(
-            || tongban_core::LocalizedText {
-                zh: row.matter_code.clone(),
-                en: None,
-            },
-            |m| m.name.clone(),
-        ),
-        start: row.start_minute,
-        status: row.status(today),
-    })
-}
-
-/// A day's bookings at a hall for the staff member's department's matters, by time.
-#[utoipa::path(
-    get,
-    path = "/api/v1/staff/halls/{id}/appointments",
-    tag = "staff",
-    security(("staff_session" = [])),
-    params(("id" = String, Path, description = "The hall's id"), DayParams),
-    responses(
-        (status = 200, description = "By time", body = HallDay),
-        (status = 404, description = "Not a hall of this department", body = tongban_core::api::ErrorBody)
-    )
-)]
-pub async fn hall_day(
-    State(state): State<AppState>,
-    staff: StaffMember,
-    Path(id): Path<String>,
-    Query(params): Query<DayParams>,
-) -> Result<Json<HallDay>> {
-    let today = Day::of_timestamp(state.auth.now());
-    let hall = staff.hall(&state, AuditAction::HallDayRead, &id).await?;
-    let day = params.day.unwrap_or(today);
-    let rows = state
-        .store
-        .hall_day(&hall.id, &staff.department_id, day)
-        .await?;
-    let mut names = Names::default();
-    let mut items = Vec::with_capacity(rows.len());
-    for row in &rows {
-        items.push(hall_booking(&state, &mut names, row, today).await?);
-    }
-    state
-        .audit(
-            &staff.actor(),
-            AuditAction::HallDayRead,
-            &format!("hall:{}:{day}", hall.id),
-            Outcome::Ok,
-            &staff.ip,
-        )
-        .await?;
-    Ok(Json(HallDay {
-        hall_id: hall.id,
-        hall: hall.name,
-        day,
-        items,
-    }))
-}
-
-/// Marks the person with this booking code arrived (today, at this hall, for one of the
-/// department's matters).
-#[utoipa::path(
-    post,
-    path = "/api/v1/staff/halls/{id}/arrivals",
-    tag = "staff",
-    security(("staff_session" = [])),
-    params(("id" = String, Path, description = "The hall's id")),
-    request_body = Arrival,
-    responses(
-        (status = 200, description = "Arrived", body = HallBooking),
-        (status = 404, description = "No booking with this code here today", body = tongban_core::api::ErrorBody)
-    )
-)]
-pub async fn arrive(
-    State(state): State<AppState>,
-    staff: StaffMember,
-    Path(id): Path<String>,
-    Json(arrival): Json<Arrival>,
-) -> Result<Json<HallBooking>> {
-    let now = state.auth.now();
-    let today = Day::of_timestamp(now);
-    let hall = staff.hall(&state, AuditAction::ArrivalMarked, &id).await?;
-    let code = arrival.code.trim().to_uppercase();
-    let row = state
-        .store
-        .mark_arrived(&hall.id, &staff.department_id, &code, today, now)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    state
-        .audit(
-            &staff.actor(),
-            AuditAction::ArrivalMarked,
-            &row.audit_name(),
-            Outcome::Ok,
-            &staff.ip,
-        )
-        .await?;
-    Ok(Json(
-        hall_booking(&state, &mut Names::default(), &row, today).await?,
     ))
 }

@@ -7,6 +7,7 @@ pub mod appointments;
 pub mod auth;
 pub mod catalog;
 pub mod drafts;
+pub mod hall_desk;
 pub mod hosts;
 pub mod mandates;
 pub mod materials;
@@ -34,6 +35,7 @@ pub fn router(state: AppState, config: &Config) -> Router {
         .merge(drafts::router())
         .merge(applications::router())
         .merge(appointments::router())
+        .merge(hall_desk::router())
         .merge(materials::router())
         .merge(mandates::router())
         .merge(staff::router())

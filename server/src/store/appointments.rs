@@ -247,12 +247,12 @@ impl Store {
         rows.iter().map(|r| Ok(Day(r.try_get("day")?))).collect()
     }
 
-    /// Cancels a booking that is still booked: frees its place and withdraws the reminder not
-    /// yet due. False when it was no longer booked.
+    /// Cancels a booking that is still booked: frees its place and withdraws its reminder (the
+    /// messages and texts whose ids start with `reminder_prefix`) not yet due. False when it was no longer booked.
     pub async fn cancel_appointment(
         &self,
         row: &AppointmentRow,
-        reminder_ids: &[String],
+        reminder_prefix: &str,
         message: &NewMessage,
         now: i64,
     ) -> Result<bool, sqlx::Error> {
@@ -279,17 +279,17 @@ impl Store {
         .bind(i64::from(row.start_minute))
         .execute(&mut *tx)
         .await?;
-        for id in reminder_ids {
-            sqlx::query("DELETE FROM messages WHERE id = $1 AND at > $2")
-                .bind(id)
-                .bind(now)
-                .execute(&mut *tx)
-                .await?;
-            sqlx::query("DELETE FROM notifications WHERE id = $1 AND delivered_at IS NULL")
-                .bind(id)
-                .execute(&mut *tx)
-                .await?;
-        }
+        // Ids are `new_id()`s (hex and dashes): nothing in the prefix is a LIKE wildcard.
+        let pattern = format!("{reminder_prefix}%");
+        sqlx::query("DELETE FROM messages WHERE id LIKE $1 AND at > $2")
+            .bind(&pattern)
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query("DELETE FROM notifications WHERE id LIKE $1 AND delivered_at IS NULL")
+            .bind(&pattern)
+            .execute(&mut *tx)
+            .await?;
         insert_message(&mut tx, message).await?;
         tx.commit().await?;
         Ok(true)

@@ -1,0 +1,256 @@
+//! The person access matrix over HTTP: every personal endpoint that takes an id (read it from
+//! the OpenAPI document) answers another person and an anonymous caller as if the object did not
+//! exist, and the attempt is audited.
+
+mod support;
+
+use std::collections::BTreeSet;
+
+use reqwest::StatusCode;
+use support::auth::AuthServer;
+use tongban_core::auth::SessionSecretStore;
+use tongban_core::ApiError;
+
+const PHONE_A: &str = "13800138000";
+const PHONE_B: &str = "13900139000";
+/// GB 11643's own example number.
+const ID_A: &str = "11010519491231002X";
+
+/// For every endpoint that takes an object id, the second person gets 404 for the first one's
+/// objects, reading and writing, and the object is untouched. The list of endpoints comes from
+/// the OpenAPI document, so a new endpoint without a case here fails this test.
+#[tokio::test]
+async fn nobody_reaches_another_persons_objects() {
+    let server = AuthServer::on_sqlite(|_| {}).await;
+    let (a, a_secrets) = server.login(PHONE_A).await;
+    let (b, b_secrets) = server.login(PHONE_B).await;
+    let a_session = a.sessions().await.unwrap().remove(0).id;
+    // A draft of A's, and an application of A's (B gets 404 for both, reading and writing).
+    a.verify_identity("张三", ID_A).await.unwrap();
+    let matter = "330000-GA-0001";
+    let schema = tongban_core::form::FormSchema::for_matter(&a.matter_guide(matter).await.unwrap());
+    let change = |op: &str, draft: &str, base, kind| tongban_core::draft::Change {
+        op_id: op.into(),
+        draft_id: draft.into(),
+        device_id: "a".into(),
+        base_version: base,
+        kind,
+    };
+    use tongban_core::draft::{ChangeKind, ChangeReply};
+    a.send_change(&change(
+        "a0",
+        "a-draft",
+        0,
+        ChangeKind::Create {
+            form_id: matter.into(),
+        },
+    ))
+    .await
+    .unwrap();
+    a.send_change(&change(
+        "b0",
+        "a-submitted",
+        0,
+        ChangeKind::Create {
+            form_id: matter.into(),
+        },
+    ))
+    .await
+    .unwrap();
+    let mut base = 1;
+    let upload = a
+        .upload_material(support::forms::JPEG.to_vec())
+        .await
+        .unwrap();
+    for (i, (path, value)) in support::forms::fill(&schema, &upload.object_id)
+        .into_iter()
+        .enumerate()
+    {
+        let reply = a
+            .send_change(&change(
+                &format!("b{}", i + 1),
+                "a-submitted",
+                base,
+                ChangeKind::Set {
+                    path,
+                    value: Some(value),
+                },
+            ))
+            .await
+            .unwrap();
+        if let ChangeReply::Applied { snapshot } = reply {
+            base = snapshot.version;
+        }
+    }
+    let submitted = a
+        .send_change(&change(
+            "bs",
+            "a-submitted",
+            base,
+            ChangeKind::Submit {
+                idempotency_key: tongban_core::draft::submission_key("a-submitted"),
+            },
+        ))
+        .await
+        .unwrap();
+    let application = match submitted {
+        ChangeReply::Submitted { application_id, .. } => application_id,
+        other => panic!("A could not submit: {other:?}"),
+    };
+
+    // The submission told A in the message centre.
+    let message = a.messages().await.unwrap().items.remove(0).id;
+    // A mandate between A and a third person C (B is no party to it).
+    server.login("13800138333").await;
+    let today =
+        tongban_core::calendar::Day::of_timestamp(tongban_server::clock::Clock::now(&server.clock));
+    let mandate = a
+        .grant_mandate(&tongban_core::mandate::NewMandate {
+            agent_phone: "13800138333".into(),
+            matters: vec![],
+            from: today,
+            to: tongban_core::calendar::Day(today.0 + 7),
+            decide_together: false,
+        })
+        .await
+        .unwrap()
+        .id;
+    // A books a time at a hall.
+    let slots = a.hall_slots("330102-hydj", "330100-MZ-0001").await.unwrap();
+    let booking = a
+        .book(&tongban_core::visit::NewAppointment {
+            hall_id: "330102-hydj".into(),
+            matter_code: "330100-MZ-0001".into(),
+            day: slots.days[0].day,
+            start: slots.days[0].slots[0].start,
+            application_id: None,
+        })
+        .await
+        .unwrap()
+        .id;
+
+    let doc: serde_json::Value = reqwest::get(format!("{}/api/openapi.json", server.base))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let mut personal = BTreeSet::new();
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        for (method, op) in item.as_object().unwrap() {
+            // A person's endpoints (staff ones have their own role check, tested separately).
+            let secured = op["security"]
+                .as_array()
+                .is_some_and(|s| s.iter().any(|r| r.get("session").is_some()));
+            if secured && path.contains('{') {
+                personal.insert(format!("{} {path}", method.to_uppercase()));
+            }
+        }
+    }
+    // How to find one of A's objects for each such endpoint.
+    let b_change = serde_json::json!({
+        "op_id": "b-attempt", "draft_id": "a-draft", "device_id": "b", "base_version": 1,
+        "kind": { "op": "set", "path": "applicant.name", "value": { "type": "text", "value": "B" } }
+    });
+    let cases: Vec<(&str, String, Option<serde_json::Value>)> = vec![
+        (
+            "DELETE /api/v1/me/sessions/{id}",
+            format!("/api/v1/me/sessions/{a_session}"),
+            None,
+        ),
+        (
+            "GET /api/v1/drafts/{id}",
+            "/api/v1/drafts/a-draft".into(),
+            None,
+        ),
+        (
+            "POST /api/v1/drafts/{id}/changes",
+            "/api/v1/drafts/a-draft/changes".into(),
+            Some(b_change),
+        ),
+        (
+            "GET /api/v1/applications/{id}",
+            format!("/api/v1/applications/{application}"),
+            None,
+        ),
+        (
+            "GET /api/v1/materials/{id}",
+            format!("/api/v1/materials/{}", upload.object_id),
+            None,
+        ),
+        (
+            "POST /api/v1/applications/{id}/supplement",
+            format!("/api/v1/applications/{application}/supplement"),
+            Some(serde_json::json!({ "answers": {} })),
+        ),
+        (
+            "POST /api/v1/me/messages/{id}/read",
+            format!("/api/v1/me/messages/{message}/read"),
+            None,
+        ),
+        (
+            "POST /api/v1/me/mandates/{id}/accept",
+            format!("/api/v1/me/mandates/{mandate}/accept"),
+            None,
+        ),
+        (
+            "POST /api/v1/me/mandates/{id}/decline",
+            format!("/api/v1/me/mandates/{mandate}/decline"),
+            None,
+        ),
+        (
+            "POST /api/v1/me/mandates/{id}/revoke",
+            format!("/api/v1/me/mandates/{mandate}/revoke"),
+            None,
+        ),
+        (
+            "POST /api/v1/me/appointments/{id}/cancel",
+            format!("/api/v1/me/appointments/{booking}/cancel"),
+            None,
+        ),
+    ];
+    let covered: BTreeSet<String> = cases.iter().map(|(e, _, _)| e.to_string()).collect();
+    assert_eq!(
+        personal, covered,
+        "every personal endpoint with an id needs a case here"
+    );
+    assert!(!personal.is_empty());
+
+    let http = reqwest::Client::new();
+    for (endpoint, path, body) in &cases {
+        let method: reqwest::Method = endpoint.split(' ').next().unwrap().parse().unwrap();
+        let mut request = http
+            .request(method.clone(), format!("{}{path}", server.base))
+            .bearer_auth(b_secrets.load().unwrap());
+        if let Some(body) = body {
+            request = request.json(body);
+        }
+        let answer = request.send().await.unwrap();
+        assert_eq!(
+            answer.status(),
+            StatusCode::NOT_FOUND,
+            "B reached {endpoint}"
+        );
+        let anonymous = http
+            .request(method, format!("{}{path}", server.base))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(
+            anonymous.status(),
+            StatusCode::UNAUTHORIZED,
+            "anonymous reached {endpoint}"
+        );
+    }
+    // A's session survived B's attempt, and the attempt is in the audit log.
+    a.me().await.unwrap();
+    assert!(a_secrets.load().is_some());
+    b.me().await.unwrap();
+    let lines = server.server.db().audit_lines().await.unwrap();
+    assert!(lines
+        .iter()
+        .any(|l| l.contains(" session-revoked ") && l.contains(" denied ")));
+    // A can sign out its own device by id.
+    a.revoke_session(&a_session).await.unwrap();
+    assert_eq!(a.me().await.unwrap_err(), ApiError::Unauthorized);
+}
