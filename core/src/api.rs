@@ -112,6 +112,7 @@ pub const ERROR_CODES: &[&str] = &[
     "mandate-status",
     "mandate-scope",
     "mandate-not-active",
+    "mandate-decide-together",
     "not-for-agents",
     // Requests the server could not read (answered by `json_errors`, not a handler).
     "bad-request",

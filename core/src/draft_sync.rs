@@ -34,13 +34,19 @@ pub async fn send(api: &ApiClient, change: &Change) -> Step {
         Ok(reply) => Step::Reply(reply),
         Err(ApiError::Unauthorized) => Step::Stop(SyncStop::NeedsLogin),
         Err(e) if e.is_retryable() => Step::Stop(SyncStop::Offline),
-        Err(e) => Step::Refused(e.message_id()),
+        // The code alone, as a rejection carries it (its message is `error-<code>`).
+        Err(e) => Step::Refused(
+            e.message_id()
+                .strip_prefix("error-")
+                .unwrap_or("server")
+                .to_owned(),
+        ),
     }
 }
 
 impl DeviceState {
-    /// Takes the result of sending `op_id`. Returns the code to show when the server refused the
-    /// change for good.
+    /// Takes the result of sending `op_id`. Returns the code to show (message `error-<code>`)
+    /// when the server refused the change for good.
     pub fn take_step(&mut self, op_id: &str, step: &Step) -> Option<String> {
         match step {
             Step::Reply(reply) => match self.receive(op_id, reply) {

@@ -30,10 +30,13 @@ pub enum MessageKind {
     MandateOffered,
     /// A mandate between the person and `party` ended (revoked or given back).
     MandateEnded,
+    /// Under a "decide together" mandate, `party` prepared an application (`draft`, of `form`)
+    /// for the person to check and submit themself.
+    ConfirmRequested,
 }
 
 impl MessageKind {
-    pub const ALL: [Self; 10] = [
+    pub const ALL: [Self; 11] = [
         Self::Submitted,
         Self::StatusChanged,
         Self::SupplementRequested,
@@ -44,6 +47,7 @@ impl MessageKind {
         Self::AppointmentCancelled,
         Self::MandateOffered,
         Self::MandateEnded,
+        Self::ConfirmRequested,
     ];
 
     pub fn code(self) -> &'static str {
@@ -58,6 +62,7 @@ impl MessageKind {
             Self::AppointmentCancelled => "appointment-cancelled",
             Self::MandateOffered => "mandate-offered",
             Self::MandateEnded => "mandate-ended",
+            Self::ConfirmRequested => "confirm-requested",
         }
     }
 
@@ -78,6 +83,7 @@ impl MessageKind {
             Self::AppointmentCancelled => "message-appointment-cancelled",
             Self::MandateOffered => "message-mandate-offered",
             Self::MandateEnded => "message-mandate-ended",
+            Self::ConfirmRequested => "message-confirm-requested",
         }
     }
 
@@ -94,6 +100,7 @@ impl MessageKind {
             Self::AppointmentCancelled => "appointment-cancelled",
             Self::MandateOffered => "mandate-offered",
             Self::MandateEnded => "mandate-ended",
+            Self::ConfirmRequested => "mandate-confirm",
         }
     }
 }

@@ -83,6 +83,8 @@ pub struct Agent {
     pub account_id: AccountId,
     pub mandate_id: String,
     pub matters: Vec<String>,
+    /// The grantor decides together: the agent prepares, the grantor submits.
+    pub decide_together: bool,
 }
 
 /// What an agent may reach (paths under `/api/v1`): drafts, applications, documents, bookings,
@@ -459,6 +461,7 @@ async fn acting_for(
             account_id: agent.id,
             mandate_id: mandate.id,
             matters: mandate.matters,
+            decide_together: mandate.decide_together,
         }),
     })
 }

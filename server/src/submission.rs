@@ -100,6 +100,34 @@ pub async fn decide(
         .collect();
     let now = state.auth.now();
     let schema = form.schema;
+    // Deciding together (一起决定): what the agent prepared, complete, goes to the grantor to
+    // check and submit themself; an incomplete one is answered with its errors as usual.
+    if citizen.agent.as_ref().is_some_and(|a| a.decide_together) {
+        let answers = schema.submitted_answers(&draft.answers);
+        let complete = schema.validate(&answers, china_date(now)).is_empty()
+            && !missing_fields.iter().any(|f| answers.contains_key(&f.path));
+        if complete {
+            let mut params = BTreeMap::new();
+            if let Some(agent) = citizen.agent_label(state).await? {
+                params.insert("party".to_owned(), agent);
+            }
+            params.insert("draft".to_owned(), draft.draft_id.clone());
+            params.insert("form".to_owned(), draft.form_id.clone());
+            let (messages, notifications) = tell(
+                state,
+                &citizen.account_id,
+                None,
+                MessageKind::ConfirmRequested,
+                params,
+                now,
+            )
+            .await?;
+            state.store.put_messages(&messages, &notifications).await?;
+            return Ok(Decision::Answer(ChangeReply::Rejected {
+                code: "mandate-decide-together".into(),
+            }));
+        }
+    }
     let mut submitted = None;
     let reply = draft.apply(change, &mut |d| {
         let answers = schema.submitted_answers(&d.answers);

@@ -307,3 +307,70 @@ async fn a_mandate_acts_only_between_its_dates() {
     server.clock.set(WEDNESDAY_10AM + 5 * 86_400);
     assert_eq!(forbidden(as_son.drafts().await), "mandate-not-active");
 }
+
+#[tokio::test]
+async fn deciding_together_the_son_prepares_and_his_mother_submits_herself() {
+    let server = server().await;
+    let mother = verified(&server, MOTHER_PHONE, "王秀英", 51).await;
+    let son = verified(&server, SON_PHONE, "李明", 52).await;
+    let today = Day::from_ymd(2026, 12, 2);
+    let mut new = for_days(&[NOT_COVERED], today, Day(today.0 + 30));
+    new.decide_together = true;
+    let mandate = mother.grant_mandate(&new).await.unwrap();
+    son.accept_mandate(&mandate.id).await.unwrap();
+    let as_son = son.acting_for(&mandate.id);
+
+    // Incomplete, his submission gets its errors as anyone's would.
+    let bare = format!("bare-{}", mandate.id);
+    let tongban_core::draft::ChangeReply::Applied { snapshot } = as_son
+        .send_change(&create(&bare, NOT_COVERED))
+        .await
+        .unwrap()
+    else {
+        panic!("not created")
+    };
+    let reply = support::forms::submit_draft(&as_son, &bare, snapshot.version).await;
+    assert!(
+        matches!(reply, tongban_core::draft::ChangeReply::Invalid { .. }),
+        "{reply:?}"
+    );
+
+    // Complete, it goes to her to check: nothing is submitted in her name by him.
+    let (draft, base) = support::forms::prepare(&as_son, NOT_COVERED, &[]).await;
+    let reply = support::forms::submit_draft(&as_son, &draft, base).await;
+    assert_eq!(
+        reply,
+        tongban_core::draft::ChangeReply::Rejected {
+            code: "mandate-decide-together".into()
+        }
+    );
+    assert!(mother.applications().await.unwrap().is_empty());
+    let told = mother.messages().await.unwrap().items;
+    let ask = told
+        .iter()
+        .find(|m| m.kind == MessageKind::ConfirmRequested)
+        .expect("she is asked to confirm");
+    assert_eq!(ask.params.get("draft"), Some(&draft));
+    assert_eq!(
+        ask.params.get("form").map(String::as_str),
+        Some(NOT_COVERED)
+    );
+    assert!(
+        ask.params["party"].contains("139****0002"),
+        "{:?}",
+        ask.params
+    );
+
+    // She finds his draft among hers and submits it herself.
+    let hers = mother.drafts().await.unwrap();
+    let snapshot = hers
+        .iter()
+        .find(|d| d.draft_id == draft)
+        .expect("his draft is hers");
+    let reply = support::forms::submit_draft(&mother, &draft, snapshot.version).await;
+    let tongban_core::draft::ChangeReply::Submitted { application_id, .. } = reply else {
+        panic!("{reply:?}")
+    };
+    let seen = mother.application(&application_id).await.unwrap();
+    assert_eq!(seen.submitted_by, None, "she submitted it herself");
+}

@@ -1,6 +1,7 @@
 //! The Tongban PWA: a Leptos client-side app. Core decides; this crate renders.
 
 mod account;
+mod acting;
 mod apply;
 mod crash;
 mod format;
@@ -17,7 +18,7 @@ mod store;
 mod sync;
 
 use leptos::prelude::*;
-use leptos_router::components::{Route, Router, Routes};
+use leptos_router::components::{ParentRoute, Route, Router, Routes};
 use leptos_router::path;
 
 /// Starts the app (the binary's `main`).
@@ -109,7 +110,13 @@ fn App() -> impl IntoView {
                     <Route path=path!("/book/:matter/:hall") view=pages::BookPage/>
                     <Route path=path!("/appointments") view=pages::AppointmentsPage/>
                     <Route path=path!("/mandates") view=account::MandatesPage/>
-                    <Route path=path!("/mandates/:id/appointments") view=account::ActingPage/>
+                    <ParentRoute path=path!("/for/:mandate") view=account::ActingFor>
+                        <Route path=path!("") view=account::ActingHome/>
+                        <Route path=path!("/apply/:form") view=apply::ApplyPage/>
+                        <Route path=path!("/drafts") view=apply::DraftsPage/>
+                        <Route path=path!("/applications") view=apply::ApplicationsPage/>
+                        <Route path=path!("/applications/:id") view=apply::ApplicationPage/>
+                    </ParentRoute>
                 </Routes>
                 </Show>
             </main>

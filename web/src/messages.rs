@@ -185,6 +185,15 @@ fn MessageItem(message: Message) -> impl IntoView {
                         </a>
                     }
                 })}
+                {message.params.get("draft").zip(message.params.get("form")).map(|(draft, form)| {
+                    let confirm_id = id.clone();
+                    let href = format!("/apply/{}?draft={draft}&step=check", js_sys::encode_uri_component(form));
+                    view! {
+                        <a class="confirm-draft" href=href on:click=move |_| if unread { inbox.mark_read(confirm_id.clone()) }>
+                            {t!("messages-confirm-draft")}
+                        </a>
+                    }
+                })}
                 {message.params.contains_key("appointment").then(|| {
                     let booking_id = id.clone();
                     view! {

@@ -24,7 +24,6 @@ pub fn set_host(id: &str) {
     HOST.with(|h| *h.borrow_mut() = Some(id.to_owned()));
 }
 
-/// The API at the origin the app was served from (naming the host, inside one).
 /// The client acting for someone under mandate `id` (亲友代办), or the person's own.
 pub fn api_for(acting: Option<&str>) -> ApiClient {
     match acting {
@@ -33,6 +32,29 @@ pub fn api_for(acting: Option<&str>) -> ApiClient {
     }
 }
 
+/// The mandate the pages below act under (the `/for/{mandate}/…` routes), when they do.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Acting(pub Option<String>);
+
+/// The mandate this page acts under: read once when the page is set up.
+pub fn use_acting() -> Option<String> {
+    use_context::<Acting>().and_then(|a| a.0)
+}
+
+/// The API as this page uses it: in the grantor's name while acting, else the person's own.
+pub fn use_api() -> ApiClient {
+    api_for(use_acting().as_deref())
+}
+
+/// An address inside the app for `acting`: under `/for/{mandate}` while acting for someone.
+pub fn app_path(acting: Option<&str>, path: &str) -> String {
+    match acting {
+        Some(id) => format!("/for/{id}{path}"),
+        None => path.to_owned(),
+    }
+}
+
+/// The API at the origin the app was served from (naming the host, inside one).
 pub fn api() -> ApiClient {
     let client = ApiClient::new(window().location().origin().unwrap_or_default());
     match HOST.with(|h| h.borrow().clone()) {

@@ -19,12 +19,12 @@ use wasm_bindgen::JsCast;
 
 use crate::idb::IdbDraftStore;
 use crate::random::uuid_v7;
-use crate::store::api;
+use crate::store::api_for;
 
 const ACCOUNT_KEY: &str = "tongban.account";
 const DEVICE_KEY: &str = "tongban.device";
 
-fn local(key: &str) -> Option<String> {
+pub(crate) fn local(key: &str) -> Option<String> {
     web_sys::window()?
         .local_storage()
         .ok()??
@@ -32,7 +32,7 @@ fn local(key: &str) -> Option<String> {
         .ok()?
 }
 
-fn set_local(key: &str, value: Option<&str>) {
+pub(crate) fn set_local(key: &str, value: Option<&str>) {
     if let Some(s) = web_sys::window().and_then(|w| w.local_storage().ok().flatten()) {
         let _ = match value {
             Some(v) => s.set_item(key, v),
@@ -103,7 +103,7 @@ pub struct Drafts {
     pub status: RwSignal<SyncStatus>,
     pub device: RwSignal<DeviceSave>,
     /// The last refusal of a change the server will never apply (shown, not hidden).
-    pub refused: RwSignal<Option<String>>,
+    pub refused: RwSignal<Option<(String, String)>>,
     /// The application made last (for a host super-app to hear of it, once).
     pub submitted: RwSignal<Option<Submitted>>,
     account: RwSignal<Option<String>>,
@@ -112,6 +112,9 @@ pub struct Drafts {
     journal: StoredValue<Journal>,
     journal_key: StoredValue<Option<SealKey>>,
     pause: StoredValue<Option<TimeoutHandle>>,
+    /// The mandate these drafts are made under (the grantor's drafts, 亲友代办), or none: the
+    /// account's own.
+    acting: StoredValue<Option<String>>,
 }
 
 /// The account whose drafts this device holds (remembered so drafts open offline).
@@ -137,20 +140,7 @@ fn device_id() -> String {
 
 pub fn provide_drafts() -> Drafts {
     let remembered = known_account();
-    let drafts = Drafts {
-        state: RwSignal::new(None),
-        account_known: RwSignal::new(remembered.is_some()),
-        status: RwSignal::new(SyncStatus::Synced),
-        device: RwSignal::new(DeviceSave::Saved),
-        refused: RwSignal::new(None),
-        submitted: RwSignal::new(None),
-        account: RwSignal::new(remembered.clone()),
-        syncing: StoredValue::new_local(Rc::new(Cell::new(false))),
-        saves: StoredValue::new_local(Rc::new(SaveQueue::default())),
-        journal: StoredValue::new(Journal::default()),
-        journal_key: StoredValue::new(None),
-        pause: StoredValue::new(None),
-    };
+    let drafts = Drafts::new(remembered.clone(), None);
     provide_context(drafts);
     if remembered.is_some() {
         drafts.load();
@@ -164,31 +154,7 @@ pub fn provide_drafts() -> Drafts {
             drafts.account_known.set(true);
         });
     }
-    // Whatever is typed is folded into the drafts when the page is hidden or goes away (the
-    // journal already holds it; this starts the save that makes the journal unnecessary).
-    if let Some(window) = web_sys::window() {
-        for event in ["visibilitychange", "pagehide"] {
-            let fold = Closure::<dyn Fn()>::new(move || drafts.fold_typed());
-            let _ = window.add_event_listener_with_callback(event, fold.as_ref().unchecked_ref());
-            fold.forget();
-        }
-    }
-    // Send what waits when the network comes back, and now and then while something waits.
-    if let Some(window) = web_sys::window() {
-        let online = Closure::<dyn Fn()>::new(move || drafts.sync());
-        let _ = window.add_event_listener_with_callback("online", online.as_ref().unchecked_ref());
-        online.forget();
-        let tick = Closure::<dyn Fn()>::new(move || {
-            if drafts.status.get_untracked() != SyncStatus::Synced {
-                drafts.sync();
-            }
-        });
-        let _ = window.set_interval_with_callback_and_timeout_and_arguments_0(
-            tick.as_ref().unchecked_ref(),
-            10_000,
-        );
-        tick.forget();
-    }
+    drafts.listen();
     drafts
 }
 
@@ -201,6 +167,64 @@ pub fn use_drafts_or_none() -> Option<Drafts> {
 }
 
 impl Drafts {
+    pub(crate) fn new(account: Option<String>, acting: Option<String>) -> Self {
+        Drafts {
+            state: RwSignal::new(None),
+            account_known: RwSignal::new(account.is_some()),
+            status: RwSignal::new(SyncStatus::Synced),
+            device: RwSignal::new(DeviceSave::Saved),
+            refused: RwSignal::new(None),
+            submitted: RwSignal::new(None),
+            account: RwSignal::new(account),
+            syncing: StoredValue::new_local(Rc::new(Cell::new(false))),
+            saves: StoredValue::new_local(Rc::new(SaveQueue::default())),
+            journal: StoredValue::new(Journal::default()),
+            journal_key: StoredValue::new(None),
+            pause: StoredValue::new(None),
+            acting: StoredValue::new(acting),
+        }
+    }
+
+    /// Folds typing in when the page is hidden or goes away, and sends what waits when the
+    /// network comes back (and now and then while something waits).
+    pub(crate) fn listen(self) {
+        let drafts = self;
+        // Whatever is typed is folded into the drafts when the page is hidden or goes away (the
+        // journal already holds it; this starts the save that makes the journal unnecessary).
+        if let Some(window) = web_sys::window() {
+            for event in ["visibilitychange", "pagehide"] {
+                let fold = Closure::<dyn Fn()>::new(move || drafts.fold_typed());
+                let _ =
+                    window.add_event_listener_with_callback(event, fold.as_ref().unchecked_ref());
+                fold.forget();
+            }
+            let online = Closure::<dyn Fn()>::new(move || drafts.sync());
+            let _ =
+                window.add_event_listener_with_callback("online", online.as_ref().unchecked_ref());
+            online.forget();
+            let tick = Closure::<dyn Fn()>::new(move || {
+                if drafts.status.get_untracked() != SyncStatus::Synced {
+                    drafts.sync();
+                }
+            });
+            let _ = window.set_interval_with_callback_and_timeout_and_arguments_0(
+                tick.as_ref().unchecked_ref(),
+                10_000,
+            );
+            tick.forget();
+        }
+    }
+
+    /// The API these drafts are sent with: under their mandate when made for someone.
+    pub fn api(&self) -> tongban_core::ApiClient {
+        api_for(self.acting.get_value().as_deref())
+    }
+
+    /// The mandate these drafts are made under, when they are someone else's.
+    pub fn acting(&self) -> Option<String> {
+        self.acting.get_value()
+    }
+
     fn store(&self) -> Option<IdbDraftStore> {
         self.account.get_untracked().map(IdbDraftStore::new)
     }
@@ -221,7 +245,7 @@ impl Drafts {
 
     /// Loads the saved drafts, folds in what a page that went away had typed (the journal), then
     /// syncs and takes in drafts from other devices.
-    fn load(&self) {
+    pub(crate) fn load(&self) {
         let this = *self;
         let Some(store) = self.store() else {
             return;
@@ -251,19 +275,24 @@ impl Drafts {
             }
             this.save_soon();
             this.sync();
-            // Drafts started or continued on another device join this one (when online).
-            if let Ok(remote) = api().drafts().await {
-                let now = now();
-                this.state.update(|s| {
-                    if let Some(s) = s.as_mut() {
-                        for snapshot in &remote {
-                            s.adopt(snapshot, now);
-                        }
-                    }
-                });
-                this.save_soon();
-            }
+            this.take_in_remote().await;
         });
+    }
+
+    /// Drafts started or continued on another device (or by someone acting for the person)
+    /// join this one, when online.
+    pub async fn take_in_remote(&self) {
+        if let Ok(remote) = self.api().drafts().await {
+            let now = now();
+            self.state.update(|s| {
+                if let Some(s) = s.as_mut() {
+                    for snapshot in &remote {
+                        s.adopt(snapshot, now);
+                    }
+                }
+            });
+            self.save_soon();
+        }
     }
 
     /// Records what the person typed or chose, on the device before this returns (the sealed
@@ -452,7 +481,7 @@ impl Drafts {
                     });
                     break;
                 };
-                let step = draft_sync::send(&api(), &head).await;
+                let step = draft_sync::send(&this.api(), &head).await;
                 if let Step::Stop(stop) = &step {
                     this.status.set(match stop {
                         SyncStop::Offline => SyncStatus::Offline,
@@ -481,8 +510,8 @@ impl Drafts {
                         refused = s.take_step(&head.op_id, &step);
                     }
                 });
-                if refused.is_some() {
-                    this.refused.set(refused);
+                if let Some(code) = refused {
+                    this.refused.set(Some((head.draft_id.clone(), code)));
                 }
                 this.save_soon();
             }
@@ -490,8 +519,18 @@ impl Drafts {
         });
     }
 
-    /// Logout: forgets this account's drafts on the device (the caller warned about unsynced).
+    /// Logout: forgets this account's drafts on the device (the caller warned about unsynced),
+    /// and those it made for others.
     pub async fn forget(&self) {
+        crate::acting::forget_acting(None).await;
+        self.clear_space().await;
+        remember_account(None);
+        self.account.set(None);
+        self.state.set(None);
+    }
+
+    /// Deletes these drafts, their key and their journal from the device.
+    pub(crate) async fn clear_space(&self) {
         // An empty journal written last, so no copy still on its way outlives the logout.
         self.journal.set_value(Journal::default());
         self.write_journal();
@@ -502,8 +541,6 @@ impl Drafts {
             crate::journal::clear(&account);
         }
         self.journal_key.set_value(None);
-        remember_account(None);
-        self.account.set(None);
         self.state.set(None);
     }
 

@@ -68,6 +68,23 @@ pub async fn submit(
     form_id: &str,
     overrides: &[(&str, &str)],
 ) -> (String, String) {
+    let (draft, base) = prepare(person, form_id, overrides).await;
+    match submit_draft(person, &draft, base).await {
+        ChangeReply::Submitted {
+            application_id,
+            receipt,
+            ..
+        } => (application_id, receipt),
+        other => panic!("not submitted: {other:?}"),
+    }
+}
+
+/// A draft of `form_id` with every question answered (and `overrides`): its id and version.
+pub async fn prepare(
+    person: &ApiClient,
+    form_id: &str,
+    overrides: &[(&str, &str)],
+) -> (String, u64) {
     let form = tongban_core::catalog::FormRef::parse(form_id);
     let index = person.catalog_index().await.unwrap();
     let mut matters = Vec::new();
@@ -118,22 +135,21 @@ pub async fn submit(
             base = snapshot.version;
         }
     }
-    let submitted = person
-        .send_change(&change(
-            format!("{draft}-s"),
-            base,
-            ChangeKind::Submit {
-                idempotency_key: tongban_core::draft::submission_key(&draft),
+    (draft, base)
+}
+
+/// Presses submit on draft `draft` at version `base`.
+pub async fn submit_draft(person: &ApiClient, draft: &str, base: u64) -> ChangeReply {
+    person
+        .send_change(&Change {
+            op_id: format!("{draft}-s"),
+            draft_id: draft.to_owned(),
+            device_id: "phone".into(),
+            base_version: base,
+            kind: ChangeKind::Submit {
+                idempotency_key: tongban_core::draft::submission_key(draft),
             },
-        ))
+        })
         .await
-        .unwrap();
-    match submitted {
-        ChangeReply::Submitted {
-            application_id,
-            receipt,
-            ..
-        } => (application_id, receipt),
-        other => panic!("not submitted: {other:?}"),
-    }
+        .unwrap()
 }

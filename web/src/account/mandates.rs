@@ -1,8 +1,7 @@
 //! Acting for someone (亲友代办) on the web: grant a family member a mandate by their phone
 //! number (all matters or chosen ones, from–to at most a year), see who acts for me and revoke
-//! at once; as the agent, accept or decline, and book a visit in the grantor's name. Drafting and
-//! submitting in someone's name is the API's today; the web's offline drafts stay the person's
-//! own.
+//! at once; as the agent, accept or decline, then act in the grantor's name (`acting.rs`). A
+//! mandate that ended takes what was drafted under it off this device.
 
 use leptos::prelude::*;
 use tongban_core::calendar::Day;
@@ -38,7 +37,14 @@ fn Mandates() -> impl IntoView {
     let refresh = RwSignal::new(0u32);
     let list = LocalResource::new(move || {
         refresh.track();
-        async move { api().mandates().await }
+        async move {
+            let list = api().mandates().await?;
+            // What was drafted under a mandate that no longer acts leaves this device.
+            for m in list.received.iter().filter(|m| !m.active) {
+                crate::acting::forget_acting(Some(&m.id)).await;
+            }
+            Ok::<_, ApiError>(list)
+        }
     });
     let notice = RwSignal::new(None::<String>);
     view! {
@@ -252,7 +258,7 @@ fn MandateItem(
         mandate.status,
         MandateStatus::Offered | MandateStatus::Accepted
     );
-    let act_href = format!("/mandates/{}/appointments", mandate.id);
+    let act_href = format!("/for/{}", mandate.id);
     view! {
         <li class="mandate">
             <p><strong>{mandate.other_party.clone()}</strong>" · "<span class="badge">{status_text(mandate.status, mandate.active)}</span></p>
@@ -273,76 +279,5 @@ fn MandateItem(
                 })}
             </p>
         </li>
-    }
-}
-
-/// Acting for the grantor under a mandate: their bookings, and the matters of the mandate that
-/// need a visit, each opening its guide to book in their name.
-#[component]
-pub fn ActingPage() -> impl IntoView {
-    view! { <crate::apply::NeedsAccount><Acting/></crate::apply::NeedsAccount> }
-}
-
-#[component]
-fn Acting() -> impl IntoView {
-    let params = leptos_router::hooks::use_params_map();
-    let id = move || params.read().get("id").unwrap_or_default();
-    let data = LocalResource::new(move || {
-        let id = id();
-        async move {
-            let mandate = api()
-                .mandates()
-                .await?
-                .received
-                .into_iter()
-                .find(|m| m.id == id)
-                .ok_or(ApiError::NotFound)?;
-            let bookings = crate::store::api_for(Some(&id)).appointments().await?;
-            Ok::<_, ApiError>((mandate, bookings))
-        }
-    });
-    let catalog = use_catalog();
-    view! {
-        <h1>{t!("mandates-act")}</h1>
-        <Suspense fallback=|| view! { <p class="status" role="status">{t!("apply-loading")}</p> }>
-            {move || Suspend::new(async move {
-                match data.await {
-                    Ok((mandate, bookings)) => {
-                        let id = mandate.id.clone();
-                        let matters = catalog.get().and_then(|r| r.ok()).map(|store| {
-                            store.index.documents.iter()
-                                .filter(|d| mandate.matters.is_empty() || mandate.matters.contains(&d.summary.code))
-                                .filter(|d| d.summary.visits_needed > 0 && !d.summary.fully_online)
-                                .map(|d| {
-                                    let href = format!("/matter/{}?for={}#where", d.summary.code, id);
-                                    view! { <li><a class="link-card" href=href>{d.summary.name.for_language(&language()).to_owned()}</a></li> }
-                                })
-                                .collect_view()
-                        });
-                        view! {
-                            <p class="notice acting-for">{t!("mandates-acting-banner", name = mandate.other_party.clone())}</p>
-                            <section class="card" aria-labelledby="acting-bookings">
-                                <h2 id="acting-bookings">{t!("appointments-title")}</h2>
-                                {bookings.items.is_empty().then(|| view! { <p>{t!("appointments-empty")}</p> })}
-                                <ul class="plain-list acting-bookings">
-                                    {bookings.items.into_iter().map(|a| view! {
-                                        <li>
-                                            <p><strong>{a.matter.for_language(&language()).to_owned()}</strong></p>
-                                            <p>{tongban_core::view::slot_text(a.day, a.start, &crate::i18n::words())}" · "{a.hall.for_language(&language()).to_owned()}</p>
-                                            <p class="code">{a.code}</p>
-                                        </li>
-                                    }).collect_view()}
-                                </ul>
-                            </section>
-                            <nav class="card" aria-labelledby="acting-matters">
-                                <h2 id="acting-matters">{t!("mandates-act-matters")}</h2>
-                                <ul class="links">{matters}</ul>
-                            </nav>
-                        }.into_any()
-                    }
-                    Err(e) => view! { <p class="notice notice-error" role="alert">{error_text(&e)}</p> }.into_any(),
-                }
-            })}
-        </Suspense>
     }
 }

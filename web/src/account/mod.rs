@@ -7,12 +7,14 @@
 //! `login` holds the login page, `page` the account page (identity, devices, activity); here
 //! the session, the header's link and what both pages share.
 
+mod acting;
 mod login;
 mod mandates;
 mod page;
 
+pub use acting::{ActingFor, ActingHome};
 pub use login::LoginPage;
-pub use mandates::{ActingPage, MandatesPage};
+pub use mandates::MandatesPage;
 pub use page::AccountPage;
 
 use leptos::prelude::*;

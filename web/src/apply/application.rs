@@ -14,7 +14,6 @@ use super::{
 };
 use crate::account::error_text;
 use crate::format::date_time;
-use crate::store::api;
 use crate::sync::use_drafts;
 use crate::t;
 
@@ -23,11 +22,12 @@ pub fn ApplicationPage() -> impl IntoView {
     let params = use_params_map();
     let id = move || params.read().get("id").unwrap_or_default();
     let (version, set_version) = signal(0u32);
+    let api = StoredValue::new(crate::store::use_api());
     let app = LocalResource::new(move || {
         version.track();
         let id = id();
         async move {
-            let app = api().application(&id).await?;
+            let app = api.get_value().application(&id).await?;
             let form = load_form(&app.form_id).await?;
             Ok::<_, ApiError>((app, form.0))
         }
@@ -134,7 +134,7 @@ fn SupplementForm(
         let id = app.clone();
         let answers = values.get_untracked();
         leptos::task::spawn_local(async move {
-            match api().supply(&id, answers).await {
+            match drafts.api().supply(&id, answers).await {
                 Ok(_) => {
                     drafts.supplied(&id);
                     reload.update(|n| *n += 1)

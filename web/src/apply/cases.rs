@@ -9,7 +9,6 @@ use tongban_core::case::{CaseView, DueState};
 
 use super::status_text;
 use crate::i18n::{language, loader};
-use crate::store::api;
 use crate::t;
 
 /// "x of y departments done" (only for more than one department) and each department's part.
@@ -86,9 +85,10 @@ fn CaseLine(case: CaseView, application_id: String) -> impl IntoView {
 /// A submitted bundle's progress, on its page: fetched when online and logged in.
 #[component]
 pub fn BundleProgress(application_id: String) -> impl IntoView {
+    let api = StoredValue::new(crate::store::use_api());
     let app = LocalResource::new(move || {
         let id = application_id.clone();
-        async move { api().application(&id).await.ok() }
+        async move { api.get_value().application(&id).await.ok() }
     });
     move || app.get().flatten().map(|a| view! { <CaseList app=a/> })
 }

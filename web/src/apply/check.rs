@@ -45,7 +45,20 @@ pub(super) fn CheckAnswers(
             .collect()
     });
     let draft_id = draft.id.clone();
+    // A submission the server refused for good (not this person's to submit, not now): said,
+    // with the reason, instead of waiting for ever.
+    let refusal = {
+        let id = draft.id.clone();
+        move || {
+            drafts
+                .refused
+                .get()
+                .filter(|(d, _)| *d == id)
+                .map(|(_, code)| crate::i18n::loader().get(&format!("error-{code}")))
+        }
+    };
     let submit = move |_| {
+        drafts.refused.set(None);
         drafts.fold_typed();
         let answers = current_answers(drafts, &draft_id);
         let found = schema.with_value(|s| s.validate(&s.submitted_answers(&answers), today()));
@@ -77,7 +90,10 @@ pub(super) fn CheckAnswers(
                 }
             }).collect_view()}
         </dl>
-        {move || waiting.get().then(|| view! { <p class="notice notice-info" role="status">{t!("apply-queued")}</p> })}
+        {move || match refusal() {
+            Some(text) => view! { <p class="notice notice-error submit-refused" role="alert">{text}</p> }.into_any(),
+            None => waiting.get().then(|| view! { <p class="notice notice-info" role="status">{t!("apply-queued")}</p> }).into_any(),
+        }}
         <p class="actions">
             <button type="button" class="button button-wide" on:click=submit>{t!("apply-submit")}</button>
         </p>

@@ -16,7 +16,7 @@ use super::{
 use crate::account::{error_text, login_path};
 use crate::i18n::language;
 use crate::random::uuid_v7;
-use crate::store::api;
+use crate::store::app_path;
 use crate::sync::{use_drafts, DeviceSave, Fold, SyncStatus};
 use crate::t;
 
@@ -49,6 +49,7 @@ fn ApplyForm() -> impl IntoView {
 #[component]
 fn FormFlow(schema: FormSchema, title: LocalizedText, form_id: String) -> impl IntoView {
     let drafts = use_drafts();
+    let acting = drafts.acting();
     let query = use_query_map();
     let navigate = use_navigate();
     let schema = StoredValue::new(schema);
@@ -81,9 +82,12 @@ fn FormFlow(schema: FormSchema, title: LocalizedText, form_id: String) -> impl I
                 id
             }
         };
-        let path = format!(
-            "/apply/{}?draft={id}&step=0",
-            js_sys::encode_uri_component(&form_for_effect)
+        let path = app_path(
+            acting.as_deref(),
+            &format!(
+                "/apply/{}?draft={id}&step=0",
+                js_sys::encode_uri_component(&form_for_effect)
+            ),
         );
         nav(
             &path,
@@ -95,6 +99,21 @@ fn FormFlow(schema: FormSchema, title: LocalizedText, form_id: String) -> impl I
     });
 
     let draft_id = Memo::new(move |_| query.read().get("draft"));
+    // A draft named in the address that this device has not seen (made by someone acting for
+    // the person, or on another device since this one loaded): fetched once.
+    let fetched = StoredValue::new(false);
+    Effect::new(move |_| {
+        let Some(id) = draft_id.get() else {
+            return;
+        };
+        let missing = drafts
+            .state
+            .with(|s| s.as_ref().is_some_and(|s| !s.drafts.contains_key(&id)));
+        if missing && !fetched.get_value() {
+            fetched.set_value(true);
+            leptos::task::spawn_local(async move { drafts.take_in_remote().await });
+        }
+    });
     let step = Memo::new(move |_| query.read().get("step").unwrap_or_else(|| "0".into()));
     // What decides which page shows: the draft being there, and whether it was submitted. The
     // answers themselves are read by each field, so typing never rebuilds the page.
@@ -118,14 +137,18 @@ fn FormFlow(schema: FormSchema, title: LocalizedText, form_id: String) -> impl I
 
     let go = {
         let form_id = form_id.clone();
+        let acting = drafts.acting();
         move |to: String| {
             drafts.fold_typed();
             let Some(id) = draft_id.get_untracked() else {
                 return;
             };
-            let path = format!(
-                "/apply/{}?draft={id}&step={to}",
-                js_sys::encode_uri_component(&form_id)
+            let path = app_path(
+                acting.as_deref(),
+                &format!(
+                    "/apply/{}?draft={id}&step={to}",
+                    js_sys::encode_uri_component(&form_id)
+                ),
             );
             navigate(&path, NavigateOptions::default());
             let _ = window().scroll_to_with_x_and_y(0.0, 0.0);
@@ -145,7 +168,7 @@ fn FormFlow(schema: FormSchema, title: LocalizedText, form_id: String) -> impl I
                     <section class="notice notice-info" role="status">
                         <h2>{t!("apply-submitted")}</h2>
                         <p>{t!("application-receipt", receipt = done.receipt.clone())}</p>
-                        <p><a class="button" href=format!("/applications/{}", done.application_id)>{t!("apply-see-application")}</a></p>
+                        <p><a class="button" href=app_path(drafts.acting().as_deref(), &format!("/applications/{}", done.application_id))>{t!("apply-see-application")}</a></p>
                     </section>
                 }.into_any();
             }
@@ -174,7 +197,7 @@ fn prefill(
     prefilled: RwSignal<Vec<String>>,
 ) {
     leptos::task::spawn_local(async move {
-        let Ok(profile) = api().profile().await else {
+        let Ok(profile) = drafts.api().profile().await else {
             return;
         };
         let filled = tongban_core::view::prefill(&schema, &profile, &Answers::new());

@@ -10,7 +10,7 @@ use super::{require_login_now, status_text, NeedsAccount};
 use crate::account::error_text;
 use crate::format::date_time;
 use crate::i18n::language;
-use crate::store::api;
+use crate::store::app_path;
 use crate::sync::use_drafts;
 use crate::t;
 
@@ -22,6 +22,7 @@ pub fn DraftsPage() -> impl IntoView {
 #[component]
 fn DraftsList() -> impl IntoView {
     let drafts = use_drafts();
+    let acting = drafts.acting();
     let catalog = crate::store::use_catalog();
     view! {
         <h1>{t!("drafts-heading")}</h1>
@@ -44,7 +45,7 @@ fn DraftsList() -> impl IntoView {
                             c.index.documents.iter().find(|m| m.summary.code == d.form_id).map(|m| m.summary.name.for_language(&language()).to_owned())
                                 .or_else(|| c.index.bundles.iter().find(|b| FormRef::Bundle(b.id.clone()).to_string() == d.form_id).map(|b| b.name.for_language(&language()).to_owned()))
                         }).unwrap_or_else(|| d.form_id.clone());
-                        let href = format!("/apply/{}?draft={}&step=0", js_sys::encode_uri_component(&d.form_id), d.id);
+                        let href = app_path(acting.as_deref(), &format!("/apply/{}?draft={}&step=0", js_sys::encode_uri_component(&d.form_id), d.id));
                         view! {
                             <li>
                                 <p class="device-name"><a href=href>{name}</a></p>
@@ -68,18 +69,20 @@ pub fn ApplicationsPage() -> impl IntoView {
 
 #[component]
 fn ApplicationsList() -> impl IntoView {
-    let list = LocalResource::new(|| async { api().applications().await });
+    let api = StoredValue::new(crate::store::use_api());
+    let acting = crate::store::use_acting();
+    let list = LocalResource::new(move || async move { api.get_value().applications().await });
     view! {
         <h1>{t!("applications-heading")}</h1>
         <Suspense fallback=|| view! { <p class="status" role="status">{t!("apply-loading")}</p> }>
-            {move || Suspend::new(async move {
+            {move || { let acting = acting.clone(); Suspend::new(async move {
                 match list.await {
                     Ok(items) if items.is_empty() => view! { <p class="intro">{t!("applications-empty")}</p> }.into_any(),
                     Ok(items) => view! {
                         <ul class="plain-list">
                             {items.into_iter().map(|a| view! {
                                 <li>
-                                    <p class="device-name"><a href=format!("/applications/{}", a.id)>{t!("application-receipt", receipt = a.receipt.clone())}</a></p>
+                                    <p class="device-name"><a href=app_path(acting.as_deref(), &format!("/applications/{}", a.id))>{t!("application-receipt", receipt = a.receipt.clone())}</a></p>
                                     <p><span class="badge">{status_text(a.status)}</span></p>
                                     <p class="hint">{date_time(a.created_at)}</p>
                                 </li>
@@ -92,7 +95,7 @@ fn ApplicationsList() -> impl IntoView {
                     }
                     Err(e) => view! { <p class="notice notice-error" role="alert">{error_text(&e)}</p> }.into_any(),
                 }
-            })}
+            })}}
         </Suspense>
     }
     .into_any()

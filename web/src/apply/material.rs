@@ -24,6 +24,7 @@ pub(super) fn MaterialInput(
 ) -> impl IntoView {
     let progress = RwSignal::new(None::<u32>);
     let failed = RwSignal::new(None::<String>);
+    let acting = StoredValue::new(crate::store::use_acting());
     let current = move || match value.get() {
         Some(Answer::Material(MaterialAnswer::Uploaded { file_name, .. })) => {
             Some(t!("material-uploaded", name = file_name))
@@ -52,7 +53,7 @@ pub(super) fn MaterialInput(
             let commit = commit.clone();
             leptos::task::spawn_local(async move {
                 let name = file.name();
-                match upload_with_progress(&file, progress).await {
+                match upload_with_progress(&file, progress, acting.get_value().as_deref()).await {
                     Ok(done) => commit(Some(Answer::Material(MaterialAnswer::Uploaded {
                         object_id: done.object_id,
                         file_name: name,
@@ -95,12 +96,17 @@ pub(super) fn MaterialInput(
 async fn upload_with_progress(
     file: &web_sys::File,
     progress: RwSignal<Option<u32>>,
+    acting: Option<&str>,
 ) -> Result<MaterialUploaded, String> {
     let failed = || t!("material-upload-failed");
     let xhr = web_sys::XmlHttpRequest::new().map_err(|_| failed())?;
     xhr.open("POST", &api().url("/materials"))
         .map_err(|_| failed())?;
     let _ = xhr.set_request_header("Accept", "application/json");
+    // Uploaded in the grantor's name while acting for them: the document is theirs.
+    if let Some(mandate) = acting {
+        let _ = xhr.set_request_header(tongban_core::mandate::ACTING_HEADER, mandate);
+    }
     let on_progress =
         Closure::<dyn Fn(web_sys::ProgressEvent)>::new(move |e: web_sys::ProgressEvent| {
             if e.length_computable() && e.total() > 0.0 {

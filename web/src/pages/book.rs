@@ -219,10 +219,7 @@ fn SlotPicker(
 #[component]
 fn Booked(appointment: Appointment, acting: Option<String>) -> impl IntoView {
     // Booked in someone's name: back to what I do for them.
-    let back = acting.map_or_else(
-        || "/appointments".to_owned(),
-        |id| format!("/mandates/{id}/appointments"),
-    );
+    let back = acting.map_or_else(|| "/appointments".to_owned(), |id| format!("/for/{id}"));
     view! {
         <section class="card booked" aria-labelledby="booked">
             <h2 id="booked" tabindex="-1">{t!("book-done")}</h2>

@@ -111,7 +111,11 @@ fn Guide(matter: Matter) -> impl IntoView {
             .unwrap_or_default()
     };
     let where_to_go = matter.clone();
-    let apply_href = format!("/apply/{}", matter.code);
+    // Opened to act for someone (`?for=` a mandate): the application is made in their name.
+    let acting = leptos_router::hooks::use_query_map()
+        .read_untracked()
+        .get("for");
+    let apply_href = crate::store::app_path(acting.as_deref(), &format!("/apply/{}", matter.code));
     let bundles = move || {
         use_catalog().get().and_then(|r| r.ok()).map(|store| {
             store
