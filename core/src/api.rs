@@ -113,6 +113,11 @@ pub const ERROR_CODES: &[&str] = &[
     "mandate-scope",
     "mandate-not-active",
     "mandate-decide-together",
+    "handover-not-open",
+    "handover-person-unknown",
+    "handover-not-started",
+    "handover-expired",
+    "handover-code-wrong",
     "not-for-agents",
     // Requests the server could not read (answered by `json_errors`, not a handler).
     "bad-request",

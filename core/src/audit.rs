@@ -102,6 +102,10 @@ actions! {
     MandateRevoked = "mandate-revoked",
     /// An agent acted (or was refused acting) under a mandate.
     MandateUsed = "mandate-used",
+    /// A helper asked to hand a draft over to the person present (帮办): a code was texted.
+    HandoverStarted = "handover-started",
+    /// The hand-over was confirmed with that code (or a wrong code was given).
+    HandoverConfirmed = "handover-confirmed",
 }
 
 impl AuditAction {

@@ -17,6 +17,7 @@ pub mod draft_journal;
 pub mod draft_store;
 pub mod draft_sync;
 pub mod form;
+pub mod handover;
 pub mod host;
 pub mod i18n;
 pub mod identity;

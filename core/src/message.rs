@@ -33,10 +33,12 @@ pub enum MessageKind {
     /// Under a "decide together" mandate, `party` prepared an application (`draft`, of `form`)
     /// for the person to check and submit themself.
     ConfirmRequested,
+    /// A helper (帮办, `party`) handed over a draft (`draft`, of `form`) filled in for the person.
+    HandedOver,
 }
 
 impl MessageKind {
-    pub const ALL: [Self; 11] = [
+    pub const ALL: [Self; 12] = [
         Self::Submitted,
         Self::StatusChanged,
         Self::SupplementRequested,
@@ -48,6 +50,7 @@ impl MessageKind {
         Self::MandateOffered,
         Self::MandateEnded,
         Self::ConfirmRequested,
+        Self::HandedOver,
     ];
 
     pub fn code(self) -> &'static str {
@@ -63,6 +66,7 @@ impl MessageKind {
             Self::MandateOffered => "mandate-offered",
             Self::MandateEnded => "mandate-ended",
             Self::ConfirmRequested => "confirm-requested",
+            Self::HandedOver => "handed-over",
         }
     }
 
@@ -84,6 +88,7 @@ impl MessageKind {
             Self::MandateOffered => "message-mandate-offered",
             Self::MandateEnded => "message-mandate-ended",
             Self::ConfirmRequested => "message-confirm-requested",
+            Self::HandedOver => "message-handed-over",
         }
     }
 
@@ -101,6 +106,7 @@ impl MessageKind {
             Self::MandateOffered => "mandate-offered",
             Self::MandateEnded => "mandate-ended",
             Self::ConfirmRequested => "mandate-confirm",
+            Self::HandedOver => "draft-handed-over",
         }
     }
 }

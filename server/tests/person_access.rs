@@ -169,6 +169,16 @@ async fn nobody_reaches_another_persons_objects() {
             Some(b_change),
         ),
         (
+            "POST /api/v1/drafts/{id}/handover",
+            "/api/v1/drafts/a-draft/handover".into(),
+            Some(serde_json::json!({ "phone": "13800138000" })),
+        ),
+        (
+            "POST /api/v1/drafts/{id}/handover/confirm",
+            "/api/v1/drafts/a-draft/handover/confirm".into(),
+            Some(serde_json::json!({ "code": "123456" })),
+        ),
+        (
             "GET /api/v1/applications/{id}",
             format!("/api/v1/applications/{application}"),
             None,

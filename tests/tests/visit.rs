@@ -7,7 +7,7 @@
 use tokio::sync::Mutex;
 use tongban_core::case::StaffRole;
 use tongban_server::store::NewStaff;
-use tongban_tests::{Browser, TestApp};
+use tongban_tests::{fill_to_check_answers, submit_twice, Browser, TestApp};
 
 static ONE_BROWSER: Mutex<()> = Mutex::const_new(());
 
@@ -467,6 +467,74 @@ async fn a_son_granted_a_mandate_books_for_his_mother_until_she_revokes_it() {
         .join("")
         .contains("还没有预约"));
 
+    // In her name he fills in and submits her application, on the same offline form.
+    son.client
+        .goto(&format!("{}{acting_page}", app.base_url))
+        .await
+        .unwrap();
+    son.wait_until(
+        "return !!document.querySelector('nav[aria-labelledby=acting-matters] a')",
+        "her matters",
+    )
+    .await
+    .unwrap();
+    son.click("nav[aria-labelledby=acting-matters] a")
+        .await
+        .unwrap();
+    son.wait_until(
+        "return !!document.querySelector('.apply-link') && document.querySelector('.apply-link').getAttribute('href').startsWith('/for/')",
+        "applying in her name",
+    )
+    .await
+    .unwrap();
+    son.click(".apply-link").await.unwrap();
+    son.wait_until(
+        "return location.search.includes('step=0') && !!document.querySelector('.acting-for')",
+        "her form",
+    )
+    .await
+    .unwrap();
+    fill_to_check_answers(&son).await;
+    submit_twice(&son).await;
+    let receipt = son
+        .eval("return document.body.textContent.match(/TB\\d{16}/)[0]")
+        .await
+        .unwrap();
+    let receipt = receipt.as_str().unwrap().to_owned();
+    son.screenshot("mandate-submitted-for-her").await.unwrap();
+    // It is in her applications (not his), and says who submitted it.
+    mother
+        .client
+        .goto(&format!("{}/applications", app.base_url))
+        .await
+        .unwrap();
+    let mine = format!("return document.querySelector('main').textContent.includes({receipt:?})");
+    mother.wait_until(&mine, "her application").await.unwrap();
+    mother.click("main .plain-list a").await.unwrap();
+    mother
+        .wait_until(
+            "return !!document.querySelector('.submitted-by')",
+            "who submitted it",
+        )
+        .await
+        .unwrap();
+    assert!(mother
+        .texts(".submitted-by")
+        .await
+        .unwrap()
+        .join("")
+        .contains("139****0102"));
+    son.client
+        .goto(&format!("{}/applications", app.base_url))
+        .await
+        .unwrap();
+    son.wait_until(
+        "return !!document.querySelector('main .intro')",
+        "his own applications",
+    )
+    .await
+    .unwrap();
+
     // She revokes; his next step in her name is refused in plain words.
     mother
         .client
@@ -506,6 +574,17 @@ async fn a_son_granted_a_mandate_books_for_his_mother_until_she_revokes_it() {
         .await
         .unwrap();
     assert!(refusal.as_str().unwrap().contains("已撤销"), "{refusal}");
+    // Her form, opened again in her name, is closed to him.
+    son.client
+        .goto(&format!("{}{acting_page}/drafts", app.base_url))
+        .await
+        .unwrap();
+    son.wait_until(
+        "return !!document.querySelector('.acting-ended')",
+        "the ended mandate",
+    )
+    .await
+    .unwrap();
     mother.close().await;
     son.close().await;
 }

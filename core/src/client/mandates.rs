@@ -1,9 +1,10 @@
-//! The client's calls about mandates (亲友代办), and acting under one.
+//! The client's calls about mandates (亲友代办), acting under one, and handing a draft over (帮办).
 
 use reqwest::Method;
 
 use super::{encode_segment, ApiClient};
 use crate::api::ApiError;
+use crate::handover::{HandedOver, HandoverCode, HandoverStarted, NewHandover};
 use crate::mandate::{Mandate, MandateList, NewMandate};
 
 impl ApiClient {
@@ -43,5 +44,23 @@ impl ApiClient {
     /// Either side ends it at once.
     pub async fn revoke_mandate(&self, id: &str) -> Result<Mandate, ApiError> {
         self.move_mandate(id, "revoke").await
+    }
+
+    /// Starts handing draft `id` over to the person with this phone (帮办): a code is texted.
+    pub async fn start_handover(&self, id: &str, phone: &str) -> Result<HandoverStarted, ApiError> {
+        let path = format!("/drafts/{}/handover", encode_segment(id));
+        let body = NewHandover {
+            phone: phone.to_owned(),
+        };
+        self.send_json(Method::POST, &path, Some(&body)).await
+    }
+
+    /// Completes the hand-over with the code the person received: the draft is theirs.
+    pub async fn confirm_handover(&self, id: &str, code: &str) -> Result<HandedOver, ApiError> {
+        let path = format!("/drafts/{}/handover/confirm", encode_segment(id));
+        let body = HandoverCode {
+            code: code.to_owned(),
+        };
+        self.send_json(Method::POST, &path, Some(&body)).await
     }
 }

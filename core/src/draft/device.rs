@@ -165,6 +165,13 @@ impl DeviceState {
         }
     }
 
+    /// Lets go of a draft that is no longer this account's (handed over to the person it was
+    /// filled in for, 帮办): it leaves the device, with nothing of it left to send.
+    pub fn release(&mut self, draft_id: &str) {
+        self.drafts.remove(draft_id);
+        self.outbox.retain(|c| c.draft_id != draft_id);
+    }
+
     /// Takes in a draft as the server has it (started or continued on another device): a draft
     /// this device does not know is added; a known one without unsent changes here catches up.
     pub fn adopt(&mut self, snapshot: &DraftSnapshot, now: i64) {

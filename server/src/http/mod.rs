@@ -8,6 +8,7 @@ pub mod auth;
 pub mod catalog;
 pub mod drafts;
 pub mod hall_desk;
+pub mod handovers;
 pub mod hosts;
 pub mod mandates;
 pub mod materials;
@@ -38,6 +39,7 @@ pub fn router(state: AppState, config: &Config) -> Router {
         .merge(hall_desk::router())
         .merge(materials::router())
         .merge(mandates::router())
+        .merge(handovers::router())
         .merge(staff::router())
         .merge(hosts::router())
         .fallback(|| async { AppError::NotFound })

@@ -61,7 +61,9 @@ use utoipa::{Modify, OpenApi};
         crate::http::mandates::grant,
         crate::http::mandates::accept,
         crate::http::mandates::decline,
-        crate::http::mandates::revoke
+        crate::http::mandates::revoke,
+        crate::http::handovers::start,
+        crate::http::handovers::confirm
     ),
     components(schemas(
         tongban_core::MatterList,

@@ -45,6 +45,8 @@ pub(super) fn CheckAnswers(
             .collect()
     });
     let draft_id = draft.id.clone();
+    // Only one's own drafts are handed over (not one made in someone's name under a mandate).
+    let handover = drafts.acting().is_none().then(|| draft.id.clone());
     // A submission the server refused for good (not this person's to submit, not now): said,
     // with the reason, instead of waiting for ever.
     let refusal = {
@@ -97,5 +99,6 @@ pub(super) fn CheckAnswers(
         <p class="actions">
             <button type="button" class="button button-wide" on:click=submit>{t!("apply-submit")}</button>
         </p>
+        {handover.map(|id| view! { <super::handover::Handover draft_id=id/> })}
     }
 }

@@ -12,6 +12,7 @@ mod check;
 mod conflict;
 mod fields;
 mod form;
+mod handover;
 mod lists;
 mod material;
 
