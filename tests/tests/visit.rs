@@ -389,8 +389,10 @@ async fn a_son_granted_a_mandate_books_for_his_mother_until_she_revokes_it() {
         .await
         .unwrap();
     let acting_page = acting_page.as_str().unwrap().to_owned();
-    son.client
-        .goto(&format!("{}{acting_page}", app.base_url))
+    son.record_errors().await.unwrap();
+    // Clicked from the page (a WebDriver click on this link right after the list re-renders
+    // was lost: see the closing note of #19).
+    son.eval("document.querySelector('.act-for').click(); return true")
         .await
         .unwrap();
     if son
@@ -405,7 +407,13 @@ async fn a_son_granted_a_mandate_books_for_his_mother_until_she_revokes_it() {
             .eval("return location.pathname + ' | ' + document.querySelector('main').textContent")
             .await
             .unwrap();
-        panic!("not acting: {text}");
+        let link = son
+            .eval(
+                "return [...document.querySelectorAll('.act-for')].map(a => a.outerHTML).join(' ')",
+            )
+            .await
+            .unwrap();
+        panic!("not acting: {text} {:?} {link}", son.errors().await);
     }
     let banner = son.texts(".acting-for").await.unwrap().join("");
     assert!(banner.contains("王*"), "{banner}");
@@ -523,7 +531,7 @@ async fn a_son_granted_a_mandate_books_for_his_mother_until_she_revokes_it() {
         .await
         .unwrap()
         .join("")
-        .contains("139****0102"));
+        .contains("138****8102"));
     son.client
         .goto(&format!("{}/applications", app.base_url))
         .await

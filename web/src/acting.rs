@@ -36,7 +36,12 @@ pub fn acting_drafts(mandate: &str) -> Option<Drafts> {
     }) {
         return Some(d);
     }
+    // A root of its own (making one also makes it current: the page's owner is put back).
+    let page = Owner::current();
     let owner = Owner::new_root(None);
+    if let Some(page) = &page {
+        page.set();
+    }
     let drafts = owner.with(|| Drafts::new(Some(space.clone()), Some(mandate.to_owned())));
     // The owner lives as long as the app: its signals are never disposed under a running task.
     std::mem::forget(owner);
