@@ -118,6 +118,9 @@ pub const ERROR_CODES: &[&str] = &[
     "handover-not-started",
     "handover-expired",
     "handover-code-wrong",
+    "guardian-not-minor",
+    "guardianship-exists",
+    "guardian-hall-only",
     "not-for-agents",
     // Requests the server could not read (answered by `json_errors`, not a handler).
     "bad-request",

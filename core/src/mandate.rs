@@ -49,6 +49,72 @@ impl MandateStatus {
     }
 }
 
+/// What a mandate is: a family member's (granted by the person, accepted by the agent), or a
+/// guardian's for a minor child (监护: declared by the parent, confirmed in a hall by staff who
+/// saw the household register, running until the child turns 18).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub enum MandateKind {
+    #[default]
+    Family,
+    Guardian,
+}
+
+impl MandateKind {
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::Family => "family",
+            Self::Guardian => "guardian",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Self> {
+        [Self::Family, Self::Guardian]
+            .into_iter()
+            .find(|k| k.code() == code)
+    }
+}
+
+/// The last day a guardian acts for a child born on `birth`: the day before their 18th
+/// birthday (born 29 February: 28 February is the birthday in common years).
+pub fn guardian_until(birth: (u16, u8, u8)) -> Day {
+    let (y, m, d) = birth;
+    let y = i64::from(y) + 18;
+    let birthday = Day::parse(&format!("{y:04}-{m:02}-{d:02}"))
+        .unwrap_or_else(|| Day::from_ymd(y, u32::from(m), 28));
+    Day(birthday.0 - 1)
+}
+
+/// Whether a person born on `birth` is a minor (under 18) on `today`.
+pub fn is_minor(birth: (u16, u8, u8), today: Day) -> bool {
+    today <= guardian_until(birth)
+}
+
+/// `POST /api/v1/me/guardianships`: a parent declares a minor child.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct NewGuardianship {
+    pub child_name: String,
+    pub child_id_number: String,
+}
+
+/// What a hall's staff see to confirm a guardianship (the papers in front of them say the rest).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct GuardianshipCheck {
+    pub id: String,
+    /// The parent: masked name and phone.
+    pub guardian: String,
+    /// The child: masked name and masked ID number.
+    pub child: String,
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = Date))]
+    pub child_born: Day,
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = Date))]
+    pub until: Day,
+    pub status: MandateStatus,
+}
+
 /// Why a new mandate is refused (each an error code `mandate-<…>`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum PeriodRefusal {
@@ -135,6 +201,11 @@ pub struct Mandate {
     pub status: MandateStatus,
     /// Accepted and today within its dates.
     pub active: bool,
+    #[serde(default)]
+    pub kind: MandateKind,
+    /// A guardianship waiting for a hall: the code its parent shows there (to the parent only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hall_code: Option<String>,
 }
 
 /// `GET /api/v1/me/mandates`: those I gave and those I received, newest first.
@@ -172,6 +243,20 @@ mod tests {
             Err(PeriodRefusal::EndsBeforeStart)
         );
         assert_eq!(check_period(today, today, today), Ok(()));
+    }
+
+    #[test]
+    fn a_guardian_acts_until_the_day_before_the_eighteenth_birthday() {
+        assert_eq!(guardian_until((2010, 3, 2)), d(2028, 3, 1));
+        assert!(is_minor((2010, 3, 2), d(2028, 3, 1)));
+        assert!(!is_minor((2010, 3, 2), d(2028, 3, 2)));
+        // Born on 29 February: 18 on 28 February of a common year (the day before is the last).
+        assert_eq!(guardian_until((2008, 2, 29)), d(2026, 2, 27));
+        assert!(!is_minor((2008, 2, 29), d(2026, 2, 28)));
+        assert_eq!(
+            MandateKind::from_code("guardian"),
+            Some(MandateKind::Guardian)
+        );
     }
 
     #[test]

@@ -35,10 +35,12 @@ pub enum MessageKind {
     ConfirmRequested,
     /// A helper (帮办, `party`) handed over a draft (`draft`, of `form`) filled in for the person.
     HandedOver,
+    /// A hall confirmed the person as guardian of `party` (a minor child): they act for them.
+    GuardianConfirmed,
 }
 
 impl MessageKind {
-    pub const ALL: [Self; 12] = [
+    pub const ALL: [Self; 13] = [
         Self::Submitted,
         Self::StatusChanged,
         Self::SupplementRequested,
@@ -51,6 +53,7 @@ impl MessageKind {
         Self::MandateEnded,
         Self::ConfirmRequested,
         Self::HandedOver,
+        Self::GuardianConfirmed,
     ];
 
     pub fn code(self) -> &'static str {
@@ -67,6 +70,7 @@ impl MessageKind {
             Self::MandateEnded => "mandate-ended",
             Self::ConfirmRequested => "confirm-requested",
             Self::HandedOver => "handed-over",
+            Self::GuardianConfirmed => "guardian-confirmed",
         }
     }
 
@@ -89,6 +93,7 @@ impl MessageKind {
             Self::MandateEnded => "message-mandate-ended",
             Self::ConfirmRequested => "message-confirm-requested",
             Self::HandedOver => "message-handed-over",
+            Self::GuardianConfirmed => "message-guardian-confirmed",
         }
     }
 
@@ -107,6 +112,7 @@ impl MessageKind {
             Self::MandateEnded => "mandate-ended",
             Self::ConfirmRequested => "mandate-confirm",
             Self::HandedOver => "draft-handed-over",
+            Self::GuardianConfirmed => "guardian-confirmed",
         }
     }
 }

@@ -389,6 +389,10 @@ impl FromRequestParts<AppState> for Citizen {
 /// masked name when verified, and the masked phone.
 pub async fn account_label(state: &AppState, id: &AccountId) -> Result<Option<String>, AppError> {
     Ok(state.store.account(id).await?.map(|a| {
+        // A child's account without a phone: the masked name alone.
+        if a.phone.starts_with(crate::store::MINOR_PHONE_PREFIX) {
+            return tongban_core::auth::mask_name(a.real_name.as_deref().unwrap_or_default());
+        }
         let phone = tongban_core::identity::mask_mobile(&a.phone);
         match &a.real_name {
             Some(name) => format!("{} {phone}", tongban_core::auth::mask_name(name)),

@@ -219,14 +219,23 @@ pub async fn tell(
             safe.insert(key.to_owned(), value.clone());
         }
     }
-    let mut notifications = vec![NewNotification {
-        id: new_id(),
-        channel: Channel::Sms,
-        account_id: owner.clone(),
-        template: kind.sms_template().to_owned(),
-        params: safe.clone(),
-        at: now,
-    }];
+    // A text only to a phone: a child's account without one (监护) has its messages in the app.
+    let has_phone = state
+        .store
+        .account(owner)
+        .await?
+        .is_some_and(|a| !a.phone.starts_with(crate::store::MINOR_PHONE_PREFIX));
+    let mut notifications = Vec::new();
+    if has_phone {
+        notifications.push(NewNotification {
+            id: new_id(),
+            channel: Channel::Sms,
+            account_id: owner.clone(),
+            template: kind.sms_template().to_owned(),
+            params: safe.clone(),
+            at: now,
+        });
+    }
     for (host, _) in state.store.host_links_of(owner).await? {
         if state
             .hosts

@@ -130,6 +130,8 @@ async fn staff_reach_only_their_departments_cases_within_their_role() {
         "GET /api/v1/staff/halls",
         "GET /api/v1/staff/halls/{id}/appointments",
         "POST /api/v1/staff/halls/{id}/arrivals",
+        "GET /api/v1/staff/guardianships/{code}",
+        "POST /api/v1/staff/guardianships/{code}/confirm",
     ]
     .into_iter()
     .map(str::to_owned)
@@ -189,6 +191,18 @@ async fn staff_reach_only_their_departments_cases_within_their_role() {
                 reqwest::Method::POST,
                 format!("/staff/halls/{HOME_ONLY_HALL}/arrivals"),
                 Some(serde_json::json!({ "code": "ABCDEFGH" })),
+            ),
+            // A guardianship code nobody declared (any hall's staff reach a real one: the
+            // parent brings it there; `guardians.rs`).
+            (
+                reqwest::Method::GET,
+                "/staff/guardianships/00000000".into(),
+                None,
+            ),
+            (
+                reqwest::Method::POST,
+                "/staff/guardianships/00000000/confirm".into(),
+                None,
             ),
         ];
         let halls = other_staff.staff_halls().await.unwrap();

@@ -5,7 +5,7 @@ use reqwest::Method;
 use super::{encode_segment, ApiClient};
 use crate::api::ApiError;
 use crate::handover::{HandedOver, HandoverCode, HandoverStarted, NewHandover};
-use crate::mandate::{Mandate, MandateList, NewMandate};
+use crate::mandate::{GuardianshipCheck, Mandate, MandateList, NewGuardianship, NewMandate};
 
 impl ApiClient {
     /// The same client acting for someone under mandate `id`: every call is in their name.
@@ -62,5 +62,26 @@ impl ApiClient {
             code: code.to_owned(),
         };
         self.send_json(Method::POST, &path, Some(&body)).await
+    }
+
+    /// Declares a minor child (监护): waits for a hall's staff to confirm it.
+    pub async fn declare_guardianship(&self, new: &NewGuardianship) -> Result<Mandate, ApiError> {
+        self.send_json(Method::POST, "/me/guardianships", Some(new))
+            .await
+    }
+
+    /// Staff at a hall: the guardianship declared under the parent's code.
+    pub async fn staff_guardianship(&self, code: &str) -> Result<GuardianshipCheck, ApiError> {
+        self.get_json(&format!("/staff/guardianships/{}", encode_segment(code)))
+            .await
+    }
+
+    /// Staff at a hall confirm it, having seen the household register.
+    pub async fn staff_confirm_guardianship(
+        &self,
+        code: &str,
+    ) -> Result<GuardianshipCheck, ApiError> {
+        let path = format!("/staff/guardianships/{}/confirm", encode_segment(code));
+        self.send_json(Method::POST, &path, None::<&()>).await
     }
 }

@@ -28,7 +28,7 @@ pub fn router() -> Router<AppState> {
 }
 
 /// The halls the staff member's department serves at.
-async fn halls_of(state: &AppState, staff: &StaffMember) -> Result<Vec<Hall>> {
+pub(crate) async fn halls_of(state: &AppState, staff: &StaffMember) -> Result<Vec<Hall>> {
     let department = state
         .store
         .department(&staff.department_id)

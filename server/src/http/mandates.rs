@@ -11,7 +11,7 @@ use tongban_core::auth::RealNameLevel;
 use tongban_core::calendar::Day;
 use tongban_core::identity::check_api_mobile;
 use tongban_core::mandate::{
-    check_period, is_active, Mandate, MandateList, MandateStatus, NewMandate,
+    check_period, is_active, Mandate, MandateKind, MandateList, MandateStatus, NewMandate,
 };
 use tongban_core::message::MessageKind;
 
@@ -48,7 +48,12 @@ impl Owned for Party<'_> {
     }
 }
 
-async fn view(state: &AppState, row: &MandateRow, mine_given: bool, today: Day) -> Result<Mandate> {
+pub(crate) async fn view(
+    state: &AppState,
+    row: &MandateRow,
+    mine_given: bool,
+    today: Day,
+) -> Result<Mandate> {
     let other = if mine_given {
         &row.agent_id
     } else {
@@ -64,6 +69,13 @@ async fn view(state: &AppState, row: &MandateRow, mine_given: bool, today: Day) 
         decide_together: row.decide_together,
         status: row.status,
         active: is_active(row.status, row.from, row.to, today),
+        kind: row.kind,
+        // The parent's code for the hall; never shown to the child's side.
+        hall_code: if mine_given {
+            None
+        } else {
+            row.hall_code.clone()
+        },
     })
 }
 
@@ -148,6 +160,8 @@ pub async fn grant(
         decide_together: new.decide_together,
         status: MandateStatus::Offered,
         created_at: now,
+        kind: MandateKind::Family,
+        hall_code: None,
     };
     state.store.put_mandate(&row).await?;
     tell_party(
@@ -202,6 +216,10 @@ async fn move_it(
     // Accepting and declining are the agent's; revoking either side's.
     if as_agent && !is_agent {
         return Err(AppError::NotFound);
+    }
+    // A guardianship is confirmed by a hall's staff, never accepted by the parent themself.
+    if row.kind == MandateKind::Guardian && to == MandateStatus::Accepted {
+        return Err(AppError::Conflict("mandate-status"));
     }
     // Accepting means acting in someone's name: a verified identity first.
     if to == MandateStatus::Accepted {

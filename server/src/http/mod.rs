@@ -7,6 +7,7 @@ pub mod appointments;
 pub mod auth;
 pub mod catalog;
 pub mod drafts;
+pub mod guardians;
 pub mod hall_desk;
 pub mod handovers;
 pub mod hosts;
@@ -40,6 +41,7 @@ pub fn router(state: AppState, config: &Config) -> Router {
         .merge(materials::router())
         .merge(mandates::router())
         .merge(handovers::router())
+        .merge(guardians::router())
         .merge(staff::router())
         .merge(hosts::router())
         .fallback(|| async { AppError::NotFound })

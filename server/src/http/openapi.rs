@@ -63,7 +63,10 @@ use utoipa::{Modify, OpenApi};
         crate::http::mandates::decline,
         crate::http::mandates::revoke,
         crate::http::handovers::start,
-        crate::http::handovers::confirm
+        crate::http::handovers::confirm,
+        crate::http::guardians::declare,
+        crate::http::guardians::check,
+        crate::http::guardians::confirm
     ),
     components(schemas(
         tongban_core::MatterList,

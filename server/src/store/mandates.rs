@@ -3,7 +3,7 @@
 use sqlx::Row;
 use tongban_core::calendar::Day;
 use tongban_core::ids::AccountId;
-use tongban_core::mandate::MandateStatus;
+use tongban_core::mandate::{MandateKind, MandateStatus};
 
 use super::{json_column, to_json, Store};
 
@@ -19,10 +19,17 @@ pub struct MandateRow {
     pub decide_together: bool,
     pub status: MandateStatus,
     pub created_at: i64,
+    pub kind: MandateKind,
+    /// A guardianship waiting for a hall: the code its parent shows there.
+    pub hall_code: Option<String>,
 }
 
+/// What a child's account without a phone holds in its phone column (never a mobile number).
+pub const MINOR_PHONE_PREFIX: &str = "minor:";
+
 const COLUMNS: &str =
-    "id, grantor_id, agent_id, matters_json, from_day, to_day, decide_together, status, created_at";
+    "id, grantor_id, agent_id, matters_json, from_day, to_day, decide_together, status, created_at,
+     kind, hall_code";
 
 fn row_of(r: &sqlx::any::AnyRow) -> Result<MandateRow, sqlx::Error> {
     let status: String = r.try_get("status")?;
@@ -39,6 +46,8 @@ fn row_of(r: &sqlx::any::AnyRow) -> Result<MandateRow, sqlx::Error> {
             source: format!("unknown status {status:?}").into(),
         })?,
         created_at: r.try_get("created_at")?,
+        kind: MandateKind::from_code(&r.try_get::<String, _>("kind")?).unwrap_or_default(),
+        hall_code: r.try_get("hall_code")?,
     })
 }
 
@@ -46,8 +55,8 @@ impl Store {
     pub async fn put_mandate(&self, m: &MandateRow) -> Result<(), sqlx::Error> {
         sqlx::query(
             "INSERT INTO mandates (id, grantor_id, agent_id, matters_json, from_day, to_day,
-                 decide_together, status, created_at, updated_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9)",
+                 decide_together, status, created_at, updated_at, kind, hall_code)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9, $10, $11)",
         )
         .bind(&m.id)
         .bind(m.grantor_id.as_str())
@@ -58,6 +67,8 @@ impl Store {
         .bind(i64::from(m.decide_together))
         .bind(m.status.code())
         .bind(m.created_at)
+        .bind(m.kind.code())
+        .bind(&m.hall_code)
         .execute(self.pool())
         .await?;
         Ok(())
@@ -85,6 +96,65 @@ impl Store {
         .await?;
         let all = rows.iter().map(row_of).collect::<Result<Vec<_>, _>>()?;
         Ok(all.into_iter().partition(|m| &m.grantor_id == account))
+    }
+
+    /// The guardianship waiting for a hall under this code.
+    pub async fn guardianship_by_code(
+        &self,
+        code: &str,
+    ) -> Result<Option<MandateRow>, sqlx::Error> {
+        let row = sqlx::query(&format!(
+            "SELECT {COLUMNS} FROM mandates WHERE hall_code = $1 AND kind = 'guardian'"
+        ))
+        .bind(code)
+        .fetch_optional(self.pool())
+        .await?;
+        row.as_ref().map(row_of).transpose()
+    }
+
+    /// Staff confirm a waiting guardianship: it acts from now on, and its code is spent.
+    pub async fn confirm_guardianship(
+        &self,
+        id: &str,
+        staff: &str,
+        at: i64,
+    ) -> Result<bool, sqlx::Error> {
+        let r = sqlx::query(
+            "UPDATE mandates SET status = 'accepted', confirmed_by = $1, hall_code = NULL,
+                 updated_at = $2
+             WHERE id = $3 AND kind = 'guardian' AND status = 'offered'",
+        )
+        .bind(staff)
+        .bind(at)
+        .bind(id)
+        .execute(self.pool())
+        .await?;
+        Ok(r.rows_affected() == 1)
+    }
+
+    /// The account of a child declared by a guardian: the one holding the ID number, else a new
+    /// one that cannot log in (no phone), with the name and number the identity register
+    /// confirmed.
+    pub async fn minor_account(
+        &self,
+        name: &str,
+        id_number: &str,
+        now: i64,
+    ) -> Result<AccountId, sqlx::Error> {
+        if let Some(id) = self.account_with_id_number(id_number).await? {
+            return Ok(id);
+        }
+        let id = crate::auth::new_id();
+        sqlx::query("INSERT INTO accounts (id, phone, level, created_at) VALUES ($1, $2, $3, $4)")
+            .bind(&id)
+            .bind(format!("{MINOR_PHONE_PREFIX}{id}"))
+            .bind(tongban_core::auth::RealNameLevel::PhoneVerified.code())
+            .bind(now)
+            .execute(self.pool())
+            .await?;
+        let id = AccountId::new(id);
+        self.set_identity(&id, name, id_number, now).await?;
+        Ok(id)
     }
 
     /// Moves a mandate from one of `from` to `to`; false when it was not in one of them.

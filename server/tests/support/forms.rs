@@ -50,7 +50,12 @@ pub const JPEG: &[u8] = include_bytes!("photo.jpg");
 
 /// A valid resident ID number for person `n` (GB 11643 check character).
 pub fn id_number(n: usize) -> String {
-    let base = format!("33010619800101{:03}", n % 1000);
+    id_number_born("19800101", n)
+}
+
+/// A valid ID number of someone born on `born` (`YYYYMMDD`).
+pub fn id_number_born(born: &str, n: usize) -> String {
+    let base = format!("330106{born}{:03}", n % 1000);
     let weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
     let sum: u32 = base
         .bytes()

@@ -5,7 +5,7 @@
 
 use leptos::prelude::*;
 use tongban_core::calendar::Day;
-use tongban_core::mandate::{latest_end, Mandate, MandateStatus, NewMandate};
+use tongban_core::mandate::{latest_end, Mandate, MandateKind, MandateStatus, NewMandate};
 use tongban_core::ApiError;
 
 use super::error_text;
@@ -52,6 +52,7 @@ fn Mandates() -> impl IntoView {
         <p class="intro">{t!("mandates-intro")}</p>
         <p class="live-note" role="status">{move || notice.get()}</p>
         <GrantForm on_done=move || { notice.set(Some(t!("mandates-granted"))); refresh.update(|n| *n += 1); }/>
+        <super::guardians::GuardianForm on_done=move || { notice.set(Some(t!("guardians-declared"))); refresh.update(|n| *n += 1); }/>
         <Suspense fallback=|| view! { <p class="status" role="status">{t!("apply-loading")}</p> }>
             {move || Suspend::new(async move {
                 match list.await {
@@ -253,7 +254,25 @@ fn MandateItem(
             .collect::<Vec<_>>()
             .join("、")
     };
-    let offered = mandate.status == MandateStatus::Offered;
+    let guardian = mandate.kind == MandateKind::Guardian;
+    let scope = move || {
+        if guardian {
+            t!("mandate-kind-guardian")
+        } else {
+            scope()
+        }
+    };
+    // A guardianship waits for a hall, not for the parent: its code (and a QR of it) to show.
+    let hall_code = mandate.hall_code.clone().map(|code| {
+        let qr = tongban_core::view::code_qr_svg(&code, 168);
+        view! {
+            <div class="hall-code">
+                <p>{t!("guardians-hall-code", code = code.clone())}</p>
+                <div class="qr" role="img" aria-label=t!("guardians-hall-code", code = code.clone()) inner_html=qr></div>
+            </div>
+        }
+    });
+    let offered = mandate.status == MandateStatus::Offered && !guardian;
     let live = matches!(
         mandate.status,
         MandateStatus::Offered | MandateStatus::Accepted
@@ -264,6 +283,7 @@ fn MandateItem(
             <p><strong>{mandate.other_party.clone()}</strong>" · "<span class="badge">{status_text(mandate.status, mandate.active)}</span></p>
             <p>{scope}</p>
             <p class="hint">{t!("mandates-period", from = mandate.from.to_string(), to = mandate.to.to_string())}</p>
+            {hall_code}
             <p class="actions">
                 {(!given && offered).then(|| view! {
                     <button type="button" class="button accept-mandate" on:click=act("accept")>{t!("mandates-accept")}</button>

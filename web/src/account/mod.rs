@@ -8,6 +8,7 @@
 //! the session, the header's link and what both pages share.
 
 mod acting;
+mod guardians;
 mod login;
 mod mandates;
 mod page;

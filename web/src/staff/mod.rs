@@ -10,6 +10,7 @@
 
 mod bookings;
 mod case;
+mod guardians;
 mod queue;
 mod session;
 mod stats;
@@ -68,6 +69,7 @@ fn Workbench() -> impl IntoView {
                             <Route path=path!("/staff/cases/:id") view=case::CasePage/>
                             <Route path=path!("/staff/stats") view=stats::Stats/>
                             <Route path=path!("/staff/bookings") view=bookings::Bookings/>
+                            <Route path=path!("/staff/guardians") view=guardians::Guardians/>
                         </Routes>
                     }.into_any(),
                 }}
