@@ -510,6 +510,7 @@ visit-navigate-baidu = Baidu Maps
 visit-navigate-apple = Apple Maps
 visit-navigate-other = Another map app
 visit-book = Book a time
+visit-soonest-slot = Soonest time to book: { $time }, at { $hall }.
 book-title = Book a time at the hall
 book-for = { $matter }
 book-where = Where: { $hall }

@@ -496,6 +496,7 @@ visit-navigate-baidu = Baidu خەرىتىسى
 visit-navigate-apple = Apple خەرىتىسى
 visit-navigate-other = باشقا خەرىتە ئەپلىرى
 visit-book = ۋاقىت ئالدىن بەلگىلەش
+visit-soonest-slot = ئەڭ بالدۇر ئالدىن بەلگىلىگىلى بولىدىغان ۋاقىت: { $time }، { $hall }.
 book-title = ئىش بېجىرىش زالىغا بېرىپ بېجىرىشنى ئالدىن بەلگىلەش
 book-for = { $matter }
 book-where = ئورنى: { $hall }

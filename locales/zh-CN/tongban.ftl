@@ -496,6 +496,7 @@ visit-navigate-baidu = 百度地图
 visit-navigate-apple = Apple 地图
 visit-navigate-other = 其他地图应用
 visit-book = 预约时间
+visit-soonest-slot = 最早可以预约：{ $time }，{ $hall }。
 book-title = 预约到大厅办理
 book-for = { $matter }
 book-where = 地点：{ $hall }

@@ -98,6 +98,16 @@ async fn a_senior_finds_the_nearest_hall_books_a_time_and_the_hall_sees_it() {
     );
     let states = browser.texts(".hall-state").await.unwrap();
     assert!(states.iter().all(|s| !s.is_empty()), "{states:?}");
+    // Where a time can be booked soonest, from the halls' own free places.
+    browser
+        .wait_until(
+            "return !!document.querySelector('.soonest-slot a[href^=\"/book/\"]')",
+            "the soonest free time",
+        )
+        .await
+        .unwrap();
+    let soonest = browser.texts(".soonest-slot").await.unwrap().join("");
+    assert!(soonest.contains("最早可以预约"), "{soonest}");
     browser.screenshot("visit-nearest-care").await.unwrap();
 
     // Booking at the nearest hall: the first free time of the first open day.

@@ -96,6 +96,35 @@ pub fn ways(matter: &Matter, from: Option<Point>, now: Moment, calendar: &WorkCa
     Ways { best, halls }
 }
 
+/// The first slot with a place left in a hall's published days (they come in order).
+pub fn first_free_slot(slots: &super::api::HallSlots) -> Option<Moment> {
+    slots.days.iter().find_map(|d| {
+        d.slots
+            .iter()
+            .find(|s| s.left > 0)
+            .map(|s| Moment::new(d.day, s.start))
+    })
+}
+
+/// The hall with the soonest free slot to book (预约), nearest on a tie: among `halls` (as
+/// `ways` ranked them), those with a known first free slot in `first_slots` (hall id, when).
+pub fn soonest_booking(
+    halls: &[HallChoice],
+    first_slots: &[(String, Moment)],
+) -> Option<(usize, Moment)> {
+    halls
+        .iter()
+        .enumerate()
+        .filter_map(|(i, c)| {
+            first_slots
+                .iter()
+                .find(|(id, _)| *id == c.hall.id)
+                .map(|(_, at)| (i, *at, c.distance_m.unwrap_or(f64::MAX)))
+        })
+        .min_by(|a, b| a.1.cmp(&b.1).then(a.2.total_cmp(&b.2)))
+        .map(|(i, at, _)| (i, at))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -224,5 +253,76 @@ mod tests {
             &cal,
         );
         assert_eq!(w.best, BestWay::Hall { index: 0 });
+    }
+
+    #[test]
+    fn the_soonest_free_slot_wins_and_the_nearer_hall_on_a_tie() {
+        use crate::visit::api::{HallSlots, SlotPlaces, SlotsOfDay};
+        let cal = WorkCalendar::demo();
+        let me = Point::new(30.2446, 120.2107);
+        let near = hall("near", 30.2512, 120.1985, weekdays("09:00-17:00"));
+        let far = hall("far", 30.38, 120.2107, weekdays("09:00-17:00"));
+        let w = ways(
+            &matter_with(vec![far, near], false),
+            Some(me),
+            at(2026, 12, 2, 10, 0),
+            &cal,
+        );
+        let thursday = Day::from_ymd(2026, 12, 3);
+        let friday = Day::from_ymd(2026, 12, 4);
+        // The near hall's Thursday is full: its first free place is Friday 9:30.
+        let near_slots = HallSlots {
+            hall_id: "near".into(),
+            matter_code: "m".into(),
+            days: vec![
+                SlotsOfDay {
+                    day: thursday,
+                    slots: vec![SlotPlaces {
+                        start: 540,
+                        left: 0,
+                    }],
+                },
+                SlotsOfDay {
+                    day: friday,
+                    slots: vec![
+                        SlotPlaces {
+                            start: 540,
+                            left: 0,
+                        },
+                        SlotPlaces {
+                            start: 570,
+                            left: 2,
+                        },
+                    ],
+                },
+            ],
+        };
+        let near_first = first_free_slot(&near_slots).unwrap();
+        assert_eq!(near_first, Moment::new(friday, 570));
+        let full = HallSlots {
+            days: vec![SlotsOfDay {
+                day: thursday,
+                slots: vec![SlotPlaces {
+                    start: 540,
+                    left: 0,
+                }],
+            }],
+            ..near_slots.clone()
+        };
+        assert_eq!(first_free_slot(&full), None);
+        let far_thursday = Moment::new(thursday, 600);
+        let slots = vec![
+            ("near".to_string(), near_first),
+            ("far".to_string(), far_thursday),
+        ];
+        // The far hall has Thursday 10:00: sooner than the near one's Friday.
+        assert_eq!(soonest_booking(&w.halls, &slots), Some((1, far_thursday)));
+        // The same time at both: the nearer one.
+        let tie = vec![
+            ("near".to_string(), far_thursday),
+            ("far".to_string(), far_thursday),
+        ];
+        assert_eq!(soonest_booking(&w.halls, &tie), Some((0, far_thursday)));
+        assert_eq!(soonest_booking(&w.halls, &[]), None);
     }
 }

@@ -8,15 +8,17 @@ use std::sync::OnceLock;
 use leptos::prelude::*;
 use tongban_core::calendar::WorkCalendar;
 use tongban_core::catalog::{Hall, Matter, Region};
-use tongban_core::view::{distance_text, hall_kind_text, hours_lines, open_state_text};
-use tongban_core::visit::{map_links, offset_m, ways, BestWay, HallChoice, Moment, Point};
+use tongban_core::view::{distance_text, hall_kind_text, hours_lines, open_state_text, slot_text};
+use tongban_core::visit::{
+    first_free_slot, map_links, offset_m, soonest_booking, ways, BestWay, HallChoice, Moment, Point,
+};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
 use super::local;
 use crate::host::PhoneLink;
 use crate::i18n::words;
-use crate::store::use_catalog;
+use crate::store::{api, use_catalog};
 use crate::t;
 
 /// The working-day calendar the app ships with (the one the server uses by default).
@@ -168,6 +170,56 @@ pub fn WhereToGo(matter: Matter) -> impl IntoView {
             }
         }
     };
+    // Where a time can be booked soonest (预约): each bookable hall's first free place, asked once.
+    let first_slots = {
+        let (code, halls) = matter.with_value(|m| {
+            let halls: Vec<String> = if m.fully_online {
+                Vec::new()
+            } else {
+                m.halls
+                    .iter()
+                    .filter(|h| h.takes_bookings())
+                    .map(|h| h.id.clone())
+                    .collect()
+            };
+            (m.code.clone(), halls)
+        });
+        LocalResource::new(move || {
+            let (code, halls) = (code.clone(), halls.clone());
+            async move {
+                let mut found = Vec::new();
+                for hall in halls {
+                    if let Ok(slots) = api().hall_slots(&hall, &code).await {
+                        if let Some(at) = first_free_slot(&slots) {
+                            found.push((hall, at));
+                        }
+                    }
+                }
+                found
+            }
+        })
+    };
+    let soonest = {
+        let query = leptos_router::hooks::use_query_map();
+        move || {
+            let slots = first_slots.get()?;
+            let w = computed.get();
+            let (i, at) = soonest_booking(&w.halls, &slots)?;
+            let hall = &w.halls[i].hall;
+            let href = book_href(
+                &matter.with_value(|m| m.code.clone()),
+                &hall.id,
+                query.read().get("application").as_deref(),
+                query.read().get("for").as_deref(),
+            );
+            Some(view! {
+                <p class="soonest-slot">
+                    {t!("visit-soonest-slot", time = slot_text(at.day, at.minute, &words()), hall = local(&hall.name))}" "
+                    <a href=href>{t!("visit-book")}</a>
+                </p>
+            })
+        }
+    };
     let has_halls = matter.with_value(|m| !m.halls.is_empty());
     let online = matter.with_value(|m| m.fully_online);
     let code = matter.with_value(|m| m.code.clone());
@@ -202,6 +254,7 @@ pub fn WhereToGo(matter: Matter) -> impl IntoView {
         <section aria-labelledby="where" class="where-to-go">
             <h2 id="where">{t!("visit-heading")}</h2>
             {best}
+            {soonest}
             {has_halls.then(|| view! {
                 <div class="visit-controls">
                     <button type="button" class="button button-secondary near-me" on:click=near_me>
@@ -227,6 +280,22 @@ pub fn WhereToGo(matter: Matter) -> impl IntoView {
                 <ol class="halls">{list}</ol>
             })}
         </section>
+    }
+}
+
+/// Booking a time at `hall` for `matter` (tied to an application, or in someone's name).
+fn book_href(matter: &str, hall: &str, application: Option<&str>, acting: Option<&str>) -> String {
+    let mut query: Vec<String> = Vec::new();
+    if let Some(app) = application {
+        query.push(format!("application={}", js_sys::encode_uri_component(app)));
+    }
+    if let Some(id) = acting {
+        query.push(format!("for={}", js_sys::encode_uri_component(id)));
+    }
+    if query.is_empty() {
+        format!("/book/{matter}/{hall}")
+    } else {
+        format!("/book/{matter}/{hall}?{}", query.join("&"))
     }
 }
 
@@ -256,18 +325,12 @@ fn HallItem(
         .map(|h| hours_lines(h, &w))
         .unwrap_or_default();
     let links = map_links(Point::new(hall.latitude, hall.longitude), &hall.name.zh);
-    let mut query: Vec<String> = Vec::new();
-    if let Some(app) = &application {
-        query.push(format!("application={}", js_sys::encode_uri_component(app)));
-    }
-    if let Some(id) = &acting {
-        query.push(format!("for={}", js_sys::encode_uri_component(id)));
-    }
-    let book_href = if query.is_empty() {
-        format!("/book/{}/{}", matter_code, hall.id)
-    } else {
-        format!("/book/{}/{}?{}", matter_code, hall.id, query.join("&"))
-    };
+    let book_href = book_href(
+        &matter_code,
+        &hall.id,
+        application.as_deref(),
+        acting.as_deref(),
+    );
     let takes_bookings = bookable && hall.takes_bookings();
     let Hall {
         name,
