@@ -143,6 +143,8 @@ pub struct Config {
     pub auth: AuthConfig,
     #[command(flatten)]
     pub booking: http::appointments::BookingOptions,
+    #[command(flatten)]
+    pub map: http::map::MapOptions,
 }
 
 impl Config {
@@ -175,6 +177,7 @@ impl Config {
             dev_key_file: std::env::temp_dir().join(format!("tongban-keys-{}", auth::new_id())),
             rotation_interval_s: 300,
             booking: Default::default(),
+            map: Default::default(),
             hosts: Vec::new(),
             auth: AuthConfig::default(),
         }
@@ -349,6 +352,7 @@ pub async fn start_with(config: Config, services: AuthServices) -> anyhow::Resul
         },
         calendar: Arc::new(calendar),
         booking: config.booking.rules(),
+        map: config.map.provider()?,
     };
     let (stop_notifier, notifier_stopped) = tokio::sync::watch::channel(false);
     let notifier = notify::spawn(

@@ -26,4 +26,6 @@ pub struct AppState {
     pub calendar: Arc<WorkCalendar>,
     /// The region's booking limits.
     pub booking: BookingRules,
+    /// The reviewed map provider, if one is configured.
+    pub map: Option<tongban_core::visit::tiles::MapProvider>,
 }

@@ -19,16 +19,18 @@ use crate::Config;
 
 /// The Content-Security-Policy: no inline script or style, wasm allowed to compile, nothing from
 /// other origins. Only the app itself and the registered host super-apps may frame it.
-pub fn content_security_policy(host_origins: &[String]) -> String {
+pub fn content_security_policy(host_origins: &[String], tile_origin: Option<&str>) -> String {
     let mut ancestors = vec!["'self'".to_owned()];
     ancestors.extend(
         host_origins
             .iter()
             .map(|o| o.trim_end_matches('/').to_owned()),
     );
+    // Map tiles from the configured provider (only images, only from it).
+    let tiles = tile_origin.map(|o| format!(" {o}")).unwrap_or_default();
     format!(
         "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; \
-         img-src 'self' data: blob:; font-src 'self'; connect-src 'self'; manifest-src 'self'; \
+         img-src 'self' data: blob:{tiles}; font-src 'self'; connect-src 'self'; manifest-src 'self'; \
          worker-src 'self'; frame-src 'self' blob:; object-src 'none'; base-uri 'none'; \
          form-action 'self'; \
          frame-ancestors {}",
@@ -125,8 +127,12 @@ pub fn with_pwa(api: Router, config: &Config, host_origins: &[String]) -> Router
             HeaderValue::from_static(value),
         )
     };
-    let csp = HeaderValue::from_str(&content_security_policy(host_origins))
-        .expect("host origins are plain ASCII");
+    let tile_origin = config.map.tile_origin();
+    let csp = HeaderValue::from_str(&content_security_policy(
+        host_origins,
+        tile_origin.as_deref(),
+    ))
+    .expect("host origins are plain ASCII");
     Router::new()
         .merge(api)
         .fallback_service(

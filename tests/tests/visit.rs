@@ -291,6 +291,72 @@ async fn a_senior_finds_the_nearest_hall_books_a_time_and_the_hall_sees_it() {
     browser.close().await;
 }
 
+/// With a reviewed map provider configured, the halls are drawn on its tiles (GCJ-02) with its
+/// review number shown; here the provider is the server's own icon, so the test needs no network.
+#[tokio::test]
+async fn a_configured_map_provider_draws_its_tiles_with_its_review_number() {
+    let _turn = ONE_BROWSER.lock().await;
+    let app = TestApp::start_with(|c| {
+        c.map.map_tiles = Some("/icons/icon-192.png?z={z}&x={x}&y={y}".into());
+        c.map.map_attribution = Some("© 测试地图 GS(2026)0001号".into());
+    })
+    .await;
+    let browser = Browser::phone("zh-CN,zh").await.unwrap();
+    browser
+        .client
+        .goto(&format!("{}/matter/{MATTER}", app.base_url))
+        .await
+        .unwrap();
+    browser
+        .wait_until(
+            "return !!document.querySelector('.where-to-go .near-me')",
+            "where to go",
+        )
+        .await
+        .unwrap();
+    browser.record_errors().await.unwrap();
+    browser.eval(HERE).await.unwrap();
+    browser.click(".near-me").await.unwrap();
+    browser
+        .wait_until(
+            "return document.querySelectorAll('.tile-map .map-hall').length === 2 && [...document.querySelectorAll('.tile-map img.map-tile')].some(i => i.complete && i.naturalWidth > 0)",
+            "the provider's map",
+        )
+        .await
+        .unwrap();
+    let tile = browser
+        .eval("return document.querySelector('.tile-map img.map-tile').getAttribute('src')")
+        .await
+        .unwrap();
+    assert!(
+        tile.as_str().unwrap().starts_with("/icons/icon-192.png?z="),
+        "{tile}"
+    );
+    let attribution = browser.texts(".map-attribution").await.unwrap().join("");
+    assert!(attribution.contains("GS(2026)0001号"), "{attribution}");
+    assert_eq!(
+        browser
+            .eval("return document.querySelectorAll('.sketch').length")
+            .await
+            .unwrap(),
+        serde_json::json!(0),
+        "the schematic is not drawn over a real map"
+    );
+    // Each hall sits inside the map.
+    let inside = browser
+        .eval("const f = document.querySelector('.map-frame').getBoundingClientRect(); return [...document.querySelectorAll('.map-hall')].every(h => { const r = h.getBoundingClientRect(); const x = r.x + r.width / 2, y = r.y + r.height / 2; return x >= f.left && x <= f.right && y >= f.top && y <= f.bottom; })")
+        .await
+        .unwrap();
+    assert_eq!(inside, serde_json::json!(true));
+    browser
+        .eval("document.querySelector('.tile-map').scrollIntoView(); return true")
+        .await
+        .unwrap();
+    browser.screenshot("visit-provider-map").await.unwrap();
+    assert_eq!(browser.errors().await.unwrap(), Vec::<String>::new());
+    browser.close().await;
+}
+
 async fn verified_person(app: &TestApp, phone: &str, name: &str, id_number: &str) -> Browser {
     let browser = Browser::phone("zh-CN,zh").await.unwrap();
     browser

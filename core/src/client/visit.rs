@@ -6,6 +6,11 @@ use super::{encode_segment, ApiClient};
 use crate::api::ApiError;
 
 impl ApiClient {
+    /// The reviewed map provider the server is configured with, if any.
+    pub async fn map_config(&self) -> Result<crate::visit::tiles::MapConfig, ApiError> {
+        self.get_json("/map").await
+    }
+
     /// A hall's free places for a matter, from tomorrow on.
     pub async fn hall_slots(
         &self,

@@ -11,6 +11,7 @@ pub mod best;
 pub mod booking;
 pub mod geo;
 pub mod hours;
+pub mod tiles;
 
 pub use api::*;
 pub use best::*;

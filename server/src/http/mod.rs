@@ -12,6 +12,7 @@ pub mod hall_desk;
 pub mod handovers;
 pub mod hosts;
 pub mod mandates;
+pub mod map;
 pub mod materials;
 pub mod me;
 pub mod messages;
@@ -42,6 +43,7 @@ pub fn router(state: AppState, config: &Config) -> Router {
         .merge(mandates::router())
         .merge(handovers::router())
         .merge(guardians::router())
+        .merge(map::router())
         .merge(staff::router())
         .merge(hosts::router())
         .fallback(|| async { AppError::NotFound })

@@ -66,7 +66,8 @@ use utoipa::{Modify, OpenApi};
         crate::http::handovers::confirm,
         crate::http::guardians::declare,
         crate::http::guardians::check,
-        crate::http::guardians::confirm
+        crate::http::guardians::confirm,
+        crate::http::map::map
     ),
     components(schemas(
         tongban_core::MatterList,

@@ -8,6 +8,7 @@ mod bundle;
 mod guide;
 mod help;
 mod home;
+mod tiles;
 mod visit;
 
 pub use book::{AppointmentsPage, BookPage};

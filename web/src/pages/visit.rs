@@ -245,10 +245,22 @@ pub fn WhereToGo(matter: Matter) -> impl IntoView {
             Origin::District { name, .. } => t!("visit-from-district", region = name),
         })
     };
+    // A reviewed provider's map when one is configured; else the schematic (no tiles).
+    let map_config = LocalResource::new(|| async { api().map_config().await.ok() });
     let sketch = move || {
         let o = origin.get()?;
         let w = computed.get();
-        (!w.halls.is_empty()).then(|| view! { <Sketch origin=o.point() halls=w.halls/> })
+        if w.halls.is_empty() {
+            return None;
+        }
+        let provider = map_config.get().flatten().and_then(|c| c.provider);
+        Some(match provider {
+            Some(provider) => {
+                view! { <super::tiles::TileMap provider=provider origin=o.point() halls=w.halls/> }
+                    .into_any()
+            }
+            None => view! { <Sketch origin=o.point() halls=w.halls/> }.into_any(),
+        })
     };
     view! {
         <section aria-labelledby="where" class="where-to-go">
