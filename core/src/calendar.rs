@@ -90,6 +90,7 @@ impl std::fmt::Display for Day {
 /// How far a year's calendar can be trusted.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum Certainty {
     /// Nothing known beyond weekends.
     WeekendsOnly,
@@ -100,6 +101,7 @@ pub enum Certainty {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct HolidaySpan {
     pub name: LocalizedText,
     pub from: String,
@@ -107,6 +109,7 @@ pub struct HolidaySpan {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CalendarYear {
     pub status: Certainty,
     #[serde(default)]
@@ -118,6 +121,7 @@ pub struct CalendarYear {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CalendarFile {
     pub format: String,
     #[serde(default)]
@@ -162,8 +166,13 @@ impl WorkCalendar {
     pub fn parse(text: &str) -> Result<Self, CalendarError> {
         let file: CalendarFile =
             serde_json::from_str(text).map_err(|e| CalendarError::Syntax(e.to_string()))?;
+        Self::from_file(&file)
+    }
+
+    /// The calendar a file describes (as the server serves it to the apps).
+    pub fn from_file(file: &CalendarFile) -> Result<Self, CalendarError> {
         if file.format != CALENDAR_FORMAT {
-            return Err(CalendarError::Format(file.format));
+            return Err(CalendarError::Format(file.format.clone()));
         }
         let mut calendar = Self::default();
         for (year, data) in &file.years {

@@ -307,15 +307,24 @@ pub async fn start_with(config: Config, services: AuthServices) -> anyhow::Resul
     for host in registry.all() {
         tracing::info!(host = %host.id, name = %host.name, "host super-app registered");
     }
-    let calendar = match &config.calendar_file {
-        Some(path) => {
-            let text = std::fs::read_to_string(path)
-                .with_context(|| format!("cannot read the calendar {}", path.display()))?;
-            tongban_core::calendar::WorkCalendar::parse(&text)
-                .with_context(|| format!("the calendar {} is not valid", path.display()))?
-        }
-        None => tongban_core::calendar::WorkCalendar::demo(),
+    let calendar_text = match &config.calendar_file {
+        Some(path) => std::fs::read_to_string(path)
+            .with_context(|| format!("cannot read the calendar {}", path.display()))?,
+        None => tongban_core::calendar::DEMO_CALENDAR.to_owned(),
     };
+    let calendar =
+        tongban_core::calendar::WorkCalendar::parse(&calendar_text).with_context(|| {
+            format!(
+                "the calendar {} is not valid",
+                config
+                    .calendar_file
+                    .as_ref()
+                    .map_or_else(|| "built in".into(), |p| p.display().to_string())
+            )
+        })?;
+    // The same file the apps use for hall hours (it parsed, so it reads).
+    let calendar_file: tongban_core::calendar::CalendarFile =
+        serde_json::from_str(&calendar_text).context("the calendar")?;
     let store = store::Store::connect(&config.database_url, config.vault()?).await?;
     store.migrate().await?;
     if config.seed_demo {
@@ -351,6 +360,7 @@ pub async fn start_with(config: Config, services: AuthServices) -> anyhow::Resul
             validator: Arc::new(hosts::HttpTicketValidator::default()),
         },
         calendar: Arc::new(calendar),
+        calendar_file: Arc::new(calendar_file),
         booking: config.booking.rules(),
         map: config.map.provider()?,
     };

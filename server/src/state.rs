@@ -24,6 +24,8 @@ pub struct AppState {
     pub hosts: Hosts,
     /// Working days, for promised dates and hall hours.
     pub calendar: Arc<WorkCalendar>,
+    /// The calendar as its file says it (served to the apps).
+    pub calendar_file: Arc<tongban_core::calendar::CalendarFile>,
     /// The region's booking limits.
     pub booking: BookingRules,
     /// The reviewed map provider, if one is configured.

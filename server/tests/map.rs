@@ -63,3 +63,44 @@ async fn no_provider_by_default_then_the_configured_one_with_its_review_number()
     let err = start(config).await.err().expect("refused");
     assert!(err.to_string().contains("审图号"), "{err}");
 }
+
+#[tokio::test]
+async fn the_apps_get_the_calendar_the_server_counts_with() {
+    let web = fake_web_dir();
+    let db = tempfile::tempdir().unwrap();
+    let url = sqlite_url(db.path());
+    let server = start(Config::for_tests(&url, web.path())).await.unwrap();
+    let built_in: tongban_core::calendar::CalendarFile =
+        reqwest::get(format!("{}/api/v1/calendar", server.base_url()))
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+    assert_eq!(built_in.format, "tongban-calendar/1");
+    assert!(built_in.years.contains_key("2026"));
+    server.shutdown().await.unwrap();
+
+    // A region's own file: a day off of its own is what the apps see.
+    let file = db.path().join("calendar.json");
+    std::fs::write(
+        &file,
+        r#"{"format": "tongban-calendar/1", "years": {"2027": {"status": "published",
+            "holidays": [{"name": {"zh": "测试假日"}, "from": "2027-03-03", "to": "2027-03-03"}]}}}"#,
+    )
+    .unwrap();
+    let mut config = Config::for_tests(&url, web.path());
+    config.calendar_file = Some(file);
+    let server = start(config).await.unwrap();
+    let served: tongban_core::calendar::CalendarFile =
+        reqwest::get(format!("{}/api/v1/calendar", server.base_url()))
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+    let calendar = tongban_core::calendar::WorkCalendar::from_file(&served).unwrap();
+    assert!(calendar.is_holiday(tongban_core::calendar::Day::from_ymd(2027, 3, 3)));
+    assert!(!served.years.contains_key("2026"));
+    server.shutdown().await.unwrap();
+}

@@ -6,6 +6,11 @@ use super::{encode_segment, ApiClient};
 use crate::api::ApiError;
 
 impl ApiClient {
+    /// The working-day calendar the server counts with.
+    pub async fn calendar(&self) -> Result<crate::calendar::CalendarFile, ApiError> {
+        self.get_json("/calendar").await
+    }
+
     /// The reviewed map provider the server is configured with, if any.
     pub async fn map_config(&self) -> Result<crate::visit::tiles::MapConfig, ApiError> {
         self.get_json("/map").await

@@ -1,4 +1,4 @@
-//! The map provider (configuration): maps shown in China must come from a reviewed provider, in
+//! The working-day calendar the apps use, and the map provider (configuration): maps shown in China must come from a reviewed provider, in
 //! GCJ-02, with its review number (审图号) shown. None is configured by default, and the app then
 //! draws its own schematic of the halls around the person.
 
@@ -10,7 +10,21 @@ use tongban_core::visit::tiles::{provider, MapConfig, MapProvider, ProviderError
 use crate::state::AppState;
 
 pub fn router() -> Router<AppState> {
-    Router::new().route("/map", get(map))
+    Router::new()
+        .route("/map", get(map))
+        .route("/calendar", get(calendar))
+}
+
+/// The working-day calendar this server counts with (tongban-calendar/1), so the apps evaluate
+/// hall hours on the same days off and make-up working days.
+#[utoipa::path(
+    get,
+    path = "/api/v1/calendar",
+    tag = "catalog",
+    responses((status = 200, description = "The calendar file", body = tongban_core::calendar::CalendarFile))
+)]
+pub async fn calendar(State(state): State<AppState>) -> Json<tongban_core::calendar::CalendarFile> {
+    Json((*state.calendar_file).clone())
 }
 
 /// The map provider's options, from the command line or the environment.

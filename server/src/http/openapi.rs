@@ -67,7 +67,8 @@ use utoipa::{Modify, OpenApi};
         crate::http::guardians::declare,
         crate::http::guardians::check,
         crate::http::guardians::confirm,
-        crate::http::map::map
+        crate::http::map::map,
+        crate::http::map::calendar
     ),
     components(schemas(
         tongban_core::MatterList,

@@ -144,9 +144,19 @@ pub fn WhereToGo(matter: Matter) -> impl IntoView {
         }));
     };
     let matter = StoredValue::new(matter);
+    // The server's calendar (days off, make-up working days); the built-in one until it comes,
+    // and offline.
+    let served = LocalResource::new(|| async {
+        api()
+            .calendar()
+            .await
+            .ok()
+            .and_then(|f| WorkCalendar::from_file(&f).ok())
+    });
     let computed = Memo::new(move |_| {
         let from = origin.get().map(|o| o.point());
-        matter.with_value(|m| ways(m, from, now(), calendar()))
+        let cal = served.get().flatten();
+        matter.with_value(|m| ways(m, from, now(), cal.as_ref().unwrap_or_else(|| calendar())))
     });
     let best = move || {
         let w = computed.get();
