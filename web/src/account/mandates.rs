@@ -82,7 +82,8 @@ fn Mandates() -> impl IntoView {
 #[component]
 fn GrantForm(on_done: impl Fn() + Clone + Send + Sync + 'static) -> impl IntoView {
     let phone = RwSignal::new(String::new());
-    let matter = RwSignal::new(String::new());
+    // The matters chosen (none: every matter); each picked from the list adds one.
+    let chosen = RwSignal::new(Vec::<String>::new());
     let from = RwSignal::new(today().to_string());
     let to = RwSignal::new(Day(today().0 + 30).to_string());
     let together = RwSignal::new(false);
@@ -123,14 +124,9 @@ fn GrantForm(on_done: impl Fn() + Clone + Send + Sync + 'static) -> impl IntoVie
             error.set(Some(("to".into(), t!("error-field-date"))));
             return;
         };
-        let chosen = matter.get_untracked();
         let new = NewMandate {
             agent_phone: phone.get_untracked().trim().to_owned(),
-            matters: if chosen.is_empty() {
-                vec![]
-            } else {
-                vec![chosen]
-            },
+            matters: chosen.get_untracked(),
             from: f,
             to: t,
             decide_together: together.get_untracked(),
@@ -184,10 +180,33 @@ fn GrantForm(on_done: impl Fn() + Clone + Send + Sync + 'static) -> impl IntoVie
             </div>
             <div class="form-field">
                 <label for="grant-matter">{t!("mandates-matters")}</label>
-                <select id="grant-matter" on:change=move |ev| matter.set(event_target_value(&ev))>
+                <p class="hint" id="grant-matter-hint">{t!("mandates-matters-hint")}</p>
+                <select id="grant-matter" aria-describedby="grant-matter-hint" on:change=move |ev| {
+                    let code = event_target_value(&ev);
+                    if code.is_empty() {
+                        chosen.set(Vec::new());
+                    } else if !chosen.get_untracked().contains(&code) {
+                        chosen.update(|c| c.push(code));
+                    }
+                }>
                     <option value="">{t!("mandates-all-matters")}</option>
                     {move || matters().into_iter().map(|(code, name)| view! { <option value=code>{name}</option> }).collect_view()}
                 </select>
+                <ul class="chosen-matters">
+                    {move || {
+                        let names = matters();
+                        chosen.get().into_iter().map(|code| {
+                            let name = names.iter().find(|(c, _)| *c == code).map(|(_, n)| n.clone()).unwrap_or_else(|| code.clone());
+                            let label = t!("mandates-matter-remove", name = name.clone());
+                            view! {
+                                <li>
+                                    <span>{name}</span>" "
+                                    <button type="button" class="link-button" aria-label=label on:click=move |_| chosen.update(|c| c.retain(|x| *x != code))>"×"</button>
+                                </li>
+                            }
+                        }).collect_view()
+                    }}
+                </ul>
                 {field_error("matter")}
             </div>
             <div class="form-field">
