@@ -325,6 +325,15 @@ impl Browser {
         Ok(())
     }
 
+    /// Clicks `css` from the page itself (the same click event a tap makes). For elements where
+    /// ChromeDriver's pointer lands beside them: on the long, care-mode mandates page it clicked
+    /// the container below a button after scrolling (see #19's note).
+    pub async fn tap(&self, css: &str) -> anyhow::Result<()> {
+        let script = format!("document.querySelector({css:?}).click(); return true");
+        self.eval(&script).await?;
+        Ok(())
+    }
+
     /// Types `query` into the app's search box and returns the result names, best first.
     pub async fn search(&self, query: &str) -> anyhow::Result<Vec<String>> {
         self.client
@@ -502,4 +511,75 @@ pub async fn submit_twice(browser: &Browser) {
         )
         .await
         .unwrap();
+}
+
+/// A person logged in on a phone, identity verified, care mode on (for their next page).
+pub async fn verified_person(app: &TestApp, phone: &str, name: &str, id_number: &str) -> Browser {
+    let browser = Browser::phone("zh-CN,zh").await.unwrap();
+    browser
+        .client
+        .goto(&format!("{}/login?next=%2Faccount", app.base_url))
+        .await
+        .unwrap();
+    app.log_in(&browser, phone).await.unwrap();
+    browser.type_into("#name", name).await.unwrap();
+    browser.type_into("#id-number", id_number).await.unwrap();
+    browser
+        .click("section[aria-labelledby=verify-heading] button[type=submit]")
+        .await
+        .unwrap();
+    browser
+        .wait_until(
+            "return [...document.querySelectorAll('.glance dd')].some(d => d.textContent.includes('已实名认证'))",
+            "the verified level",
+        )
+        .await
+        .unwrap();
+    browser
+        .eval("localStorage.setItem('tongban.care', '1'); return true")
+        .await
+        .unwrap();
+    browser
+}
+
+/// The password of the staff members tests add.
+pub const STAFF_PASSWORD: &str = "correct horse battery";
+
+/// Adds a staff member of `department` with `role` (password `STAFF_PASSWORD`).
+pub async fn add_staff(
+    app: &TestApp,
+    username: &str,
+    department: &str,
+    role: tongban_core::case::StaffRole,
+) {
+    let hash = tongban_server::auth::password::hash_password(STAFF_PASSWORD).unwrap();
+    app.server()
+        .db()
+        .put_staff(tongban_server::store::NewStaff::new(
+            username, username, department, role, &hash,
+        ))
+        .await
+        .unwrap();
+}
+
+/// A desktop browser logged in at the workbench as `username`.
+pub async fn staff_desk(app: &TestApp, username: &str) -> Browser {
+    let desk = Browser::with_viewport("zh-CN,zh", (1280, 800))
+        .await
+        .unwrap();
+    desk.client
+        .goto(&format!("{}/staff/", app.base_url))
+        .await
+        .unwrap();
+    desk.type_into("#staff-username", username).await.unwrap();
+    desk.type_into("#staff-password", STAFF_PASSWORD)
+        .await
+        .unwrap();
+    desk.click("form.bench-login button[type=submit]")
+        .await
+        .unwrap();
+    desk.wait_until("return !!document.querySelector('.bench-who')", "logged in")
+        .await
+        .unwrap();
+    desk
 }

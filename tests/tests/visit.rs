@@ -7,7 +7,7 @@
 use tokio::sync::Mutex;
 use tongban_core::case::StaffRole;
 use tongban_server::store::NewStaff;
-use tongban_tests::{fill_to_check_answers, submit_twice, Browser, TestApp};
+use tongban_tests::{fill_to_check_answers, submit_twice, verified_person, Browser, TestApp};
 
 static ONE_BROWSER: Mutex<()> = Mutex::const_new(());
 
@@ -357,34 +357,6 @@ async fn a_configured_map_provider_draws_its_tiles_with_its_review_number() {
     browser.close().await;
 }
 
-async fn verified_person(app: &TestApp, phone: &str, name: &str, id_number: &str) -> Browser {
-    let browser = Browser::phone("zh-CN,zh").await.unwrap();
-    browser
-        .client
-        .goto(&format!("{}/login?next=%2Faccount", app.base_url))
-        .await
-        .unwrap();
-    app.log_in(&browser, phone).await.unwrap();
-    browser.type_into("#name", name).await.unwrap();
-    browser.type_into("#id-number", id_number).await.unwrap();
-    browser
-        .click("section[aria-labelledby=verify-heading] button[type=submit]")
-        .await
-        .unwrap();
-    browser
-        .wait_until(
-            "return [...document.querySelectorAll('.glance dd')].some(d => d.textContent.includes('已实名认证'))",
-            "the verified level",
-        )
-        .await
-        .unwrap();
-    browser
-        .eval("localStorage.setItem('tongban.care', '1'); return true")
-        .await
-        .unwrap();
-    browser
-}
-
 #[tokio::test]
 async fn a_son_granted_a_mandate_books_for_his_mother_until_she_revokes_it() {
     let _turn = ONE_BROWSER.lock().await;
@@ -466,11 +438,7 @@ async fn a_son_granted_a_mandate_books_for_his_mother_until_she_revokes_it() {
         .unwrap();
     let acting_page = acting_page.as_str().unwrap().to_owned();
     son.record_errors().await.unwrap();
-    // Clicked from the page (a WebDriver click on this link right after the list re-renders
-    // was lost: see the closing note of #19).
-    son.eval("document.querySelector('.act-for').click(); return true")
-        .await
-        .unwrap();
+    son.tap(".act-for").await.unwrap();
     if son
         .wait_until(
             "return !!document.querySelector('.acting-for')",

@@ -99,8 +99,22 @@ pub async fn profile(
             &citizen.ip,
         )
         .await?;
+    // A child's account has no phone of its own: the guardian acting for them is the contact.
+    let phone = if account.phone.starts_with(crate::store::MINOR_PHONE_PREFIX) {
+        match citizen.agent_id() {
+            Some(agent) => state
+                .store
+                .account(agent)
+                .await?
+                .map(|a| a.phone)
+                .unwrap_or_default(),
+            None => String::new(),
+        }
+    } else {
+        account.phone
+    };
     Ok(Json(tongban_core::auth::Profile {
-        phone: account.phone,
+        phone,
         name: account.real_name,
         id_number: account.id_number,
     }))

@@ -12,10 +12,10 @@ use crate::t;
 #[component]
 pub(super) fn Handover(draft_id: String) -> impl IntoView {
     let drafts = use_drafts();
+    let navigate = StoredValue::new_local(leptos_router::hooks::use_navigate());
     let phone = RwSignal::new(String::new());
     let code = RwSignal::new(String::new());
     let sent = RwSignal::new(None::<String>);
-    let done = RwSignal::new(None::<String>);
     let error = RwSignal::new(None::<(&'static str, String)>);
     let busy = RwSignal::new(false);
     let id = StoredValue::new(draft_id);
@@ -63,8 +63,12 @@ pub(super) fn Handover(draft_id: String) -> impl IntoView {
                 .await
             {
                 Ok(handed) => {
+                    // The draft is the person's now: it leaves this device, and the helper lands
+                    // on their drafts, told where it went.
                     drafts.change(|s| s.release(&draft));
-                    done.set(Some(handed.masked_phone));
+                    let to = js_sys::encode_uri_component(&handed.masked_phone);
+                    let path = format!("/drafts?handed={to}");
+                    navigate.with_value(|n| n(&path, Default::default()));
                 }
                 Err(e @ ApiError::Conflict { .. }) => {
                     // Expired or used up: a new code is needed.
@@ -94,10 +98,9 @@ pub(super) fn Handover(draft_id: String) -> impl IntoView {
     view! {
         <details class="card handover">
             <summary>{t!("handover-title")}</summary>
-            {move || match done.get() {
-                Some(to) => view! { <p class="notice notice-info handover-done" role="status">{t!("handover-done", phone = to)}</p> }.into_any(),
-                None if !synced() => view! { <p class="hint">{t!("handover-needs-sync")}</p> }.into_any(),
-                None => view! {
+            {move || match () {
+                _ if !synced() => view! { <p class="hint">{t!("handover-needs-sync")}</p> }.into_any(),
+                _ => view! {
                     <p class="hint">{t!("handover-intro")}</p>
                     <form class="handover-phone" on:submit=send>
                         <div class="form-field">

@@ -24,8 +24,13 @@ fn DraftsList() -> impl IntoView {
     let drafts = use_drafts();
     let acting = drafts.acting();
     let catalog = crate::store::use_catalog();
+    // Arrived from handing a draft over (帮办): where it went.
+    let handed = leptos_router::hooks::use_query_map()
+        .read_untracked()
+        .get("handed");
     view! {
         <h1>{t!("drafts-heading")}</h1>
+        {handed.map(|to| view! { <p class="notice notice-info handover-done" role="status">{t!("handover-done", phone = to)}</p> })}
         <SyncNotice/>
         {move || {
             let list: Vec<Draft> = drafts.state.with(|s| {
