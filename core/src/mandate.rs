@@ -208,6 +208,38 @@ pub struct Mandate {
     pub hall_code: Option<String>,
 }
 
+/// One thing done in the grantor's name under a mandate.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub enum ActedKind {
+    /// A draft made (its last change at `at`).
+    Drafted,
+    /// An application submitted (with its receipt).
+    Submitted,
+    /// A visit booked (its day and time in `when`).
+    Booked,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Acted {
+    pub kind: ActedKind,
+    /// When it was done (Unix seconds).
+    pub at: i64,
+    /// The matter or bundle (its code or bundle id).
+    pub form_id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub receipt: Option<String>,
+}
+
+/// `GET /api/v1/me/mandates/{id}/record`: what was done under a mandate, newest first.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ActedRecord {
+    pub items: Vec<Acted>,
+}
+
 /// `GET /api/v1/me/mandates`: those I gave and those I received, newest first.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

@@ -37,10 +37,12 @@ pub enum MessageKind {
     HandedOver,
     /// A hall confirmed the person as guardian of `party` (a minor child): they act for them.
     GuardianConfirmed,
+    /// Someone acting for the person (`party`) started an application in their name (`matter`).
+    DraftStarted,
 }
 
 impl MessageKind {
-    pub const ALL: [Self; 13] = [
+    pub const ALL: [Self; 14] = [
         Self::Submitted,
         Self::StatusChanged,
         Self::SupplementRequested,
@@ -54,6 +56,7 @@ impl MessageKind {
         Self::ConfirmRequested,
         Self::HandedOver,
         Self::GuardianConfirmed,
+        Self::DraftStarted,
     ];
 
     pub fn code(self) -> &'static str {
@@ -71,6 +74,7 @@ impl MessageKind {
             Self::ConfirmRequested => "confirm-requested",
             Self::HandedOver => "handed-over",
             Self::GuardianConfirmed => "guardian-confirmed",
+            Self::DraftStarted => "draft-started",
         }
     }
 
@@ -94,6 +98,7 @@ impl MessageKind {
             Self::ConfirmRequested => "message-confirm-requested",
             Self::HandedOver => "message-handed-over",
             Self::GuardianConfirmed => "message-guardian-confirmed",
+            Self::DraftStarted => "message-draft-started",
         }
     }
 
@@ -113,6 +118,7 @@ impl MessageKind {
             Self::ConfirmRequested => "mandate-confirm",
             Self::HandedOver => "draft-handed-over",
             Self::GuardianConfirmed => "guardian-confirmed",
+            Self::DraftStarted => "draft-started",
         }
     }
 }

@@ -243,6 +243,24 @@ async fn a_son_acts_for_his_mother_within_the_mandate_until_she_revokes_it() {
         .unwrap();
     let text = tongban_core::view::message_text(told, &words);
     assert!(text.contains("由 李* 139****0002 代办"), "{text}");
+    // She was told when he started the draft, and the mandate's record lists what he did.
+    assert!(messages.iter().any(|m| m.kind == MessageKind::DraftStarted
+        && m.params
+            .get("party")
+            .is_some_and(|p| p.contains("139****0002"))
+        && m.params
+            .get("matter")
+            .is_some_and(|t| t.contains("结婚登记"))));
+    let record = mother.mandate_record(&mandate.id).await.unwrap().items;
+    assert!(record
+        .iter()
+        .any(|a| a.kind == tongban_core::mandate::ActedKind::Submitted
+            && a.receipt.as_deref() == Some(receipt.as_str())));
+    assert!(record
+        .iter()
+        .any(|a| a.kind == tongban_core::mandate::ActedKind::Booked && a.form_id == COVERED));
+    // He sees the same record; she does not see his own drafts in it.
+    assert_eq!(son.mandate_record(&mandate.id).await.unwrap().items, record);
     let lines = server.server.db().audit_lines().await.unwrap();
     assert!(
         lines

@@ -209,6 +209,11 @@ async fn nobody_reaches_another_persons_objects() {
             None,
         ),
         (
+            "GET /api/v1/me/mandates/{id}/record",
+            format!("/api/v1/me/mandates/{mandate}/record"),
+            None,
+        ),
+        (
             "POST /api/v1/me/mandates/{id}/revoke",
             format!("/api/v1/me/mandates/{mandate}/revoke"),
             None,

@@ -600,6 +600,27 @@ async fn a_son_granted_a_mandate_books_for_his_mother_until_she_revokes_it() {
         )
         .await
         .unwrap();
+    // Before she does, she sees what he did in her name.
+    mother
+        .wait_until(
+            "return !!document.querySelector('.mandates-given details.acted')",
+            "what he did",
+        )
+        .await
+        .unwrap();
+    mother
+        .click(".mandates-given details.acted summary")
+        .await
+        .unwrap();
+    let record = mother
+        .texts(".mandates-given details.acted li")
+        .await
+        .unwrap()
+        .join(" ");
+    assert!(
+        record.contains(&receipt) && record.contains("预约了"),
+        "{record}"
+    );
     mother
         .click(".mandates-given .revoke-mandate")
         .await

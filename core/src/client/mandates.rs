@@ -84,4 +84,10 @@ impl ApiClient {
         let path = format!("/staff/guardianships/{}/confirm", encode_segment(code));
         self.send_json(Method::POST, &path, None::<&()>).await
     }
+
+    /// What was done under a mandate (either party asks).
+    pub async fn mandate_record(&self, id: &str) -> Result<crate::mandate::ActedRecord, ApiError> {
+        self.get_json(&format!("/me/mandates/{}/record", encode_segment(id)))
+            .await
+    }
 }

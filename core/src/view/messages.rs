@@ -30,6 +30,7 @@ pub fn message_text(message: &Message, words: &Words) -> String {
     args.insert("time", param("time"));
     args.insert("code", param("code"));
     args.insert("party", param("party"));
+    args.insert("matter", local("matter"));
     args.insert("status", status);
     args.insert("date", param("date"));
     args.insert("count", param("count"));

@@ -134,6 +134,34 @@ pub async fn apply_change(
         if written == Written::Raced {
             continue; // another request changed the draft first: read it again
         }
+        // A draft started in the person's name by someone acting for them: they are told at
+        // once (and by text), so nothing is done in their name unseen.
+        if read_version.is_none() {
+            if let Some(agent) = citizen.agent_label(&state).await? {
+                let title = crate::forms::resolve(&state, &decided.draft.form_id)
+                    .await
+                    .map(|f| f.title)
+                    .ok();
+                let mut params = std::collections::BTreeMap::new();
+                params.insert("party".to_owned(), agent);
+                if let Some(title) = title {
+                    params.insert("matter".to_owned(), title.zh.clone());
+                    if let Some(en) = title.en {
+                        params.insert("matter_en".to_owned(), en);
+                    }
+                }
+                let (messages, notifications) = crate::cases::tell(
+                    &state,
+                    &citizen.account_id,
+                    None,
+                    tongban_core::message::MessageKind::DraftStarted,
+                    params,
+                    now,
+                )
+                .await?;
+                state.store.put_messages(&messages, &notifications).await?;
+            }
+        }
         if let Some((done, _)) = &decided.submitted {
             state
                 .audit(

@@ -31,6 +31,7 @@ pub fn router() -> Router<AppState> {
         .route("/me/mandates/{id}/accept", post(accept))
         .route("/me/mandates/{id}/decline", post(decline))
         .route("/me/mandates/{id}/revoke", post(revoke))
+        .route("/me/mandates/{id}/record", get(record))
 }
 
 /// A mandate is "owned" by both its parties; each endpoint says which side may use it.
@@ -277,6 +278,42 @@ async fn tell_party(
     let (messages, notifications) = tell(state, to, None, kind, params, now).await?;
     state.store.put_messages(&messages, &notifications).await?;
     Ok(())
+}
+
+/// What was done under a mandate, for either party to see: each draft, application and booking
+/// made in the grantor's name by its agent.
+#[utoipa::path(
+    get,
+    path = "/api/v1/me/mandates/{id}/record",
+    tag = "mandates",
+    security(("session" = [])),
+    params(("id" = String, Path, description = "The mandate's id")),
+    responses(
+        (status = 200, description = "Newest first", body = tongban_core::mandate::ActedRecord),
+        (status = 404, description = "No such mandate of this person", body = tongban_core::api::ErrorBody)
+    )
+)]
+pub async fn record(
+    State(state): State<AppState>,
+    citizen: Citizen,
+    Path(id): Path<String>,
+) -> Result<Json<tongban_core::mandate::ActedRecord>> {
+    let row = state.store.mandate(&id).await?;
+    let party = citizen
+        .owned(
+            &state,
+            AuditAction::MandateUsed,
+            row.map(|row| Party {
+                row,
+                side: &citizen.account_id,
+            }),
+        )
+        .await?;
+    let items = state
+        .store
+        .acted_for(&party.row.grantor_id, &party.row.agent_id)
+        .await?;
+    Ok(Json(tongban_core::mandate::ActedRecord { items }))
 }
 
 /// The agent accepts (needs a verified identity: they will act in someone's name).

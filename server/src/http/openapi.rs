@@ -62,6 +62,7 @@ use utoipa::{Modify, OpenApi};
         crate::http::mandates::accept,
         crate::http::mandates::decline,
         crate::http::mandates::revoke,
+        crate::http::mandates::record,
         crate::http::handovers::start,
         crate::http::handovers::confirm,
         crate::http::guardians::declare,

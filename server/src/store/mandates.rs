@@ -98,6 +98,69 @@ impl Store {
         Ok(all.into_iter().partition(|m| &m.grantor_id == account))
     }
 
+    /// What `agent` did in `grantor`'s name: drafts, applications and bookings that record them
+    /// as the agent, newest first (at most 200).
+    pub async fn acted_for(
+        &self,
+        grantor: &AccountId,
+        agent: &AccountId,
+    ) -> Result<Vec<tongban_core::mandate::Acted>, sqlx::Error> {
+        use tongban_core::mandate::{Acted, ActedKind};
+        let mut items = Vec::new();
+        for r in sqlx::query(
+            "SELECT form_id, updated_at FROM drafts WHERE owner = $1 AND agent_id = $2
+               AND id NOT IN (SELECT draft_id FROM applications WHERE owner = $1)
+             ORDER BY updated_at DESC LIMIT 200",
+        )
+        .bind(grantor.as_str())
+        .bind(agent.as_str())
+        .fetch_all(self.pool())
+        .await?
+        {
+            items.push(Acted {
+                kind: ActedKind::Drafted,
+                at: r.try_get("updated_at")?,
+                form_id: r.try_get("form_id")?,
+                receipt: None,
+            });
+        }
+        for r in sqlx::query(
+            "SELECT form_id, receipt, created_at FROM applications WHERE owner = $1 AND agent_id = $2
+             ORDER BY created_at DESC LIMIT 200",
+        )
+        .bind(grantor.as_str())
+        .bind(agent.as_str())
+        .fetch_all(self.pool())
+        .await?
+        {
+            items.push(Acted {
+                kind: ActedKind::Submitted,
+                at: r.try_get("created_at")?,
+                form_id: r.try_get("form_id")?,
+                receipt: Some(r.try_get("receipt")?),
+            });
+        }
+        for r in sqlx::query(
+            "SELECT matter_code, created_at FROM appointments WHERE account_id = $1 AND agent_id = $2
+             ORDER BY created_at DESC LIMIT 200",
+        )
+        .bind(grantor.as_str())
+        .bind(agent.as_str())
+        .fetch_all(self.pool())
+        .await?
+        {
+            items.push(Acted {
+                kind: ActedKind::Booked,
+                at: r.try_get("created_at")?,
+                form_id: r.try_get("matter_code")?,
+                receipt: None,
+            });
+        }
+        items.sort_by_key(|a| std::cmp::Reverse(a.at));
+        items.truncate(200);
+        Ok(items)
+    }
+
     /// The guardianship waiting for a hall under this code.
     pub async fn guardianship_by_code(
         &self,

@@ -291,6 +291,42 @@ fn MandateItem(
             </div>
         }
     });
+    // What was done in the grantor's name under it (both sides may look).
+    let record_id = mandate.id.clone();
+    let record = LocalResource::new(move || {
+        let id = record_id.clone();
+        async move { api().mandate_record(&id).await }
+    });
+    let catalog_names = use_catalog();
+    let acted = move || {
+        let items = record.get().and_then(|r| r.ok())?.items;
+        if items.is_empty() {
+            return None;
+        }
+        let store = catalog_names.get().and_then(|r| r.ok());
+        let name = |code: &str| {
+            store
+                .as_ref()
+                .and_then(|s| s.index.documents.iter().find(|d| d.summary.code == code))
+                .map(|d| d.summary.name.for_language(&language()).to_owned())
+                .unwrap_or_else(|| code.to_owned())
+        };
+        Some(view! {
+            <details class="acted">
+                <summary>{t!("mandates-record", count = items.len())}</summary>
+                <ul class="plain-list">
+                    {items.into_iter().map(|a| {
+                        let what = match a.kind {
+                            tongban_core::mandate::ActedKind::Drafted => t!("mandates-record-drafted", matter = name(&a.form_id)),
+                            tongban_core::mandate::ActedKind::Submitted => t!("mandates-record-submitted", matter = name(&a.form_id), receipt = a.receipt.clone().unwrap_or_default()),
+                            tongban_core::mandate::ActedKind::Booked => t!("mandates-record-booked", matter = name(&a.form_id)),
+                        };
+                        view! { <li><span>{what}</span>" · "<span class="hint">{crate::format::date_time(a.at)}</span></li> }
+                    }).collect_view()}
+                </ul>
+            </details>
+        })
+    };
     let offered = mandate.status == MandateStatus::Offered && !guardian;
     let live = matches!(
         mandate.status,
@@ -303,6 +339,7 @@ fn MandateItem(
             <p>{scope}</p>
             <p class="hint">{t!("mandates-period", from = mandate.from.to_string(), to = mandate.to.to_string())}</p>
             {hall_code}
+            {acted}
             <p class="actions">
                 {(!given && offered).then(|| view! {
                     <button type="button" class="button accept-mandate" on:click=act("accept")>{t!("mandates-accept")}</button>
