@@ -206,6 +206,15 @@ fn mask(value: &str, head: usize, tail: usize) -> String {
 
 /// An ID number for display where the full value is not needed: at most the first 3 and the last
 /// 4 characters (`330***********123X`).
+/// Whether `name` can be a person's name as the register holds it: 1 to 30 letters (any script),
+/// with the separators of minority and foreign names (·, •, space, hyphen).
+pub fn is_plausible_name(name: &str) -> bool {
+    (1..=30).contains(&name.chars().count())
+        && name
+            .chars()
+            .all(|c| c.is_alphabetic() || matches!(c, '·' | '•' | ' ' | '-'))
+}
+
 pub fn mask_id_number(value: &str) -> String {
     mask(value, 3, 4)
 }
@@ -233,6 +242,16 @@ pub fn china_date(unix_seconds: i64) -> (u16, u8, u8) {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn names_as_the_register_holds_them() {
+        for ok in ["王秀英", "阿依古丽·买买提", "Anna-Lena Müller", "欧阳娜娜"] {
+            assert!(is_plausible_name(ok), "{ok}");
+        }
+        for bad in ["", "王1", "<script>", &"王".repeat(31)] {
+            assert!(!is_plausible_name(bad), "{bad}");
+        }
+    }
+
     use super::*;
 
     const TODAY: (u16, u8, u8) = (2026, 11, 28);

@@ -71,11 +71,7 @@ pub async fn declare(
     let now = state.auth.now();
     let today = Day::of_timestamp(now);
     let name = new.child_name.trim();
-    let name_ok = (1..=30).contains(&name.chars().count())
-        && name
-            .chars()
-            .all(|c| c.is_alphabetic() || matches!(c, '·' | '•' | ' ' | '-'));
-    if !name_ok {
+    if !tongban_core::identity::is_plausible_name(name) {
         return Err(AppError::field("child_name", "name-invalid"));
     }
     let id = check_resident_id(&new.child_id_number, china_date(now))

@@ -145,11 +145,7 @@ pub async fn verify_identity(
     let now = state.auth.now();
     let name = request.name.trim();
     let mut fields = Vec::new();
-    let name_ok = (1..=30).contains(&name.chars().count())
-        && name
-            .chars()
-            .all(|c| c.is_alphabetic() || matches!(c, '·' | '•' | ' ' | '-'));
-    if !name_ok {
+    if !tongban_core::identity::is_plausible_name(name) {
         fields.push(tongban_core::FieldError::new("name", "name-invalid"));
     }
     let id = check_resident_id(&request.id_number, china_date(now));
