@@ -7,8 +7,15 @@
 use tokio::sync::Mutex;
 use tongban_core::case::StaffRole;
 use tongban_tests::{
-    add_staff, fill_to_check_answers, staff_desk, submit_twice, verified_person, Browser, TestApp,
+    add_staff, axe, axe_source, fill_to_check_answers, staff_desk, submit_twice, verified_person,
+    Browser, TestApp, WCAG_AA,
 };
+
+/// axe-core (WCAG 2.2 AA) finds nothing on the page as it is now.
+async fn assert_accessible(browser: &Browser, page: &str) {
+    let violations = axe(browser, &axe_source(), WCAG_AA).await;
+    assert!(violations.is_empty(), "{page}: {violations:?}");
+}
 
 static ONE_BROWSER: Mutex<()> = Mutex::const_new(());
 
@@ -78,6 +85,7 @@ async fn a_helper_hands_a_filled_in_draft_over_and_the_person_submits_it() {
         .find(|(template, _)| template == "handover-code")
         .map(|(_, params)| params["code"].clone())
         .expect("the code was texted");
+    assert_accessible(&helper, "the hand-over on the check page").await;
     helper.type_into("#handover-code", &code).await.unwrap();
     helper.click(".handover-confirm").await.unwrap();
     if helper
@@ -200,6 +208,7 @@ async fn a_parent_confirmed_at_the_hall_applies_in_her_childs_name() {
     let code: String = shown.chars().filter(char::is_ascii_digit).collect();
     assert_eq!(code.len(), 8, "{shown}");
     parent.screenshot("guardian-hall-code-care").await.unwrap();
+    assert_accessible(&parent, "the mandates page with a hall code").await;
 
     // At the hall the clerk finds it by the code and confirms it.
     let desk = staff_desk(&app, "mz-desk").await;
@@ -227,6 +236,7 @@ async fn a_parent_confirmed_at_the_hall_applies_in_her_childs_name() {
         check.contains("李*") && check.contains("2015-06-01"),
         "{check}"
     );
+    assert_accessible(&desk, "the workbench's guardian check").await;
     desk.click(".guardian-confirm").await.unwrap();
     desk.wait_until(
         "return !document.querySelector('.guardian-confirm')",
@@ -254,6 +264,16 @@ async fn a_parent_confirmed_at_the_hall_applies_in_her_childs_name() {
         .await
         .unwrap();
     let hub = hub.as_str().unwrap().to_owned();
+    parent
+        .client
+        .goto(&format!("{}{hub}", app.base_url))
+        .await
+        .unwrap();
+    parent
+        .wait_until("return !!document.querySelector('.acting-for') && !!document.querySelector('.acting-drafts')", "the acting page")
+        .await
+        .unwrap();
+    assert_accessible(&parent, "acting for a child").await;
     fill_in(&parent, &app, &hub).await;
     submit_twice(&parent).await;
     parent
