@@ -159,6 +159,26 @@ async fn a_mother_acts_for_her_son_once_a_hall_confirms_it() {
     assert!(mine.active && mine.hall_code.is_none());
     assert!(mine.other_party.starts_with("李*"), "{mine:?}");
 
+    // A teenager with an account of their own is the grantor of their guardianship, and cannot
+    // end it; the parent can give it up.
+    let (teen, _) = server.login("13900000023").await;
+    teen.verify_identity("李小红", &id_number_born("20100301", 4))
+        .await
+        .unwrap();
+    let theirs = mother
+        .declare_guardianship(&child("李小红", "20100301", 4))
+        .await
+        .unwrap();
+    let given = teen.mandates().await.unwrap().given;
+    assert!(given
+        .iter()
+        .any(|m| m.id == theirs.id && m.hall_code.is_none()));
+    assert_eq!(
+        code_of(teen.revoke_mandate(&theirs.id).await),
+        "mandate-status"
+    );
+    mother.revoke_mandate(&theirs.id).await.unwrap();
+
     // The day he turns 18 it stops.
     server.clock.set(2_001_171_600); // 2033-06-01 01:00 in Beijing
     let (mother, _) = server.login("13900000021").await;

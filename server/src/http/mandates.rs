@@ -218,8 +218,11 @@ async fn move_it(
     if as_agent && !is_agent {
         return Err(AppError::NotFound);
     }
-    // A guardianship is confirmed by a hall's staff, never accepted by the parent themself.
-    if row.kind == MandateKind::Guardian && to == MandateStatus::Accepted {
+    // A guardianship is confirmed by a hall's staff, never accepted by the parent themself; the
+    // parent may give it up, the child (a teenager with an account) cannot end it.
+    if row.kind == MandateKind::Guardian
+        && (to == MandateStatus::Accepted || (to == MandateStatus::Revoked && !is_agent))
+    {
         return Err(AppError::Conflict("mandate-status"));
     }
     // Accepting means acting in someone's name: a verified identity first.

@@ -348,7 +348,8 @@ fn MandateItem(
                 {(!given && mandate.active).then(|| view! {
                     <a class="button act-for" href=act_href>{t!("mandates-act")}</a>
                 })}
-                {live.then(|| view! {
+                // A child cannot end their guardianship; the parent can give it up.
+                {(live && !(given && guardian)).then(|| view! {
                     <button type="button" class="button button-secondary revoke-mandate" on:click=act("revoke")>
                         {if given { t!("mandates-revoke") } else { t!("mandates-give-back") }}
                     </button>
