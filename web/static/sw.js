@@ -87,6 +87,15 @@ async function networkFirst(request, cacheName, fallbackUrl, afterFetch) {
   }
 }
 
+// Repeat visits paint from the kept shell, with no network round trip before it: the build's
+// files are kept together under its own name, so a visit never mixes two builds. A new build
+// installs in the background (the browser checks this worker on navigations) and serves the
+// visit after. Before anything is kept, and if the shell was evicted, the network as before.
+async function shellFirst(request) {
+  const cached = await caches.open(SHELL_CACHE).then((cache) => cache.match('/'));
+  return cached || networkFirst(request, SHELL_CACHE, '/');
+}
+
 async function cacheFirst(request) {
   const cached = await caches.match(request);
   return cached || fetch(request);
@@ -99,7 +108,7 @@ self.addEventListener('fetch', (event) => {
   // The staff workbench is another app: never kept on a citizen's device.
   if (url.pathname === '/staff' || url.pathname.startsWith('/staff/')) return;
   if (request.mode === 'navigate') {
-    event.respondWith(networkFirst(request, SHELL_CACHE, '/'));
+    event.respondWith(shellFirst(request));
   } else if (url.pathname === INDEX_URL) {
     event.respondWith(networkFirst(request, DATA_CACHE, undefined, (r) => event.waitUntil(keepGuides(r))));
   } else if (PUBLIC_DATA.some((pattern) => pattern.test(url.pathname))) {
