@@ -6,8 +6,6 @@
 
 mod support;
 
-use std::sync::Arc;
-
 use sqlx::Row;
 use support::auth::AuthServer;
 use support::forms::id_number;
@@ -17,7 +15,6 @@ use tongban_core::case::StaffRole;
 use tongban_core::message::MessageKind;
 use tongban_core::visit::{AppointmentStatus, NewAppointment};
 use tongban_core::{ApiClient, ApiError};
-use tongban_server::store::NewStaff;
 
 /// 结婚登记 at 杭州市上城区婚姻登记处: 2 places a half hour, working days 8:30-12:00, 13:30-17:00.
 const MARRIAGE: &str = "330100-MZ-0001";
@@ -25,7 +22,6 @@ const REGISTRY: &str = "330102-hydj";
 const DEPARTMENT: &str = "330100-mz";
 /// Wednesday 2026-12-02, 10:00 in Beijing.
 const WEDNESDAY_10AM: i64 = 1_796_176_800;
-const PASSWORD: &str = "correct horse battery";
 
 fn thursday() -> Day {
     Day::from_ymd(2026, 12, 3)
@@ -69,24 +65,9 @@ async fn person(server: &AuthServer, n: usize) -> ApiClient {
     client
 }
 
+/// A clerk of `department`, logged in.
 async fn staff(server: &AuthServer, username: &str, department: &str) -> ApiClient {
-    let hash = tongban_server::auth::password::hash_password(PASSWORD).unwrap();
-    server
-        .server
-        .db()
-        .put_staff(NewStaff::new(
-            username,
-            username,
-            department,
-            StaffRole::Clerk,
-            &hash,
-        ))
-        .await
-        .unwrap();
-    let client = ApiClient::new(&server.base)
-        .with_secret_store(Arc::new(tongban_core::auth::MemorySecretStore::default()));
-    client.staff_login(username, PASSWORD).await.unwrap();
-    client
+    support::staff::staff(server, username, department, StaffRole::Clerk).await
 }
 
 fn code_of(e: &ApiError) -> String {

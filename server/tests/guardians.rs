@@ -5,39 +5,20 @@
 
 mod support;
 
-use std::sync::Arc;
-
 use support::auth::AuthServer;
 use support::forms::{id_number, id_number_born, submit};
 use tongban_core::case::StaffRole;
 use tongban_core::mandate::{MandateKind, MandateStatus, NewGuardianship};
 use tongban_core::message::MessageKind;
 use tongban_core::{ApiClient, ApiError};
-use tongban_server::store::NewStaff;
 
 const MATTER: &str = "330000-GA-0001";
-const PASSWORD: &str = "correct horse battery staple";
 /// Wednesday 2026-12-02, 10:00 in Beijing.
 const WEDNESDAY_10AM: i64 = 1_796_176_800;
 
+/// A clerk of `department`, logged in.
 async fn staff(server: &AuthServer, username: &str, department: &str) -> ApiClient {
-    let hash = tongban_server::auth::password::hash_password(PASSWORD).unwrap();
-    server
-        .server
-        .db()
-        .put_staff(NewStaff::new(
-            username,
-            username,
-            department,
-            StaffRole::Clerk,
-            &hash,
-        ))
-        .await
-        .unwrap();
-    let client = ApiClient::new(&server.base)
-        .with_secret_store(Arc::new(tongban_core::auth::MemorySecretStore::default()));
-    client.staff_login(username, PASSWORD).await.unwrap();
-    client
+    support::staff::staff(server, username, department, StaffRole::Clerk).await
 }
 
 fn code_of(result: Result<impl std::fmt::Debug, ApiError>) -> String {

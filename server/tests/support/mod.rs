@@ -4,6 +4,7 @@ pub mod at_rest;
 pub mod auth;
 pub mod forms;
 pub mod postgres;
+pub mod staff;
 
 use std::path::Path;
 
