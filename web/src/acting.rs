@@ -22,6 +22,18 @@ fn acting_space(account: &str, mandate: &str) -> String {
     format!("{account}~for~{mandate}")
 }
 
+/// The spaces made on this device (remembered, so a logout clears those of earlier visits too).
+fn remembered_spaces() -> Vec<String> {
+    local(ACTING_KEY)
+        .map(|l| {
+            l.split(' ')
+                .filter(|s| !s.is_empty())
+                .map(str::to_owned)
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
 /// The drafts this account makes in someone's name under `mandate` (亲友代办): the same engine
 /// as one's own — kept on the device first, sent in the background — with every request made
 /// under the mandate. `None` before an account is known.
@@ -46,9 +58,7 @@ pub fn acting_drafts(mandate: &str) -> Option<Drafts> {
     // The owner lives as long as the app: its signals are never disposed under a running task.
     std::mem::forget(owner);
     // Remembered, so a logout also clears spaces made before a reload.
-    let mut spaces: Vec<String> = local(ACTING_KEY)
-        .map(|l| l.split(' ').map(str::to_owned).collect())
-        .unwrap_or_default();
+    let mut spaces = remembered_spaces();
     if !spaces.contains(&space) {
         spaces.push(space.clone());
         set_local(ACTING_KEY, Some(&spaces.join(" ")));
@@ -63,14 +73,7 @@ pub fn acting_drafts(mandate: &str) -> Option<Drafts> {
 /// Forgets on this device what was drafted for others: under one mandate (it ended), or all of
 /// them (logout).
 pub async fn forget_acting(mandate: Option<&str>) {
-    let spaces: Vec<String> = local(ACTING_KEY)
-        .map(|l| {
-            l.split(' ')
-                .filter(|s| !s.is_empty())
-                .map(str::to_owned)
-                .collect()
-        })
-        .unwrap_or_default();
+    let spaces = remembered_spaces();
     let (gone, kept): (Vec<String>, Vec<String>) = spaces
         .into_iter()
         .partition(|s| mandate.is_none_or(|m| s.ends_with(&format!("~for~{m}"))));

@@ -106,55 +106,42 @@ impl Store {
         agent: &AccountId,
     ) -> Result<Vec<tongban_core::mandate::Acted>, sqlx::Error> {
         use tongban_core::mandate::{Acted, ActedKind};
+        // Each kind of thing done, as `form_id, receipt, at` (newest first); a draft that became
+        // an application is counted as the application.
+        let queries = [
+            (
+                ActedKind::Drafted,
+                "SELECT form_id, CAST(NULL AS TEXT) AS receipt, updated_at AS at FROM drafts
+                 WHERE owner = $1 AND agent_id = $2
+                   AND id NOT IN (SELECT draft_id FROM applications WHERE owner = $1)
+                 ORDER BY updated_at DESC LIMIT 200",
+            ),
+            (
+                ActedKind::Submitted,
+                "SELECT form_id, receipt, created_at AS at FROM applications
+                 WHERE owner = $1 AND agent_id = $2 ORDER BY created_at DESC LIMIT 200",
+            ),
+            (
+                ActedKind::Booked,
+                "SELECT matter_code AS form_id, CAST(NULL AS TEXT) AS receipt, created_at AS at FROM appointments
+                 WHERE account_id = $1 AND agent_id = $2 ORDER BY created_at DESC LIMIT 200",
+            ),
+        ];
         let mut items = Vec::new();
-        for r in sqlx::query(
-            "SELECT form_id, updated_at FROM drafts WHERE owner = $1 AND agent_id = $2
-               AND id NOT IN (SELECT draft_id FROM applications WHERE owner = $1)
-             ORDER BY updated_at DESC LIMIT 200",
-        )
-        .bind(grantor.as_str())
-        .bind(agent.as_str())
-        .fetch_all(self.pool())
-        .await?
-        {
-            items.push(Acted {
-                kind: ActedKind::Drafted,
-                at: r.try_get("updated_at")?,
-                form_id: r.try_get("form_id")?,
-                receipt: None,
-            });
-        }
-        for r in sqlx::query(
-            "SELECT form_id, receipt, created_at FROM applications WHERE owner = $1 AND agent_id = $2
-             ORDER BY created_at DESC LIMIT 200",
-        )
-        .bind(grantor.as_str())
-        .bind(agent.as_str())
-        .fetch_all(self.pool())
-        .await?
-        {
-            items.push(Acted {
-                kind: ActedKind::Submitted,
-                at: r.try_get("created_at")?,
-                form_id: r.try_get("form_id")?,
-                receipt: Some(r.try_get("receipt")?),
-            });
-        }
-        for r in sqlx::query(
-            "SELECT matter_code, created_at FROM appointments WHERE account_id = $1 AND agent_id = $2
-             ORDER BY created_at DESC LIMIT 200",
-        )
-        .bind(grantor.as_str())
-        .bind(agent.as_str())
-        .fetch_all(self.pool())
-        .await?
-        {
-            items.push(Acted {
-                kind: ActedKind::Booked,
-                at: r.try_get("created_at")?,
-                form_id: r.try_get("matter_code")?,
-                receipt: None,
-            });
+        for (kind, sql) in queries {
+            for r in sqlx::query(sql)
+                .bind(grantor.as_str())
+                .bind(agent.as_str())
+                .fetch_all(self.pool())
+                .await?
+            {
+                items.push(Acted {
+                    kind: kind.clone(),
+                    at: r.try_get("at")?,
+                    form_id: r.try_get("form_id")?,
+                    receipt: r.try_get("receipt")?,
+                });
+            }
         }
         items.sort_by_key(|a| std::cmp::Reverse(a.at));
         items.truncate(200);

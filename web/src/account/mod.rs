@@ -122,12 +122,12 @@ pub fn error_text(error: &ApiError) -> String {
     }
 }
 
-/// A text field with its label, hint and error tied to it for screen readers.
+/// A text field with its label, hint (if any) and error tied to it for screen readers.
 #[component]
-fn TextField(
+pub(crate) fn TextField(
     id: &'static str,
     label: String,
-    hint: String,
+    #[prop(optional, into)] hint: Option<String>,
     value: RwSignal<String>,
     error: RwSignal<Option<String>>,
     #[prop(default = "text")] input_type: &'static str,
@@ -140,18 +140,18 @@ fn TextField(
     let described = {
         let hint_id = hint_id.clone();
         let error_id = error_id.clone();
+        let has_hint = hint.is_some();
         move || {
-            if error.get().is_some() {
-                format!("{error_id} {hint_id}")
-            } else {
-                hint_id.clone()
-            }
+            let hint = has_hint.then(|| hint_id.clone());
+            let error = error.get().is_some().then(|| error_id.clone());
+            let ids: Vec<String> = error.into_iter().chain(hint).collect();
+            (!ids.is_empty()).then(|| ids.join(" "))
         }
     };
     view! {
         <div class="form-field">
             <label for=id>{label}</label>
-            <p id=hint_id class="hint">{hint}</p>
+            {hint.map(|h| view! { <p id=hint_id class="hint">{h}</p> })}
             {move || error.get().map(|e| view! { <p id=error_id.clone() class="field-error">{e}</p> })}
             <input
                 id=id

@@ -5,8 +5,8 @@
 use leptos::prelude::*;
 use tongban_core::ApiError;
 
-use crate::account::error_text;
-use crate::sync::use_drafts;
+use crate::account::{error_text, TextField};
+use crate::sync::{use_drafts, SyncStatus};
 use crate::t;
 
 #[component]
@@ -16,26 +16,19 @@ pub(super) fn Handover(draft_id: String) -> impl IntoView {
     let phone = RwSignal::new(String::new());
     let code = RwSignal::new(String::new());
     let sent = RwSignal::new(None::<String>);
-    let error = RwSignal::new(None::<(&'static str, String)>);
+    let phone_error = RwSignal::new(None::<String>);
+    let code_error = RwSignal::new(None::<String>);
     let busy = RwSignal::new(false);
     let id = StoredValue::new(draft_id);
-    let synced = move || {
-        drafts
-            .state
-            .with(|s| s.as_ref().is_some_and(|s| !s.has_unsynced(&id.get_value())))
-            && drafts.unsynced() == 0
-    };
-    let field_of = |e: &ApiError, fallback: &'static str| match e.field_error("code") {
-        Some(_) => "code",
-        None => fallback,
-    };
+    // Only what the server holds is handed over: nothing of this device may still be on its way.
+    let synced = move || drafts.status.get() == SyncStatus::Synced;
     let send = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         if busy.get_untracked() {
             return;
         }
         busy.set(true);
-        error.set(None);
+        phone_error.set(None);
         leptos::task::spawn_local(async move {
             match drafts
                 .api()
@@ -43,7 +36,7 @@ pub(super) fn Handover(draft_id: String) -> impl IntoView {
                 .await
             {
                 Ok(started) => sent.set(Some(started.masked_phone)),
-                Err(e) => error.set(Some((field_of(&e, "phone"), error_text(&e)))),
+                Err(e) => phone_error.set(Some(error_text(&e))),
             }
             busy.set(false);
         });
@@ -54,7 +47,7 @@ pub(super) fn Handover(draft_id: String) -> impl IntoView {
             return;
         }
         busy.set(true);
-        error.set(None);
+        code_error.set(None);
         leptos::task::spawn_local(async move {
             let draft = id.get_value();
             match drafts
@@ -73,27 +66,12 @@ pub(super) fn Handover(draft_id: String) -> impl IntoView {
                 Err(e @ ApiError::Conflict { .. }) => {
                     // Expired or used up: a new code is needed.
                     sent.set(None);
-                    error.set(Some(("phone", error_text(&e))));
+                    phone_error.set(Some(error_text(&e)));
                 }
-                Err(e) => error.set(Some((field_of(&e, "code"), error_text(&e)))),
+                Err(e) => code_error.set(Some(error_text(&e))),
             }
             busy.set(false);
         });
-    };
-    let error_for = move |field: &'static str| {
-        move || {
-            error.get().filter(|(f, _)| *f == field).map(|(_, text)| {
-                view! { <p class="field-error" id=format!("handover-{field}-error") role="alert">{text}</p> }
-            })
-        }
-    };
-    let described = move |field: &'static str| {
-        move || {
-            error
-                .get()
-                .filter(|(f, _)| *f == field)
-                .map(|_| format!("handover-{field}-error"))
-        }
     };
     view! {
         <details class="card handover">
@@ -103,25 +81,15 @@ pub(super) fn Handover(draft_id: String) -> impl IntoView {
                 _ => view! {
                     <p class="hint">{t!("handover-intro")}</p>
                     <form class="handover-phone" on:submit=send>
-                        <div class="form-field">
-                            <label for="handover-phone">{t!("handover-phone")}</label>
-                            <input id="handover-phone" type="tel" inputmode="numeric" autocomplete="off" maxlength="11"
-                                aria-describedby=described("phone")
-                                prop:value=move || phone.get() on:input=move |ev| phone.set(event_target_value(&ev))/>
-                            {error_for("phone")}
-                        </div>
+                        <TextField id="handover-phone" label=t!("handover-phone") value=phone error=phone_error
+                            input_type="tel" inputmode="numeric" maxlength=11/>
                         <button type="submit" class="button button-secondary handover-send">{t!("handover-send")}</button>
                     </form>
                     {move || sent.get().map(|to| view! {
                         <form class="handover-code" on:submit=confirm>
                             <p class="live-note" role="status">{t!("handover-sent", phone = to)}</p>
-                            <div class="form-field">
-                                <label for="handover-code">{t!("handover-code")}</label>
-                                <input id="handover-code" type="text" inputmode="numeric" autocomplete="one-time-code" maxlength="6"
-                                    aria-describedby=described("code")
-                                    prop:value=move || code.get() on:input=move |ev| code.set(event_target_value(&ev))/>
-                                {error_for("code")}
-                            </div>
+                            <TextField id="handover-code" label=t!("handover-code") value=code error=code_error
+                                inputmode="numeric" autocomplete="one-time-code" maxlength=6/>
                             <button type="submit" class="button handover-confirm">{t!("handover-confirm")}</button>
                         </form>
                     })}
