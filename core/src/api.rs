@@ -122,6 +122,13 @@ pub const ERROR_CODES: &[&str] = &[
     "guardianship-exists",
     "guardian-hall-only",
     "not-for-agents",
+    // 好差评 and rectification.
+    "evaluation-comment-required",
+    "evaluation-exists",
+    "evaluation-not-visited",
+    "rectification-closed",
+    // The apps' own check before sending a rating (the server answers `validation` instead).
+    "evaluation-choose-level",
     // Requests the server could not read (answered by `json_errors`, not a handler).
     "bad-request",
     "method-not-allowed",
@@ -176,6 +183,12 @@ impl FieldError {
             code: code.into(),
             params: HashMap::new(),
         }
+    }
+
+    /// With a parameter its message uses (`max` of `field-too-long`).
+    pub fn with_param(mut self, name: &str, value: impl Into<String>) -> Self {
+        self.params.insert(name.to_owned(), value.into());
+        self
     }
 }
 

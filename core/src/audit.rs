@@ -106,6 +106,12 @@ actions! {
     HandoverStarted = "handover-started",
     /// The hand-over was confirmed with that code (or a wrong code was given).
     HandoverConfirmed = "handover-confirmed",
+    /// The person rated an application or a visit (or rated it again after the follow-up).
+    EvaluationGiven = "evaluation-given",
+    /// A staff member opened a rectification item (the person's comment and phone).
+    RectificationRead = "rectification-read",
+    /// A staff member recorded the callback or answered a rectification item.
+    RectificationHandled = "rectification-handled",
 }
 
 impl AuditAction {

@@ -16,6 +16,7 @@ pub mod draft;
 pub mod draft_journal;
 pub mod draft_store;
 pub mod draft_sync;
+pub mod evaluation;
 pub mod form;
 pub mod handover;
 pub mod host;

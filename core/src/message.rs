@@ -39,10 +39,14 @@ pub enum MessageKind {
     GuardianConfirmed,
     /// Someone acting for the person (`party`) started an application in their name (`matter`).
     DraftStarted,
+    /// The application was completed: how was the service? (again after 3 days if unrated).
+    EvaluationInvited,
+    /// A department answered the person's bad rating (整改), with `department`.
+    RectificationAnswered,
 }
 
 impl MessageKind {
-    pub const ALL: [Self; 14] = [
+    pub const ALL: [Self; 16] = [
         Self::Submitted,
         Self::StatusChanged,
         Self::SupplementRequested,
@@ -57,6 +61,8 @@ impl MessageKind {
         Self::HandedOver,
         Self::GuardianConfirmed,
         Self::DraftStarted,
+        Self::EvaluationInvited,
+        Self::RectificationAnswered,
     ];
 
     pub fn code(self) -> &'static str {
@@ -75,6 +81,8 @@ impl MessageKind {
             Self::HandedOver => "handed-over",
             Self::GuardianConfirmed => "guardian-confirmed",
             Self::DraftStarted => "draft-started",
+            Self::EvaluationInvited => "evaluation-invited",
+            Self::RectificationAnswered => "rectification-answered",
         }
     }
 
@@ -99,6 +107,8 @@ impl MessageKind {
             Self::HandedOver => "message-handed-over",
             Self::GuardianConfirmed => "message-guardian-confirmed",
             Self::DraftStarted => "message-draft-started",
+            Self::EvaluationInvited => "message-evaluation-invited",
+            Self::RectificationAnswered => "message-rectification-answered",
         }
     }
 
@@ -119,6 +129,8 @@ impl MessageKind {
             Self::HandedOver => "draft-handed-over",
             Self::GuardianConfirmed => "guardian-confirmed",
             Self::DraftStarted => "draft-started",
+            Self::EvaluationInvited => "evaluation-invited",
+            Self::RectificationAnswered => "rectification-answered",
         }
     }
 }

@@ -145,6 +145,8 @@ pub struct Config {
     pub booking: http::appointments::BookingOptions,
     #[command(flatten)]
     pub map: http::map::MapOptions,
+    #[command(flatten)]
+    pub rectification: http::rectifications::RectificationOptions,
 }
 
 impl Config {
@@ -178,6 +180,7 @@ impl Config {
             rotation_interval_s: 300,
             booking: Default::default(),
             map: Default::default(),
+            rectification: Default::default(),
             hosts: Vec::new(),
             auth: AuthConfig::default(),
         }
@@ -363,6 +366,7 @@ pub async fn start_with(config: Config, services: AuthServices) -> anyhow::Resul
         calendar_file: Arc::new(calendar_file),
         booking: config.booking.rules(),
         map: config.map.provider()?,
+        rectification: config.rectification.rules()?,
     };
     let (stop_notifier, notifier_stopped) = tokio::sync::watch::channel(false);
     let notifier = notify::spawn(

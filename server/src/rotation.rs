@@ -55,6 +55,11 @@ const SEALED: &[Sealed] = &[
         key: "id",
         column: "doc_key",
     },
+    Sealed {
+        table: "evaluations",
+        key: "id",
+        column: "comment",
+    },
 ];
 
 const BATCH: i64 = 200;

@@ -28,6 +28,8 @@ pub struct AppState {
     pub calendar_file: Arc<tongban_core::calendar::CalendarFile>,
     /// The region's booking limits.
     pub booking: BookingRules,
+    /// The region's deadlines for following up a bad rating (整改).
+    pub rectification: tongban_core::evaluation::RectificationRules,
     /// The reviewed map provider, if one is configured.
     pub map: Option<tongban_core::visit::tiles::MapProvider>,
 }

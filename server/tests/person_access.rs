@@ -98,6 +98,17 @@ async fn nobody_reaches_another_persons_objects() {
         other => panic!("A could not submit: {other:?}"),
     };
 
+    // A rated the application (at intake): B can neither read nor change the rating.
+    a.rate_application(
+        &application,
+        &tongban_core::evaluation::NewEvaluation {
+            overall: tongban_core::evaluation::Level::Satisfied,
+            indicators: vec![],
+            comment: String::new(),
+        },
+    )
+    .await
+    .unwrap();
     // The submission told A in the message centre.
     let message = a.messages().await.unwrap().items.remove(0).id;
     // A mandate between A and a third person C (B is no party to it).
@@ -222,6 +233,26 @@ async fn nobody_reaches_another_persons_objects() {
             "POST /api/v1/me/appointments/{id}/cancel",
             format!("/api/v1/me/appointments/{booking}/cancel"),
             None,
+        ),
+        (
+            "GET /api/v1/applications/{id}/evaluation",
+            format!("/api/v1/applications/{application}/evaluation"),
+            None,
+        ),
+        (
+            "POST /api/v1/applications/{id}/evaluation",
+            format!("/api/v1/applications/{application}/evaluation"),
+            Some(serde_json::json!({ "overall": "very-dissatisfied", "comment": "B" })),
+        ),
+        (
+            "GET /api/v1/me/appointments/{id}/evaluation",
+            format!("/api/v1/me/appointments/{booking}/evaluation"),
+            None,
+        ),
+        (
+            "POST /api/v1/me/appointments/{id}/evaluation",
+            format!("/api/v1/me/appointments/{booking}/evaluation"),
+            Some(serde_json::json!({ "overall": "very-dissatisfied", "comment": "B" })),
         ),
     ];
     let covered: BTreeSet<String> = cases.iter().map(|(e, _, _)| e.to_string()).collect();

@@ -98,6 +98,10 @@ async fn staff_reach_only_their_departments_cases_within_their_role() {
         "POST /api/v1/staff/halls/{id}/arrivals",
         "GET /api/v1/staff/guardianships/{code}",
         "POST /api/v1/staff/guardianships/{code}/confirm",
+        "GET /api/v1/staff/rectifications",
+        "GET /api/v1/staff/rectifications/{id}",
+        "POST /api/v1/staff/rectifications/{id}/callback",
+        "POST /api/v1/staff/rectifications/{id}/answer",
     ]
     .into_iter()
     .map(str::to_owned)
@@ -111,6 +115,21 @@ async fn staff_reach_only_their_departments_cases_within_their_role() {
     let document = home_supervisor.staff_case(&case).await.unwrap().documents[0]
         .object_id
         .clone();
+    // A bad rating of the application: a rectification item of the home department.
+    let rectification = person
+        .rate_application(
+            &application,
+            &tongban_core::evaluation::NewEvaluation {
+                overall: tongban_core::evaluation::Level::VeryDissatisfied,
+                indicators: vec![],
+                comment: "没人接电话".into(),
+            },
+        )
+        .await
+        .unwrap()
+        .rectifications[0]
+        .id
+        .clone();
 
     let mut cross_department_successes = 0;
     for (role, other_staff) in &other {
@@ -119,6 +138,8 @@ async fn staff_reach_only_their_departments_cases_within_their_role() {
         assert!(queue.iter().all(|c| c.application_id != application));
         let list = other_staff.staff_applications().await.unwrap();
         assert!(list.iter().all(|a| a.id != application));
+        let items = other_staff.staff_rectifications().await.unwrap().items;
+        assert!(items.iter().all(|i| i.rectification.id != rectification));
         // Reads and writes by id: as if it did not exist.
         let attempts: Vec<(reqwest::Method, String, Option<serde_json::Value>)> = vec![
             (reqwest::Method::GET, format!("/staff/cases/{case}"), None),
@@ -169,6 +190,21 @@ async fn staff_reach_only_their_departments_cases_within_their_role() {
                 reqwest::Method::POST,
                 "/staff/guardianships/00000000/confirm".into(),
                 None,
+            ),
+            (
+                reqwest::Method::GET,
+                format!("/staff/rectifications/{rectification}"),
+                None,
+            ),
+            (
+                reqwest::Method::POST,
+                format!("/staff/rectifications/{rectification}/callback"),
+                Some(serde_json::json!({ "text": "called" })),
+            ),
+            (
+                reqwest::Method::POST,
+                format!("/staff/rectifications/{rectification}/answer"),
+                Some(serde_json::json!({ "text": "fixed" })),
             ),
         ];
         let halls = other_staff.staff_halls().await.unwrap();

@@ -109,6 +109,8 @@ fn App() -> impl IntoView {
                     <Route path=path!("/messages") view=messages::MessagesPage/>
                     <Route path=path!("/book/:matter/:hall") view=pages::BookPage/>
                     <Route path=path!("/appointments") view=pages::AppointmentsPage/>
+                    <Route path=path!("/appointments/:id/rate") view=pages::RateVisitPage/>
+                    <Route path=path!("/ratings") view=pages::RatingsPage/>
                     <Route path=path!("/mandates") view=account::MandatesPage/>
                     <ParentRoute path=path!("/for/:mandate") view=account::ActingFor>
                         <Route path=path!("") view=account::ActingHome/>
@@ -120,6 +122,9 @@ fn App() -> impl IntoView {
                 </Routes>
                 </Show>
             </main>
+            <footer class="app-footer">
+                <a href="/ratings">{t!("ratings-title")}</a>
+            </footer>
         </Router>
     }
 }

@@ -4,7 +4,7 @@
 //! so it still reads offline. The header shows how many are unread.
 
 use leptos::prelude::*;
-use tongban_core::message::{Message, MessageList};
+use tongban_core::message::{Message, MessageKind, MessageList};
 use tongban_core::ApiError;
 
 use crate::account::{error_text, use_session};
@@ -172,10 +172,17 @@ fn MessageItem(message: Message) -> impl IntoView {
             </p>
             <p class="hint">{date_time(message.at)}</p>
             <p class="message-actions">
-                {message.application_id.map(|app| view! {
-                    <a href=format!("/applications/{app}") on:click=move |_| if unread { inbox.mark_read(open_id.clone()) }>
-                        {t!("messages-open-application")}
-                    </a>
+                {message.application_id.map(|app| {
+                    // An invitation to rate, or a department's answer to a rating: to the rating.
+                    let (href, text) = match message.kind {
+                        MessageKind::EvaluationInvited | MessageKind::RectificationAnswered => {
+                            (format!("/applications/{app}#rate"), t!("messages-rate"))
+                        }
+                        _ => (format!("/applications/{app}"), t!("messages-open-application")),
+                    };
+                    view! {
+                        <a href=href on:click=move |_| if unread { inbox.mark_read(open_id.clone()) }>{text}</a>
+                    }
                 })}
                 {message.params.contains_key("mandate").then(|| {
                     let mandate_id = id.clone();

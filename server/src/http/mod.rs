@@ -7,6 +7,7 @@ pub mod appointments;
 pub mod auth;
 pub mod catalog;
 pub mod drafts;
+pub mod evaluations;
 pub mod guardians;
 pub mod hall_desk;
 pub mod handovers;
@@ -17,6 +18,7 @@ pub mod materials;
 pub mod me;
 pub mod messages;
 pub mod openapi;
+pub mod rectifications;
 pub mod staff;
 pub mod staff_applications;
 
@@ -44,6 +46,8 @@ pub fn router(state: AppState, config: &Config) -> Router {
         .merge(handovers::router())
         .merge(guardians::router())
         .merge(map::router())
+        .merge(evaluations::router())
+        .merge(rectifications::router())
         .merge(staff::router())
         .merge(hosts::router())
         .fallback(|| async { AppError::NotFound })

@@ -69,7 +69,16 @@ use utoipa::{Modify, OpenApi};
         crate::http::guardians::check,
         crate::http::guardians::confirm,
         crate::http::map::map,
-        crate::http::map::calendar
+        crate::http::map::calendar,
+        crate::http::evaluations::rate_application,
+        crate::http::evaluations::application_evaluation,
+        crate::http::evaluations::rate_visit,
+        crate::http::evaluations::visit_evaluation,
+        crate::http::evaluations::stats,
+        crate::http::rectifications::list,
+        crate::http::rectifications::item,
+        crate::http::rectifications::callback,
+        crate::http::rectifications::answer
     ),
     components(schemas(
         tongban_core::MatterList,

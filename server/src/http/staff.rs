@@ -421,7 +421,7 @@ pub(super) async fn step(
     if kind == MessageKind::SupplementRequested {
         message_params.insert("count".into(), fields.len().to_string());
     }
-    let (messages, notifications) = tell(
+    let (mut messages, mut notifications) = tell(
         state,
         &record.owner,
         Some(&app.id),
@@ -430,6 +430,15 @@ pub(super) async fn step(
         now,
     )
     .await?;
+    let cases = state.store.cases_of(&app.id).await?;
+    if super::evaluations::completes(&cases, &case.id, change.status) {
+        // The application is done: how was the service? (好差评)
+        let (m, n) =
+            super::evaluations::invitation(state, &record.owner, &app.id, &app.receipt, now)
+                .await?;
+        messages.extend(m);
+        notifications.extend(n);
+    }
     let moved = state
         .store
         .move_case(CaseStep {

@@ -103,6 +103,16 @@ pub(super) async fn put_halls(
 }
 
 impl Store {
+    /// Every hall the catalog publishes, by id.
+    pub async fn all_halls(&self) -> Result<Vec<Hall>, sqlx::Error> {
+        sqlx::query("SELECT hall_json FROM halls ORDER BY id")
+            .fetch_all(self.pool())
+            .await?
+            .iter()
+            .map(|r| json_column("hall_json", &r.try_get::<String, _>("hall_json")?))
+            .collect()
+    }
+
     pub async fn hall(&self, id: &str) -> Result<Option<Hall>, sqlx::Error> {
         let row = sqlx::query("SELECT hall_json FROM halls WHERE id = $1")
             .bind(id)
@@ -279,17 +289,7 @@ impl Store {
         .bind(i64::from(row.start_minute))
         .execute(&mut *tx)
         .await?;
-        // Ids are `new_id()`s (hex and dashes): nothing in the prefix is a LIKE wildcard.
-        let pattern = format!("{reminder_prefix}%");
-        sqlx::query("DELETE FROM messages WHERE id LIKE $1 AND at > $2")
-            .bind(&pattern)
-            .bind(now)
-            .execute(&mut *tx)
-            .await?;
-        sqlx::query("DELETE FROM notifications WHERE id LIKE $1 AND delivered_at IS NULL")
-            .bind(&pattern)
-            .execute(&mut *tx)
-            .await?;
+        super::messages::withdraw_scheduled(&mut tx, reminder_prefix, now).await?;
         insert_message(&mut tx, message).await?;
         tx.commit().await?;
         Ok(true)

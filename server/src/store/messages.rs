@@ -108,6 +108,27 @@ pub(crate) async fn insert_notification(
     Ok(())
 }
 
+/// Withdraws what was scheduled under ids starting with `prefix` and not yet due: the messages
+/// dated after `now` and the texts not yet delivered (a booking's reminder, an invitation to rate).
+pub(crate) async fn withdraw_scheduled(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    prefix: &str,
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    // Ids are `new_id()`s (hex and dashes): nothing in the prefix is a LIKE wildcard.
+    let pattern = format!("{prefix}%");
+    sqlx::query("DELETE FROM messages WHERE id LIKE $1 AND at > $2")
+        .bind(&pattern)
+        .bind(now)
+        .execute(&mut **tx)
+        .await?;
+    sqlx::query("DELETE FROM notifications WHERE id LIKE $1 AND delivered_at IS NULL")
+        .bind(&pattern)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
 impl Store {
     /// The account's messages up to `now`, newest first, and how many are unread. Messages
     /// dated later (a booking's reminder) appear when their time comes.

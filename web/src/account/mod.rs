@@ -173,7 +173,7 @@ pub(crate) fn TextField(
 }
 
 /// Moves focus to the element with `id` once it is on the page (after the next render).
-fn focus(id: &'static str) {
+pub(crate) fn focus(id: &'static str) {
     use wasm_bindgen::JsCast;
     request_animation_frame(move || {
         if let Some(el) = document()

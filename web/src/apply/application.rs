@@ -82,6 +82,7 @@ fn ApplicationView(
         </section>
         {supplement}
         <super::cases::CaseList app=app.clone()/>
+        {(app.status.is_final()).then(|| view! { <super::evaluation::RateCard subject=super::evaluation::Rated::Application(app.id.clone())/> })}
         <section class="card" aria-labelledby="timeline-heading">
             <h2 id="timeline-heading">{t!("application-timeline")}</h2>
             <ol class="timeline">

@@ -10,6 +10,7 @@ mod application;
 mod cases;
 mod check;
 mod conflict;
+pub(crate) mod evaluation;
 mod fields;
 mod form;
 mod handover;

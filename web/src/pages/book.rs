@@ -281,6 +281,8 @@ fn Appointments() -> impl IntoView {
                                     let id = a.id.clone();
                                     let can_cancel = a.can_cancel;
                                     let booked = a.status == AppointmentStatus::Booked;
+                                    let arrived = a.status == AppointmentStatus::Arrived;
+                                    let rate_id = a.id.clone();
                                     let cancel = move |_| {
                                         let id = id.clone();
                                         leptos::task::spawn_local(async move {
@@ -304,6 +306,9 @@ fn Appointments() -> impl IntoView {
                                             {(booked && !can_cancel).then(|| view! {
                                                 <p class="hint">{t!("appointments-cannot-cancel")}</p>
                                             })}
+                                            {arrived.then(|| view! {
+                                                <p class="actions"><a class="button button-secondary rate-visit" href=format!("/appointments/{rate_id}/rate")>{t!("evaluation-rate-visit")}</a></p>
+                                            })}
                                         </li>
                                     }
                                 }).collect_view()}
@@ -318,5 +323,19 @@ fn Appointments() -> impl IntoView {
                 }
             })}
         </Suspense>
+    }
+}
+
+/// Rating a visit to a hall (好差评 of the hall's service), once the hall marked the person in.
+#[component]
+pub fn RateVisitPage() -> impl IntoView {
+    let params = leptos_router::hooks::use_params_map();
+    let id = params.read_untracked().get("id").unwrap_or_default();
+    view! {
+        <NeedsAccount>
+            <h1>{t!("evaluation-visit-title")}</h1>
+            <crate::apply::evaluation::RateCard subject=crate::apply::evaluation::Rated::Visit(id.clone())/>
+            <p><a href="/appointments">{t!("appointments-title")}</a></p>
+        </NeedsAccount>
     }
 }

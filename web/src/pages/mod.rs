@@ -8,14 +8,16 @@ mod bundle;
 mod guide;
 mod help;
 mod home;
+mod ratings;
 mod tiles;
 mod visit;
 
-pub use book::{AppointmentsPage, BookPage};
+pub use book::{AppointmentsPage, BookPage, RateVisitPage};
 pub use bundle::{BundlePage, EventPage};
 pub use guide::MatterPage;
 pub use help::ProxyHelp;
 pub use home::Home;
+pub use ratings::RatingsPage;
 
 use std::sync::Arc;
 

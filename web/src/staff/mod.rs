@@ -12,6 +12,7 @@ mod bookings;
 mod case;
 mod guardians;
 mod queue;
+mod rectifications;
 mod session;
 mod stats;
 
@@ -70,6 +71,8 @@ fn Workbench() -> impl IntoView {
                             <Route path=path!("/staff/stats") view=stats::Stats/>
                             <Route path=path!("/staff/bookings") view=bookings::Bookings/>
                             <Route path=path!("/staff/guardians") view=guardians::Guardians/>
+                            <Route path=path!("/staff/rectifications") view=rectifications::Rectifications/>
+                            <Route path=path!("/staff/rectifications/:id") view=rectifications::RectificationPage/>
                         </Routes>
                     }.into_any(),
                 }}
