@@ -127,6 +127,8 @@ pub const ERROR_CODES: &[&str] = &[
     "evaluation-exists",
     "evaluation-not-visited",
     "rectification-closed",
+    // 在线咨询.
+    "consultation-in-faq",
     // The apps' own check before sending a rating (the server answers `validation` instead).
     "evaluation-choose-level",
     // Requests the server could not read (answered by `json_errors`, not a handler).

@@ -112,6 +112,12 @@ actions! {
     RectificationRead = "rectification-read",
     /// A staff member recorded the callback or answered a rectification item.
     RectificationHandled = "rectification-handled",
+    /// The person asked a department a question (在线咨询), or asked again on the thread.
+    ConsultationAsked = "consultation-asked",
+    /// A staff member opened a consultation (the person's question).
+    ConsultationRead = "consultation-read",
+    /// A staff member answered one, or made its answer a FAQ entry of the guide.
+    ConsultationAnswered = "consultation-answered",
 }
 
 impl AuditAction {

@@ -12,6 +12,7 @@ pub mod calendar;
 pub mod case;
 pub mod catalog;
 pub mod client;
+pub mod consultation;
 pub mod draft;
 pub mod draft_journal;
 pub mod draft_store;

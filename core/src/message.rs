@@ -43,10 +43,13 @@ pub enum MessageKind {
     EvaluationInvited,
     /// A department answered the person's bad rating (整改), with `department`.
     RectificationAnswered,
+    /// A department answered the person's question (在线咨询), with `department`, `matter`
+    /// and `consultation` (its id).
+    ConsultationAnswered,
 }
 
 impl MessageKind {
-    pub const ALL: [Self; 16] = [
+    pub const ALL: [Self; 17] = [
         Self::Submitted,
         Self::StatusChanged,
         Self::SupplementRequested,
@@ -63,6 +66,7 @@ impl MessageKind {
         Self::DraftStarted,
         Self::EvaluationInvited,
         Self::RectificationAnswered,
+        Self::ConsultationAnswered,
     ];
 
     pub fn code(self) -> &'static str {
@@ -83,6 +87,7 @@ impl MessageKind {
             Self::DraftStarted => "draft-started",
             Self::EvaluationInvited => "evaluation-invited",
             Self::RectificationAnswered => "rectification-answered",
+            Self::ConsultationAnswered => "consultation-answered",
         }
     }
 
@@ -109,6 +114,7 @@ impl MessageKind {
             Self::DraftStarted => "message-draft-started",
             Self::EvaluationInvited => "message-evaluation-invited",
             Self::RectificationAnswered => "message-rectification-answered",
+            Self::ConsultationAnswered => "message-consultation-answered",
         }
     }
 
@@ -131,6 +137,7 @@ impl MessageKind {
             Self::DraftStarted => "draft-started",
             Self::EvaluationInvited => "evaluation-invited",
             Self::RectificationAnswered => "rectification-answered",
+            Self::ConsultationAnswered => "consultation-answered",
         }
     }
 }

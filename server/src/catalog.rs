@@ -97,6 +97,12 @@ pub struct CatalogCache {
 }
 
 impl CatalogCache {
+    /// Looks at the database's version on the next read (this instance changed the catalog;
+    /// the others see it within `VERSION_CHECK`).
+    pub fn changed(&self) {
+        self.checked_ms.store(0, Ordering::Relaxed);
+    }
+
     /// The current catalog, rebuilt only when the database holds another version.
     pub async fn current(&self, db: &Store) -> Result<Arc<LoadedCatalog>, AppError> {
         let now = monotonic_ms().max(1);

@@ -147,6 +147,8 @@ pub struct Config {
     pub map: http::map::MapOptions,
     #[command(flatten)]
     pub rectification: http::rectifications::RectificationOptions,
+    #[command(flatten)]
+    pub consultation: http::consultations::ConsultationOptions,
 }
 
 impl Config {
@@ -181,6 +183,7 @@ impl Config {
             booking: Default::default(),
             map: Default::default(),
             rectification: Default::default(),
+            consultation: Default::default(),
             hosts: Vec::new(),
             auth: AuthConfig::default(),
         }
@@ -367,6 +370,7 @@ pub async fn start_with(config: Config, services: AuthServices) -> anyhow::Resul
         booking: config.booking.rules(),
         map: config.map.provider()?,
         rectification: config.rectification.rules()?,
+        consultation_answer_days: config.consultation.consultation_answer_days.max(1),
     };
     let (stop_notifier, notifier_stopped) = tokio::sync::watch::channel(false);
     let notifier = notify::spawn(

@@ -60,6 +60,11 @@ const SEALED: &[Sealed] = &[
         key: "id",
         column: "comment",
     },
+    Sealed {
+        table: "consultation_posts",
+        key: "id",
+        column: "text",
+    },
 ];
 
 const BATCH: i64 = 200;

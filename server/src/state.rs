@@ -30,6 +30,8 @@ pub struct AppState {
     pub booking: BookingRules,
     /// The region's deadlines for following up a bad rating (整改).
     pub rectification: tongban_core::evaluation::RectificationRules,
+    /// Working days a department has to answer a question (在线咨询).
+    pub consultation_answer_days: u32,
     /// The reviewed map provider, if one is configured.
     pub map: Option<tongban_core::visit::tiles::MapProvider>,
 }

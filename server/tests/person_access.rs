@@ -109,6 +109,16 @@ async fn nobody_reaches_another_persons_objects() {
     )
     .await
     .unwrap();
+    // A asked the department a question about it.
+    let consultation = a
+        .ask_department(&tongban_core::consultation::NewConsultation {
+            matter: "330000-GA-0001".into(),
+            application_id: Some(application.clone()),
+            question: "照片可以自己带吗？".into(),
+        })
+        .await
+        .unwrap()
+        .id;
     // The submission told A in the message centre.
     let message = a.messages().await.unwrap().items.remove(0).id;
     // A mandate between A and a third person C (B is no party to it).
@@ -233,6 +243,16 @@ async fn nobody_reaches_another_persons_objects() {
             "POST /api/v1/me/appointments/{id}/cancel",
             format!("/api/v1/me/appointments/{booking}/cancel"),
             None,
+        ),
+        (
+            "GET /api/v1/me/consultations/{id}",
+            format!("/api/v1/me/consultations/{consultation}"),
+            None,
+        ),
+        (
+            "POST /api/v1/me/consultations/{id}/posts",
+            format!("/api/v1/me/consultations/{consultation}/posts"),
+            Some(serde_json::json!({ "text": "B" })),
         ),
         (
             "GET /api/v1/applications/{id}/evaluation",

@@ -102,6 +102,10 @@ async fn staff_reach_only_their_departments_cases_within_their_role() {
         "GET /api/v1/staff/rectifications/{id}",
         "POST /api/v1/staff/rectifications/{id}/callback",
         "POST /api/v1/staff/rectifications/{id}/answer",
+        "GET /api/v1/staff/consultations",
+        "GET /api/v1/staff/consultations/{id}",
+        "POST /api/v1/staff/consultations/{id}/answer",
+        "POST /api/v1/staff/consultations/{id}/faq",
     ]
     .into_iter()
     .map(str::to_owned)
@@ -131,6 +135,17 @@ async fn staff_reach_only_their_departments_cases_within_their_role() {
         .id
         .clone();
 
+    // A question to the home department about the application.
+    let consultation = person
+        .ask_department(&tongban_core::consultation::NewConsultation {
+            matter: LOCAL_MATTER.into(),
+            application_id: Some(application.clone()),
+            question: "可以代办吗？".into(),
+        })
+        .await
+        .unwrap()
+        .id;
+
     let mut cross_department_successes = 0;
     for (role, other_staff) in &other {
         // Lists: nothing of the other department's.
@@ -138,6 +153,8 @@ async fn staff_reach_only_their_departments_cases_within_their_role() {
         assert!(queue.iter().all(|c| c.application_id != application));
         let list = other_staff.staff_applications().await.unwrap();
         assert!(list.iter().all(|a| a.id != application));
+        let threads = other_staff.staff_consultations().await.unwrap().items;
+        assert!(threads.iter().all(|t| t.consultation.id != consultation));
         let items = other_staff.staff_rectifications().await.unwrap().items;
         assert!(items.iter().all(|i| i.rectification.id != rectification));
         // Reads and writes by id: as if it did not exist.
@@ -205,6 +222,21 @@ async fn staff_reach_only_their_departments_cases_within_their_role() {
                 reqwest::Method::POST,
                 format!("/staff/rectifications/{rectification}/answer"),
                 Some(serde_json::json!({ "text": "fixed" })),
+            ),
+            (
+                reqwest::Method::GET,
+                format!("/staff/consultations/{consultation}"),
+                None,
+            ),
+            (
+                reqwest::Method::POST,
+                format!("/staff/consultations/{consultation}/answer"),
+                Some(serde_json::json!({ "text": "yes" })),
+            ),
+            (
+                reqwest::Method::POST,
+                format!("/staff/consultations/{consultation}/faq"),
+                Some(serde_json::json!({ "question": { "zh": "问" }, "answer": { "zh": "答" } })),
             ),
         ];
         let halls = other_staff.staff_halls().await.unwrap();

@@ -111,6 +111,7 @@ fn App() -> impl IntoView {
                     <Route path=path!("/appointments") view=pages::AppointmentsPage/>
                     <Route path=path!("/appointments/:id/rate") view=pages::RateVisitPage/>
                     <Route path=path!("/ratings") view=pages::RatingsPage/>
+                    <Route path=path!("/consultations") view=pages::ConsultationsPage/>
                     <Route path=path!("/mandates") view=account::MandatesPage/>
                     <ParentRoute path=path!("/for/:mandate") view=account::ActingFor>
                         <Route path=path!("") view=account::ActingHome/>

@@ -201,6 +201,15 @@ fn MessageItem(message: Message) -> impl IntoView {
                         </a>
                     }
                 })}
+                {message.params.get("consultation").map(|c| {
+                    let thread_id = id.clone();
+                    let href = format!("/consultations#{c}");
+                    view! {
+                        <a href=href on:click=move |_| if unread { inbox.mark_read(thread_id.clone()) }>
+                            {t!("consultations-title")}
+                        </a>
+                    }
+                })}
                 {message.params.contains_key("appointment").then(|| {
                     let booking_id = id.clone();
                     view! {

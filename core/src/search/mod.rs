@@ -38,11 +38,11 @@
 
 mod pinyin;
 mod postings;
-mod query;
+pub(crate) mod query;
 mod score;
 #[cfg(test)]
 mod tests;
-mod text;
+pub(crate) mod text;
 mod typo;
 
 use std::collections::{HashMap, HashSet};

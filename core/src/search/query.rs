@@ -50,7 +50,7 @@ fn words() -> &'static Words {
 }
 
 /// Whether an English word is a filler (`how`, `to`, `my` …).
-pub(super) fn is_english_filler(word: &str) -> bool {
+pub(crate) fn is_english_filler(word: &str) -> bool {
     words().en.contains(word)
 }
 

@@ -6,6 +6,7 @@ pub mod applications;
 pub mod appointments;
 pub mod auth;
 pub mod catalog;
+pub mod consultations;
 pub mod drafts;
 pub mod evaluations;
 pub mod guardians;
@@ -47,6 +48,7 @@ pub fn router(state: AppState, config: &Config) -> Router {
         .merge(guardians::router())
         .merge(map::router())
         .merge(evaluations::router())
+        .merge(consultations::router())
         .merge(rectifications::router())
         .merge(staff::router())
         .merge(hosts::router())

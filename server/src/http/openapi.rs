@@ -78,7 +78,15 @@ use utoipa::{Modify, OpenApi};
         crate::http::rectifications::list,
         crate::http::rectifications::item,
         crate::http::rectifications::callback,
-        crate::http::rectifications::answer
+        crate::http::rectifications::answer,
+        crate::http::consultations::ask,
+        crate::http::consultations::mine,
+        crate::http::consultations::one,
+        crate::http::consultations::ask_again,
+        crate::http::consultations::staff_list,
+        crate::http::consultations::staff_one,
+        crate::http::consultations::answer,
+        crate::http::consultations::make_faq
     ),
     components(schemas(
         tongban_core::MatterList,

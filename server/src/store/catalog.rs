@@ -56,9 +56,13 @@ impl Store {
         index_json: &str,
     ) -> Result<u64, sqlx::Error> {
         let mut tx = self.begin_write().await?;
+        // FAQ entries staff made from answers (在线咨询) stay through every import.
+        let additions = super::consultations::faq_additions(&mut *tx).await?;
+        let mut matters = catalog.matters.clone();
+        super::consultations::merge_faq(&mut matters, &additions);
         sqlx::query("DELETE FROM matters").execute(&mut *tx).await?;
         let mut added = 0;
-        for m in &catalog.matters {
+        for m in &matters {
             let guide = serde_json::to_string(m).map_err(|e| sqlx::Error::Encode(Box::new(e)))?;
             let result = sqlx::query(
                 "INSERT INTO matters (code, name_zh, name_en, department_zh, department_en, region_code,

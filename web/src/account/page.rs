@@ -71,6 +71,7 @@ fn AccountBody(account: Account) -> impl IntoView {
                 <li><a class="link-card" href="/drafts">{t!("drafts-heading")}</a></li>
                 <li><a class="link-card" href="/appointments">{t!("appointments-title")}</a></li>
                 <li><a class="link-card" href="/mandates">{t!("mandates-title")}</a></li>
+                <li><a class="link-card" href="/consultations">{t!("consultations-title")}</a></li>
             </ul>
         </nav>
         {(!verified).then(|| view! { <VerifyIdentity/> })}

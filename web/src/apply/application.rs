@@ -83,6 +83,10 @@ fn ApplicationView(
         {supplement}
         <super::cases::CaseList app=app.clone()/>
         {(app.status.is_final()).then(|| view! { <super::evaluation::RateCard subject=super::evaluation::Rated::Application(app.id.clone())/> })}
+        {match tongban_core::catalog::FormRef::parse(&app.form_id) {
+            tongban_core::catalog::FormRef::Matter(code) => Some(view! { <AskAbout code=code application_id=app.id.clone()/> }),
+            _ => None,
+        }}
         <section class="card" aria-labelledby="timeline-heading">
             <h2 id="timeline-heading">{t!("application-timeline")}</h2>
             <ol class="timeline">
@@ -102,6 +106,24 @@ fn ApplicationView(
                 {answers_rows.into_iter().map(|(n, v)| view! { <div class="check-row"><dt>{n}</dt><dd>{v}</dd></div> }).collect_view()}
             </dl>
         </section>
+    }
+}
+
+/// Asking the department about this application: the matter's guide answers first.
+#[component]
+fn AskAbout(code: String, application_id: String) -> impl IntoView {
+    let guide_code = code.clone();
+    let guide = LocalResource::new(move || {
+        let code = guide_code.clone();
+        async move { crate::store::api().matter_guide(&code).await }
+    });
+    move || {
+        guide.get().and_then(|r| r.ok()).map(|matter| {
+            view! {
+                <crate::pages::ask::AskBox matter=matter application_id=application_id.clone()
+                    guide_href=format!("/matter/{code}")/>
+            }
+        })
     }
 }
 

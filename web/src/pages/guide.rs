@@ -111,6 +111,7 @@ fn Guide(matter: Matter) -> impl IntoView {
             .unwrap_or_default()
     };
     let where_to_go = matter.clone();
+    let ask_matter = matter.clone();
     // Opened to act for someone (`?for=` a mandate): the application is made in their name.
     let acting = leptos_router::hooks::use_query_map()
         .read_untracked()
@@ -185,6 +186,7 @@ fn Guide(matter: Matter) -> impl IntoView {
                     {faq}
                 </section>
             })}
+            <super::ask::AskBox matter=ask_matter/>
             <section aria-labelledby="basis">
                 <h2 id="basis">{t!("guide-basis")}</h2>
                 <ul>{list(&matter.legal_basis)}</ul>

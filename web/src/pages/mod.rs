@@ -3,8 +3,10 @@
 //! One file per page: `home` (search and browse, care mode's shorter home), `guide` (a
 //! matter's service guide), `bundle` (一件事 and life events), `help`; here what they share.
 
+pub(crate) mod ask;
 mod book;
 mod bundle;
+mod consultations;
 mod guide;
 mod help;
 mod home;
@@ -14,6 +16,7 @@ mod visit;
 
 pub use book::{AppointmentsPage, BookPage, RateVisitPage};
 pub use bundle::{BundlePage, EventPage};
+pub use consultations::ConsultationsPage;
 pub use guide::MatterPage;
 pub use help::ProxyHelp;
 pub use home::Home;

@@ -10,6 +10,7 @@
 
 mod bookings;
 mod case;
+mod consultations;
 mod guardians;
 mod queue;
 mod rectifications;
@@ -72,6 +73,8 @@ fn Workbench() -> impl IntoView {
                             <Route path=path!("/staff/bookings") view=bookings::Bookings/>
                             <Route path=path!("/staff/guardians") view=guardians::Guardians/>
                             <Route path=path!("/staff/rectifications") view=rectifications::Rectifications/>
+                            <Route path=path!("/staff/consultations") view=consultations::Consultations/>
+                            <Route path=path!("/staff/consultations/:id") view=consultations::ConsultationPage/>
                             <Route path=path!("/staff/rectifications/:id") view=rectifications::RectificationPage/>
                         </Routes>
                     }.into_any(),

@@ -63,6 +63,7 @@ pub fn StaffBadge() -> impl IntoView {
                     <a href="/staff/">{t!("workbench-queue")}</a>
                     <a href="/staff/bookings">{t!("workbench-bookings")}</a>
                     <a href="/staff/guardians">{t!("workbench-guardians")}</a>
+                    <a href="/staff/consultations">{t!("workbench-consultations")}</a>
                     <a href="/staff/rectifications">{t!("workbench-rectifications")}</a>
                     {supervisor.then(|| view! { <a href="/staff/stats">{t!("workbench-stats")}</a> })}
                     <button type="button" class="link-button" on:click=log_out>{t!("logout")}</button>
