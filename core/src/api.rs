@@ -129,6 +129,9 @@ pub const ERROR_CODES: &[&str] = &[
     "rectification-closed",
     // 在线咨询.
     "consultation-in-faq",
+    // 免申即享.
+    "benefit-not-qualified",
+    "benefit-claimed",
     // The apps' own check before sending a rating (the server answers `validation` instead).
     "evaluation-choose-level",
     // Requests the server could not read (answered by `json_errors`, not a handler).

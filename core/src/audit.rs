@@ -118,6 +118,9 @@ actions! {
     ConsultationRead = "consultation-read",
     /// A staff member answered one, or made its answer a FAQ entry of the guide.
     ConsultationAnswered = "consultation-answered",
+    /// A benefit (免申即享) was decided for the person on their verified data (shown, or
+    /// confirmed: then with the application and the consent receipt).
+    BenefitDecided = "benefit-decided",
 }
 
 impl AuditAction {

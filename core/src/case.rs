@@ -374,6 +374,9 @@ pub struct DepartmentStats {
     pub completed: u32,
     /// Of the completed ones, how many by their promised date.
     pub completed_on_time: u32,
+    /// Follow-ups of bad ratings (整改) past a deadline: the supervisor's flag.
+    #[serde(default)]
+    pub rectifications_overdue: u32,
     /// The department's staff, for reassigning.
     pub staff: Vec<StaffRef>,
 }

@@ -240,6 +240,15 @@ pub fn china_date(unix_seconds: i64) -> (u16, u8, u8) {
     (year, month, day)
 }
 
+/// The day someone born on `birth` turns `years` old: their birthday that year, and for
+/// someone born on 29 February, 28 February in a common year.
+pub fn nth_birthday(birth: (u16, u8, u8), years: u32) -> crate::calendar::Day {
+    let (y, m, d) = birth;
+    let y = i64::from(y) + i64::from(years);
+    crate::calendar::Day::parse(&format!("{y:04}-{m:02}-{d:02}"))
+        .unwrap_or_else(|| crate::calendar::Day::from_ymd(y, u32::from(m), 28))
+}
+
 #[cfg(test)]
 mod tests {
     #[test]

@@ -8,6 +8,7 @@ pub mod api;
 pub mod application;
 pub mod audit;
 pub mod auth;
+pub mod benefit;
 pub mod calendar;
 pub mod case;
 pub mod catalog;

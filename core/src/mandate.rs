@@ -79,11 +79,7 @@ impl MandateKind {
 /// The last day a guardian acts for a child born on `birth`: the day before their 18th
 /// birthday (born 29 February: 28 February is the birthday in common years).
 pub fn guardian_until(birth: (u16, u8, u8)) -> Day {
-    let (y, m, d) = birth;
-    let y = i64::from(y) + 18;
-    let birthday = Day::parse(&format!("{y:04}-{m:02}-{d:02}"))
-        .unwrap_or_else(|| Day::from_ymd(y, u32::from(m), 28));
-    Day(birthday.0 - 1)
+    Day(crate::identity::nth_birthday(birth, 18).0 - 1)
 }
 
 /// Whether a person born on `birth` is a minor (under 18) on `today`.

@@ -46,10 +46,13 @@ pub enum MessageKind {
     /// A department answered the person's question (在线咨询), with `department`, `matter`
     /// and `consultation` (its id).
     ConsultationAnswered,
+    /// A benefit granted without an application (免申即享, `benefit`, named `matter`) is the
+    /// person's to confirm — now, or from the day it is dated (their birthday).
+    BenefitAvailable,
 }
 
 impl MessageKind {
-    pub const ALL: [Self; 17] = [
+    pub const ALL: [Self; 18] = [
         Self::Submitted,
         Self::StatusChanged,
         Self::SupplementRequested,
@@ -67,6 +70,7 @@ impl MessageKind {
         Self::EvaluationInvited,
         Self::RectificationAnswered,
         Self::ConsultationAnswered,
+        Self::BenefitAvailable,
     ];
 
     pub fn code(self) -> &'static str {
@@ -88,6 +92,7 @@ impl MessageKind {
             Self::EvaluationInvited => "evaluation-invited",
             Self::RectificationAnswered => "rectification-answered",
             Self::ConsultationAnswered => "consultation-answered",
+            Self::BenefitAvailable => "benefit-available",
         }
     }
 
@@ -115,6 +120,7 @@ impl MessageKind {
             Self::EvaluationInvited => "message-evaluation-invited",
             Self::RectificationAnswered => "message-rectification-answered",
             Self::ConsultationAnswered => "message-consultation-answered",
+            Self::BenefitAvailable => "message-benefit-available",
         }
     }
 
@@ -138,6 +144,7 @@ impl MessageKind {
             Self::EvaluationInvited => "evaluation-invited",
             Self::RectificationAnswered => "rectification-answered",
             Self::ConsultationAnswered => "consultation-answered",
+            Self::BenefitAvailable => "benefit-available",
         }
     }
 }

@@ -47,3 +47,11 @@ fn identity_numbers_are_checked_and_masked_in_the_browser() {
         Err(IdError::Checksum)
     );
 }
+
+#[path = "common/benefit_boundaries.rs"]
+mod boundaries;
+
+#[wasm_bindgen_test]
+fn benefit_rules_are_decided_the_same_in_the_browser() {
+    boundaries::demo_rules_hold_on_both_sides_of_each_boundary();
+}

@@ -757,3 +757,24 @@ workbench-consultations-faq-question-en = Question (English, optional)
 workbench-consultations-faq-answer = Answer (Chinese)
 workbench-consultations-faq-answer-en = Answer (English, optional)
 workbench-consultations-faq-send = Add to the FAQ
+
+## 免申即享 (主动服务)
+error-benefit-not-qualified = From what you have verified, you cannot receive this yet.
+error-benefit-claimed = You have confirmed this already.
+message-benefit-available = You can receive “{ $matter }” without applying: just confirm it.
+benefits-title = For you (no application needed)
+benefits-intro = What the government already knows you can receive, from your verified identity and household registration. No form: just confirm.
+benefits-empty = Nothing for you to confirm now. We will tell you in your messages when something is.
+benefits-missing-identity = Verify your identity, and we can tell you what you can receive.
+benefits-verify-link = Verify your identity
+benefits-missing-household = The population register did not give your household registration, so benefits that depend on it cannot be decided yet.
+benefit-reason-born = born { $date }
+benefit-reason-registered = registered in { $region }
+benefit-reasons-separator = ,{" "}
+benefit-because = Because: { $reasons }
+benefit-from = From { $date }: we will tell you then.
+benefit-consent-ahead = Confirming gives { $recipient } your identity and household registration, to grant it.
+benefit-claim = Confirm
+benefit-claimed = Confirmed: application { $receipt }. Follow it like any other.
+benefit-consent = Consent record: you gave { $recipient } your identity and household registration, for: { $purpose }.
+benefit-open-application = See the application

@@ -743,3 +743,24 @@ workbench-consultations-faq-question-en = 问题（英文，可不填）
 workbench-consultations-faq-answer = 答案（中文）
 workbench-consultations-faq-answer-en = 答案（英文，可不填）
 workbench-consultations-faq-send = 加入常见问题
+
+## 免申即享 (主动服务)
+error-benefit-not-qualified = 按您已核验的信息，现在还不能享受这项待遇。
+error-benefit-claimed = 这项待遇您已经确认领取了。
+message-benefit-available = 您可以享受“{ $matter }”，无需申请，确认即可领取。
+benefits-title = 为您服务（免申即享）
+benefits-intro = 按您已核验的身份和户籍，政府已经能确定您可以享受的待遇列在这里。无需填表，确认即可。
+benefits-empty = 目前没有您可以直接享受的待遇。条件满足时，我们会在消息中心告诉您。
+benefits-missing-identity = 完成实名认证后，我们就能告诉您可以享受哪些待遇。
+benefits-verify-link = 去实名认证
+benefits-missing-household = 人口库没有返回您的户籍信息，和户籍有关的待遇暂时无法判断。
+benefit-reason-born = 出生于 { $date }
+benefit-reason-registered = 户籍在{ $region }
+benefit-reasons-separator = ，
+benefit-because = 依据：{ $reasons }
+benefit-from = 从 { $date } 起可以享受，到时会通知您。
+benefit-consent-ahead = 确认即同意把您的身份和户籍信息提供给{ $recipient }，用于发放这项待遇。
+benefit-claim = 确认领取
+benefit-claimed = 已确认，办件编号 { $receipt }，可以像其他办件一样查看进度。
+benefit-consent = 授权记录：您同意把身份和户籍信息提供给{ $recipient }，用途：{ $purpose }。
+benefit-open-application = 查看办件

@@ -3,10 +3,11 @@
 //! Kotlin sees `uniffi.tongban_mobile.TongbanClient`; the API types and screen views it returns
 //! are core's own (`uniffi.tongban_core.MatterSummary`, `QuestionView`, `ApiException`), defined
 //! once for every shell. One file per feature, each with its own exported `impl` block:
-//! `client` (construction, storage), `account`, `drafts`, `catalog`, `applications`.
+//! `client` (construction, storage), `account`, `drafts`, `catalog`, `applications`, `benefits`.
 
 mod account;
 mod applications;
+mod benefits;
 mod catalog;
 mod client;
 pub mod draft_store;
@@ -16,6 +17,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 pub use applications::ApplicationView;
+pub use benefits::{BenefitClaim, BenefitItem};
 pub use catalog::{MatterHit, Speaker};
 pub use client::TongbanClient;
 pub use drafts::{ConflictView, DraftView, Keep, SyncSummary};

@@ -61,6 +61,11 @@ const SEALED: &[Sealed] = &[
         column: "comment",
     },
     Sealed {
+        table: "accounts",
+        key: "id",
+        column: "household_region",
+    },
+    Sealed {
         table: "consultation_posts",
         key: "id",
         column: "text",

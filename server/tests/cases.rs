@@ -391,6 +391,9 @@ async fn the_identity_verification_service_is_asked_and_its_answers_kept_apart()
             match body["name"].as_str() {
                 Some("故障") => Err(StatusCode::SERVICE_UNAVAILABLE),
                 Some("王五") => Ok(Json(serde_json::json!({ "result": "mismatch" }))),
+                Some("李四") => Ok(Json(
+                    serde_json::json!({ "result": "match", "household_region": "330102" }),
+                )),
                 _ => Ok(Json(serde_json::json!({ "result": "match" }))),
             }
         }),
@@ -401,7 +404,18 @@ async fn the_identity_verification_service_is_asked_and_its_answers_kept_apart()
     use tongban_server::auth::verifier::{HttpVerifier, IdentityVerifier, Verdict};
     let verifier = HttpVerifier::new(url, Some("t".into()));
     let id = tongban_core::identity::check_resident_id(ID_A, (2026, 12, 1)).unwrap();
-    assert_eq!(verifier.verify("张三", &id).await, Ok(Verdict::Match));
+    assert_eq!(
+        verifier.verify("张三", &id).await,
+        Ok(Verdict::Match {
+            household_region: None
+        })
+    );
+    assert_eq!(
+        verifier.verify("李四", &id).await,
+        Ok(Verdict::Match {
+            household_region: Some("330102".into())
+        })
+    );
     assert_eq!(verifier.verify("王五", &id).await, Ok(Verdict::Mismatch));
     assert!(
         verifier.verify("故障", &id).await.is_err(),

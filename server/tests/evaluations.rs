@@ -179,6 +179,15 @@ async fn a_bad_rating_is_followed_up_by_its_department_and_rated_again_once() {
     server.clock.advance(3 * 86_400);
     let list = clerk.staff_rectifications().await.unwrap();
     assert_eq!(list.overdue, 1);
+    // Flagged in the supervisor's figures too.
+    assert_eq!(
+        supervisor
+            .staff_stats()
+            .await
+            .unwrap()
+            .rectifications_overdue,
+        1
+    );
     assert!(list.items[0].rectification.overdue);
     let e = clerk
         .staff_rectification_callback(&item.id, " ")

@@ -254,6 +254,13 @@ async fn nobody_reaches_another_persons_objects() {
             format!("/api/v1/me/consultations/{consultation}/posts"),
             Some(serde_json::json!({ "text": "B" })),
         ),
+        // A benefit is the catalog's, not A's: a claim is only ever the caller's own (decided on
+        // their own verified data, `benefits.rs`); an unknown one answers like any.
+        (
+            "POST /api/v1/me/benefits/{id}/claim",
+            "/api/v1/me/benefits/no-such-benefit/claim".into(),
+            None,
+        ),
         (
             "GET /api/v1/applications/{id}/evaluation",
             format!("/api/v1/applications/{application}/evaluation"),

@@ -112,6 +112,7 @@ fn App() -> impl IntoView {
                     <Route path=path!("/appointments/:id/rate") view=pages::RateVisitPage/>
                     <Route path=path!("/ratings") view=pages::RatingsPage/>
                     <Route path=path!("/consultations") view=pages::ConsultationsPage/>
+                    <Route path=path!("/for-you") view=pages::BenefitsPage/>
                     <Route path=path!("/mandates") view=account::MandatesPage/>
                     <ParentRoute path=path!("/for/:mandate") view=account::ActingFor>
                         <Route path=path!("") view=account::ActingHome/>

@@ -201,6 +201,14 @@ fn MessageItem(message: Message) -> impl IntoView {
                         </a>
                     }
                 })}
+                {message.params.contains_key("benefit").then(|| {
+                    let benefit_id = id.clone();
+                    view! {
+                        <a href="/for-you" on:click=move |_| if unread { inbox.mark_read(benefit_id.clone()) }>
+                            {t!("benefits-title")}
+                        </a>
+                    }
+                })}
                 {message.params.get("consultation").map(|c| {
                     let thread_id = id.clone();
                     let href = format!("/consultations#{c}");

@@ -36,6 +36,10 @@ pub struct CatalogIndex {
     pub places: Vec<Place>,
     /// Every matter, most popular first.
     pub documents: Vec<crate::search::SearchDocument>,
+    /// Benefits granted without an application (免申即享): their rules are decided on the device
+    /// too.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub benefits: Vec<crate::benefit::Benefit>,
 }
 
 impl CatalogIndex {
@@ -70,6 +74,7 @@ impl CatalogIndex {
             synonyms: catalog.synonyms.clone(),
             places: catalog.places.clone(),
             documents,
+            benefits: catalog.benefits.clone(),
         }
     }
 
@@ -107,6 +112,10 @@ impl CatalogIndex {
             synonyms: self.synonyms.clone(),
             places: self.places.clone(),
             documents,
+            benefits: (self.benefits.iter())
+                .filter(|b| in_scope(&b.region_code))
+                .cloned()
+                .collect(),
         })
     }
 

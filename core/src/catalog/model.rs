@@ -48,6 +48,9 @@ pub struct Catalog {
     /// Places people name in a query (`上海`, `浦东`, `Hangzhou`): search filters to them.
     #[serde(default)]
     pub places: Vec<Place>,
+    /// Benefits granted without an application (免申即享), with their rules.
+    #[serde(default)]
+    pub benefits: Vec<crate::benefit::Benefit>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

@@ -443,6 +443,37 @@ pub fn validate(catalog: &Catalog) -> Vec<CatalogIssue> {
         }
     }
     validate_halls(catalog, &mut issue);
+    let mut benefit_ids: Vec<&str> = Vec::new();
+    for (i, b) in catalog.benefits.iter().enumerate() {
+        let at = |field: &str| format!("benefits[{i}].{field}");
+        if benefit_ids.contains(&b.id.as_str()) {
+            issue(at("id"), &format!("another benefit has the id {:?}", b.id));
+        }
+        benefit_ids.push(&b.id);
+        if !region_codes.contains(&b.region_code.as_str()) {
+            issue(
+                at("region_code"),
+                &format!("unknown region {:?}", b.region_code),
+            );
+        }
+        if !catalog.departments.iter().any(|d| d.id == b.department_id) {
+            issue(
+                at("department_id"),
+                &format!("unknown department {:?}", b.department_id),
+            );
+        }
+        if !catalog.matters.iter().any(|m| m.code == b.matter_code) {
+            issue(
+                at("matter_code"),
+                &format!("unknown matter {:?}", b.matter_code),
+            );
+        }
+        check_text(&mut issue, &at("name"), &b.name);
+        check_text(&mut issue, &at("description"), &b.description);
+        for (field, problem) in crate::benefit::rule_problems(b, &region_codes) {
+            issue(at(&field), problem);
+        }
+    }
     issues
 }
 

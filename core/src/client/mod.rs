@@ -1,5 +1,6 @@
 //! The one API client, on reqwest: the same code runs in the browser (fetch) and natively (hyper).
 
+mod benefits;
 mod consultations;
 mod evaluations;
 mod mandates;

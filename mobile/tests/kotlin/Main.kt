@@ -7,6 +7,8 @@ import kotlinx.coroutines.runBlocking
 import uniffi.tongban_core.ApiException
 import uniffi.tongban_core.ApplicationStatus
 import uniffi.tongban_core.Audience
+import uniffi.tongban_core.Decision
+import uniffi.tongban_core.Reason
 import uniffi.tongban_core.MatterType
 import uniffi.tongban_core.RealNameLevel
 import uniffi.tongban_mobile.DraftKeys
@@ -301,6 +303,30 @@ fun main() {
             throw AssertionError("a replayed ticket worked")
         } catch (e: ApiException.Validation) {
             expect(e.code == "ticket-used") { e.code }
+        }
+    }
+
+    check("an 86-year-old of Hangzhou finds the old-age allowance and confirms it without a form") {
+        val client = TongbanClient.withSecretStore(baseUrl, MemorySecretStore())
+        runBlocking { client.sendLoginCode("13700137080") }
+        runBlocking { client.login("13700137080", codeFromServerLog("137****7080")) }
+        runBlocking { client.verifyIdentity("钱老伯", "330106194001010015") }
+        val offers = runBlocking { client.benefits() }
+        val allowance = offers.single { it.id == "330100-gaoling" }
+        val decision = allowance.decision
+        expect(decision is Decision.Qualifies) { "$decision" }
+        val because = (decision as Decision.Qualifies).because
+        expect(because.any { it is Reason.Born && it.date == "1940-01-01" }) { "$because" }
+        expect(because.any { it is Reason.RegisteredIn && it.region == "330106" }) { "$because" }
+        val claim = runBlocking { client.claimBenefit("330100-gaoling") }
+        expect(claim.receipt.startsWith("TB")) { claim.receipt }
+        expect(claim.consentCategories == listOf("identity", "household")) { "${claim.consentCategories}" }
+        val app = runBlocking { client.application(claim.applicationId) }
+        expect(app.formId == "330000-MZ-0030") { app.formId }
+        try {
+            runBlocking { client.claimBenefit("330100-gaoling") }
+            throw AssertionError("confirmed twice")
+        } catch (e: ApiException.Conflict) {
         }
     }
 

@@ -8,10 +8,12 @@ use std::pin::Pin;
 
 use tongban_core::identity::ResidentId;
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Verdict {
-    /// The name and the number belong together.
-    Match,
+    /// The name and the number belong together; the register may say where the person's
+    /// household is registered (户籍, a GB/T 2260 code), which benefits granted without an
+    /// application (免申即享) are decided on.
+    Match { household_region: Option<String> },
     /// They do not (or the number is not registered).
     Mismatch,
 }
@@ -23,25 +25,30 @@ pub trait IdentityVerifier: Send + Sync + 'static {
 }
 
 /// Development: any well-formed name with a valid number matches, except the name `不符`
-/// ("mismatch"), which always fails — so the refusal path can be tried by hand.
+/// ("mismatch"), which always fails — so the refusal path can be tried by hand. Its register
+/// says the household is registered where the number was first issued (a stand-in: a real
+/// register knows where it is now).
 pub struct DevVerifier;
 
 pub const DEV_MISMATCH_NAME: &str = "不符";
 
 impl IdentityVerifier for DevVerifier {
-    fn verify<'a>(&'a self, name: &'a str, _id: &'a ResidentId) -> VerifyFuture<'a> {
+    fn verify<'a>(&'a self, name: &'a str, id: &'a ResidentId) -> VerifyFuture<'a> {
         Box::pin(async move {
             Ok(if name == DEV_MISMATCH_NAME {
                 Verdict::Mismatch
             } else {
-                Verdict::Match
+                Verdict::Match {
+                    household_region: Some(id.region_code.clone()),
+                }
             })
         })
     }
 }
 
 /// The identity verification service reached over HTTP: `POST {url}` with
-/// `{"name", "id_number"}` and a bearer token; `200 {"result": "match" | "mismatch"}`. Anything
+/// `{"name", "id_number"}` and a bearer token; `200 {"result": "match" | "mismatch"}`, a match
+/// optionally with `"household_region"` (the 6-digit GB/T 2260 code of the 户籍). Anything
 /// else — another status, another body, no answer within 10 s — is "unavailable": the person
 /// is told to try again later, and nothing is recorded as a mismatch.
 pub struct HttpVerifier {
@@ -81,13 +88,20 @@ impl IdentityVerifier for HttpVerifier {
             #[derive(serde::Deserialize)]
             struct Answer {
                 result: String,
+                #[serde(default)]
+                household_region: Option<String>,
             }
             let answer: Answer = response
                 .json()
                 .await
                 .map_err(|e| format!("identity verification answered something else: {e}"))?;
             match answer.result.as_str() {
-                "match" => Ok(Verdict::Match),
+                "match" => Ok(Verdict::Match {
+                    // Only a well-formed code is kept.
+                    household_region: answer
+                        .household_region
+                        .filter(|c| c.len() == 6 && c.bytes().all(|b| b.is_ascii_digit())),
+                }),
                 "mismatch" => Ok(Verdict::Mismatch),
                 other => Err(format!("identity verification answered {other:?}")),
             }

@@ -214,6 +214,15 @@ pub async fn verify_identity(
         .store
         .set_identity(&citizen.account_id, name, &id.number, now)
         .await?;
+    if let Verdict::Match {
+        household_region: Some(region),
+    } = &verdict
+    {
+        state
+            .store
+            .set_household_region(&citizen.account_id, region)
+            .await?;
+    }
     state
         .audit(
             &citizen.actor(),
@@ -223,6 +232,8 @@ pub async fn verify_identity(
             &citizen.ip,
         )
         .await?;
+    // 主动服务: what the verified data now says the person may receive.
+    super::benefits::tell_benefits(&state, &citizen).await?;
     let account = state
         .store
         .account(&citizen.account_id)

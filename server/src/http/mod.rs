@@ -5,6 +5,7 @@
 pub mod applications;
 pub mod appointments;
 pub mod auth;
+pub mod benefits;
 pub mod catalog;
 pub mod consultations;
 pub mod drafts;
@@ -49,6 +50,7 @@ pub fn router(state: AppState, config: &Config) -> Router {
         .merge(map::router())
         .merge(evaluations::router())
         .merge(consultations::router())
+        .merge(benefits::router())
         .merge(rectifications::router())
         .merge(staff::router())
         .merge(hosts::router())

@@ -86,7 +86,9 @@ use utoipa::{Modify, OpenApi};
         crate::http::consultations::staff_list,
         crate::http::consultations::staff_one,
         crate::http::consultations::answer,
-        crate::http::consultations::make_faq
+        crate::http::consultations::make_faq,
+        crate::http::benefits::for_you,
+        crate::http::benefits::claim
     ),
     components(schemas(
         tongban_core::MatterList,

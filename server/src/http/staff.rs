@@ -609,6 +609,15 @@ pub async fn stats(
         }
     }
     open.sort_by_key(|c| ApplicationStatus::ALL.iter().position(|s| *s == c.status));
+    let rectifications_overdue = state
+        .store
+        .department_rectifications(&staff.department_id)
+        .await?
+        .iter()
+        .filter(|(r, _)| {
+            tongban_core::evaluation::is_overdue(r.status, r.callback_by, r.answer_by, today)
+        })
+        .count() as u32;
     let completed_at = state
         .store
         .case_step_times(&completed_ids, ApplicationStatus::Completed)
@@ -641,6 +650,7 @@ pub async fn stats(
         overdue,
         completed,
         completed_on_time,
+        rectifications_overdue,
         staff: colleagues
             .into_iter()
             .map(|s| StaffRef {

@@ -223,6 +223,42 @@ impl Store {
             .transpose()
     }
 
+    /// Where the person's household is registered (户籍), as the population register said.
+    pub async fn set_household_region(
+        &self,
+        account_id: &AccountId,
+        region: &str,
+    ) -> Result<(), sqlx::Error> {
+        sqlx::query("UPDATE accounts SET household_region = $1 WHERE id = $2")
+            .bind(self.vault().seal("accounts.household_region", region))
+            .bind(account_id.as_str())
+            .execute(self.pool())
+            .await?;
+        Ok(())
+    }
+
+    /// The person's household region, if the register said it.
+    pub async fn household_region(
+        &self,
+        account_id: &AccountId,
+    ) -> Result<Option<String>, sqlx::Error> {
+        let row = sqlx::query("SELECT household_region FROM accounts WHERE id = $1")
+            .bind(account_id.as_str())
+            .fetch_optional(self.pool())
+            .await?;
+        match row.and_then(|r| {
+            r.try_get::<Option<String>, _>("household_region")
+                .transpose()
+        }) {
+            Some(stored) => Ok(Some(open_text(
+                self.vault(),
+                "accounts.household_region",
+                &stored?,
+            )?)),
+            None => Ok(None),
+        }
+    }
+
     pub async fn set_identity(
         &self,
         account_id: &AccountId,

@@ -194,6 +194,35 @@ impl Store {
         tx.commit().await
     }
 
+    /// Stores messages and texts whose ids are made from what they tell (one per person and
+    /// thing): those stored before are not stored again.
+    pub async fn put_messages_once(
+        &self,
+        messages: &[NewMessage],
+        notifications: &[NewNotification],
+    ) -> Result<(), sqlx::Error> {
+        let mut tx = self.begin_write().await?;
+        for m in messages {
+            let known = sqlx::query("SELECT 1 AS one FROM messages WHERE id = $1")
+                .bind(&m.id)
+                .fetch_optional(&mut *tx)
+                .await?;
+            if known.is_none() {
+                insert_message(&mut tx, m).await?;
+            }
+        }
+        for n in notifications {
+            let known = sqlx::query("SELECT 1 AS one FROM notifications WHERE id = $1")
+                .bind(&n.id)
+                .fetch_optional(&mut *tx)
+                .await?;
+            if known.is_none() {
+                insert_notification(&mut tx, n).await?;
+            }
+        }
+        tx.commit().await
+    }
+
     /// Marks one of the account's messages read; false when it has no such message.
     pub async fn mark_read(
         &self,

@@ -55,7 +55,12 @@ pub fn id_number(n: usize) -> String {
 
 /// A valid ID number of someone born on `born` (`YYYYMMDD`).
 pub fn id_number_born(born: &str, n: usize) -> String {
-    let base = format!("330106{born}{:03}", n % 1000);
+    id_number_in("330106", born, n)
+}
+
+/// A valid ID number first issued in `region` (GB/T 2260) to someone born on `born`.
+pub fn id_number_in(region: &str, born: &str, n: usize) -> String {
+    let base = format!("{region}{born}{:03}", n % 1000);
     let weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
     let sum: u32 = base
         .bytes()

@@ -67,6 +67,7 @@ fn AccountBody(account: Account) -> impl IntoView {
         <nav class="card" aria-labelledby="account-matters">
             <h2 id="account-matters">{t!("account-matters")}</h2>
             <ul class="links">
+                <li><a class="link-card for-you" href="/for-you">{t!("benefits-title")}</a></li>
                 <li><a class="link-card" href="/applications">{t!("applications-heading")}</a></li>
                 <li><a class="link-card" href="/drafts">{t!("drafts-heading")}</a></li>
                 <li><a class="link-card" href="/appointments">{t!("appointments-title")}</a></li>

@@ -4,6 +4,7 @@
 //! matter's service guide), `bundle` (一件事 and life events), `help`; here what they share.
 
 pub(crate) mod ask;
+mod benefits;
 mod book;
 mod bundle;
 mod consultations;
@@ -14,6 +15,7 @@ mod ratings;
 mod tiles;
 mod visit;
 
+pub use benefits::BenefitsPage;
 pub use book::{AppointmentsPage, BookPage, RateVisitPage};
 pub use bundle::{BundlePage, EventPage};
 pub use consultations::ConsultationsPage;

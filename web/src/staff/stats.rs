@@ -49,6 +49,12 @@ fn StatsView(stats: DepartmentStats) -> impl IntoView {
             <div><dt>{t!("workbench-stats-completed")}</dt><dd>{stats.completed}</dd></div>
         </dl>
         <p id="stats-on-time">{on_time}</p>
+        {(stats.rectifications_overdue > 0).then(|| view! {
+            <p class="notice notice-error stats-rectifications-overdue" role="status">
+                {t!("workbench-rectifications-overdue", count = stats.rectifications_overdue)}" "
+                <a href="/staff/rectifications">{t!("workbench-rectifications")}</a>
+            </p>
+        })}
         {(!stats.open.is_empty()).then(|| view! {
         <table class="bench-table">
             <caption>{t!("workbench-stats-by-status")}</caption>
