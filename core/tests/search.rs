@@ -77,6 +77,7 @@ fn catalog() -> CatalogIndex {
         departments: vec![],
         halls: vec![],
         places: vec![],
+        benefits: vec![],
         life_events: vec![],
         matters: vec![
             matter(

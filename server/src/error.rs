@@ -52,6 +52,14 @@ impl AppError {
         }
     }
 
+    /// Several fields are wrong (`validation`), each with its code.
+    pub fn fields(fields: Vec<FieldError>) -> Self {
+        Self::Invalid {
+            code: "validation".into(),
+            fields,
+        }
+    }
+
     /// An internal error keeping its cause.
     pub fn internal(cause: impl Into<Source>) -> Self {
         Self::Internal(cause.into())

@@ -169,10 +169,7 @@ pub async fn supply(
     let answers = schema.submitted_answers(&answers);
     let errors = schema.validate(&answers, china_date(state.auth.now()));
     if !errors.is_empty() {
-        return Err(AppError::Invalid {
-            code: "validation".into(),
-            fields: errors,
-        });
+        return Err(AppError::fields(errors));
     }
     if !cases.is_empty() {
         supply_cases(

@@ -56,13 +56,6 @@ pub fn router() -> Router<AppState> {
         .route("/staff/consultations/{id}/faq", post(make_faq))
 }
 
-fn invalid(fields: Vec<tongban_core::FieldError>) -> AppError {
-    AppError::Invalid {
-        code: "validation".into(),
-        fields,
-    }
-}
-
 fn answer_day(state: &AppState, now: i64) -> Day {
     state
         .calendar
@@ -147,7 +140,7 @@ pub async fn ask(
 ) -> Result<(StatusCode, Json<Consultation>)> {
     let errors = new.check();
     if !errors.is_empty() {
-        return Err(invalid(errors));
+        return Err(AppError::fields(errors));
     }
     let catalog = state.catalog.current(&state.store).await?;
     let Some(matter) = state.store.matter(&new.matter).await? else {
@@ -258,7 +251,7 @@ pub async fn ask_again(
     let c = own(&state, &citizen, &id).await?;
     let errors = check_text("text", &new.text);
     if !errors.is_empty() {
-        return Err(invalid(errors));
+        return Err(AppError::fields(errors));
     }
     let now = state.auth.now();
     let post = PostRow {
@@ -460,7 +453,7 @@ pub async fn answer(
     let c = departments(&state, &staff, AuditAction::ConsultationAnswered, &id).await?;
     let errors = check_text("text", &new.text);
     if !errors.is_empty() {
-        return Err(invalid(errors));
+        return Err(AppError::fields(errors));
     }
     let now = state.auth.now();
     let catalog = state.catalog.current(&state.store).await?;
@@ -544,7 +537,7 @@ pub async fn make_faq(
     let c = departments(&state, &staff, AuditAction::ConsultationAnswered, &id).await?;
     let errors = new.check();
     if !errors.is_empty() {
-        return Err(invalid(errors));
+        return Err(AppError::fields(errors));
     }
     if c.waiting {
         return Err(AppError::Conflict("status-move-not-allowed"));

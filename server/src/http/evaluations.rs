@@ -154,10 +154,7 @@ async fn rate(
 ) -> Result<(StatusCode, Json<Evaluation>)> {
     let errors = new.check(subject.channel);
     if !errors.is_empty() {
-        return Err(AppError::Invalid {
-            code: "validation".into(),
-            fields: errors,
-        });
+        return Err(AppError::fields(errors));
     }
     let now = state.auth.now();
     let today = Day::of_timestamp(now);

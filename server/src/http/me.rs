@@ -157,12 +157,7 @@ pub async fn verify_identity(
     }
     let id = match id {
         Ok(id) if fields.is_empty() => id,
-        _ => {
-            return Err(AppError::Invalid {
-                code: "validation".into(),
-                fields,
-            })
-        }
+        _ => return Err(AppError::fields(fields)),
     };
     let subject = format!("identity:{}", citizen.account_id);
     state

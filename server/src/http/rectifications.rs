@@ -252,10 +252,7 @@ async fn handle(
     let (r, e) = mine(state, staff, AuditAction::RectificationHandled, id).await?;
     let errors = note.check();
     if !errors.is_empty() {
-        return Err(AppError::Invalid {
-            code: "validation".into(),
-            fields: errors,
-        });
+        return Err(AppError::fields(errors));
     }
     let now = state.auth.now();
     let (messages, notifications) = if to == RectificationStatus::Answered {
