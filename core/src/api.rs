@@ -132,6 +132,10 @@ pub const ERROR_CODES: &[&str] = &[
     // 免申即享.
     "benefit-not-qualified",
     "benefit-claimed",
+    "consent-withdrawn",
+    // 电子证照.
+    "credentials-unavailable",
+    "credential-not-valid",
     // The apps' own check before sending a rating (the server answers `validation` instead).
     "evaluation-choose-level",
     // Requests the server could not read (answered by `json_errors`, not a handler).

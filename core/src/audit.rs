@@ -121,6 +121,14 @@ actions! {
     /// A benefit (免申即享) was decided for the person on their verified data (shown, or
     /// confirmed: then with the application and the consent receipt).
     BenefitDecided = "benefit-decided",
+    /// The person opened their data record (数据使用记录).
+    DataRecordRead = "data-record-read",
+    /// The person withdrew a consent they had given.
+    ConsentWithdrawn = "consent-withdrawn",
+    /// The person downloaded their whole record.
+    DataExported = "data-exported",
+    /// A certificate was issued into the person's wallet (an SD-JWT VC bound to a device).
+    CredentialIssued = "credential-issued",
 }
 
 impl AuditAction {
@@ -133,6 +141,8 @@ impl AuditAction {
         AuditAction::IdentityVerify,
         AuditAction::CodeSent,
         AuditAction::HostLogin,
+        AuditAction::ConsentWithdrawn,
+        AuditAction::DataExported,
     ];
 }
 

@@ -158,6 +158,17 @@ mod tests {
         }
     }
 
+    /// The data record's lines, picked by code at run time: each use's action, the categories
+    /// of data and the purposes.
+    fn data_record_messages() -> Vec<String> {
+        use crate::data_record::{use_actions, DataCategory, UsePurpose};
+        use_actions()
+            .map(|a| format!("data-action-{a}"))
+            .chain(DataCategory::ALL.map(|c| format!("data-category-{}", c.code())))
+            .chain(UsePurpose::ALL.map(|p| format!("data-purpose-{}", p.code())))
+            .collect()
+    }
+
     #[test]
     fn every_error_code_and_activity_has_a_message() {
         let ids: Vec<String> = messages_of("zh-CN").into_iter().map(|(id, _)| id).collect();
@@ -173,7 +184,8 @@ mod tests {
                 crate::case::REJECT_REASONS
                     .iter()
                     .map(|r| crate::case::reject_reason_message_id(r)),
-            );
+            )
+            .chain(data_record_messages());
         let missing: Vec<String> = wanted.filter(|id| !ids.contains(id)).collect();
         assert!(missing.is_empty(), "codes without a message: {missing:?}");
     }
@@ -209,6 +221,9 @@ mod tests {
         }
         for action in crate::audit::AuditAction::SHOWN_TO_PERSON {
             sources.push_str(&format!("\"activity-{action}\""));
+        }
+        for id in data_record_messages() {
+            sources.push_str(&format!("\"{id}\""));
         }
         for reason in crate::case::REJECT_REASONS {
             sources.push_str(&format!(

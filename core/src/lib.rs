@@ -14,6 +14,8 @@ pub mod case;
 pub mod catalog;
 pub mod client;
 pub mod consultation;
+pub mod credential;
+pub mod data_record;
 pub mod draft;
 pub mod draft_journal;
 pub mod draft_store;

@@ -55,3 +55,12 @@ mod boundaries;
 fn benefit_rules_are_decided_the_same_in_the_browser() {
     boundaries::demo_rules_hold_on_both_sides_of_each_boundary();
 }
+
+#[path = "common/credential_cases.rs"]
+mod credentials;
+
+#[wasm_bindgen_test]
+async fn certificates_are_shown_and_verified_in_the_browser() {
+    credentials::a_presentation_verifies_and_shows_only_what_was_chosen().await;
+    credentials::each_wrong_presentation_gets_its_verdict().await;
+}

@@ -159,6 +159,31 @@ impl Citizen {
         Err(AppError::Forbidden("mandate-scope"))
     }
 
+    /// Records a use of the person's own data through the app (a prefill, a verification, a
+    /// benefit decided): in the audit log and in the person's data record.
+    pub async fn audit_use(
+        &self,
+        state: &AppState,
+        action: AuditAction,
+        object: &str,
+        outcome: Outcome,
+        application: Option<&str>,
+    ) -> Result<(), AppError> {
+        state
+            .audit_about(
+                crate::audit::About {
+                    person: &self.account_id,
+                    application,
+                },
+                &self.actor(),
+                action,
+                object,
+                outcome,
+                &self.ip,
+            )
+            .await
+    }
+
     /// Refuses when the matter (or action) needs a higher real-name level than the account has.
     pub fn require_level(&self, needed: RealNameLevel) -> Result<(), AppError> {
         if self.level >= needed {
@@ -255,7 +280,8 @@ impl StaffMember {
         match self.access(&case) {
             Some(access) => Ok((case, access)),
             None => {
-                self.refused(state, action, &format!("case:{}", case.id))
+                let object = format!("case:{}", case.id);
+                self.audit_case(state, &case, action, &object, Outcome::Denied)
                     .await?;
                 Err(AppError::NotFound)
             }
@@ -284,6 +310,53 @@ impl StaffMember {
             }
             None => Err(AppError::NotFound),
         }
+    }
+
+    /// Records what this staff member did with a case (or tried to): in the audit log, and in
+    /// the data record of the person whose application it is.
+    pub async fn audit_case(
+        &self,
+        state: &AppState,
+        case: &CaseRow,
+        action: AuditAction,
+        object: &str,
+        outcome: Outcome,
+    ) -> Result<(), AppError> {
+        let owner = state.store.application_owner(&case.application_id).await?;
+        self.audit_for(
+            state,
+            owner.as_ref(),
+            Some(&case.application_id),
+            action,
+            object,
+            outcome,
+        )
+        .await
+    }
+
+    /// Records what this staff member did with a person's data (`person`, when known).
+    pub async fn audit_for(
+        &self,
+        state: &AppState,
+        person: Option<&AccountId>,
+        application: Option<&str>,
+        action: AuditAction,
+        object: &str,
+        outcome: Outcome,
+    ) -> Result<(), AppError> {
+        state
+            .audit_event(crate::audit::Event {
+                actor: &self.actor(),
+                action,
+                object,
+                outcome,
+                ip: &self.ip,
+                about: person.map(|person| crate::audit::About {
+                    person,
+                    application,
+                }),
+            })
+            .await
     }
 
     /// Records a refused attempt of this staff member in the audit log.

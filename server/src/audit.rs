@@ -6,7 +6,7 @@ use tongban_core::audit::{Actor, AuditAction};
 
 use crate::error::AppError;
 use crate::state::AppState;
-pub use crate::store::{Event, Outcome};
+pub use crate::store::{About, Event, Outcome};
 
 impl AppState {
     pub async fn audit(
@@ -17,18 +17,42 @@ impl AppState {
         outcome: Outcome,
         ip: &str,
     ) -> Result<(), AppError> {
-        self.store
-            .audit(
-                self.auth.now(),
-                Event {
-                    actor,
-                    action,
-                    object,
-                    outcome,
-                    ip,
-                },
-            )
-            .await?;
+        self.audit_event(Event {
+            actor,
+            action,
+            object,
+            outcome,
+            ip,
+            about: None,
+        })
+        .await
+    }
+
+    /// Appends an entry as given, now: one naming the person whose data it used (`about`) is
+    /// in that person's data record.
+    pub async fn audit_event(&self, event: Event<'_>) -> Result<(), AppError> {
+        self.store.audit(self.auth.now(), event).await?;
         Ok(())
+    }
+
+    /// Appends an entry about a person's data.
+    pub async fn audit_about(
+        &self,
+        about: About<'_>,
+        actor: &Actor,
+        action: AuditAction,
+        object: &str,
+        outcome: Outcome,
+        ip: &str,
+    ) -> Result<(), AppError> {
+        self.audit_event(Event {
+            actor,
+            action,
+            object,
+            outcome,
+            ip,
+            about: Some(about),
+        })
+        .await
     }
 }

@@ -17,6 +17,7 @@ pub mod forms;
 pub mod hosts;
 pub mod http;
 pub mod images;
+pub mod issuers;
 pub mod notify;
 pub mod objects;
 pub mod rotation;
@@ -113,6 +114,18 @@ pub struct Config {
     /// (2026 as published, 2027's statutory holidays).
     #[arg(long, env = "TONGBAN_CALENDAR_FILE")]
     pub calendar_file: Option<PathBuf>,
+    /// The departments' certificate-signing keys (电子证照), a JSON file (docs/operations.md).
+    /// Without it, development uses demo keys; otherwise no certificates are issued.
+    #[arg(long, env = "TONGBAN_ISSUER_KEYS_FILE")]
+    pub issuer_keys_file: Option<PathBuf>,
+    /// Where the service is reached from outside (`https://…`, no path): certificates name
+    /// their issuer and status list under it.
+    #[arg(
+        long,
+        env = "TONGBAN_PUBLIC_URL",
+        default_value = "http://127.0.0.1:8080"
+    )]
+    pub public_url: String,
     /// The audience host tickets must name (`aud`).
     #[arg(long, env = "TONGBAN_HOST_AUDIENCE", default_value = "tongban")]
     pub host_audience: String,
@@ -176,6 +189,8 @@ impl Config {
             hosts_file: None,
             calendar_file: None,
             host_audience: "tongban".into(),
+            issuer_keys_file: None,
+            public_url: "http://127.0.0.1:8080".into(),
             data_keys: Vec::new(),
             lookup_key: None,
             dev_key_file: std::env::temp_dir().join(format!("tongban-keys-{}", auth::new_id())),
@@ -371,6 +386,13 @@ pub async fn start_with(config: Config, services: AuthServices) -> anyhow::Resul
         map: config.map.provider()?,
         rectification: config.rectification.rules()?,
         consultation_answer_days: config.consultation.consultation_answer_days.max(1),
+        issuers: match &config.issuer_keys_file {
+            Some(file) => issuers::Issuers::read_file(file)
+                .map_err(|e| anyhow::anyhow!("the issuer keys file {}: {e}", file.display()))?,
+            None if config.dev => issuers::Issuers::Demo,
+            None => issuers::Issuers::None,
+        },
+        public_url: config.public_url.trim_end_matches('/').to_owned(),
     };
     let (stop_notifier, notifier_stopped) = tokio::sync::watch::channel(false);
     let notifier = notify::spawn(

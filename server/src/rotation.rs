@@ -70,6 +70,11 @@ const SEALED: &[Sealed] = &[
         key: "id",
         column: "text",
     },
+    Sealed {
+        table: "credentials",
+        key: "id",
+        column: "claims_json",
+    },
 ];
 
 const BATCH: i64 = 200;

@@ -34,4 +34,8 @@ pub struct AppState {
     pub consultation_answer_days: u32,
     /// The reviewed map provider, if one is configured.
     pub map: Option<tongban_core::visit::tiles::MapProvider>,
+    /// The departments' certificate-signing keys.
+    pub issuers: crate::issuers::Issuers,
+    /// Where the service is reached from outside (no trailing slash).
+    pub public_url: String,
 }

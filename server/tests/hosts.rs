@@ -127,6 +127,23 @@ async fn a_signed_ticket_logs_in_to_the_same_account_as_a_phone_login() {
         .items
         .iter()
         .any(|a| a.action == "host-login" && a.ok));
+    // And in the person's data record: the host by its name, what it gave and why.
+    let uses = in_host.data_uses(None).await.unwrap().items;
+    let login = uses
+        .iter()
+        .find(|u| u.action == "host-login")
+        .expect("the host login is a use of the data");
+    assert_eq!(
+        login.by,
+        tongban_core::data_record::DataUser::Host {
+            id: "zj".into(),
+            name: "Host zj".into()
+        }
+    );
+    assert_eq!(
+        login.purpose,
+        tongban_core::data_record::UsePurpose::HostLogin
+    );
 }
 
 #[tokio::test]

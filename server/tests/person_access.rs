@@ -261,6 +261,20 @@ async fn nobody_reaches_another_persons_objects() {
             "/api/v1/me/benefits/no-such-benefit/claim".into(),
             None,
         ),
+        // A's consents come from benefits A qualifies for (A does not here): another person's
+        // consent answering 404 is in `data_record.rs`; an unknown one answers like any.
+        (
+            "POST /api/v1/me/consents/{id}/withdraw",
+            "/api/v1/me/consents/no-such-consent/withdraw".into(),
+            None,
+        ),
+        // A's ID card would come from a police department of Beijing, not in the demo catalog:
+        // another person's certificate answering 404 is in `credentials.rs`.
+        (
+            "POST /api/v1/me/credentials/{id}/sd-jwt",
+            "/api/v1/me/credentials/no-such-certificate/sd-jwt".into(),
+            Some(serde_json::json!({ "holder_jwk": { "kty": "EC" } })),
+        ),
         (
             "GET /api/v1/applications/{id}/evaluation",
             format!("/api/v1/applications/{application}/evaluation"),

@@ -113,6 +113,7 @@ fn App() -> impl IntoView {
                     <Route path=path!("/ratings") view=pages::RatingsPage/>
                     <Route path=path!("/consultations") view=pages::ConsultationsPage/>
                     <Route path=path!("/for-you") view=pages::BenefitsPage/>
+                    <Route path=path!("/my-data") view=pages::MyDataPage/>
                     <Route path=path!("/mandates") view=account::MandatesPage/>
                     <ParentRoute path=path!("/for/:mandate") view=account::ActingFor>
                         <Route path=path!("") view=account::ActingHome/>

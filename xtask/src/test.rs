@@ -63,6 +63,11 @@ pub fn run(skip: &[String]) -> anyhow::Result<()> {
     } else {
         None
     };
+    let sd_jwt_vc = if wanted("native") {
+        Some(tools::sd_jwt_vc()?)
+    } else {
+        None
+    };
     tools::require_wasm_target()?;
     if wanted("kotlin") {
         tools::java()?;
@@ -112,6 +117,9 @@ pub fn run(skip: &[String]) -> anyhow::Result<()> {
         }
         if let Some(s3) = &s3s_fs {
             cmd.env("S3S_FS", s3);
+        }
+        if let Some(verifier) = &sd_jwt_vc {
+            cmd.env("SD_JWT_VC", verifier);
         }
         if !wanted("native") {
             for test in [

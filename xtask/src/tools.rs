@@ -124,6 +124,43 @@ fn npm_package(name: &str, version: &str, marker: &str) -> anyhow::Result<PathBu
     Ok(home)
 }
 
+/// The independent SD-JWT VC verifier the certificate tests check our issuance against: the
+/// OpenWallet Foundation's `@sd-jwt/sd-jwt-vc` with its Node crypto (npm, pinned).
+pub const SD_JWT_VC_VERSION: &str = "0.19.0";
+
+/// `@sd-jwt/sd-jwt-vc` and `@sd-jwt/crypto-nodejs` installed with their dependencies into
+/// `target/tools/sd-jwt-vc-<version>` (once); the folder holds `node_modules`.
+pub fn sd_jwt_vc() -> anyhow::Result<PathBuf> {
+    let home = target_dir()
+        .join("tools")
+        .join(format!("sd-jwt-vc-{SD_JWT_VC_VERSION}"));
+    let marker = home.join("node_modules/@sd-jwt/sd-jwt-vc/package.json");
+    if marker.is_file() {
+        return Ok(home);
+    }
+    let npm = which("npm").with_context(|| {
+        "@sd-jwt/sd-jwt-vc comes from the npm registry, but npm was not found: install Node.js and npm (`apt-get install nodejs npm`)"
+    })?;
+    std::fs::create_dir_all(&home)?;
+    println!("» installing @sd-jwt/sd-jwt-vc {SD_JWT_VC_VERSION} from the npm registry…");
+    run(Command::new(npm)
+        .args([
+            "install",
+            "--silent",
+            "--no-audit",
+            "--no-fund",
+            "--no-save",
+        ])
+        .arg(format!("@sd-jwt/sd-jwt-vc@{SD_JWT_VC_VERSION}"))
+        .arg(format!("@sd-jwt/crypto-nodejs@{SD_JWT_VC_VERSION}"))
+        .current_dir(&home))?;
+    anyhow::ensure!(
+        marker.is_file(),
+        "@sd-jwt/sd-jwt-vc installed without its package.json"
+    );
+    Ok(home)
+}
+
 /// The S3-compatible server the scale-out test starts (crates.io, pinned: the newest release
 /// that builds with this machine's Rust).
 pub const S3S_FS_VERSION: &str = "0.14.1";

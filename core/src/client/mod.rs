@@ -2,6 +2,8 @@
 
 mod benefits;
 mod consultations;
+mod credentials;
+mod data_record;
 mod evaluations;
 mod mandates;
 mod visit;

@@ -147,13 +147,14 @@ pub async fn for_you(State(state): State<AppState>, citizen: Citizen) -> Result<
         if !matches!(decision, Decision::Qualifies { .. } | Decision::From { .. }) {
             continue;
         }
-        state
-            .audit(
-                &citizen.actor(),
+        let object = format!("benefit:{} v{} {}", b.id, b.version, kind(&decision));
+        citizen
+            .audit_use(
+                &state,
                 AuditAction::BenefitDecided,
-                &format!("benefit:{} v{} {}", b.id, b.version, kind(&decision)),
+                &object,
                 Outcome::Ok,
-                &citizen.ip,
+                None,
             )
             .await?;
         items.push(BenefitOffer {
@@ -237,18 +238,19 @@ pub async fn claim(
     let now = state.auth.now();
     let decision = decide(&benefit, &facts, Day::of_timestamp(now));
     let (Decision::Qualifies { .. }, Some((name, number))) = (&decision, identity) else {
-        state
-            .audit(
-                &citizen.actor(),
+        let object = format!(
+            "benefit:{} v{} {} claim",
+            benefit.id,
+            benefit.version,
+            kind(&decision)
+        );
+        citizen
+            .audit_use(
+                &state,
                 AuditAction::BenefitDecided,
-                &format!(
-                    "benefit:{} v{} {} claim",
-                    benefit.id,
-                    benefit.version,
-                    kind(&decision)
-                ),
+                &object,
                 Outcome::Denied,
-                &citizen.ip,
+                None,
             )
             .await?;
         return Err(AppError::Conflict("benefit-not-qualified"));
@@ -323,16 +325,17 @@ pub async fn claim(
     if !stored {
         return Err(AppError::Conflict("benefit-claimed"));
     }
-    state
-        .audit(
-            &actor,
+    let object = format!(
+        "benefit:{} v{} qualifies claim application:{application_id} consent:{}",
+        benefit.id, benefit.version, consent.id
+    );
+    citizen
+        .audit_use(
+            &state,
             AuditAction::BenefitDecided,
-            &format!(
-                "benefit:{} v{} qualifies claim application:{application_id} consent:{}",
-                benefit.id, benefit.version, consent.id
-            ),
+            &object,
             Outcome::Ok,
-            &citizen.ip,
+            Some(&application_id),
         )
         .await?;
     Ok((

@@ -298,14 +298,35 @@ async fn departments(
 ) -> Result<ConsultationRow> {
     match state.store.consultation(id).await? {
         Some(c) if c.department_id == staff.department_id => Ok(c),
-        Some(_) => {
-            staff
-                .refused(state, action, &format!("consultation:{id}"))
-                .await?;
+        Some(c) => {
+            let object = format!("consultation:{id}");
+            asked(state, staff, &c, action, &object, Outcome::Denied).await?;
             Err(AppError::NotFound)
         }
         None => Err(AppError::NotFound),
     }
+}
+
+/// Records what a staff member did with a person's question: in the person's data record too.
+async fn asked(
+    state: &AppState,
+    staff: &StaffMember,
+    c: &ConsultationRow,
+    action: AuditAction,
+    object: &str,
+    outcome: Outcome,
+) -> Result<()> {
+    let application = c.application_id.as_deref();
+    staff
+        .audit_for(
+            state,
+            Some(&c.account_id),
+            application,
+            action,
+            object,
+            outcome,
+        )
+        .await
 }
 
 async fn staff_view(
@@ -418,15 +439,16 @@ pub async fn staff_one(
     let catalog = state.catalog.current(&state.store).await?;
     let today = Day::of_timestamp(state.auth.now());
     let item = staff_view(&state, &catalog.index, &c, today).await?.0;
-    state
-        .audit(
-            &staff.actor(),
-            AuditAction::ConsultationRead,
-            &format!("consultation:{id}"),
-            Outcome::Ok,
-            &staff.ip,
-        )
-        .await?;
+    let object = format!("consultation:{id}");
+    asked(
+        &state,
+        &staff,
+        &c,
+        AuditAction::ConsultationRead,
+        &object,
+        Outcome::Ok,
+    )
+    .await?;
     Ok(Json(item))
 }
 
@@ -495,15 +517,16 @@ pub async fn answer(
             notifications: &notifications,
         })
         .await?;
-    state
-        .audit(
-            &staff.actor(),
-            AuditAction::ConsultationAnswered,
-            &format!("consultation:{id}"),
-            Outcome::Ok,
-            &staff.ip,
-        )
-        .await?;
+    let object = format!("consultation:{id}");
+    asked(
+        &state,
+        &staff,
+        &c,
+        AuditAction::ConsultationAnswered,
+        &object,
+        Outcome::Ok,
+    )
+    .await?;
     let c = state
         .store
         .consultation(&id)
@@ -571,15 +594,16 @@ pub async fn make_faq(
         return Err(AppError::Conflict("consultation-in-faq"));
     }
     state.catalog.changed();
-    state
-        .audit(
-            &staff.actor(),
-            AuditAction::ConsultationAnswered,
-            &format!("consultation:{id} faq matter:{}", c.matter_code),
-            Outcome::Ok,
-            &staff.ip,
-        )
-        .await?;
+    let object = format!("consultation:{id} faq matter:{}", c.matter_code);
+    asked(
+        &state,
+        &staff,
+        &c,
+        AuditAction::ConsultationAnswered,
+        &object,
+        Outcome::Ok,
+    )
+    .await?;
     let c = state
         .store
         .consultation(&id)

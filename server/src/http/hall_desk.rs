@@ -174,13 +174,14 @@ pub async fn arrive(
         .mark_arrived(&hall.id, &staff.department_id, &code, today, now)
         .await?
         .ok_or(AppError::NotFound)?;
-    state
-        .audit(
-            &staff.actor(),
+    staff
+        .audit_for(
+            &state,
+            Some(&row.account_id),
+            row.application_id.as_deref(),
             AuditAction::ArrivalMarked,
             &row.audit_name(),
             Outcome::Ok,
-            &staff.ip,
         )
         .await?;
     Ok(Json(

@@ -13,7 +13,7 @@ use tongban_core::host::{HostInfo, HostTicketRequest};
 use tongban_core::identity::mask_mobile;
 
 use crate::access::ClientIp;
-use crate::audit::Outcome;
+use crate::audit::{About, Outcome};
 use crate::auth::{digest, embedded_session_cookie, Role};
 use crate::clock::china_date;
 use crate::error::AppError;
@@ -137,7 +137,11 @@ pub async fn host_login(
             Some(known) if known != number => {
                 tracing::warn!(host = %host.id, "a host asserted another identity than the account's");
                 state
-                    .audit(
+                    .audit_about(
+                        About {
+                            person: &account.id,
+                            application: None,
+                        },
                         &Actor::Account(account.id.clone()),
                         AuditAction::HostLogin,
                         &object,
@@ -173,7 +177,11 @@ pub async fn host_login(
         )
         .await?;
     state
-        .audit(
+        .audit_about(
+            About {
+                person: &account.id,
+                application: None,
+            },
             &Actor::Account(account.id.clone()),
             AuditAction::HostLogin,
             &format!("{object} phone:{}", mask_mobile(&user.phone)),

@@ -90,13 +90,13 @@ pub async fn profile(
         .account(&citizen.account_id)
         .await?
         .ok_or(AppError::Unauthorized("unauthorized"))?;
-    state
-        .audit(
-            &citizen.actor(),
+    citizen
+        .audit_use(
+            &state,
             AuditAction::ProfileRead,
             "account",
             Outcome::Ok,
-            &citizen.ip,
+            None,
         )
         .await?;
     // A child's account has no phone of its own: the guardian acting for them is the contact.
@@ -170,8 +170,13 @@ pub async fn verify_identity(
     let object = format!("id:{}", mask_id_number(&id.number));
     if let Some(holder) = state.store.account_with_id_number(&id.number).await? {
         if holder != citizen.account_id {
+            // An attempt on the holder's identity: in the holder's data record.
             state
-                .audit(
+                .audit_about(
+                    crate::audit::About {
+                        person: &holder,
+                        application: None,
+                    },
                     &citizen.actor(),
                     AuditAction::IdentityVerify,
                     &object,
@@ -194,13 +199,13 @@ pub async fn verify_identity(
         })?;
     if verdict == Verdict::Mismatch {
         state.store.record_attempt("failure", &subject, now).await?;
-        state
-            .audit(
-                &citizen.actor(),
+        citizen
+            .audit_use(
+                &state,
                 AuditAction::IdentityVerify,
                 &object,
                 Outcome::Failed,
-                &citizen.ip,
+                None,
             )
             .await?;
         return Err(AppError::field("name", "identity-mismatch"));
@@ -218,14 +223,18 @@ pub async fn verify_identity(
             .set_household_region(&citizen.account_id, region)
             .await?;
     }
-    state
-        .audit(
-            &citizen.actor(),
+    citizen
+        .audit_use(
+            &state,
             AuditAction::IdentityVerify,
             &object,
             Outcome::Ok,
-            &citizen.ip,
+            None,
         )
+        .await?;
+    // 电子证照: the resident ID card, for the wallet.
+    let household = state.store.household_region(&citizen.account_id).await?;
+    super::credentials::issue_id_card(&state, &citizen.account_id, name, &id, household.as_deref())
         .await?;
     // 主动服务: what the verified data now says the person may receive.
     super::benefits::tell_benefits(&state, &citizen).await?;

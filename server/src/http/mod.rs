@@ -8,6 +8,8 @@ pub mod auth;
 pub mod benefits;
 pub mod catalog;
 pub mod consultations;
+pub mod credentials;
+pub mod data_record;
 pub mod drafts;
 pub mod evaluations;
 pub mod guardians;
@@ -51,6 +53,8 @@ pub fn router(state: AppState, config: &Config) -> Router {
         .merge(evaluations::router())
         .merge(consultations::router())
         .merge(benefits::router())
+        .merge(data_record::router())
+        .merge(credentials::router())
         .merge(rectifications::router())
         .merge(staff::router())
         .merge(hosts::router())

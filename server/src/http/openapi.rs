@@ -88,7 +88,15 @@ use utoipa::{Modify, OpenApi};
         crate::http::consultations::answer,
         crate::http::consultations::make_faq,
         crate::http::benefits::for_you,
-        crate::http::benefits::claim
+        crate::http::benefits::claim,
+        crate::http::data_record::data_uses,
+        crate::http::data_record::consents,
+        crate::http::data_record::withdraw,
+        crate::http::data_record::export,
+        crate::http::credentials::jwks,
+        crate::http::credentials::status_list,
+        crate::http::credentials::mine,
+        crate::http::credentials::collect
     ),
     components(schemas(
         tongban_core::MatterList,

@@ -194,21 +194,49 @@ async fn mine(
 ) -> Result<(RectificationRow, EvaluationRow)> {
     match state.store.rectification(id).await? {
         Some((r, e)) if r.department_id == staff.department_id => Ok((r, e)),
-        Some(_) => {
-            staff
-                .refused(state, action, &format!("rectification:{id}"))
-                .await?;
+        Some((_, e)) => {
+            let object = format!("rectification:{id}");
+            rated(state, staff, &e, action, &object, Outcome::Denied).await?;
             Err(AppError::NotFound)
         }
         None => Err(AppError::NotFound),
     }
 }
 
-async fn item_view(state: &AppState, staff: &StaffMember, id: &str) -> Result<StaffRectification> {
+/// Records what a staff member did with a rating's item: in the rater's data record too.
+async fn rated(
+    state: &AppState,
+    staff: &StaffMember,
+    e: &EvaluationRow,
+    action: AuditAction,
+    object: &str,
+    outcome: Outcome,
+) -> Result<()> {
+    let application = e.application_id.as_deref();
+    staff
+        .audit_for(
+            state,
+            Some(&e.account_id),
+            application,
+            action,
+            object,
+            outcome,
+        )
+        .await
+}
+
+async fn item_view(
+    state: &AppState,
+    staff: &StaffMember,
+    id: &str,
+) -> Result<(StaffRectification, EvaluationRow)> {
     let (r, e) = mine(state, staff, AuditAction::RectificationRead, id).await?;
     let catalog = state.catalog.current(&state.store).await?;
     let today = Day::of_timestamp(state.auth.now());
-    staff_view(state, &catalog.index, &r, &e, today, true).await
+    Ok((
+        staff_view(state, &catalog.index, &r, &e, today, true).await?,
+        e,
+    ))
 }
 
 /// One item, with the person's phone for the callback (an audited read).
@@ -228,16 +256,17 @@ pub async fn item(
     staff: StaffMember,
     Path(id): Path<String>,
 ) -> Result<Json<StaffRectification>> {
-    let view = item_view(&state, &staff, &id).await?;
-    state
-        .audit(
-            &staff.actor(),
-            AuditAction::RectificationRead,
-            &format!("rectification:{id}"),
-            Outcome::Ok,
-            &staff.ip,
-        )
-        .await?;
+    let (view, e) = item_view(&state, &staff, &id).await?;
+    let object = format!("rectification:{id}");
+    rated(
+        &state,
+        &staff,
+        &e,
+        AuditAction::RectificationRead,
+        &object,
+        Outcome::Ok,
+    )
+    .await?;
     Ok(Json(view))
 }
 
@@ -297,16 +326,17 @@ async fn handle(
     if !moved {
         return Err(AppError::Conflict("rectification-closed"));
     }
-    state
-        .audit(
-            &staff.actor(),
-            AuditAction::RectificationHandled,
-            &format!("rectification:{id} {}", to.code()),
-            Outcome::Ok,
-            &staff.ip,
-        )
-        .await?;
-    Ok(Json(item_view(state, staff, id).await?))
+    let object = format!("rectification:{id} {}", to.code());
+    rated(
+        state,
+        staff,
+        &e,
+        AuditAction::RectificationHandled,
+        &object,
+        Outcome::Ok,
+    )
+    .await?;
+    Ok(Json(item_view(state, staff, id).await?.0))
 }
 
 /// Record the callback to the person (what they said), within the first deadline.

@@ -285,14 +285,9 @@ pub async fn get_case(
 ) -> Result<Json<StaffCase>> {
     let found = state.store.case(&id).await?;
     let (case, access) = staff.case(&state, AuditAction::CaseRead, found).await?;
-    state
-        .audit(
-            &staff.actor(),
-            AuditAction::CaseRead,
-            &format!("case:{}", case.id),
-            Outcome::Ok,
-            &staff.ip,
-        )
+    let object = format!("case:{}", case.id);
+    staff
+        .audit_case(&state, &case, AuditAction::CaseRead, &object, Outcome::Ok)
         .await?;
     Ok(Json(staff_case(&state, &staff, case, access).await?))
 }
@@ -337,13 +332,14 @@ pub async fn document(
         return Err(AppError::NotFound);
     };
     let bytes = state.document_bytes(&record).await?;
-    state
-        .audit(
-            &staff.actor(),
+    let opened = format!("case:{} material:{}", case.id, record.id);
+    staff
+        .audit_case(
+            &state,
+            &case,
             AuditAction::DocumentOpened,
-            &format!("case:{} material:{}", case.id, record.id),
+            &opened,
             Outcome::Ok,
-            &staff.ip,
         )
         .await?;
     Ok(crate::objects::document_response(&record.kind, bytes))
@@ -359,17 +355,21 @@ pub(super) async fn step(
     change: &CaseMove,
 ) -> Result<()> {
     let object = format!("case:{}", case.id);
-    if access != CaseAccess::Act || !case_moves(case.status, case.holder).contains(&change.status) {
+    let refusal = if access != CaseAccess::Act
+        || !case_moves(case.status, case.holder).contains(&change.status)
+    {
+        Some(AppError::Conflict("status-move-not-allowed"))
+    } else if !staff.role.may_move_to(change.status) {
+        Some(AppError::Forbidden("role-not-allowed"))
+    } else {
+        None
+    };
+    if let Some(refusal) = refusal {
+        let denied = Outcome::Denied;
         staff
-            .refused(state, AuditAction::CaseMoved, &object)
+            .audit_case(state, &case, AuditAction::CaseMoved, &object, denied)
             .await?;
-        return Err(AppError::Conflict("status-move-not-allowed"));
-    }
-    if !staff.role.may_move_to(change.status) {
-        staff
-            .refused(state, AuditAction::CaseMoved, &object)
-            .await?;
-        return Err(AppError::Forbidden("role-not-allowed"));
+        return Err(refusal);
     }
     let record = state
         .store
@@ -463,13 +463,15 @@ pub(super) async fn step(
     if moved == Moved::StatusChanged {
         return Err(AppError::Conflict("conflict"));
     }
-    state
-        .audit(
-            &staff.actor(),
+    let moved = format!("{object} {}", change.status.code());
+    staff
+        .audit_for(
+            state,
+            Some(&record.owner),
+            Some(&case.application_id),
             AuditAction::CaseMoved,
-            &format!("{object} {}", change.status.code()),
+            &moved,
             Outcome::Ok,
-            &staff.ip,
         )
         .await?;
     Ok(())
@@ -542,13 +544,14 @@ pub async fn assign(
         .store
         .assign_case(&case.id, &request.staff_id, state.auth.now())
         .await?;
-    state
-        .audit(
-            &staff.actor(),
+    let object = format!("case:{} staff:{}", case.id, request.staff_id);
+    staff
+        .audit_case(
+            &state,
+            &case,
             AuditAction::CaseAssigned,
-            &format!("case:{} staff:{}", case.id, request.staff_id),
+            &object,
             Outcome::Ok,
-            &staff.ip,
         )
         .await?;
     let case = state.store.case(&id).await?.ok_or(AppError::NotFound)?;

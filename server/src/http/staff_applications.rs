@@ -52,8 +52,9 @@ async fn my_case_of(
             Ok((case, access))
         }
         None => {
+            let object = format!("application:{application_id}");
             staff
-                .refused(state, action, &format!("application:{application_id}"))
+                .audit_case(state, &cases[0], action, &object, Outcome::Denied)
                 .await?;
             Err(AppError::NotFound)
         }
@@ -118,13 +119,15 @@ pub async fn staff_get(
         .application(&id)
         .await?
         .ok_or(AppError::NotFound)?;
-    state
-        .audit(
-            &staff.actor(),
+    let object = format!("application:{id} case:{}", case.id);
+    staff
+        .audit_for(
+            &state,
+            Some(&record.owner),
+            Some(&id),
             AuditAction::ApplicationRead,
-            &format!("application:{id} case:{}", case.id),
+            &object,
             Outcome::Ok,
-            &staff.ip,
         )
         .await?;
     let catalog = state.catalog.current(&state.store).await?;

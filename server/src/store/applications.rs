@@ -138,6 +138,16 @@ async fn insert_event(
 }
 
 impl Store {
+    /// Whose application it is.
+    pub async fn application_owner(&self, id: &str) -> Result<Option<AccountId>, sqlx::Error> {
+        let owner: Option<String> =
+            sqlx::query_scalar("SELECT owner FROM applications WHERE id = $1")
+                .bind(id)
+                .fetch_optional(self.pool())
+                .await?;
+        Ok(owner.map(AccountId::from))
+    }
+
     /// An application with its timeline, oldest event first.
     pub async fn application(&self, id: &str) -> Result<Option<ApplicationRecord>, sqlx::Error> {
         let Some(r) = sqlx::query(

@@ -8,6 +8,7 @@
 
 use sqlx::Row;
 use tongban_core::auth::ActivityEntry;
+use tongban_core::ids::AccountId;
 
 use tongban_core::audit::{Actor, AuditAction};
 
@@ -19,7 +20,7 @@ const AUDIT_LOCK_KEY: i64 = 0x7442_6175_6469_74;
 fn bind_entry<'q>(
     query: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>,
     at: i64,
-    fields: [&'q str; 5],
+    fields: [&'q str; 7],
     prev: &'q str,
     hash: &'q str,
 ) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>> {
@@ -30,11 +31,36 @@ fn bind_entry<'q>(
         .bind(hash)
 }
 
-/// An entry's hash: over the previous entry's hash and every field, each length-prefixed.
-pub(crate) fn entry_hash(prev: &str, at: i64, fields: [&str; 5]) -> String {
+/// An entry's hash: over the previous entry's hash and every field, each length-prefixed. The
+/// person it is about and their application (`fields[5..]`) count only when there is one, so
+/// entries written before those columns existed keep their hashes.
+pub(crate) fn entry_hash(prev: &str, at: i64, fields: [&str; 7]) -> String {
     let at = at.to_string();
-    let [actor, action, object, outcome, ip] = fields;
-    crate::auth::digest(&["audit-entry", prev, &at, actor, action, object, outcome, ip])
+    let [actor, action, object, outcome, ip, subject, application] = fields;
+    if subject.is_empty() && application.is_empty() {
+        return crate::auth::digest(&[
+            "audit-entry",
+            prev,
+            &at,
+            actor,
+            action,
+            object,
+            outcome,
+            ip,
+        ]);
+    }
+    crate::auth::digest(&[
+        "audit-entry-about",
+        prev,
+        &at,
+        actor,
+        action,
+        object,
+        outcome,
+        ip,
+        subject,
+        application,
+    ])
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -61,6 +87,15 @@ pub struct Event<'a> {
     pub object: &'a str,
     pub outcome: Outcome,
     pub ip: &'a str,
+    /// Whose data it used, when it used a person's (their data record shows it).
+    pub about: Option<About<'a>>,
+}
+
+/// The person whose data an entry is about, and the application it was for.
+#[derive(Clone, Copy, Debug)]
+pub struct About<'a> {
+    pub person: &'a AccountId,
+    pub application: Option<&'a str>,
 }
 
 impl Store {
@@ -81,6 +116,8 @@ impl Store {
             event.object,
             event.outcome.code(),
             event.ip,
+            event.about.map_or("", |a| a.person.as_str()),
+            event.about.and_then(|a| a.application).unwrap_or(""),
         ];
         // One append at a time. PostgreSQL: across server instances by an advisory lock held
         // until the entry is committed, the last hash read inside it. SQLite is one server's own
@@ -88,8 +125,9 @@ impl Store {
         // is one INSERT, as cheap as before the chain (the hash is read once, after a failure).
         let mut head = self.audit_lock.lock().await;
         let insert =
-            "INSERT INTO audit_log (at, actor, action, object, outcome, ip, prev_hash, hash)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)";
+            "INSERT INTO audit_log (at, actor, action, object, outcome, ip, subject, application_id,
+                 prev_hash, hash)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)";
         const LAST: &str = "SELECT hash FROM audit_log ORDER BY id DESC LIMIT 1";
         match self.backend() {
             Backend::Sqlite => {

@@ -75,7 +75,8 @@ impl Store {
         let mut after = i64::MIN;
         loop {
             let rows = sqlx::query(
-                "SELECT id, at, actor, action, object, outcome, ip, prev_hash, hash
+                "SELECT id, at, actor, action, object, outcome, ip, subject, application_id,
+                     prev_hash, hash
                  FROM audit_log WHERE id > $1 ORDER BY id LIMIT $2",
             )
             .bind(after)
@@ -112,12 +113,14 @@ impl Store {
                     }));
                     return Ok(report);
                 }
-                let fields: [String; 5] = [
+                let fields: [String; 7] = [
                     row.try_get("actor")?,
                     action.clone(),
                     row.try_get("object")?,
                     row.try_get("outcome")?,
                     row.try_get("ip")?,
+                    row.try_get("subject")?,
+                    row.try_get("application_id")?,
                 ];
                 let fields = fields.each_ref().map(String::as_str);
                 if entry_hash(&prev, at, fields) != hash {

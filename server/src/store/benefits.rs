@@ -42,19 +42,7 @@ impl Store {
             Err(e) if is_unique_violation(&e) => return Ok(false),
             Err(e) => return Err(e),
         }
-        sqlx::query(
-            "INSERT INTO consents (id, account_id, recipient_json, categories_json, purpose_json,
-                 given_at)
-             VALUES ($1, $2, $3, $4, $5, $6)",
-        )
-        .bind(&c.consent.id)
-        .bind(c.account_id.as_str())
-        .bind(to_json(&c.consent.recipient)?)
-        .bind(to_json(&c.consent.categories)?)
-        .bind(to_json(&c.consent.purpose)?)
-        .bind(c.consent.given_at)
-        .execute(&mut *tx)
-        .await?;
+        super::data_record::insert_consent(&mut *tx, c.account_id, "benefit", c.consent).await?;
         insert_application(&mut tx, self.vault(), &c.application).await?;
         tx.commit().await?;
         Ok(true)

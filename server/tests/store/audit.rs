@@ -18,6 +18,7 @@ pub(super) async fn audit(store: Store) {
                     object: "account",
                     outcome,
                     ip: "127.0.0.1",
+                    about: None,
                 },
             )
             .await
@@ -46,12 +47,18 @@ pub(super) async fn audit(store: Store) {
 
 pub(super) async fn append(store: &Store, at: i64, object: &str) {
     let clerk = Actor::Account("acc-2".into());
+    // Every other entry names the person it is about (and so is in their data record).
+    let person = AccountId::from("acc-3");
     let event = Event {
         actor: &clerk,
         action: AuditAction::ProfileRead,
         object,
         outcome: Outcome::Ok,
         ip: "10.0.0.9",
+        about: (at % 2 == 0).then_some(About {
+            person: &person,
+            application: Some("app-1"),
+        }),
     };
     store.audit(at, event).await.unwrap();
 }
@@ -97,6 +104,28 @@ pub(super) async fn audit_chain(store: Store) {
     assert_eq!((broken.id, broken.reason), (ids[5], Break::Changed));
 
     set_outcome("ok").execute(store.pool()).await.unwrap();
+    assert_eq!(store.verify_audit_chain().await.unwrap().broken, None);
+    // Whom an entry is about is in its hash: moving it to another person's record is found,
+    // and so is naming a person on an entry that named none.
+    for id in [ids[6], ids[7]] {
+        let subject: String = sqlx::query_scalar("SELECT subject FROM audit_log WHERE id = $1")
+            .bind(id)
+            .fetch_one(store.pool())
+            .await
+            .unwrap();
+        let set_subject = |subject: String| {
+            sqlx::query("UPDATE audit_log SET subject = $1 WHERE id = $2")
+                .bind(subject)
+                .bind(id)
+        };
+        set_subject("acc-9".into())
+            .execute(store.pool())
+            .await
+            .unwrap();
+        let broken = store.verify_audit_chain().await.unwrap().broken.unwrap();
+        assert_eq!((broken.id, broken.reason), (id, Break::Changed));
+        set_subject(subject).execute(store.pool()).await.unwrap();
+    }
     assert_eq!(store.verify_audit_chain().await.unwrap().broken, None);
     sqlx::query("DELETE FROM audit_log WHERE id = $1")
         .bind(ids[9])

@@ -26,8 +26,8 @@ use tongban_core::form::{Answer, Answers};
 use tongban_core::ids::AccountId;
 use tongban_server::auth::Role;
 use tongban_server::store::{
-    Backend, Break, CaseRow, DraftWrite, Event, Moved, NewApplication, NewMaterial, NewSession,
-    NewStaff, Outcome, QueueQuery, StatusMove, Store, Written,
+    About, Backend, Break, CaseRow, DraftWrite, Event, Moved, NewApplication, NewMaterial,
+    NewSession, NewStaff, Outcome, QueueQuery, StatusMove, Store, Written,
 };
 use tongban_server::vault::{Algorithm, Vault};
 

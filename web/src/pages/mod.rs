@@ -11,6 +11,7 @@ mod consultations;
 mod guide;
 mod help;
 mod home;
+mod my_data;
 mod ratings;
 mod tiles;
 mod visit;
@@ -22,6 +23,7 @@ pub use consultations::ConsultationsPage;
 pub use guide::MatterPage;
 pub use help::ProxyHelp;
 pub use home::Home;
+pub use my_data::MyDataPage;
 pub use ratings::RatingsPage;
 
 use std::sync::Arc;

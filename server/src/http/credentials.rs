@@ -1,0 +1,320 @@
+//! 电子证照 on the server: the certificates departments issued to a person (the resident ID card
+//! at identity verification), collected into the wallet as SD-JWT VCs bound to the device's key;
+//! each issuer's public keys (JWKS) and token status list, public, for wallets and verifiers to
+//! cache.
+
+use axum::extract::{Path, State};
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use serde_json::{Map, Value};
+use tongban_core::audit::AuditAction;
+use tongban_core::calendar::Day;
+use tongban_core::credential::jws::Signer;
+use tongban_core::credential::{
+    issue, status, CollectRequest, Collected, CredentialKind, CredentialList, CredentialSummary,
+    Issue, Jwks,
+};
+use tongban_core::identity::{nth_birthday, ResidentId, Sex};
+use tongban_core::ids::AccountId;
+
+use crate::access::{Citizen, Owned};
+use crate::audit::Outcome;
+use crate::cases::department_ref;
+use crate::error::AppError;
+use crate::state::AppState;
+use crate::store::{CredentialRow, NewCredential};
+
+type Result<T> = std::result::Result<T, AppError>;
+
+/// How long a collected certificate holds before the wallet collects it again (a year).
+const VALID_FOR: i64 = 365 * 86_400;
+/// How long verifiers may keep a status list before fetching it again.
+const STATUS_TTL: i64 = 3_600;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/issuers/{department}/jwks", get(jwks))
+        .route("/issuers/{department}/status", get(status_list))
+        .route("/me/credentials", get(mine))
+        .route("/me/credentials/{id}/sd-jwt", post(collect))
+}
+
+/// The issuer identifier of a department (`iss`): its keys and status list are under it.
+pub fn issuer_of(state: &AppState, department: &str) -> String {
+    format!("{}/api/v1/issuers/{department}", state.public_url)
+}
+
+impl Owned for CredentialRow {
+    fn owner(&self) -> Option<&AccountId> {
+        Some(&self.account_id)
+    }
+    fn audit_name(&self) -> String {
+        format!("credential:{}", self.id)
+    }
+}
+
+async fn signer_of(state: &AppState, department: &str) -> Result<std::sync::Arc<dyn Signer>> {
+    if state.store.department(department).await?.is_none() {
+        return Err(AppError::NotFound);
+    }
+    state
+        .issuers
+        .signer(department)
+        .ok_or(AppError::Unavailable {
+            code: "credentials-unavailable",
+            detail: format!("no signing key for {department}"),
+        })
+}
+
+/// A department's certificate-signing keys.
+#[utoipa::path(
+    get,
+    path = "/api/v1/issuers/{department}/jwks",
+    tag = "credentials",
+    params(("department" = String, Path, description = "The issuing department's id")),
+    responses(
+        (status = 200, description = "The JWK Set", body = Jwks),
+        (status = 404, description = "No such department", body = tongban_core::api::ErrorBody),
+        (status = 503, description = "The department has no key here", body = tongban_core::api::ErrorBody)
+    )
+)]
+pub async fn jwks(
+    State(state): State<AppState>,
+    Path(department): Path<String>,
+) -> Result<Json<Jwks>> {
+    let signer = signer_of(&state, &department).await?;
+    Ok(Json(Jwks {
+        keys: vec![signer.public_jwk()],
+    }))
+}
+
+/// A department's token status list (`application/statuslist+jwt`): 2 bits per certificate,
+/// signed by the department.
+#[utoipa::path(
+    get,
+    path = "/api/v1/issuers/{department}/status",
+    tag = "credentials",
+    params(("department" = String, Path, description = "The issuing department's id")),
+    responses(
+        (status = 200, description = "The signed status list", content_type = "application/statuslist+jwt", body = String),
+        (status = 404, description = "No such department", body = tongban_core::api::ErrorBody),
+        (status = 503, description = "The department has no key here", body = tongban_core::api::ErrorBody)
+    )
+)]
+pub async fn status_list(
+    State(state): State<AppState>,
+    Path(department): Path<String>,
+) -> Result<Response> {
+    let signer = signer_of(&state, &department).await?;
+    let statuses = state.store.status_list(&department).await?;
+    let uri = format!("{}/status", issuer_of(&state, &department));
+    let token = status::token(&uri, &statuses, state.auth.now(), STATUS_TTL, &*signer)
+        .map_err(|e| AppError::Internal(format!("signing the status list: {e}").into()))?;
+    Ok((
+        [
+            (
+                header::CONTENT_TYPE,
+                "application/statuslist+jwt".to_owned(),
+            ),
+            (
+                header::CACHE_CONTROL,
+                format!("public, max-age={}", STATUS_TTL / 60),
+            ),
+        ],
+        token,
+    )
+        .into_response())
+}
+
+/// The police department that issues the person's ID card: their household's city's, or that
+/// of the region the number was first issued in — when the catalog has one.
+async fn id_card_issuer(
+    state: &AppState,
+    id: &ResidentId,
+    household: Option<&str>,
+) -> Result<Option<String>> {
+    let region = household.unwrap_or(&id.region_code);
+    let city = format!("{}00-ga", region.get(..4).unwrap_or(region));
+    Ok(state.store.department(&city).await?.map(|d| d.id))
+}
+
+/// At identity verification: the resident ID card certificate, once per person (when a police
+/// department of theirs is in the catalog).
+pub async fn issue_id_card(
+    state: &AppState,
+    person: &AccountId,
+    name: &str,
+    id: &ResidentId,
+    household: Option<&str>,
+) -> Result<()> {
+    let existing = state.store.credentials(person).await?;
+    if existing.iter().any(|c| {
+        c.kind == CredentialKind::ResidentIdCard
+            && c.claims.get("id_number").and_then(Value::as_str) == Some(id.number.as_str())
+    }) {
+        return Ok(());
+    }
+    let Some(department) = id_card_issuer(state, id, household).await? else {
+        return Ok(());
+    };
+    let (y, m, d) = id.birth_date;
+    let mut claims = Map::new();
+    claims.insert("name".into(), name.into());
+    claims.insert("id_number".into(), id.number.clone().into());
+    claims.insert("birth_date".into(), format!("{y:04}-{m:02}-{d:02}").into());
+    let sex = match id.sex {
+        Sex::Male => "male",
+        Sex::Female => "female",
+    };
+    claims.insert("sex".into(), sex.into());
+    if let Some(region) = household {
+        claims.insert("household_region".into(), region.into());
+    }
+    state
+        .store
+        .put_credential(NewCredential {
+            id: &crate::auth::new_id(),
+            account_id: person,
+            kind: CredentialKind::ResidentIdCard,
+            department_id: &department,
+            claims: &claims,
+            issued_at: state.auth.now(),
+            expires_at: None,
+        })
+        .await?;
+    Ok(())
+}
+
+/// The claims as collected today: the stored ones, and for an ID card the age elements
+/// (`age_over_18`, `age_over_60`) as of today, with the day one of them next changes.
+fn claims_today(row: &CredentialRow, today: Day) -> (Map<String, Value>, Option<Day>) {
+    let mut claims = row.claims.clone();
+    let born = claims
+        .get("birth_date")
+        .and_then(Value::as_str)
+        .and_then(Day::parse)
+        .map(|d| d.ymd());
+    let Some((y, m, d)) = born else {
+        return (claims, None);
+    };
+    let birth = (y as u16, m as u8, d as u8);
+    let mut changes = None;
+    for years in [18, 60] {
+        let birthday = nth_birthday(birth, years);
+        claims.insert(format!("age_over_{years}"), (birthday <= today).into());
+        if birthday > today && changes.is_none_or(|c| birthday < c) {
+            changes = Some(birthday);
+        }
+    }
+    (claims, changes)
+}
+
+fn summary(index: &tongban_core::catalog::CatalogIndex, row: CredentialRow) -> CredentialSummary {
+    CredentialSummary {
+        issuer: department_ref(index, &row.department_id),
+        id: row.id,
+        kind: row.kind,
+        claims: row.claims,
+        issued_at: row.issued_at,
+        expires_at: row.expires_at,
+        status: row.status,
+    }
+}
+
+/// The person's certificates.
+#[utoipa::path(
+    get,
+    path = "/api/v1/me/credentials",
+    tag = "credentials",
+    security(("session" = [])),
+    responses((status = 200, description = "Newest first", body = CredentialList))
+)]
+pub async fn mine(State(state): State<AppState>, citizen: Citizen) -> Result<Json<CredentialList>> {
+    let catalog = state.catalog.current(&state.store).await?;
+    let items = state
+        .store
+        .credentials(&citizen.account_id)
+        .await?
+        .into_iter()
+        .map(|row| summary(&catalog.index, row))
+        .collect();
+    Ok(Json(CredentialList { items }))
+}
+
+/// Collect a certificate into the wallet: an SD-JWT VC of it, every claim selectively
+/// disclosable, bound to this device's key.
+#[utoipa::path(
+    post,
+    path = "/api/v1/me/credentials/{id}/sd-jwt",
+    tag = "credentials",
+    security(("session" = [])),
+    params(("id" = String, Path, description = "The certificate's id")),
+    request_body = CollectRequest,
+    responses(
+        (status = 200, description = "The certificate for the wallet", body = Collected),
+        (status = 404, description = "No such certificate of this person", body = tongban_core::api::ErrorBody),
+        (status = 409, description = "Revoked or suspended by its issuer", body = tongban_core::api::ErrorBody),
+        (status = 422, description = "Not an ES256 public key", body = tongban_core::api::ErrorBody),
+        (status = 503, description = "The issuer has no key here", body = tongban_core::api::ErrorBody)
+    )
+)]
+pub async fn collect(
+    State(state): State<AppState>,
+    citizen: Citizen,
+    Path(id): Path<String>,
+    Json(request): Json<CollectRequest>,
+) -> Result<Json<Collected>> {
+    let row = state.store.credential(&id).await?;
+    let row = citizen
+        .owned(&state, AuditAction::CredentialIssued, row)
+        .await?;
+    if !tongban_core::credential::jws::is_es256_public_key(&request.holder_jwk) {
+        return Err(AppError::field("holder_jwk", "field-invalid"));
+    }
+    if row.status != status::Status::Valid {
+        return Err(AppError::Conflict("credential-not-valid"));
+    }
+    let signer = signer_of(&state, &row.department_id).await?;
+    let now = state.auth.now();
+    let (claims, changes) = claims_today(&row, Day::of_timestamp(now));
+    let mut exp = now + VALID_FOR;
+    if let Some(day) = changes {
+        exp = exp.min(day.start_timestamp());
+    }
+    if let Some(until) = row.expires_at {
+        exp = exp.min(until);
+    }
+    let iss = issuer_of(&state, &row.department_id);
+    let status_uri = format!("{iss}/status");
+    let sd_jwt = issue(
+        Issue {
+            kind: row.kind,
+            issuer: &iss,
+            claims,
+            holder_jwk: request.holder_jwk,
+            iat: now,
+            exp: Some(exp),
+            status: Some((row.status_idx, status_uri.clone())),
+        },
+        &*signer,
+    )
+    .await
+    .map_err(|e| AppError::Internal(format!("issuing {}: {e}", row.id).into()))?;
+    citizen
+        .audit_use(
+            &state,
+            AuditAction::CredentialIssued,
+            &format!("credential:{} {}", row.id, row.kind.code()),
+            Outcome::Ok,
+            None,
+        )
+        .await?;
+    Ok(Json(Collected {
+        id: row.id,
+        sd_jwt,
+        issuer: iss,
+        status_list: status_uri,
+    }))
+}

@@ -1,0 +1,184 @@
+//! 电子证照 against a real server: identity verification issues the resident ID card (by the
+//! police department of the person's city); the wallet collects it as an SD-JWT VC bound to its
+//! device key; a presentation of it verifies with the issuer's published keys and status list
+//! (the verdict of core's verifier), and shows only what was disclosed; the issuer revoking it
+//! shows in the list; another person cannot collect it; a bad key is refused; the issuance is
+//! in the person's data record.
+
+mod support;
+
+use serde_json::json;
+use support::auth::AuthServer;
+use support::forms::id_number_in;
+use tongban_core::credential::jws::{Es256Key, Signer};
+use tongban_core::credential::status::{CheckedList, Status};
+use tongban_core::credential::{present, verify, CredentialKind, Trust, Verdict};
+use tongban_core::ApiError;
+
+/// Thursday 2026-12-03, 10:00 in Beijing.
+const THURSDAY_10AM: i64 = 1_796_263_200;
+
+#[tokio::test]
+async fn the_id_card_is_issued_at_verification_collected_bound_and_verifiable() {
+    let server = AuthServer::on_sqlite(|_| {}).await;
+    server.clock.set(THURSDAY_10AM);
+    let (person, _) = server.login("13900000011").await;
+    // Born 1966-12-10: 59 today, 60 in a week.
+    let number = id_number_in("330106", "19661210", 11);
+    person.verify_identity("钱大伯", &number).await.unwrap();
+    let list = person.credentials().await.unwrap().items;
+    assert_eq!(list.len(), 1, "{list:?}");
+    let card = &list[0];
+    assert_eq!(card.kind, CredentialKind::ResidentIdCard);
+    assert_eq!(card.issuer.id, "330100-ga");
+    assert_eq!(card.claims["id_number"], json!(number));
+    assert_eq!(card.status, Status::Valid);
+    // Verifying again issues no second card.
+    person.verify_identity("钱大伯", &number).await.unwrap();
+    assert_eq!(person.credentials().await.unwrap().items.len(), 1);
+
+    // Collected with the device's key; a bad key or someone else is refused.
+    let device = Es256Key::from_secret(&[21; 32], None).unwrap();
+    let refused = person
+        .collect_credential(
+            &card.id,
+            json!({ "kty": "EC", "crv": "P-256", "x": "AA", "y": "AA" }),
+        )
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&refused, ApiError::Validation { fields, .. } if fields[0].path == "holder_jwk"),
+        "{refused:?}"
+    );
+    let private = person
+        .collect_credential(&card.id, device.private_jwk())
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(private, ApiError::Validation { .. }),
+        "a private key is never sent"
+    );
+    let (other, _) = server.login("13900000012").await;
+    assert_eq!(
+        other
+            .collect_credential(&card.id, device.public_jwk())
+            .await
+            .unwrap_err(),
+        ApiError::NotFound
+    );
+    let collected = person
+        .collect_credential(&card.id, device.public_jwk())
+        .await
+        .unwrap();
+    assert_eq!(
+        collected.issuer,
+        "http://127.0.0.1:8080/api/v1/issuers/330100-ga"
+    );
+
+    // What a verifier does: the issuer's keys and status list, then the presentation.
+    let jwks = person.issuer_jwks("330100-ga").await.unwrap();
+    let token = reqwest::get(server.url("/issuers/330100-ga/status"))
+        .await
+        .unwrap();
+    assert_eq!(
+        token.headers()["content-type"],
+        "application/statuslist+jwt"
+    );
+    let token = token.text().await.unwrap();
+    let lists = [CheckedList::check(&token, &jwks.keys).expect("signed by the issuer")];
+    let issuers = [(collected.issuer.clone(), jwks.keys.clone())];
+    let shown = present(
+        &collected.sd_jwt,
+        &["age_over_18", "age_over_60"],
+        "tongban-verify",
+        "n",
+        THURSDAY_10AM,
+        &device,
+    )
+    .await
+    .unwrap();
+    let verdict = verify(
+        &shown,
+        &Trust {
+            issuers: &issuers,
+            lists: &lists,
+            now: THURSDAY_10AM + 20,
+            audience: "tongban-verify",
+            max_age: 300,
+        },
+    );
+    let Verdict::Valid { claims, kind, .. } = verdict else {
+        panic!("{verdict:?}")
+    };
+    assert_eq!(kind, Some(CredentialKind::ResidentIdCard));
+    assert_eq!(
+        serde_json::Value::Object(claims),
+        json!({ "age_over_18": true, "age_over_60": false }),
+        "59 today: the age elements as of the day it was collected, nothing else"
+    );
+    assert!(!shown.contains(&number));
+
+    // Revoked by its issuer: the next list says so, and it cannot be collected again.
+    let stored = server
+        .server
+        .db()
+        .credentials(&card_owner(&server, &card.id).await)
+        .await
+        .unwrap();
+    assert_eq!(stored[0].status_idx, 0);
+    server
+        .server
+        .db()
+        .set_credential_status(&card.id, Status::Revoked)
+        .await
+        .unwrap();
+    let token = reqwest::get(server.url("/issuers/330100-ga/status"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let revoked = [CheckedList::check(&token, &jwks.keys).unwrap()];
+    let verdict = verify(
+        &shown,
+        &Trust {
+            issuers: &issuers,
+            lists: &revoked,
+            now: THURSDAY_10AM + 20,
+            audience: "tongban-verify",
+            max_age: 300,
+        },
+    );
+    assert_eq!(verdict, Verdict::Revoked);
+    assert_eq!(
+        person
+            .collect_credential(&card.id, device.public_jwk())
+            .await
+            .unwrap_err()
+            .message_id(),
+        "error-credential-not-valid"
+    );
+
+    // In the person's data record: the issuance into the wallet.
+    let uses = person.data_uses(None).await.unwrap().items;
+    assert!(
+        uses.iter().any(|u| u.action == "credential-issued"),
+        "{uses:#?}"
+    );
+    // Unknown issuers answer 404.
+    assert_eq!(
+        person.issuer_jwks("no-such-department").await.unwrap_err(),
+        ApiError::NotFound
+    );
+}
+
+async fn card_owner(server: &AuthServer, id: &str) -> tongban_core::ids::AccountId {
+    server
+        .server
+        .db()
+        .credential(id)
+        .await
+        .unwrap()
+        .unwrap()
+        .account_id
+}
