@@ -336,8 +336,11 @@ impl Browser {
 
     /// Types `query` into the app's search box and returns the result names, best first.
     pub async fn search(&self, query: &str) -> anyhow::Result<Vec<String>> {
+        // The box appears once the app has started (later offline, from the service worker).
         self.client
-            .find(Locator::Css("#search-input"))
+            .wait()
+            .at_most(Duration::from_secs(30))
+            .for_element(Locator::Css("#search-input"))
             .await?
             .send_keys(query)
             .await?;

@@ -142,6 +142,8 @@ pub fn sd_jwt_vc() -> anyhow::Result<PathBuf> {
         "@sd-jwt/sd-jwt-vc comes from the npm registry, but npm was not found: install Node.js and npm (`apt-get install nodejs npm`)"
     })?;
     std::fs::create_dir_all(&home)?;
+    // A project of its own, so npm installs here and not into some package.json above.
+    std::fs::write(home.join("package.json"), "{\"private\": true}\n")?;
     println!("» installing @sd-jwt/sd-jwt-vc {SD_JWT_VC_VERSION} from the npm registry…");
     run(Command::new(npm)
         .args([
