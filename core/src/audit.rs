@@ -129,6 +129,8 @@ actions! {
     DataExported = "data-exported",
     /// A certificate was issued into the person's wallet (an SD-JWT VC bound to a device).
     CredentialIssued = "credential-issued",
+    /// The issuing department revoked, suspended or reinstated a certificate.
+    CredentialStatusSet = "credential-status-set",
 }
 
 impl AuditAction {

@@ -1,8 +1,8 @@
 //! 电子证照 against a real server: identity verification issues the resident ID card (by the
 //! police department of the person's city); the wallet collects it as an SD-JWT VC bound to its
 //! device key; a presentation of it verifies with the issuer's published keys and status list
-//! (the verdict of core's verifier), and shows only what was disclosed; the issuer revoking it
-//! shows in the list; another person cannot collect it; a bad key is refused; the issuance is
+//! (the verdict of core's verifier), and shows only what was disclosed; the issuing department's
+//! supervisor (not its clerk) revoking it shows in the list; another person cannot collect it; a bad key is refused; the issuance is
 //! in the person's data record.
 
 mod support;
@@ -10,9 +10,13 @@ mod support;
 use serde_json::json;
 use support::auth::AuthServer;
 use support::forms::id_number_in;
+use support::staff::staff;
+use tongban_core::case::StaffRole;
 use tongban_core::credential::jws::{Es256Key, Signer};
 use tongban_core::credential::status::{CheckedList, Status};
-use tongban_core::credential::{present, verify, CredentialKind, Trust, Verdict};
+use tongban_core::credential::{
+    present, verify, CredentialKind, CredentialStatusChange, Trust, Verdict,
+};
 use tongban_core::ApiError;
 
 /// Thursday 2026-12-03, 10:00 in Beijing.
@@ -126,12 +130,26 @@ async fn the_id_card_is_issued_at_verification_collected_bound_and_verifiable() 
         .await
         .unwrap();
     assert_eq!(stored[0].status_idx, 0);
-    server
-        .server
-        .db()
-        .set_credential_status(&card.id, Status::Revoked)
+    // Only the issuing department's supervisor: its clerk may not.
+    let clerk = staff(&server, "ga-clerk", "330100-ga", StaffRole::Clerk).await;
+    let change = CredentialStatusChange {
+        status: Status::Revoked,
+    };
+    assert_eq!(
+        clerk
+            .set_credential_status(&card.id, &change)
+            .await
+            .unwrap_err(),
+        ApiError::Forbidden {
+            code: "role-not-allowed".into()
+        }
+    );
+    let supervisor = staff(&server, "ga-head", "330100-ga", StaffRole::Supervisor).await;
+    let revoked = supervisor
+        .set_credential_status(&card.id, &change)
         .await
         .unwrap();
+    assert_eq!(revoked.status, Status::Revoked);
     let token = reqwest::get(server.url("/issuers/330100-ga/status"))
         .await
         .unwrap()

@@ -106,6 +106,7 @@ async fn staff_reach_only_their_departments_cases_within_their_role() {
         "GET /api/v1/staff/consultations/{id}",
         "POST /api/v1/staff/consultations/{id}/answer",
         "POST /api/v1/staff/consultations/{id}/faq",
+        "POST /api/v1/staff/credentials/{id}/status",
     ]
     .into_iter()
     .map(str::to_owned)
@@ -145,6 +146,17 @@ async fn staff_reach_only_their_departments_cases_within_their_role() {
         .await
         .unwrap()
         .id;
+
+    // A resident ID card the home department (杭州市公安局) issued to someone of Hangzhou.
+    let (holder, _) = server.login("13900000077").await;
+    holder
+        .verify_identity(
+            "钱大伯",
+            &support::forms::id_number_in("330106", "19661210", 77),
+        )
+        .await
+        .unwrap();
+    let card = holder.credentials().await.unwrap().items[0].id.clone();
 
     let mut cross_department_successes = 0;
     for (role, other_staff) in &other {
@@ -238,6 +250,11 @@ async fn staff_reach_only_their_departments_cases_within_their_role() {
                 format!("/staff/consultations/{consultation}/faq"),
                 Some(serde_json::json!({ "question": { "zh": "问" }, "answer": { "zh": "答" } })),
             ),
+            (
+                reqwest::Method::POST,
+                format!("/staff/credentials/{card}/status"),
+                Some(serde_json::json!({ "status": "revoked" })),
+            ),
         ];
         let halls = other_staff.staff_halls().await.unwrap();
         assert!(halls.iter().all(|h| h.id != HOME_ONLY_HALL), "{halls:?}");
@@ -288,6 +305,9 @@ async fn staff_reach_only_their_departments_cases_within_their_role() {
         }
     }
     assert_eq!(cross_department_successes, 0);
+    // The certificate was not revoked.
+    let still = holder.credentials().await.unwrap().items[0].status;
+    assert_eq!(still, tongban_core::credential::status::Status::Valid);
     // The case did not move.
     let untouched = home_supervisor.staff_case(&case).await.unwrap();
     assert_eq!(untouched.summary.case.status, ApplicationStatus::Submitted);

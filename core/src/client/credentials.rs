@@ -5,7 +5,9 @@ use reqwest::Method;
 
 use super::{encode_segment, ApiClient};
 use crate::api::ApiError;
-use crate::credential::{CollectRequest, Collected, CredentialList, Jwks};
+use crate::credential::{
+    CollectRequest, Collected, CredentialList, CredentialStatusChange, CredentialSummary, Jwks,
+};
 
 impl ApiClient {
     pub async fn credentials(&self) -> Result<CredentialList, ApiError> {
@@ -26,5 +28,15 @@ impl ApiClient {
     pub async fn issuer_jwks(&self, department: &str) -> Result<Jwks, ApiError> {
         self.get_json(&format!("/issuers/{}/jwks", encode_segment(department)))
             .await
+    }
+
+    /// Staff: revoke, suspend or reinstate a certificate the department issued (its supervisor).
+    pub async fn set_credential_status(
+        &self,
+        id: &str,
+        change: &CredentialStatusChange,
+    ) -> Result<CredentialSummary, ApiError> {
+        let path = format!("/staff/credentials/{}/status", encode_segment(id));
+        self.send_json(Method::POST, &path, Some(change)).await
     }
 }

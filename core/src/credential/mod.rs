@@ -195,3 +195,11 @@ pub struct Jwks {
     #[cfg_attr(feature = "openapi", schema(value_type = Vec<Object>))]
     pub keys: Vec<Value>,
 }
+
+/// `POST /api/v1/staff/credentials/{id}/status`: the issuer revokes, suspends or reinstates a
+/// certificate (its supervisor). Wallets and verifiers see it in the next status list.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CredentialStatusChange {
+    pub status: status::Status,
+}

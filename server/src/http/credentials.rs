@@ -13,13 +13,13 @@ use tongban_core::audit::AuditAction;
 use tongban_core::calendar::Day;
 use tongban_core::credential::jws::Signer;
 use tongban_core::credential::{
-    issue, status, CollectRequest, Collected, CredentialKind, CredentialList, CredentialSummary,
-    Issue, Jwks,
+    issue, status, CollectRequest, Collected, CredentialKind, CredentialList,
+    CredentialStatusChange, CredentialSummary, Issue, Jwks,
 };
 use tongban_core::identity::{nth_birthday, ResidentId, Sex};
 use tongban_core::ids::AccountId;
 
-use crate::access::{Citizen, Owned};
+use crate::access::{Citizen, Owned, StaffMember};
 use crate::audit::Outcome;
 use crate::cases::department_ref;
 use crate::error::AppError;
@@ -39,6 +39,7 @@ pub fn router() -> Router<AppState> {
         .route("/issuers/{department}/status", get(status_list))
         .route("/me/credentials", get(mine))
         .route("/me/credentials/{id}/sd-jwt", post(collect))
+        .route("/staff/credentials/{id}/status", post(set_status))
 }
 
 /// The issuer identifier of a department (`iss`): its keys and status list are under it.
@@ -317,4 +318,61 @@ pub async fn collect(
         issuer: iss,
         status_list: status_uri,
     }))
+}
+
+/// The issuing department's supervisor revokes, suspends or reinstates a certificate; wallets
+/// and verifiers see it in the department's next status list.
+#[utoipa::path(
+    post,
+    path = "/api/v1/staff/credentials/{id}/status",
+    tag = "staff",
+    security(("staff_session" = [])),
+    params(("id" = String, Path, description = "The certificate's id")),
+    request_body = CredentialStatusChange,
+    responses(
+        (status = 200, description = "Its status now", body = CredentialSummary),
+        (status = 403, description = "Only the department's supervisor", body = tongban_core::api::ErrorBody),
+        (status = 404, description = "No certificate this department issued", body = tongban_core::api::ErrorBody)
+    )
+)]
+pub async fn set_status(
+    State(state): State<AppState>,
+    staff: StaffMember,
+    Path(id): Path<String>,
+    Json(change): Json<CredentialStatusChange>,
+) -> Result<Json<CredentialSummary>> {
+    let row = state.store.credential(&id).await?;
+    let object = format!("credential:{id}");
+    let Some(row) = row else {
+        return Err(AppError::NotFound);
+    };
+    let person = Some(&row.account_id);
+    let action = AuditAction::CredentialStatusSet;
+    if row.department_id != staff.department_id {
+        staff
+            .audit_for(&state, person, None, action, &object, Outcome::Denied)
+            .await?;
+        return Err(AppError::NotFound);
+    }
+    if !staff.role.supervises() {
+        staff
+            .audit_for(&state, person, None, action, &object, Outcome::Denied)
+            .await?;
+        return Err(AppError::Forbidden("role-not-allowed"));
+    }
+    state
+        .store
+        .set_credential_status(&id, change.status)
+        .await?;
+    let done = format!("{object} {:?}", change.status).to_lowercase();
+    staff
+        .audit_for(&state, person, None, action, &done, Outcome::Ok)
+        .await?;
+    let row = state
+        .store
+        .credential(&id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let catalog = state.catalog.current(&state.store).await?;
+    Ok(Json(summary(&catalog.index, row)))
 }

@@ -96,7 +96,8 @@ use utoipa::{Modify, OpenApi};
         crate::http::credentials::jwks,
         crate::http::credentials::status_list,
         crate::http::credentials::mine,
-        crate::http::credentials::collect
+        crate::http::credentials::collect,
+        crate::http::credentials::set_status
     ),
     components(schemas(
         tongban_core::MatterList,
