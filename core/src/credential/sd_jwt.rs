@@ -12,7 +12,9 @@ use super::status::{CheckedList, Status};
 use super::{CredentialError, CredentialKind, Invalid, Verdict};
 
 /// The claims a verifier reads from the issuer's own part, not the person's data.
-const REGISTERED: [&str; 7] = ["iss", "iat", "exp", "nbf", "vct", "cnf", "status"];
+const REGISTERED: [&str; 8] = [
+    "iss", "iat", "exp", "nbf", "vct", "cnf", "status", "_sd_alg",
+];
 
 /// A certificate to issue.
 pub struct Issue<'a> {
@@ -217,7 +219,6 @@ pub fn verify(presentation: &str, trust: &Trust<'_>) -> Verdict {
     for registered in REGISTERED {
         claims.remove(registered);
     }
-    claims.remove("_sd_alg");
     Verdict::Valid {
         kind,
         issuer: iss,

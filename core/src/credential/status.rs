@@ -25,6 +25,21 @@ pub enum Status {
 }
 
 impl Status {
+    pub const ALL: [Self; 3] = [Self::Valid, Self::Revoked, Self::Suspended];
+
+    /// The stable code (as the API and the store write it).
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::Valid => "valid",
+            Self::Revoked => "revoked",
+            Self::Suspended => "suspended",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|s| s.code() == code)
+    }
+
     fn value(self) -> u8 {
         match self {
             Self::Valid => 0,

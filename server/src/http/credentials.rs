@@ -364,7 +364,7 @@ pub async fn set_status(
         .store
         .set_credential_status(&id, change.status)
         .await?;
-    let done = format!("{object} {:?}", change.status).to_lowercase();
+    let done = format!("{object} {}", change.status.code());
     staff
         .audit_for(&state, person, None, action, &done, Outcome::Ok)
         .await?;

@@ -37,30 +37,17 @@ fn bind_entry<'q>(
 pub(crate) fn entry_hash(prev: &str, at: i64, fields: [&str; 7]) -> String {
     let at = at.to_string();
     let [actor, action, object, outcome, ip, subject, application] = fields;
-    if subject.is_empty() && application.is_empty() {
-        return crate::auth::digest(&[
-            "audit-entry",
-            prev,
-            &at,
-            actor,
-            action,
-            object,
-            outcome,
-            ip,
-        ]);
+    let about = !subject.is_empty() || !application.is_empty();
+    let tag = if about {
+        "audit-entry-about"
+    } else {
+        "audit-entry"
+    };
+    let mut parts = vec![tag, prev, &at, actor, action, object, outcome, ip];
+    if about {
+        parts.extend([subject, application]);
     }
-    crate::auth::digest(&[
-        "audit-entry-about",
-        prev,
-        &at,
-        actor,
-        action,
-        object,
-        outcome,
-        ip,
-        subject,
-        application,
-    ])
+    crate::auth::digest(&parts)
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

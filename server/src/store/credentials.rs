@@ -37,20 +37,9 @@ pub struct NewCredential<'a> {
 const COLUMNS: &str = "id, account_id, kind, department_id, status_idx, claims_json, status,
      issued_at, expires_at";
 
-fn status_code(s: Status) -> &'static str {
-    match s {
-        Status::Valid => "valid",
-        Status::Revoked => "revoked",
-        Status::Suspended => "suspended",
-    }
-}
-
+/// A stored status; anything unreadable counts as revoked (never as valid).
 fn status_of(code: &str) -> Status {
-    match code {
-        "valid" => Status::Valid,
-        "suspended" => Status::Suspended,
-        _ => Status::Revoked,
-    }
+    Status::from_code(code).unwrap_or(Status::Revoked)
 }
 
 impl Store {
@@ -162,7 +151,7 @@ impl Store {
     ) -> Result<bool, sqlx::Error> {
         Ok(
             sqlx::query("UPDATE credentials SET status = $1 WHERE id = $2")
-                .bind(status_code(status))
+                .bind(status.code())
                 .bind(id)
                 .execute(self.pool())
                 .await?

@@ -49,6 +49,14 @@ fn who(by: &DataUser) -> String {
     }
 }
 
+/// Categories of data by their codes, as the person reads them (`身份，联系方式`).
+fn categories_text<'a>(codes: impl Iterator<Item = &'a str>) -> String {
+    codes
+        .map(|c| loader().get(&format!("data-category-{c}")))
+        .collect::<Vec<_>>()
+        .join(t!("benefit-reasons-separator").as_str())
+}
+
 /// The record, a page at a time (older pages appended below).
 #[component]
 fn Uses() -> impl IntoView {
@@ -97,12 +105,7 @@ fn Uses() -> impl IntoView {
 
 #[component]
 fn UseItem(item: DataUse) -> impl IntoView {
-    let categories = item
-        .categories
-        .iter()
-        .map(|c| loader().get(&format!("data-category-{}", c.code())))
-        .collect::<Vec<_>>()
-        .join(t!("benefit-reasons-separator").as_str());
+    let categories = categories_text(item.categories.iter().map(|c| c.code()));
     let outcome = match item.outcome {
         UseOutcome::Ok => None,
         UseOutcome::Failed => Some(t!("data-outcome-failed")),
@@ -176,12 +179,7 @@ fn ConsentItem(entry: ConsentEntry) -> impl IntoView {
             busy.set(false);
         });
     };
-    let categories = receipt
-        .categories
-        .iter()
-        .map(|c| loader().get(&format!("data-category-{c}")))
-        .collect::<Vec<_>>()
-        .join(t!("benefit-reasons-separator").as_str());
+    let categories = categories_text(receipt.categories.iter().map(String::as_str));
     view! {
         <li class="consent" data-id=receipt.id.clone()>
             <p><strong>{local(&receipt.recipient)}</strong></p>
