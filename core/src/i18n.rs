@@ -169,6 +169,33 @@ mod tests {
             .collect()
     }
 
+    /// Certificates' kinds and claims, named by code at run time.
+    fn credential_messages() -> Vec<String> {
+        use crate::credential::{CredentialKind, CLAIMS};
+        CredentialKind::ALL
+            .iter()
+            .map(|k| format!("credential-{}", k.code()))
+            .chain(
+                CLAIMS
+                    .iter()
+                    .map(|c| format!("credential-claim-{}", c.replace('_', "-"))),
+            )
+            .collect()
+    }
+
+    #[test]
+    fn no_message_is_defined_twice() {
+        for lang in ["zh-CN", "en", "ug"] {
+            let mut seen = std::collections::HashSet::new();
+            let twice: Vec<String> = messages_of(lang)
+                .into_iter()
+                .map(|(id, _)| id)
+                .filter(|id| !seen.insert(id.clone()))
+                .collect();
+            assert!(twice.is_empty(), "{lang} defines these twice (the first wins): {twice:?}");
+        }
+    }
+
     #[test]
     fn every_error_code_and_activity_has_a_message() {
         let ids: Vec<String> = messages_of("zh-CN").into_iter().map(|(id, _)| id).collect();
@@ -185,7 +212,8 @@ mod tests {
                     .iter()
                     .map(|r| crate::case::reject_reason_message_id(r)),
             )
-            .chain(data_record_messages());
+            .chain(data_record_messages())
+            .chain(credential_messages());
         let missing: Vec<String> = wanted.filter(|id| !ids.contains(id)).collect();
         assert!(missing.is_empty(), "codes without a message: {missing:?}");
     }
@@ -222,7 +250,7 @@ mod tests {
         for action in crate::audit::AuditAction::SHOWN_TO_PERSON {
             sources.push_str(&format!("\"activity-{action}\""));
         }
-        for id in data_record_messages() {
+        for id in data_record_messages().into_iter().chain(credential_messages()) {
             sources.push_str(&format!("\"{id}\""));
         }
         for reason in crate::case::REJECT_REASONS {

@@ -14,6 +14,11 @@ async fn each_wrong_presentation_gets_its_verdict() {
     cases::each_wrong_presentation_gets_its_verdict().await;
 }
 
+#[tokio::test]
+async fn a_shown_qr_is_checked_against_the_cached_bundle() {
+    cases::a_shown_qr_is_checked_against_the_cached_bundle().await;
+}
+
 /// What we issue is accepted by an independent, standards-conformant verifier (the OpenWallet
 /// Foundation's `@sd-jwt/sd-jwt-vc`, installed by `cargo xtask test` and named in `SD_JWT_VC`),
 /// disclosing what we disclosed and only that; a changed claim is refused by it too. And a

@@ -3,7 +3,8 @@
 //! Kotlin sees `uniffi.tongban_mobile.TongbanClient`; the API types and screen views it returns
 //! are core's own (`uniffi.tongban_core.MatterSummary`, `QuestionView`, `ApiException`), defined
 //! once for every shell. One file per feature, each with its own exported `impl` block:
-//! `client` (construction, storage), `account`, `drafts`, `catalog`, `applications`, `benefits`.
+//! `client` (construction, storage), `account`, `drafts`, `catalog`, `applications`, `benefits`,
+//! `wallet`.
 
 mod account;
 mod applications;
@@ -12,6 +13,7 @@ mod catalog;
 mod client;
 pub mod draft_store;
 mod drafts;
+mod wallet;
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -21,6 +23,7 @@ pub use benefits::{BenefitClaim, BenefitItem};
 pub use catalog::{MatterHit, Speaker};
 pub use client::TongbanClient;
 pub use drafts::{ConflictView, DraftView, Keep, SyncSummary};
+pub use wallet::{CheckResult, Showing, WalletItem, WalletState};
 use tongban_core::auth::SessionSecretStore;
 
 uniffi::setup_scaffolding!();

@@ -15,7 +15,7 @@ use tongban_core::case::StaffRole;
 use tongban_core::credential::jws::{Es256Key, Signer};
 use tongban_core::credential::status::{CheckedList, Status};
 use tongban_core::credential::{
-    present, verify, CredentialKind, CredentialStatusChange, Trust, Verdict,
+    present, show, verify, CredentialKind, CredentialStatusChange, Trust, Verdict,
 };
 use tongban_core::ApiError;
 
@@ -122,6 +122,23 @@ async fn the_id_card_is_issued_at_verification_collected_bound_and_verifiable() 
     );
     assert!(!shown.contains(&number));
 
+    // The trust bundle a verifier keeps for offline: the same keys and list, in one document,
+    // with the department's name; a QR shown in person checks against it.
+    let bundle = person.trust_bundle().await.unwrap();
+    assert_eq!(bundle.issuers.len(), 1, "only departments that issued: {bundle:?}");
+    assert_eq!(bundle.issuers[0].issuer, collected.issuer);
+    assert_eq!(bundle.issuers[0].keys, jwks.keys);
+    assert_eq!(bundle.issuers[0].department.name.zh, "杭州市公安局");
+    let qr = show(&collected.sd_jwt, &["name"], "q", THURSDAY_10AM, &device)
+        .await
+        .unwrap();
+    let Verdict::Valid { claims, status_checked_at, .. } = bundle.verify_shown(&qr, THURSDAY_10AM + 60)
+    else {
+        panic!("a QR checks against the bundle")
+    };
+    assert_eq!(serde_json::Value::Object(claims), json!({ "name": "钱大伯" }));
+    assert_eq!(status_checked_at, Some(THURSDAY_10AM));
+
     // Revoked by its issuer: the next list says so, and it cannot be collected again.
     let stored = server
         .server
@@ -168,6 +185,8 @@ async fn the_id_card_is_issued_at_verification_collected_bound_and_verifiable() 
         },
     );
     assert_eq!(verdict, Verdict::Revoked);
+    let bundle = person.trust_bundle().await.unwrap();
+    assert_eq!(bundle.verify_shown(&qr, THURSDAY_10AM + 60), Verdict::Revoked);
     assert_eq!(
         person
             .collect_credential(&card.id, device.public_jwk())

@@ -308,20 +308,28 @@ impl IdbDraftStore {
         format!("{}#{name}", self.account)
     }
 
-    /// The key the typing journal is sealed with in wasm (`crate::journal`): 32 random bytes made
+    /// The key the typing journal is sealed with in wasm (`crate::journal`).
+    pub async fn journal_key(&self) -> Result<SealKey, StoreError> {
+        let raw = self.sealed_secret("journal").await?;
+        sealed::key_from(&raw).map_err(|e| StoreError::Unreadable(e.to_string()))
+    }
+
+    /// 32 random bytes named `name` (the typing journal's key, the wallet's device key): made
     /// on first use, kept at rest only encrypted by the account's non-extractable key. When two
     /// tabs make one at once, the first stored wins and both use it.
-    pub async fn journal_key(&self) -> Result<SealKey, StoreError> {
+    pub async fn sealed_secret(&self, name: &str) -> Result<[u8; 32], StoreError> {
         let db = open().await?;
         let key = self
             .key(&db, true)
             .await?
             .ok_or_else(|| StoreError::Unavailable("no key".into()))?;
+        let id = format!("{}#{name}", self.account);
         for _ in 0..2 {
-            let stored = self.get(&db, KEYS, &self.journal_id()).await?;
+            let stored = self.get(&db, KEYS, &id).await?;
             if !is_empty(&stored) {
                 let raw = open_record(&key, &stored).await?;
-                return sealed::key_from(&raw).map_err(|e| StoreError::Unreadable(e.to_string()));
+                return <[u8; 32]>::try_from(raw.as_slice())
+                    .map_err(|_| StoreError::Unreadable(format!("{name} is not 32 bytes")));
             }
             let raw = crate::random::bytes::<32>()
                 .ok_or_else(|| StoreError::Unavailable("no random source".into()))?;
@@ -330,16 +338,14 @@ impl IdbDraftStore {
                 .transaction_with_str_and_mode(KEYS, IdbTransactionMode::Readwrite)
                 .map_err(unavailable)?;
             tx.object_store(KEYS)
-                .and_then(|s| s.add_with_key(&record, &JsValue::from_str(&self.journal_id())))
+                .and_then(|s| s.add_with_key(&record, &JsValue::from_str(&id)))
                 .map_err(unavailable)?;
             if committed(&tx).await.is_ok() {
                 return Ok(raw);
             }
             // Another tab stored one first: read that one.
         }
-        Err(StoreError::Unavailable(
-            "the journal key cannot be stored".into(),
-        ))
+        Err(StoreError::Unavailable(format!("{name} cannot be stored")))
     }
 }
 

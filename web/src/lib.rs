@@ -16,6 +16,7 @@ mod random;
 pub mod staff;
 mod store;
 mod sync;
+mod wallet;
 
 use leptos::prelude::*;
 use leptos_router::components::{ParentRoute, Route, Router, Routes};
@@ -114,6 +115,8 @@ fn App() -> impl IntoView {
                     <Route path=path!("/consultations") view=pages::ConsultationsPage/>
                     <Route path=path!("/for-you") view=pages::BenefitsPage/>
                     <Route path=path!("/my-data") view=pages::MyDataPage/>
+                    <Route path=path!("/wallet") view=wallet::WalletPage/>
+                    <Route path=path!("/verify") view=wallet::VerifyPage/>
                     <Route path=path!("/mandates") view=account::MandatesPage/>
                     <ParentRoute path=path!("/for/:mandate") view=account::ActingFor>
                         <Route path=path!("") view=account::ActingHome/>

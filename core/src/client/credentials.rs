@@ -5,11 +5,35 @@ use reqwest::Method;
 
 use super::{encode_segment, ApiClient};
 use crate::api::ApiError;
+use crate::credential::jws::Signer;
+use crate::credential::wallet::Wallet;
 use crate::credential::{
     CollectRequest, Collected, CredentialList, CredentialStatusChange, CredentialSummary, Jwks,
+    TrustBundle,
 };
 
 impl ApiClient {
+    /// Brings a device's wallet up to date: the person's certificates as their issuers hold
+    /// them, each new or expiring one collected bound to `device`'s key (one revoked meanwhile,
+    /// or whose issuer has no key here now, is left), and the issuers' trust bundle.
+    pub async fn sync_wallet(
+        &self,
+        wallet: &mut Wallet,
+        device: &dyn Signer,
+        now: i64,
+    ) -> Result<(), ApiError> {
+        let list = self.credentials().await?;
+        for id in wallet.update(list, now) {
+            match self.collect_credential(&id, device.public_jwk()).await {
+                Ok(collected) => wallet.collected(collected),
+                Err(ApiError::Conflict { .. } | ApiError::Server { status: 503, .. }) => {}
+                Err(e) => return Err(e),
+            }
+        }
+        wallet.bundle = Some(self.trust_bundle().await?);
+        Ok(())
+    }
+
     pub async fn credentials(&self) -> Result<CredentialList, ApiError> {
         self.get_json("/me/credentials").await
     }
@@ -23,6 +47,11 @@ impl ApiClient {
         let path = format!("/me/credentials/{}/sd-jwt", encode_segment(id));
         self.send_json(Method::POST, &path, Some(&CollectRequest { holder_jwk }))
             .await
+    }
+
+    /// Every issuer's keys and status list, to keep for checking offline.
+    pub async fn trust_bundle(&self) -> Result<TrustBundle, ApiError> {
+        self.get_json("/issuers").await
     }
 
     pub async fn issuer_jwks(&self, department: &str) -> Result<Jwks, ApiError> {

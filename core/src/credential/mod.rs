@@ -8,11 +8,26 @@
 pub mod jws;
 mod sd_jwt;
 pub mod status;
+mod trust;
+pub mod wallet;
 
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 pub use sd_jwt::{issue, present, verify, Issue, Trust};
+pub use trust::{held_claims, show, TrustBundle, TrustedIssuer, SHOW_AUDIENCE, SHOW_MAX_AGE};
+
+/// The claims certificates here carry, each with a label for people (`credential-claim-<name>`
+/// with `-` for `_`).
+pub const CLAIMS: [&str; 7] = [
+    "name",
+    "id_number",
+    "birth_date",
+    "sex",
+    "household_region",
+    "age_over_18",
+    "age_over_60",
+];
 
 /// The kinds of certificate (`vct` = `urn:cn:tongban:vct:<code>`). Message `credential-<code>`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -143,6 +158,9 @@ pub enum CredentialError {
     NoSuchClaim(String),
     #[error("signing failed: {0}")]
     Signing(String),
+    /// Not in the wallet, not collected to this device, expired, revoked or suspended.
+    #[error("this certificate cannot be shown now")]
+    NotShowable,
 }
 
 /// One certificate in the person's list (`GET /api/v1/me/credentials`): what it is, who issued

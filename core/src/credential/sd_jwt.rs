@@ -107,6 +107,17 @@ pub async fn present(
     Ok(sd_jwt.presentation())
 }
 
+/// Every claim of an SD-JWT as its holder reads it (all disclosures), without the registered
+/// ones.
+pub(super) fn disclosed(credential: &str) -> Option<Map<String, Value>> {
+    let sd_jwt = SdJwt::parse(credential).ok()?;
+    let mut claims = sd_jwt.into_disclosed_object(&Sha256).ok()?;
+    for registered in REGISTERED {
+        claims.remove(registered);
+    }
+    Some(claims)
+}
+
 /// What a verifier trusts and knows.
 pub struct Trust<'a> {
     /// Issuers' public keys (JWKs), by `iss`.

@@ -8,6 +8,7 @@ mod guide;
 mod messages;
 mod prefill;
 mod questions;
+mod qr;
 mod visit;
 
 pub use answers::*;
@@ -15,6 +16,7 @@ pub use guide::*;
 pub use messages::*;
 pub use prefill::*;
 pub use questions::*;
+pub use qr::{code_qr_svg, presentation_qr_svg};
 pub use visit::*;
 
 use i18n_embed::fluent::FluentLanguageLoader;

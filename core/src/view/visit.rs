@@ -139,23 +139,6 @@ pub fn slot_text(day: Day, start: u16, words: &Words) -> String {
     )
 }
 
-/// The booking code as an SVG QR code (what the hall's queue machine scans), drawn in
-/// `size` CSS pixels at least, black on white with the quiet zone.
-pub fn code_qr_svg(code: &str, size: u32) -> String {
-    use qrcode::render::svg;
-    use qrcode::{EcLevel, QrCode};
-    match QrCode::with_error_correction_level(code.as_bytes(), EcLevel::M) {
-        Ok(qr) => qr
-            .render::<svg::Color>()
-            .min_dimensions(size, size)
-            .dark_color(svg::Color("#000000"))
-            .light_color(svg::Color("#ffffff"))
-            .quiet_zone(true)
-            .build(),
-        Err(_) => String::new(),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -203,11 +186,5 @@ mod tests {
         );
         assert!(lines[1].contains("Closed"), "{lines:?}");
         let _ = WorkCalendar::demo();
-    }
-
-    #[test]
-    fn the_code_becomes_a_scannable_svg() {
-        let svg = code_qr_svg("7KQ2MX9A", 160);
-        assert!(svg.contains("<svg") && svg.contains("#000000"), "{svg}");
     }
 }

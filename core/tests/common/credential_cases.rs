@@ -261,3 +261,81 @@ pub async fn each_wrong_presentation_gets_its_verdict() {
         }
     );
 }
+
+/// A QR shown in person checked against a verifier's cached trust bundle: valid with the
+/// list's age; revoked once the issuer's list says so; a list not signed by the issuer is not
+/// believed (status unknown); older than `SHOW_MAX_AGE` or made for another audience is refused.
+pub async fn a_shown_qr_is_checked_against_the_cached_bundle() {
+    use tongban_core::catalog::DepartmentRef;
+    use tongban_core::credential::{held_claims, show, TrustBundle, TrustedIssuer, SHOW_MAX_AGE};
+
+    let holder = key(7, None);
+    let issuer = key(9, Some("330100-ga-1"));
+    let stranger = key(11, Some("other"));
+    let credential = issued(&holder, &issuer, NOW + 86_400 * 30, 3).await;
+    let bundle = |list_signer: &Es256Key, statuses: &[Status]| TrustBundle {
+        made_at: NOW - 600,
+        issuers: vec![TrustedIssuer {
+            issuer: ISSUER.into(),
+            department: DepartmentRef {
+                id: "330100-ga".into(),
+                name: Default::default(),
+            },
+            keys: vec![issuer.public_jwk()],
+            status_list: status::token(LIST, statuses, NOW - 600, 3_600, list_signer).unwrap(),
+        }],
+    };
+    let mut statuses = vec![Status::Valid; 8];
+
+    let held = held_claims(&credential).expect("the holder reads their certificate");
+    assert_eq!(held.get("name"), Some(&json!("钱老伯")));
+    assert!(held.get("iss").is_none() && held.get("cnf").is_none());
+
+    let qr = show(&credential, Preset::Identity.claims(), "n-1", NOW, &holder)
+        .await
+        .unwrap();
+    match bundle(&issuer, &statuses).verify_shown(&qr, NOW + 30) {
+        Verdict::Valid {
+            claims,
+            status_checked_at,
+            ..
+        } => {
+            assert_eq!(claims.len(), 2, "{claims:?}");
+            assert_eq!(claims.get("id_number"), Some(&json!("330106194001010015")));
+            assert_eq!(status_checked_at, Some(NOW - 600));
+        }
+        other => panic!("a fresh QR is valid: {other:?}"),
+    }
+    assert!(!everything_in(&qr).contains("1940-01-01"));
+    assert_eq!(
+        bundle(&issuer, &statuses).department(ISSUER).map(|d| d.id.as_str()),
+        Some("330100-ga")
+    );
+
+    // A list someone else signed is not the issuer's word: valid signature, status unknown.
+    statuses[3] = Status::Revoked;
+    match bundle(&stranger, &statuses).verify_shown(&qr, NOW + 30) {
+        Verdict::Valid {
+            status_checked_at, ..
+        } => assert_eq!(status_checked_at, None),
+        other => panic!("a forged list is ignored: {other:?}"),
+    }
+    assert_eq!(
+        bundle(&issuer, &statuses).verify_shown(&qr, NOW + 30),
+        Verdict::Revoked
+    );
+    statuses[3] = Status::Valid;
+    assert_eq!(
+        bundle(&issuer, &statuses).verify_shown(&qr, NOW + SHOW_MAX_AGE + 1),
+        Verdict::Expired { presentation: true }
+    );
+    let online = present(&credential, &["name"], AUDIENCE, "n-2", NOW, &holder)
+        .await
+        .unwrap();
+    assert_eq!(
+        bundle(&issuer, &statuses).verify_shown(&online, NOW + 30),
+        Verdict::Invalid {
+            reason: Invalid::WrongAudience
+        }
+    );
+}

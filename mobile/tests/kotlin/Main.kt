@@ -15,6 +15,9 @@ import uniffi.tongban_mobile.DraftKeys
 import uniffi.tongban_mobile.SecretStore
 import uniffi.tongban_mobile.Speaker
 import uniffi.tongban_mobile.TongbanClient
+import uniffi.tongban_mobile.checkShown
+import uniffi.tongban_mobile.showCertificate
+import uniffi.tongban_mobile.walletState
 
 /** A real 8×8 JPEG (the server stores only pictures it can read, without their metadata). */
 internal val PHOTO_JPEG: ByteArray = java.util.Base64.getDecoder().decode(
@@ -328,6 +331,33 @@ fun main() {
             throw AssertionError("confirmed twice")
         } catch (e: ApiException.Conflict) {
         }
+    }
+
+    check("the ID card in the wallet is shown and checked with no network, through the native library") {
+        val client = TongbanClient.withSecretStore(baseUrl, MemorySecretStore())
+        runBlocking { client.sendLoginCode("13700137081") }
+        runBlocking { client.login("13700137081", codeFromServerLog("137****7081")) }
+        runBlocking { client.verifyIdentity("钱阿姨", "330106195005051230") }
+        // The device key: 32 bytes the shell keeps in Android Keystore (here, in memory).
+        val secret = ByteArray(32).also { java.security.SecureRandom().nextBytes(it) }
+        val wallet = runBlocking { client.syncWallet("", secret) }
+        val card = wallet.items.single()
+        expect(card.kind == "resident-id-card" && card.showable && card.status == "valid") { "$card" }
+        expect(card.issuer.zh == "杭州市公安局") { "${card.issuer}" }
+        expect(walletState(wallet.kept).items.single().id == card.id) { "kept and read back" }
+
+        // No server from here on: showing and checking are the device's alone.
+        val shown = showCertificate(wallet.kept, card.id, listOf("age_over_60"), secret)
+        expect(shown.wallet.items.single().timesShown == 1u) { "${shown.wallet.items}" }
+        expect(!shown.payload.contains("330106195005051230")) { "the ID number was not disclosed" }
+        val checked = checkShown(shown.wallet.kept, shown.payload)
+        expect(checked.verdict == "valid" && checked.claims == mapOf("age_over_60" to "true")) { "$checked" }
+        expect(checked.issuer?.zh == "杭州市公安局" && checked.statusCheckedAt != null) { "$checked" }
+        // Shown with another device's key (a copied wallet): refused.
+        val copied = showCertificate(wallet.kept, card.id, listOf("name"), ByteArray(32) { 7 })
+        val refused = checkShown(wallet.kept, copied.payload)
+        expect(refused.verdict == "invalid" && refused.reason == "wrong-holder") { "$refused" }
+        expect(checkShown(wallet.kept, "not a certificate").verdict == "invalid") { "garbage" }
     }
 
     viewModelTests(baseUrl)

@@ -14,7 +14,7 @@ use tongban_core::calendar::Day;
 use tongban_core::credential::jws::Signer;
 use tongban_core::credential::{
     issue, status, CollectRequest, Collected, CredentialKind, CredentialList,
-    CredentialStatusChange, CredentialSummary, Issue, Jwks,
+    CredentialStatusChange, CredentialSummary, Issue, Jwks, TrustBundle, TrustedIssuer,
 };
 use tongban_core::identity::{nth_birthday, ResidentId, Sex};
 use tongban_core::ids::AccountId;
@@ -35,6 +35,7 @@ const STATUS_TTL: i64 = 3_600;
 
 pub fn router() -> Router<AppState> {
     Router::new()
+        .route("/issuers", get(trust_bundle))
         .route("/issuers/{department}/jwks", get(jwks))
         .route("/issuers/{department}/status", get(status_list))
         .route("/me/credentials", get(mine))
@@ -109,10 +110,7 @@ pub async fn status_list(
     Path(department): Path<String>,
 ) -> Result<Response> {
     let signer = signer_of(&state, &department).await?;
-    let statuses = state.store.status_list(&department).await?;
-    let uri = format!("{}/status", issuer_of(&state, &department));
-    let token = status::token(&uri, &statuses, state.auth.now(), STATUS_TTL, &*signer)
-        .map_err(|e| AppError::Internal(format!("signing the status list: {e}").into()))?;
+    let token = status_token(&state, &department, &*signer).await?;
     Ok((
         [
             (
@@ -125,6 +123,48 @@ pub async fn status_list(
             ),
         ],
         token,
+    )
+        .into_response())
+}
+
+/// The department's status list, signed now.
+async fn status_token(state: &AppState, department: &str, signer: &dyn Signer) -> Result<String> {
+    let statuses = state.store.status_list(department).await?;
+    let uri = format!("{}/status", issuer_of(state, department));
+    status::token(&uri, &statuses, state.auth.now(), STATUS_TTL, signer)
+        .map_err(|e| AppError::Internal(format!("signing the status list: {e}").into()))
+}
+
+/// Every department that has issued certificates here: its issuer identifier, keys and status
+/// list, in one document for verifiers and wallets to keep and check with offline.
+#[utoipa::path(
+    get,
+    path = "/api/v1/issuers",
+    tag = "credentials",
+    responses((status = 200, description = "The trust bundle", body = TrustBundle))
+)]
+pub async fn trust_bundle(State(state): State<AppState>) -> Result<Response> {
+    let catalog = state.catalog.current(&state.store).await?;
+    let mut issuers = Vec::new();
+    for department in state.store.issuing_departments().await? {
+        // A department whose key is not configured here cannot be vouched for.
+        let Some(signer) = state.issuers.signer(&department) else {
+            continue;
+        };
+        issuers.push(TrustedIssuer {
+            issuer: issuer_of(&state, &department),
+            department: department_ref(&catalog.index, &department),
+            keys: vec![signer.public_jwk()],
+            status_list: status_token(&state, &department, &*signer).await?,
+        });
+    }
+    Ok((
+        // Revocations must reach verifiers the next time they open the page online.
+        [(header::CACHE_CONTROL, "no-cache")],
+        Json(TrustBundle {
+            made_at: state.auth.now(),
+            issuers,
+        }),
     )
         .into_response())
 }

@@ -93,6 +93,7 @@ use utoipa::{Modify, OpenApi};
         crate::http::data_record::consents,
         crate::http::data_record::withdraw,
         crate::http::data_record::export,
+        crate::http::credentials::trust_bundle,
         crate::http::credentials::jwks,
         crate::http::credentials::status_list,
         crate::http::credentials::mine,

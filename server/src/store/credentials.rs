@@ -126,6 +126,14 @@ impl Store {
         row.map(|r| self.credential_from(&r)).transpose()
     }
 
+    /// The departments that have issued at least one certificate.
+    pub async fn issuing_departments(&self) -> Result<Vec<String>, sqlx::Error> {
+        let rows = sqlx::query("SELECT DISTINCT department_id FROM credentials ORDER BY department_id")
+            .fetch_all(self.pool())
+            .await?;
+        rows.iter().map(|r| r.try_get("department_id")).collect()
+    }
+
     /// Every status of the department's list, by index (an index never given out is valid).
     pub async fn status_list(&self, department: &str) -> Result<Vec<Status>, sqlx::Error> {
         let rows = sqlx::query(

@@ -73,6 +73,7 @@ fn AccountBody(account: Account) -> impl IntoView {
                 <li><a class="link-card" href="/appointments">{t!("appointments-title")}</a></li>
                 <li><a class="link-card" href="/mandates">{t!("mandates-title")}</a></li>
                 <li><a class="link-card" href="/consultations">{t!("consultations-title")}</a></li>
+                <li><a class="link-card wallet" href="/wallet">{t!("wallet-title")}</a></li>
                 <li><a class="link-card my-data" href="/my-data">{t!("my-data-title")}</a></li>
             </ul>
         </nav>

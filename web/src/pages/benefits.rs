@@ -12,7 +12,7 @@ use crate::store::{api, use_catalog};
 use crate::t;
 
 /// A region's name: the catalog's, or that of the nearest region around it (`330106` → 杭州市).
-fn region_name(code: &str) -> String {
+pub(crate) fn region_name(code: &str) -> String {
     let catalog = use_catalog().get_untracked().and_then(|r| r.ok());
     let candidates = [
         code.to_owned(),

@@ -24,6 +24,7 @@ pub use guide::MatterPage;
 pub use help::ProxyHelp;
 pub use home::Home;
 pub use my_data::MyDataPage;
+pub(crate) use benefits::region_name;
 pub use ratings::RatingsPage;
 
 use std::sync::Arc;
@@ -41,7 +42,7 @@ use crate::prefs::use_care;
 use crate::store::{self, api, use_catalog, use_reload, CatalogStore};
 use crate::t;
 
-fn local(text: &LocalizedText) -> String {
+pub(crate) fn local(text: &LocalizedText) -> String {
     text.for_language(&language()).to_owned()
 }
 

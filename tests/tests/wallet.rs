@@ -1,0 +1,199 @@
+//! 卡包 and 亮证 end to end: a person of Hangzhou verifies their identity and finds the resident
+//! ID card that 杭州市公安局 issued in their wallet. A second phone (another browser profile)
+//! opens `/verify` once online. With the network off, the person shows the card "identity
+//! only" from the wallet's encrypted copy; the QR code on the screen is read back from a
+//! screenshot and checked on the second phone, still offline: valid, name and ID number only —
+//! not the birth date. A changed character is refused; after the issuer revokes the card, the
+//! verifier's next bundle says revoked. Both pages pass axe-core at 360×640.
+
+use tokio::sync::Mutex;
+use tongban_core::credential::status::Status;
+use tongban_tests::{axe, axe_source, verified_person, Browser, TestApp, WCAG_AA};
+
+static ONE_BROWSER: Mutex<()> = Mutex::const_new(());
+
+const NAME: &str = "钱老伯";
+const ID_NUMBER: &str = "330106194001010015";
+
+/// The text of the QR code an element shows, read from its screenshot.
+async fn read_qr(browser: &Browser, css: &str) -> String {
+    let element = browser
+        .client
+        .find(fantoccini::Locator::Css(css))
+        .await
+        .unwrap();
+    let png = element.screenshot().await.unwrap();
+    let decoder = png::Decoder::new(std::io::Cursor::new(png));
+    let mut reader = decoder.read_info().unwrap();
+    let mut pixels = vec![0; reader.output_buffer_size().unwrap()];
+    let info = reader.next_frame(&mut pixels).unwrap();
+    let channels = info.color_type.samples();
+    let (w, h) = (info.width as usize, info.height as usize);
+    let mut image = rqrr::PreparedImage::prepare_from_greyscale(w, h, |x, y| {
+        let at = (y * w + x) * channels;
+        pixels[at]
+    });
+    let grids = image.detect_grids();
+    assert_eq!(grids.len(), 1, "one QR code on the screen");
+    grids[0].decode().expect("a readable QR code").1
+}
+
+async fn verify(verifier: &Browser, text: &str) -> (String, String) {
+    verifier
+        .eval(&format!(
+            "const t = document.getElementById('verify-input'); t.value = {}; \
+             t.dispatchEvent(new Event('input', {{bubbles: true}})); return true",
+            serde_json::json!(text)
+        ))
+        .await
+        .unwrap();
+    verifier.tap(".verify-check").await.unwrap();
+    let heading = verifier.texts(".verdict h2").await.unwrap().remove(0);
+    let body = verifier.texts(".verdict").await.unwrap().remove(0);
+    (heading, body)
+}
+
+async fn assert_accessible(browser: &Browser, source: &str) {
+    let violations = axe(browser, source, WCAG_AA).await;
+    assert!(violations.is_empty(), "{violations:?}");
+}
+
+#[tokio::test]
+async fn a_certificate_is_shown_offline_and_verified_offline_on_another_phone() {
+    let _turn = ONE_BROWSER.lock().await;
+    let mut app = TestApp::start().await;
+    let source = axe_source();
+    let phone = verified_person(&app, "13800138083", NAME, ID_NUMBER).await;
+
+    // The wallet, from the account page: the ID card, collected to this device.
+    phone
+        .client
+        .goto(&format!("{}/account", app.base_url))
+        .await
+        .unwrap();
+    phone.texts("a.wallet").await.unwrap();
+    phone.record_errors().await.unwrap();
+    phone.tap("a.wallet").await.unwrap();
+    let kinds = phone.texts(".credential h2").await.unwrap();
+    assert_eq!(kinds, ["居民身份证"]);
+    let issuer = phone.texts(".credential .hint").await.unwrap();
+    assert!(issuer[0].contains("杭州市公安局"), "{issuer:?}");
+    phone
+        .wait_until("return !!document.querySelector('.show-make')", "collected")
+        .await
+        .unwrap();
+    assert_accessible(&phone, &source).await;
+
+    // The verifier's phone takes the issuers' keys and lists while online.
+    let verifier = Browser::phone("zh-CN,zh").await.unwrap();
+    verifier
+        .client
+        .goto(&format!("{}/verify", app.base_url))
+        .await
+        .unwrap();
+    verifier
+        .wait_until(
+            "return document.querySelector('.verify-trust')?.textContent.includes('更新')",
+            "the trust bundle",
+        )
+        .await
+        .unwrap();
+    assert_accessible(&verifier, &source).await;
+
+    // Network off for both.
+    app.stop_server().await;
+    phone
+        .client
+        .goto(&format!("{}/wallet", app.base_url))
+        .await
+        .unwrap();
+    phone.texts(".wallet-offline").await.unwrap();
+    phone.texts(".show-make").await.unwrap();
+    let preset = phone
+        .eval("return document.querySelector('.show-preset[aria-pressed=true]').textContent")
+        .await
+        .unwrap();
+    assert_eq!(preset, serde_json::json!("只出示身份"));
+    phone.tap(".show-make").await.unwrap();
+    if phone.texts(".show-qr .qr svg").await.is_err() {
+        let panel = phone.eval("return document.querySelector('main').textContent").await.unwrap();
+        phone.screenshot("wallet-show-failed").await.unwrap();
+        panic!("no QR: {panel} {:?}", phone.errors().await);
+    }
+    assert_accessible(&phone, &source).await;
+    phone
+        .eval("document.querySelector('.show-qr').scrollIntoView(); return true")
+        .await
+        .unwrap();
+    phone.screenshot("wallet-show").await.unwrap();
+    let payload = read_qr(&phone, ".show-qr .qr").await;
+    assert!(payload.contains('~'), "an SD-JWT presentation: {payload}");
+
+    verifier
+        .client
+        .goto(&format!("{}/verify", app.base_url))
+        .await
+        .unwrap();
+    verifier.texts("#verify-input").await.unwrap();
+    let (heading, body) = verify(&verifier, &payload).await;
+    assert_eq!(heading, "有效", "{body}");
+    assert!(body.contains(NAME) && body.contains(ID_NUMBER), "{body}");
+    assert!(body.contains("杭州市公安局"), "{body}");
+    assert!(!body.contains("1940-01-01"), "the birth date was not shown: {body}");
+    let claims = verifier
+        .eval("return [...document.querySelectorAll('.verdict .claim')].map(c => c.dataset.claim)")
+        .await
+        .unwrap();
+    assert_eq!(claims, serde_json::json!(["id_number", "name"]));
+    assert_accessible(&verifier, &source).await;
+    verifier
+        .eval("document.querySelector('.verdict').scrollIntoView(); return true")
+        .await
+        .unwrap();
+    verifier.screenshot("verify-valid").await.unwrap();
+
+    // One character changed in the issuer's part: refused.
+    let mut tampered: Vec<char> = payload.chars().collect();
+    let at = tampered.len() / 4;
+    tampered[at] = if tampered[at] == 'A' { 'B' } else { 'A' };
+    let (heading, _) = verify(&verifier, &tampered.into_iter().collect::<String>()).await;
+    assert_eq!(heading, "无效");
+
+    // The wallet kept the showing.
+    let history = phone.texts(".credential-history summary").await.unwrap();
+    assert!(history[0].contains('1'), "{history:?}");
+
+    // The issuer revokes the card; the verifier, online again, learns it.
+    app.restart_server().await;
+    let person = app
+        .server()
+        .db()
+        .account_by_phone("13800138083")
+        .await
+        .unwrap()
+        .expect("the person");
+    let card = app.server().db().credentials(&person.id).await.unwrap().remove(0);
+    app.server()
+        .db()
+        .set_credential_status(&card.id, Status::Revoked)
+        .await
+        .unwrap();
+    let made_at = "return JSON.parse(localStorage.getItem('tongban-trust')).made_at";
+    let before = verifier.eval(made_at).await.unwrap().as_i64().unwrap();
+    tokio::time::sleep(std::time::Duration::from_millis(1_100)).await;
+    verifier.client.refresh().await.unwrap();
+    verifier.texts("#verify-input").await.unwrap();
+    verifier
+        .wait_until(
+            &format!("return JSON.parse(localStorage.getItem('tongban-trust')).made_at > {before}"),
+            "a new bundle",
+        )
+        .await
+        .unwrap();
+    // The same QR, still within its minutes: revoked.
+    let (heading, _) = verify(&verifier, &payload).await;
+    assert_eq!(heading, "已注销");
+    assert!(phone.errors().await.unwrap().is_empty(), "the wallet crashed");
+    verifier.close().await;
+    phone.close().await;
+}

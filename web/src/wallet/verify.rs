@@ -1,0 +1,143 @@
+//! 核验证照 (`/verify`): anyone checks a certificate shown to them — the QR's text pasted or read
+//! by the camera — against the issuers' keys and status lists this device keeps (fetched each
+//! time the page opens online, used from the cache with the network off). The verdict says
+//! valid, invalid (and why), revoked, suspended or expired, shows only what was disclosed, and
+//! how old the status it was checked against is. No account, no face scan.
+
+use leptos::prelude::*;
+use tongban_core::credential::{Invalid, TrustBundle, Verdict};
+
+use super::{kind_name, now, Claims};
+use crate::format::date_time;
+use crate::store::api;
+use crate::t;
+
+/// The trust bundle's place in local storage (public data: keys and status lists).
+const TRUST_KEY: &str = "tongban-trust";
+
+fn storage() -> Option<web_sys::Storage> {
+    web_sys::window()?.local_storage().ok().flatten()
+}
+
+fn cached() -> Option<TrustBundle> {
+    let text = storage()?.get_item(TRUST_KEY).ok()??;
+    serde_json::from_str(&text).ok()
+}
+
+fn keep(bundle: &TrustBundle) {
+    if let (Some(s), Ok(text)) = (storage(), serde_json::to_string(bundle)) {
+        let _ = s.set_item(TRUST_KEY, &text);
+    }
+}
+
+#[component]
+pub fn VerifyPage() -> impl IntoView {
+    let bundle = RwSignal::new(cached());
+    let refreshing = RwSignal::new(true);
+    leptos::task::spawn_local(async move {
+        if let Ok(fresh) = api().trust_bundle().await {
+            keep(&fresh);
+            bundle.set(Some(fresh));
+        }
+        refreshing.set(false);
+    });
+    let text = RwSignal::new(String::new());
+    let verdict = RwSignal::new(None::<Verdict>);
+    let check = move || {
+        let presentation = text.get_untracked();
+        let result = match bundle.get_untracked() {
+            Some(b) => b.verify_shown(&presentation, now()),
+            None => Verdict::Invalid {
+                reason: Invalid::UnknownIssuer,
+            },
+        };
+        verdict.set(Some(result));
+    };
+    view! {
+        <h1>{t!("verify-title")}</h1>
+        <p class="intro">{t!("verify-shown-intro")}</p>
+        <p class="hint verify-trust" role="status">
+            {move || match bundle.get() {
+                Some(b) => t!("verify-trust-age", time = date_time(b.made_at)),
+                None if refreshing.get() => t!("apply-loading"),
+                None => t!("verify-trust-none"),
+            }}
+        </p>
+        <form class="verify-form" on:submit=move |ev| { ev.prevent_default(); check(); }>
+            <label for="verify-input">{t!("verify-paste")}</label>
+            <textarea id="verify-input" class="verify-input" rows="5" autocomplete="off" spellcheck="false"
+                prop:value=move || text.get()
+                on:input=move |ev| { text.set(event_target_value(&ev)); verdict.set(None); }></textarea>
+            <button type="submit" class="button button-wide verify-check">{t!("verify-check")}</button>
+        </form>
+        {move || verdict.get().map(|v| view! { <VerdictView verdict=v bundle=bundle.get_untracked()/> })}
+    }
+}
+
+fn invalid_reason(reason: Invalid) -> String {
+    match reason {
+        Invalid::Malformed => t!("verify-invalid-malformed"),
+        Invalid::UnknownIssuer => t!("verify-invalid-unknown-issuer"),
+        Invalid::BadSignature => t!("verify-invalid-bad-signature"),
+        Invalid::Tampered => t!("verify-invalid-tampered"),
+        Invalid::WrongHolder => t!("verify-invalid-wrong-holder"),
+        Invalid::WrongAudience => t!("verify-invalid-wrong-audience"),
+    }
+}
+
+#[component]
+fn VerdictView(verdict: Verdict, bundle: Option<TrustBundle>) -> impl IntoView {
+    let (class, heading, detail) = match &verdict {
+        Verdict::Valid { .. } => ("verdict verdict-valid", t!("verify-valid"), None),
+        Verdict::Invalid { reason } => (
+            "verdict verdict-invalid",
+            t!("verify-invalid"),
+            Some(invalid_reason(*reason)),
+        ),
+        Verdict::Revoked => ("verdict verdict-revoked", t!("verify-revoked"), Some(t!("verify-revoked-detail"))),
+        Verdict::Suspended => ("verdict verdict-suspended", t!("verify-suspended"), Some(t!("verify-suspended-detail"))),
+        Verdict::Expired { presentation: true } => (
+            "verdict verdict-expired",
+            t!("verify-expired"),
+            Some(t!("verify-expired-presentation")),
+        ),
+        Verdict::Expired { presentation: false } => (
+            "verdict verdict-expired",
+            t!("verify-expired"),
+            Some(t!("verify-expired-certificate")),
+        ),
+    };
+    let body = match verdict {
+        Verdict::Valid {
+            kind,
+            issuer,
+            claims,
+            status_checked_at,
+        } => {
+            let issuer_name = bundle
+                .as_ref()
+                .and_then(|b| b.department(&issuer))
+                .map(|d| super::super::pages::local(&d.name))
+                .unwrap_or(issuer);
+            let status = match status_checked_at {
+                Some(at) => t!("verify-status-checked", time = date_time(at)),
+                None => t!("verify-status-unknown"),
+            };
+            Some(view! {
+                <p class="verdict-kind"><strong>{kind_name(kind)}</strong></p>
+                <p class="hint verdict-issuer">{t!("verify-issuer", issuer = issuer_name)}</p>
+                <Claims claims/>
+                <p class="hint verdict-status">{status}</p>
+                <p class="hint">{t!("verify-only-disclosed")}</p>
+            })
+        }
+        _ => None,
+    };
+    view! {
+        <section class=class role="status" aria-live="polite">
+            <h2>{heading}</h2>
+            {detail.map(|d| view! { <p class="verdict-detail">{d}</p> })}
+            {body}
+        </section>
+    }
+}
