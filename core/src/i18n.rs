@@ -192,7 +192,10 @@ mod tests {
                 .map(|(id, _)| id)
                 .filter(|id| !seen.insert(id.clone()))
                 .collect();
-            assert!(twice.is_empty(), "{lang} defines these twice (the first wins): {twice:?}");
+            assert!(
+                twice.is_empty(),
+                "{lang} defines these twice (the first wins): {twice:?}"
+            );
         }
     }
 
@@ -250,7 +253,10 @@ mod tests {
         for action in crate::audit::AuditAction::SHOWN_TO_PERSON {
             sources.push_str(&format!("\"activity-{action}\""));
         }
-        for id in data_record_messages().into_iter().chain(credential_messages()) {
+        for id in data_record_messages()
+            .into_iter()
+            .chain(credential_messages())
+        {
             sources.push_str(&format!("\"{id}\""));
         }
         for reason in crate::case::REJECT_REASONS {

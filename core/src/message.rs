@@ -49,10 +49,13 @@ pub enum MessageKind {
     /// A benefit granted without an application (免申即享, `benefit`, named `matter`) is the
     /// person's to confirm — now, or from the day it is dated (their birthday).
     BenefitAvailable,
+    /// A certificate in the wallet (`credential`, a kind's code) expires on `date`: renew it
+    /// (`renew`, the matter that does, prefilled from the verified identity).
+    CertificateExpiring,
 }
 
 impl MessageKind {
-    pub const ALL: [Self; 18] = [
+    pub const ALL: [Self; 19] = [
         Self::Submitted,
         Self::StatusChanged,
         Self::SupplementRequested,
@@ -71,6 +74,7 @@ impl MessageKind {
         Self::RectificationAnswered,
         Self::ConsultationAnswered,
         Self::BenefitAvailable,
+        Self::CertificateExpiring,
     ];
 
     pub fn code(self) -> &'static str {
@@ -93,6 +97,7 @@ impl MessageKind {
             Self::RectificationAnswered => "rectification-answered",
             Self::ConsultationAnswered => "consultation-answered",
             Self::BenefitAvailable => "benefit-available",
+            Self::CertificateExpiring => "certificate-expiring",
         }
     }
 
@@ -121,6 +126,7 @@ impl MessageKind {
             Self::RectificationAnswered => "message-rectification-answered",
             Self::ConsultationAnswered => "message-consultation-answered",
             Self::BenefitAvailable => "message-benefit-available",
+            Self::CertificateExpiring => "message-certificate-expiring",
         }
     }
 
@@ -145,6 +151,7 @@ impl MessageKind {
             Self::RectificationAnswered => "rectification-answered",
             Self::ConsultationAnswered => "consultation-answered",
             Self::BenefitAvailable => "benefit-available",
+            Self::CertificateExpiring => "certificate-expiring",
         }
     }
 }

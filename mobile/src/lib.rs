@@ -23,8 +23,8 @@ pub use benefits::{BenefitClaim, BenefitItem};
 pub use catalog::{MatterHit, Speaker};
 pub use client::TongbanClient;
 pub use drafts::{ConflictView, DraftView, Keep, SyncSummary};
-pub use wallet::{CheckResult, Showing, WalletItem, WalletState};
 use tongban_core::auth::SessionSecretStore;
+pub use wallet::{CheckResult, Showing, WalletItem, WalletState};
 
 uniffi::setup_scaffolding!();
 

@@ -89,7 +89,12 @@ fn state(wallet: &Wallet, now: i64) -> WalletState {
                 id: h.summary.id.clone(),
                 kind: h.summary.kind.code().into(),
                 issuer: h.summary.issuer.name.clone(),
-                claims: h.summary.claims.iter().map(|(k, v)| (k.clone(), text(v))).collect(),
+                claims: h
+                    .summary
+                    .claims
+                    .iter()
+                    .map(|(k, v)| (k.clone(), text(v)))
+                    .collect(),
                 status: h.summary.status.code().into(),
                 showable: h.showable(now),
                 times_shown: wallet.history(&h.summary.id).count() as u32,
@@ -144,16 +149,17 @@ pub fn show_certificate(
     let claims: Vec<&str> = claims.iter().map(String::as_str).collect();
     // Signing is synchronous underneath (the future sd-jwt-payload builds is ready at once, and
     // not `Send`): run it here rather than on the runtime.
-    let payload = futures_executor::block_on(wallet.show(&id, &claims, &crate::new_id(), now, &key))
-        .map_err(|e| match e {
-            CredentialError::NotShowable => ApiError::Conflict {
-                code: "credential-not-valid".into(),
-                detail: e.to_string(),
-            },
-            other => ApiError::Storage {
-                detail: other.to_string(),
-            },
-        })?;
+    let payload =
+        futures_executor::block_on(wallet.show(&id, &claims, &crate::new_id(), now, &key))
+            .map_err(|e| match e {
+                CredentialError::NotShowable => ApiError::Conflict {
+                    code: "credential-not-valid".into(),
+                    detail: e.to_string(),
+                },
+                other => ApiError::Storage {
+                    detail: other.to_string(),
+                },
+            })?;
     Ok(Showing {
         payload,
         wallet: state(&wallet, now),
@@ -202,7 +208,14 @@ pub fn check_shown(kept: String, presentation: String) -> CheckResult {
             "invalid"
         }
         Verdict::Expired { presentation } => {
-            result.reason = Some(if presentation { "presentation" } else { "certificate" }.into());
+            result.reason = Some(
+                if presentation {
+                    "presentation"
+                } else {
+                    "certificate"
+                }
+                .into(),
+            );
             "expired"
         }
         Verdict::Revoked => "revoked",

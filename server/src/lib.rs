@@ -17,6 +17,7 @@ pub mod forms;
 pub mod hosts;
 pub mod http;
 pub mod images;
+pub mod issuance;
 pub mod issuers;
 pub mod notify;
 pub mod objects;

@@ -125,18 +125,29 @@ async fn the_id_card_is_issued_at_verification_collected_bound_and_verifiable() 
     // The trust bundle a verifier keeps for offline: the same keys and list, in one document,
     // with the department's name; a QR shown in person checks against it.
     let bundle = person.trust_bundle().await.unwrap();
-    assert_eq!(bundle.issuers.len(), 1, "only departments that issued: {bundle:?}");
+    assert_eq!(
+        bundle.issuers.len(),
+        1,
+        "only departments that issued: {bundle:?}"
+    );
     assert_eq!(bundle.issuers[0].issuer, collected.issuer);
     assert_eq!(bundle.issuers[0].keys, jwks.keys);
     assert_eq!(bundle.issuers[0].department.name.zh, "杭州市公安局");
     let qr = show(&collected.sd_jwt, &["name"], "q", THURSDAY_10AM, &device)
         .await
         .unwrap();
-    let Verdict::Valid { claims, status_checked_at, .. } = bundle.verify_shown(&qr, THURSDAY_10AM + 60)
+    let Verdict::Valid {
+        claims,
+        status_checked_at,
+        ..
+    } = bundle.verify_shown(&qr, THURSDAY_10AM + 60)
     else {
         panic!("a QR checks against the bundle")
     };
-    assert_eq!(serde_json::Value::Object(claims), json!({ "name": "钱大伯" }));
+    assert_eq!(
+        serde_json::Value::Object(claims),
+        json!({ "name": "钱大伯" })
+    );
     assert_eq!(status_checked_at, Some(THURSDAY_10AM));
 
     // Revoked by its issuer: the next list says so, and it cannot be collected again.
@@ -186,7 +197,10 @@ async fn the_id_card_is_issued_at_verification_collected_bound_and_verifiable() 
     );
     assert_eq!(verdict, Verdict::Revoked);
     let bundle = person.trust_bundle().await.unwrap();
-    assert_eq!(bundle.verify_shown(&qr, THURSDAY_10AM + 60), Verdict::Revoked);
+    assert_eq!(
+        bundle.verify_shown(&qr, THURSDAY_10AM + 60),
+        Verdict::Revoked
+    );
     assert_eq!(
         person
             .collect_credential(&card.id, device.public_jwk())
@@ -218,4 +232,185 @@ async fn card_owner(server: &AuthServer, id: &str) -> tongban_core::ids::Account
         .unwrap()
         .unwrap()
         .account_id
+}
+
+/// A case of a matter that produces a certificate (结婚登记 → 结婚证): completed by the
+/// department, the certificate is in the applicant's wallet, issued by that department under
+/// their verified identity with the receipt as its number, once; it collects, shows and checks
+/// against the trust bundle like the ID card, and the issuance is in the person's data record.
+#[tokio::test]
+async fn completing_a_marriage_registration_issues_the_marriage_certificate() {
+    use support::forms::submit;
+    use support::staff::case_in;
+    use tongban_core::application::ApplicationStatus;
+    use tongban_core::case::CaseMove;
+
+    let server = AuthServer::on_sqlite(|_| {}).await;
+    server.clock.set(THURSDAY_10AM);
+    let (person, _) = server.login("13900000021").await;
+    let number = id_number_in("330106", "19950305", 21);
+    person.verify_identity("林小满", &number).await.unwrap();
+    let (application, receipt) = submit(&person, "330100-MZ-0001", &[]).await;
+
+    let head = staff(&server, "mz-head", "330100-mz", StaffRole::Supervisor).await;
+    let case = case_in(&head, &application).await;
+    let to = |status| CaseMove {
+        status,
+        message: String::new(),
+        fields: Vec::new(),
+        reason: None,
+    };
+    for status in [
+        ApplicationStatus::Accepted,
+        ApplicationStatus::InReview,
+        ApplicationStatus::Approved,
+    ] {
+        head.staff_move_case(&case, &to(status)).await.unwrap();
+    }
+    let before = person.credentials().await.unwrap().items;
+    assert!(
+        before
+            .iter()
+            .all(|c| c.kind != CredentialKind::MarriageCertificate),
+        "approved is not yet completed: {before:?}"
+    );
+    head.staff_move_case(&case, &to(ApplicationStatus::Completed))
+        .await
+        .unwrap();
+
+    let items = person.credentials().await.unwrap().items;
+    let marriage: Vec<_> = items
+        .iter()
+        .filter(|c| c.kind == CredentialKind::MarriageCertificate)
+        .collect();
+    assert_eq!(marriage.len(), 1, "{items:?}");
+    let certificate = marriage[0];
+    assert_eq!(certificate.issuer.id, "330100-mz");
+    assert_eq!(certificate.claims["name"], json!("林小满"));
+    assert_eq!(certificate.claims["id_number"], json!(number));
+    assert_eq!(certificate.claims["certificate_number"], json!(receipt));
+    assert_eq!(certificate.claims["registered_on"], json!("2026-12-03"));
+
+    // Into a wallet, shown "identity only", checked offline against the bundle.
+    let device = Es256Key::from_secret(&[33; 32], None).unwrap();
+    let mut wallet = tongban_core::credential::wallet::Wallet::default();
+    person
+        .sync_wallet(&mut wallet, &device, THURSDAY_10AM)
+        .await
+        .unwrap();
+    let qr = wallet
+        .show(
+            &certificate.id,
+            &["name", "certificate_number"],
+            "n",
+            THURSDAY_10AM,
+            &device,
+        )
+        .await
+        .unwrap();
+    let bundle = wallet.bundle.clone().expect("the trust bundle");
+    let Verdict::Valid { kind, claims, .. } = bundle.verify_shown(&qr, THURSDAY_10AM + 30) else {
+        panic!("the marriage certificate checks")
+    };
+    assert_eq!(kind, Some(CredentialKind::MarriageCertificate));
+    assert_eq!(claims.len(), 2, "{claims:?}");
+    assert_eq!(
+        bundle
+            .department(
+                &bundle
+                    .issuers
+                    .iter()
+                    .find(|i| i.issuer.ends_with("/330100-mz"))
+                    .unwrap()
+                    .issuer
+            )
+            .map(|d| d.name.zh.as_str()),
+        Some("杭州市民政局")
+    );
+
+    // In the record, by the department.
+    let uses = person.data_uses(None).await.unwrap().items;
+    assert!(
+        uses.iter().any(|u| u.action == "credential-issued"
+            && matches!(&u.by, tongban_core::data_record::DataUser::Department { id, .. } if id == "330100-mz")),
+        "{uses:#?}"
+    );
+}
+
+/// A certificate that expires (a driving licence renewed for ten years) brings its reminder
+/// (主动服务): nothing now; from 90 days before it expires, a message saying when, with the
+/// matter that renews it — once.
+#[tokio::test]
+async fn a_driving_licence_is_issued_for_ten_years_and_its_renewal_is_reminded_90_days_ahead() {
+    use support::forms::submit;
+    use support::staff::case_in;
+    use tongban_core::application::ApplicationStatus;
+    use tongban_core::case::CaseMove;
+    use tongban_core::message::MessageKind;
+
+    let server = AuthServer::on_sqlite(|_| {}).await;
+    server.clock.set(THURSDAY_10AM);
+    let (person, _) = server.login("13900000031").await;
+    let number = id_number_in("330106", "19800704", 31);
+    person.verify_identity("周师傅", &number).await.unwrap();
+    let (application, receipt) = submit(&person, "100000-GA-0101", &[]).await;
+    let head = staff(&server, "jg-head", "100000-jg", StaffRole::Supervisor).await;
+    let case = case_in(&head, &application).await;
+    for status in [
+        ApplicationStatus::Accepted,
+        ApplicationStatus::InReview,
+        ApplicationStatus::Approved,
+        ApplicationStatus::Completed,
+    ] {
+        let to = CaseMove {
+            status,
+            message: String::new(),
+            fields: Vec::new(),
+            reason: None,
+        };
+        head.staff_move_case(&case, &to).await.unwrap();
+    }
+    let licence = person
+        .credentials()
+        .await
+        .unwrap()
+        .items
+        .into_iter()
+        .find(|c| c.kind == CredentialKind::DrivingLicence)
+        .expect("the driving licence");
+    assert_eq!(licence.claims["certificate_number"], json!(receipt));
+    let until = licence.expires_at.expect("a driving licence expires");
+    assert_eq!(until, THURSDAY_10AM + 10 * 365 * 86_400);
+    let reminders = |list: tongban_core::message::MessageList| -> Vec<_> {
+        list.items
+            .into_iter()
+            .filter(|m| m.kind == MessageKind::CertificateExpiring)
+            .collect()
+    };
+    assert!(reminders(person.messages().await.unwrap()).is_empty());
+
+    // Ten years on the session has long lapsed: the person logs in again.
+    server.clock.set(until - 91 * 86_400);
+    let (person, _) = server.login("13900000031").await;
+    assert!(
+        reminders(person.messages().await.unwrap()).is_empty(),
+        "not yet"
+    );
+    server.clock.set(until - 89 * 86_400);
+    let (person, _) = server.login("13900000031").await;
+    let due = reminders(person.messages().await.unwrap());
+    assert_eq!(due.len(), 1, "{due:?}");
+    assert_eq!(due[0].params["renew"], "100000-GA-0101");
+    assert_eq!(due[0].params["credential"], "driving-licence");
+    assert_eq!(
+        due[0].params["date"],
+        tongban_core::calendar::Day::of_timestamp(until).to_string()
+    );
+    let loader = tongban_core::i18n::loader_for_tag("zh-CN");
+    let words = tongban_core::view::Words::new(&loader, "zh-CN");
+    let text = tongban_core::view::message_text(&due[0], &words);
+    assert!(
+        text.contains("机动车驾驶证") && text.contains("到期"),
+        "{text}"
+    );
 }

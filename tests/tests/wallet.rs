@@ -5,10 +5,19 @@
 //! screenshot and checked on the second phone, still offline: valid, name and ID number only —
 //! not the birth date. A changed character is refused; after the issuer revokes the card, the
 //! verifier's next bundle says revoked. Both pages pass axe-core at 360×640.
+//!
+//! And a certificate that a case produces: a couple's marriage registration applied for on the
+//! phone and completed in 杭州市民政局's workbench puts the 结婚证 in the applicant's wallet; shown
+//! "identity only" and checked on another phone with the network off, it is valid; the
+//! issuance is in the person's data record.
 
 use tokio::sync::Mutex;
+use tongban_core::case::StaffRole;
 use tongban_core::credential::status::Status;
-use tongban_tests::{axe, axe_source, verified_person, Browser, TestApp, WCAG_AA};
+use tongban_tests::{
+    add_staff, axe, axe_source, fill_to_check_answers, staff_desk, submit_twice, verified_person,
+    Browser, TestApp, WCAG_AA,
+};
 
 static ONE_BROWSER: Mutex<()> = Mutex::const_new(());
 
@@ -116,7 +125,10 @@ async fn a_certificate_is_shown_offline_and_verified_offline_on_another_phone() 
     assert_eq!(preset, serde_json::json!("只出示身份"));
     phone.tap(".show-make").await.unwrap();
     if phone.texts(".show-qr .qr svg").await.is_err() {
-        let panel = phone.eval("return document.querySelector('main').textContent").await.unwrap();
+        let panel = phone
+            .eval("return document.querySelector('main').textContent")
+            .await
+            .unwrap();
         phone.screenshot("wallet-show-failed").await.unwrap();
         panic!("no QR: {panel} {:?}", phone.errors().await);
     }
@@ -139,7 +151,10 @@ async fn a_certificate_is_shown_offline_and_verified_offline_on_another_phone() 
     assert_eq!(heading, "有效", "{body}");
     assert!(body.contains(NAME) && body.contains(ID_NUMBER), "{body}");
     assert!(body.contains("杭州市公安局"), "{body}");
-    assert!(!body.contains("1940-01-01"), "the birth date was not shown: {body}");
+    assert!(
+        !body.contains("1940-01-01"),
+        "the birth date was not shown: {body}"
+    );
     let claims = verifier
         .eval("return [...document.querySelectorAll('.verdict .claim')].map(c => c.dataset.claim)")
         .await
@@ -172,7 +187,13 @@ async fn a_certificate_is_shown_offline_and_verified_offline_on_another_phone() 
         .await
         .unwrap()
         .expect("the person");
-    let card = app.server().db().credentials(&person.id).await.unwrap().remove(0);
+    let card = app
+        .server()
+        .db()
+        .credentials(&person.id)
+        .await
+        .unwrap()
+        .remove(0);
     app.server()
         .db()
         .set_credential_status(&card.id, Status::Revoked)
@@ -193,7 +214,126 @@ async fn a_certificate_is_shown_offline_and_verified_offline_on_another_phone() 
     // The same QR, still within its minutes: revoked.
     let (heading, _) = verify(&verifier, &payload).await;
     assert_eq!(heading, "已注销");
-    assert!(phone.errors().await.unwrap().is_empty(), "the wallet crashed");
+    assert!(
+        phone.errors().await.unwrap().is_empty(),
+        "the wallet crashed"
+    );
+    verifier.close().await;
+    phone.close().await;
+}
+
+/// One move in the workbench's case page.
+async fn make_move(desk: &Browser, status: &str) {
+    desk.texts(&format!("#move-{status}")).await.unwrap();
+    desk.click(&format!("#move-{status}")).await.unwrap();
+    desk.click("#move-submit").await.unwrap();
+    desk.wait_until(
+        &format!("return !!document.getElementById('case-done') && !document.getElementById('move-{status}')"),
+        &format!("the move to {status}"),
+    )
+    .await
+    .unwrap();
+}
+
+#[tokio::test]
+async fn a_completed_marriage_registration_puts_the_certificate_in_the_wallet() {
+    let _turn = ONE_BROWSER.lock().await;
+    let mut app = TestApp::start().await;
+    let phone = verified_person(&app, "13800138084", "林小满", "330106199503050220").await;
+    phone
+        .client
+        .goto(&format!("{}/apply/330100-MZ-0001", app.base_url))
+        .await
+        .unwrap();
+    phone
+        .wait_until("return location.search.includes('step=0')", "the form")
+        .await
+        .unwrap();
+    fill_to_check_answers(&phone).await;
+    submit_twice(&phone).await;
+
+    // The bureau completes it in the workbench.
+    add_staff(&app, "mz.head", "330100-mz", StaffRole::Supervisor).await;
+    let desk = staff_desk(&app, "mz.head").await;
+    desk.texts("a.case-link").await.unwrap();
+    desk.click("a.case-link").await.unwrap();
+    desk.texts("#case-status").await.unwrap();
+    for status in ["accepted", "in-review", "approved", "completed"] {
+        make_move(&desk, status).await;
+    }
+    assert_eq!(desk.texts("#case-status").await.unwrap(), ["已办结"]);
+    desk.close().await;
+
+    // In the wallet, beside the ID card.
+    phone
+        .client
+        .goto(&format!("{}/wallet", app.base_url))
+        .await
+        .unwrap();
+    phone
+        .wait_until(
+            "return !!document.querySelector('.credential[data-kind=marriage-certificate] .show-make')",
+            "the marriage certificate, collected",
+        )
+        .await
+        .unwrap();
+    let issuer = phone
+        .texts(".credential[data-kind=marriage-certificate] .hint")
+        .await
+        .unwrap();
+    assert!(issuer[0].contains("杭州市民政局"), "{issuer:?}");
+    let verifier = Browser::phone("zh-CN,zh").await.unwrap();
+    verifier
+        .client
+        .goto(&format!("{}/verify", app.base_url))
+        .await
+        .unwrap();
+    verifier
+        .wait_until(
+            "return document.querySelector('.verify-trust')?.textContent.includes('更新')",
+            "the trust bundle",
+        )
+        .await
+        .unwrap();
+
+    app.stop_server().await;
+    let card = ".credential[data-kind=marriage-certificate]";
+    phone
+        .eval(&format!(
+            "document.querySelector('{card} .show-preset[data-preset=Identity]').click(); \
+             document.querySelector('{card} .show-make').click(); return true"
+        ))
+        .await
+        .unwrap();
+    phone
+        .texts(&format!("{card} .show-qr .qr svg"))
+        .await
+        .unwrap();
+    let payload = read_qr(&phone, &format!("{card} .show-qr .qr")).await;
+    verifier.client.refresh().await.unwrap();
+    verifier.texts("#verify-input").await.unwrap();
+    let (heading, body) = verify(&verifier, &payload).await;
+    assert_eq!(heading, "有效", "{body}");
+    assert!(body.contains("结婚证") && body.contains("林小满"), "{body}");
+    assert!(body.contains("杭州市民政局"), "{body}");
+    assert!(
+        !body.contains("TB"),
+        "the certificate number was not chosen: {body}"
+    );
+
+    // The person's record: the bureau issued it.
+    app.restart_server().await;
+    let uses = phone
+        .eval(
+            "return fetch('/api/v1/me/data-uses', {credentials: 'same-origin'}).then(r => r.json())\
+             .then(d => d.items.filter(u => u.action === 'credential-issued').map(u => u.by.id || u.by.kind))",
+        )
+        .await
+        .unwrap();
+    assert!(
+        uses.as_array().unwrap().iter().any(|u| u == "330100-mz"),
+        "{uses}"
+    );
     verifier.close().await;
     phone.close().await;
 }

@@ -209,6 +209,15 @@ fn MessageItem(message: Message) -> impl IntoView {
                         </a>
                     }
                 })}
+                {message.params.get("renew").map(|matter| {
+                    let renew_id = id.clone();
+                    let href = format!("/apply/{}", js_sys::encode_uri_component(matter));
+                    view! {
+                        <a class="renew-link" href=href on:click=move |_| if unread { inbox.mark_read(renew_id.clone()) }>
+                            {t!("messages-renew")}
+                        </a>
+                    }
+                })}
                 {message.params.get("consultation").map(|c| {
                     let thread_id = id.clone();
                     let href = format!("/consultations#{c}");

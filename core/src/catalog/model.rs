@@ -266,6 +266,10 @@ pub struct Matter {
     /// asks); without them the form asks one free-text question.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub form: Vec<crate::form::FieldGroup>,
+    /// The certificate a completed case of this matter gives the applicant (结婚登记 → 结婚证),
+    /// issued into their wallet by the deciding department.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub produces: Option<crate::credential::CredentialKind>,
     /// Words people use for this matter that are not in its name (`换身份证`, `社保卡`).
     #[serde(default)]
     pub keywords: Vec<String>,

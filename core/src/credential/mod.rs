@@ -19,7 +19,7 @@ pub use trust::{held_claims, show, TrustBundle, TrustedIssuer, SHOW_AUDIENCE, SH
 
 /// The claims certificates here carry, each with a label for people (`credential-claim-<name>`
 /// with `-` for `_`).
-pub const CLAIMS: [&str; 7] = [
+pub const CLAIMS: [&str; 9] = [
     "name",
     "id_number",
     "birth_date",
@@ -27,6 +27,8 @@ pub const CLAIMS: [&str; 7] = [
     "household_region",
     "age_over_18",
     "age_over_60",
+    "certificate_number",
+    "registered_on",
 ];
 
 /// The kinds of certificate (`vct` = `urn:cn:tongban:vct:<code>`). Message `credential-<code>`.

@@ -138,7 +138,9 @@ impl Wallet {
 
     /// The showings of one certificate, newest first.
     pub fn history<'a>(&'a self, credential: &'a str) -> impl Iterator<Item = &'a Shown> + 'a {
-        self.shown.iter().filter(move |s| s.credential == credential)
+        self.shown
+            .iter()
+            .filter(move |s| s.credential == credential)
     }
 }
 
@@ -179,7 +181,10 @@ mod tests {
         let list = |a: Status, b: Status| CredentialList {
             items: vec![summary("a", a), summary("b", b)],
         };
-        assert_eq!(wallet.update(list(Status::Valid, Status::Valid), now), ["a", "b"]);
+        assert_eq!(
+            wallet.update(list(Status::Valid, Status::Valid), now),
+            ["a", "b"]
+        );
         for (id, exp) in [("a", now + 30 * 86_400), ("b", now + 3_600)] {
             wallet.collected(Collected {
                 id: id.into(),
@@ -190,15 +195,25 @@ mod tests {
         }
         assert!(wallet.get("a").unwrap().showable(now));
         // b lapses within a day: collected again; a is kept as it is.
-        assert_eq!(wallet.update(list(Status::Valid, Status::Valid), now), ["b"]);
+        assert_eq!(
+            wallet.update(list(Status::Valid, Status::Valid), now),
+            ["b"]
+        );
         assert!(!wallet.get("b").unwrap().showable(now + 3_600));
 
         // Revoked: not shown, not collected, its SD-JWT gone; dropped from the server's list:
         // gone here too.
-        assert!(wallet.update(list(Status::Revoked, Status::Suspended), now).is_empty());
+        assert!(wallet
+            .update(list(Status::Revoked, Status::Suspended), now)
+            .is_empty());
         assert!(wallet.get("a").unwrap().sd_jwt.is_none());
         assert!(!wallet.get("a").unwrap().showable(now));
-        wallet.update(CredentialList { items: vec![summary("b", Status::Valid)] }, now);
+        wallet.update(
+            CredentialList {
+                items: vec![summary("b", Status::Valid)],
+            },
+            now,
+        );
         assert!(wallet.get("a").is_none());
         assert_eq!(wallet.synced_at, Some(now));
     }

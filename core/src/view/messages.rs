@@ -34,6 +34,12 @@ pub fn message_text(message: &Message, words: &Words) -> String {
     args.insert("status", status);
     args.insert("date", param("date"));
     args.insert("count", param("count"));
+    let certificate = message
+        .params
+        .get("credential")
+        .map(|code| words.message(&format!("credential-{code}")))
+        .unwrap_or_default();
+    args.insert("certificate", certificate);
     let text = crate::i18n::plain(words.loader.get_args(message.kind.message_id(), args));
     // Done in the person's name by someone they gave a mandate to (亲友代办).
     match message.params.get("agent") {

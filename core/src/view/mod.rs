@@ -7,16 +7,16 @@ mod answers;
 mod guide;
 mod messages;
 mod prefill;
-mod questions;
 mod qr;
+mod questions;
 mod visit;
 
 pub use answers::*;
 pub use guide::*;
 pub use messages::*;
 pub use prefill::*;
-pub use questions::*;
 pub use qr::{code_qr_svg, presentation_qr_svg};
+pub use questions::*;
 pub use visit::*;
 
 use i18n_embed::fluent::FluentLanguageLoader;

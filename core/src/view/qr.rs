@@ -36,7 +36,11 @@ mod tests {
     #[test]
     fn a_presentation_fits_and_what_cannot_fit_is_said() {
         let svg = presentation_qr_svg(&"a".repeat(2_000), 320).unwrap();
-        assert!(svg.starts_with("<?xml") || svg.starts_with("<svg"), "{}", &svg[..40]);
+        assert!(
+            svg.starts_with("<?xml") || svg.starts_with("<svg"),
+            "{}",
+            &svg[..40]
+        );
         assert!(presentation_qr_svg(&"a".repeat(4_000), 320).is_none());
         let code = code_qr_svg("7KQ2MX9A", 160);
         assert!(code.contains("<svg") && code.contains("#000000"), "{code}");

@@ -308,7 +308,9 @@ pub async fn a_shown_qr_is_checked_against_the_cached_bundle() {
     }
     assert!(!everything_in(&qr).contains("1940-01-01"));
     assert_eq!(
-        bundle(&issuer, &statuses).department(ISSUER).map(|d| d.id.as_str()),
+        bundle(&issuer, &statuses)
+            .department(ISSUER)
+            .map(|d| d.id.as_str()),
         Some("330100-ga")
     );
 

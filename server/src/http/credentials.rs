@@ -13,10 +13,10 @@ use tongban_core::audit::AuditAction;
 use tongban_core::calendar::Day;
 use tongban_core::credential::jws::Signer;
 use tongban_core::credential::{
-    issue, status, CollectRequest, Collected, CredentialKind, CredentialList,
-    CredentialStatusChange, CredentialSummary, Issue, Jwks, TrustBundle, TrustedIssuer,
+    issue, status, CollectRequest, Collected, CredentialList, CredentialStatusChange,
+    CredentialSummary, Issue, Jwks, TrustBundle, TrustedIssuer,
 };
-use tongban_core::identity::{nth_birthday, ResidentId, Sex};
+use tongban_core::identity::nth_birthday;
 use tongban_core::ids::AccountId;
 
 use crate::access::{Citizen, Owned, StaffMember};
@@ -24,7 +24,7 @@ use crate::audit::Outcome;
 use crate::cases::department_ref;
 use crate::error::AppError;
 use crate::state::AppState;
-use crate::store::{CredentialRow, NewCredential};
+use crate::store::CredentialRow;
 
 type Result<T> = std::result::Result<T, AppError>;
 
@@ -167,65 +167,6 @@ pub async fn trust_bundle(State(state): State<AppState>) -> Result<Response> {
         }),
     )
         .into_response())
-}
-
-/// The police department that issues the person's ID card: their household's city's, or that
-/// of the region the number was first issued in — when the catalog has one.
-async fn id_card_issuer(
-    state: &AppState,
-    id: &ResidentId,
-    household: Option<&str>,
-) -> Result<Option<String>> {
-    let region = household.unwrap_or(&id.region_code);
-    let city = format!("{}00-ga", region.get(..4).unwrap_or(region));
-    Ok(state.store.department(&city).await?.map(|d| d.id))
-}
-
-/// At identity verification: the resident ID card certificate, once per person (when a police
-/// department of theirs is in the catalog).
-pub async fn issue_id_card(
-    state: &AppState,
-    person: &AccountId,
-    name: &str,
-    id: &ResidentId,
-    household: Option<&str>,
-) -> Result<()> {
-    let existing = state.store.credentials(person).await?;
-    if existing.iter().any(|c| {
-        c.kind == CredentialKind::ResidentIdCard
-            && c.claims.get("id_number").and_then(Value::as_str) == Some(id.number.as_str())
-    }) {
-        return Ok(());
-    }
-    let Some(department) = id_card_issuer(state, id, household).await? else {
-        return Ok(());
-    };
-    let (y, m, d) = id.birth_date;
-    let mut claims = Map::new();
-    claims.insert("name".into(), name.into());
-    claims.insert("id_number".into(), id.number.clone().into());
-    claims.insert("birth_date".into(), format!("{y:04}-{m:02}-{d:02}").into());
-    let sex = match id.sex {
-        Sex::Male => "male",
-        Sex::Female => "female",
-    };
-    claims.insert("sex".into(), sex.into());
-    if let Some(region) = household {
-        claims.insert("household_region".into(), region.into());
-    }
-    state
-        .store
-        .put_credential(NewCredential {
-            id: &crate::auth::new_id(),
-            account_id: person,
-            kind: CredentialKind::ResidentIdCard,
-            department_id: &department,
-            claims: &claims,
-            issued_at: state.auth.now(),
-            expires_at: None,
-        })
-        .await?;
-    Ok(())
 }
 
 /// The claims as collected today: the stored ones, and for an ID card the age elements

@@ -234,7 +234,7 @@ pub async fn verify_identity(
         .await?;
     // 电子证照: the resident ID card, for the wallet.
     let household = state.store.household_region(&citizen.account_id).await?;
-    super::credentials::issue_id_card(&state, &citizen.account_id, name, &id, household.as_deref())
+    crate::issuance::issue_id_card(&state, &citizen.account_id, name, &id, household.as_deref())
         .await?;
     // 主动服务: what the verified data now says the person may receive.
     super::benefits::tell_benefits(&state, &citizen).await?;

@@ -474,6 +474,35 @@ pub(super) async fn step(
             Outcome::Ok,
         )
         .await?;
+    if change.status == ApplicationStatus::Completed {
+        for matter in matters_of(state, &case).await? {
+            let Some(kind) = matter.produces else {
+                continue;
+            };
+            let issued = crate::issuance::issue_for_case(
+                state,
+                &record.owner,
+                &app.receipt,
+                &staff.department_id,
+                kind,
+                &matter.code,
+            )
+            .await?;
+            if issued {
+                let what = format!("{object} {}", kind.code());
+                staff
+                    .audit_for(
+                        state,
+                        Some(&record.owner),
+                        Some(&case.application_id),
+                        AuditAction::CredentialIssued,
+                        &what,
+                        Outcome::Ok,
+                    )
+                    .await?;
+            }
+        }
+    }
     Ok(())
 }
 

@@ -128,9 +128,10 @@ impl Store {
 
     /// The departments that have issued at least one certificate.
     pub async fn issuing_departments(&self) -> Result<Vec<String>, sqlx::Error> {
-        let rows = sqlx::query("SELECT DISTINCT department_id FROM credentials ORDER BY department_id")
-            .fetch_all(self.pool())
-            .await?;
+        let rows =
+            sqlx::query("SELECT DISTINCT department_id FROM credentials ORDER BY department_id")
+                .fetch_all(self.pool())
+                .await?;
         rows.iter().map(|r| r.try_get("department_id")).collect()
     }
 

@@ -16,6 +16,7 @@ mod ratings;
 mod tiles;
 mod visit;
 
+pub(crate) use benefits::region_name;
 pub use benefits::BenefitsPage;
 pub use book::{AppointmentsPage, BookPage, RateVisitPage};
 pub use bundle::{BundlePage, EventPage};
@@ -24,7 +25,6 @@ pub use guide::MatterPage;
 pub use help::ProxyHelp;
 pub use home::Home;
 pub use my_data::MyDataPage;
-pub(crate) use benefits::region_name;
 pub use ratings::RatingsPage;
 
 use std::sync::Arc;

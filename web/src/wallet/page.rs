@@ -13,10 +13,10 @@ use tongban_core::ApiError;
 use super::{claim_label, kind_name, now, Claims};
 use crate::account::error_text;
 use crate::apply::NeedsAccount;
-use crate::sync::use_drafts;
 use crate::format::{clock_time, date_time};
 use crate::idb::IdbDraftStore;
 use crate::store::api;
+use crate::sync::use_drafts;
 use crate::t;
 
 /// Where the wallet is kept, sealed, in the account's store.
@@ -157,6 +157,9 @@ fn Certificate(held: Held) -> impl IntoView {
             <p class="hint">
                 {t!("credential-issued-by", issuer = super::super::pages::local(&held.summary.issuer.name), date = date_time(held.summary.issued_at))}
             </p>
+            {held.summary.expires_at.map(|until| view! {
+                <p class="hint credential-expires">{t!("credential-valid-until", date = date_time(until))}</p>
+            })}
             {badge.map(|b| view! { <p><span class="badge badge-later credential-status">{b}</span></p> })}
             <details class="credential-details">
                 <summary>{t!("credential-details")}</summary>
@@ -211,7 +214,12 @@ fn ShowPanel(held: Held) -> impl IntoView {
     let chosen = RwSignal::new(
         presets
             .first()
-            .map(|p| p.claims().iter().map(|c| (*c).to_owned()).collect::<Vec<_>>())
+            .map(|p| {
+                p.claims()
+                    .iter()
+                    .map(|c| (*c).to_owned())
+                    .collect::<Vec<_>>()
+            })
             .unwrap_or_default(),
     );
     let shown = RwSignal::new(None::<(String, i64)>);
@@ -243,7 +251,9 @@ fn ShowPanel(held: Held) -> impl IntoView {
                     save(&store, &wallet).await;
                     shared.wallet.set(Some(wallet));
                 }
-                Err(CredentialError::NotShowable) => error.set(Some(t!("credential-not-collected"))),
+                Err(CredentialError::NotShowable) => {
+                    error.set(Some(t!("credential-not-collected")))
+                }
                 Err(e) => error.set(Some(e.to_string())),
             }
         });

@@ -94,14 +94,24 @@ fn VerdictView(verdict: Verdict, bundle: Option<TrustBundle>) -> impl IntoView {
             t!("verify-invalid"),
             Some(invalid_reason(*reason)),
         ),
-        Verdict::Revoked => ("verdict verdict-revoked", t!("verify-revoked"), Some(t!("verify-revoked-detail"))),
-        Verdict::Suspended => ("verdict verdict-suspended", t!("verify-suspended"), Some(t!("verify-suspended-detail"))),
+        Verdict::Revoked => (
+            "verdict verdict-revoked",
+            t!("verify-revoked"),
+            Some(t!("verify-revoked-detail")),
+        ),
+        Verdict::Suspended => (
+            "verdict verdict-suspended",
+            t!("verify-suspended"),
+            Some(t!("verify-suspended-detail")),
+        ),
         Verdict::Expired { presentation: true } => (
             "verdict verdict-expired",
             t!("verify-expired"),
             Some(t!("verify-expired-presentation")),
         ),
-        Verdict::Expired { presentation: false } => (
+        Verdict::Expired {
+            presentation: false,
+        } => (
             "verdict verdict-expired",
             t!("verify-expired"),
             Some(t!("verify-expired-certificate")),
