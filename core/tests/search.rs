@@ -52,6 +52,7 @@ fn matter(
         cross_province: None,
         real_name_level: tongban_core::auth::RealNameLevel::IdentityVerified,
         form: Vec::new(),
+        produces: None,
         keywords: keywords.iter().map(|k| k.to_string()).collect(),
         popularity,
     }
