@@ -171,10 +171,16 @@ mod tests {
 
     /// Certificates' kinds and claims, named by code at run time.
     fn credential_messages() -> Vec<String> {
+        use crate::credential::status::Status;
         use crate::credential::{CredentialKind, CLAIMS};
         CredentialKind::ALL
             .iter()
             .map(|k| format!("credential-{}", k.code()))
+            .chain(
+                Status::ALL
+                    .iter()
+                    .map(|s| format!("credential-status-{}", s.code())),
+            )
             .chain(
                 CLAIMS
                     .iter()

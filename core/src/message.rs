@@ -52,10 +52,13 @@ pub enum MessageKind {
     /// A certificate in the wallet (`credential`, a kind's code) expires on `date`: renew it
     /// (`renew`, the matter that does, prefilled from the verified identity).
     CertificateExpiring,
+    /// The issuer (`department`) revoked, suspended or reinstated a certificate in the wallet
+    /// (`credential`, a kind's code; `credential_status`, its status's code).
+    CertificateStatusChanged,
 }
 
 impl MessageKind {
-    pub const ALL: [Self; 19] = [
+    pub const ALL: [Self; 20] = [
         Self::Submitted,
         Self::StatusChanged,
         Self::SupplementRequested,
@@ -75,6 +78,7 @@ impl MessageKind {
         Self::ConsultationAnswered,
         Self::BenefitAvailable,
         Self::CertificateExpiring,
+        Self::CertificateStatusChanged,
     ];
 
     pub fn code(self) -> &'static str {
@@ -98,6 +102,7 @@ impl MessageKind {
             Self::ConsultationAnswered => "consultation-answered",
             Self::BenefitAvailable => "benefit-available",
             Self::CertificateExpiring => "certificate-expiring",
+            Self::CertificateStatusChanged => "certificate-status",
         }
     }
 
@@ -127,6 +132,7 @@ impl MessageKind {
             Self::ConsultationAnswered => "message-consultation-answered",
             Self::BenefitAvailable => "message-benefit-available",
             Self::CertificateExpiring => "message-certificate-expiring",
+            Self::CertificateStatusChanged => "message-certificate-status",
         }
     }
 
@@ -152,6 +158,7 @@ impl MessageKind {
             Self::ConsultationAnswered => "consultation-answered",
             Self::BenefitAvailable => "benefit-available",
             Self::CertificateExpiring => "certificate-expiring",
+            Self::CertificateStatusChanged => "certificate-status",
         }
     }
 }

@@ -201,6 +201,20 @@ async fn the_id_card_is_issued_at_verification_collected_bound_and_verifiable() 
         bundle.verify_shown(&qr, THURSDAY_10AM + 60),
         Verdict::Revoked
     );
+    // The holder is told, by the issuer's name, with the way into the wallet.
+    let told: Vec<_> = person
+        .messages()
+        .await
+        .unwrap()
+        .items
+        .into_iter()
+        .filter(|m| m.kind == tongban_core::message::MessageKind::CertificateStatusChanged)
+        .collect();
+    assert_eq!(told.len(), 1, "{told:?}");
+    let loader = tongban_core::i18n::loader_for_tag("zh-CN");
+    let words = tongban_core::view::Words::new(&loader, "zh-CN");
+    let text = tongban_core::view::message_text(&told[0], &words);
+    assert_eq!(text, "杭州市公安局：您卡包里的居民身份证已被发证部门注销。");
     assert_eq!(
         person
             .collect_credential(&card.id, device.public_jwk())

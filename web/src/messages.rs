@@ -209,6 +209,14 @@ fn MessageItem(message: Message) -> impl IntoView {
                         </a>
                     }
                 })}
+                {message.params.contains_key("credential").then(|| {
+                    let wallet_id = id.clone();
+                    view! {
+                        <a class="wallet-link" href="/wallet" on:click=move |_| if unread { inbox.mark_read(wallet_id.clone()) }>
+                            {t!("wallet-title")}
+                        </a>
+                    }
+                })}
                 {message.params.get("renew").map(|matter| {
                     let renew_id = id.clone();
                     let href = format!("/apply/{}", js_sys::encode_uri_component(matter));

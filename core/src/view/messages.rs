@@ -40,6 +40,12 @@ pub fn message_text(message: &Message, words: &Words) -> String {
         .map(|code| words.message(&format!("credential-{code}")))
         .unwrap_or_default();
     args.insert("certificate", certificate);
+    let certificate_status = message
+        .params
+        .get("credential_status")
+        .map(|code| words.message(&format!("credential-status-{code}")))
+        .unwrap_or_default();
+    args.insert("state", certificate_status);
     let text = crate::i18n::plain(words.loader.get_args(message.kind.message_id(), args));
     // Done in the person's name by someone they gave a mandate to (亲友代办).
     match message.params.get("agent") {

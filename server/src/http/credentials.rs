@@ -18,6 +18,7 @@ use tongban_core::credential::{
 };
 use tongban_core::identity::nth_birthday;
 use tongban_core::ids::AccountId;
+use tongban_core::message::MessageKind;
 
 use crate::access::{Citizen, Owned, StaffMember};
 use crate::audit::Outcome;
@@ -345,6 +346,27 @@ pub async fn set_status(
         .store
         .set_credential_status(&id, change.status)
         .await?;
+    let catalog = state.catalog.current(&state.store).await?;
+    if row.status != change.status {
+        // The holder hears of it from the issuer, with a way into the wallet.
+        let department = department_ref(&catalog.index, &row.department_id);
+        let mut params = crate::cases::params("", &department, None, None);
+        params.insert("credential".into(), row.kind.code().into());
+        params.insert("credential_status".into(), change.status.code().into());
+        let (messages, notifications) = crate::cases::tell(
+            &state,
+            &row.account_id,
+            None,
+            MessageKind::CertificateStatusChanged,
+            params,
+            state.auth.now(),
+        )
+        .await?;
+        state
+            .store
+            .put_messages_once(&messages, &notifications)
+            .await?;
+    }
     let done = format!("{object} {}", change.status.code());
     staff
         .audit_for(&state, person, None, action, &done, Outcome::Ok)
@@ -354,6 +376,5 @@ pub async fn set_status(
         .credential(&id)
         .await?
         .ok_or(AppError::NotFound)?;
-    let catalog = state.catalog.current(&state.store).await?;
     Ok(Json(summary(&catalog.index, row)))
 }
