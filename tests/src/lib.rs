@@ -565,6 +565,23 @@ pub async fn add_staff(
         .unwrap();
 }
 
+/// Makes one move on the workbench's case page (with `message` for the person, when not
+/// empty) and waits until it is done.
+pub async fn make_move(desk: &Browser, status: &str, message: &str) {
+    desk.texts(&format!("#move-{status}")).await.unwrap();
+    desk.click(&format!("#move-{status}")).await.unwrap();
+    if !message.is_empty() {
+        desk.type_into("#move-message", message).await.unwrap();
+    }
+    desk.click("#move-submit").await.unwrap();
+    desk.wait_until(
+        &format!("return !!document.getElementById('case-done') && !document.getElementById('move-{status}')"),
+        &format!("the move to {status}"),
+    )
+    .await
+    .unwrap();
+}
+
 /// A desktop browser logged in at the workbench as `username`.
 pub async fn staff_desk(app: &TestApp, username: &str) -> Browser {
     let desk = Browser::with_viewport("zh-CN,zh", (1280, 800))

@@ -8,7 +8,7 @@ use tokio::sync::Mutex;
 use tongban_core::case::StaffRole;
 use tongban_server::store::NewStaff;
 use tongban_tests::{
-    axe, axe_source, fill_to_check_answers, submit_twice, Browser, TestApp, WCAG_AA,
+    axe, axe_source, fill_to_check_answers, make_move, submit_twice, Browser, TestApp, WCAG_AA,
 };
 
 static ONE_BROWSER: Mutex<()> = Mutex::const_new(());
@@ -53,21 +53,6 @@ async fn staff_log_out(desk: &Browser) {
     desk.wait_until(
         "return !!document.getElementById('staff-username')",
         "the login form again",
-    )
-    .await
-    .unwrap();
-}
-
-/// Makes one move on the open case page and waits until it is done.
-async fn make_move(desk: &Browser, status: &str, message: &str) {
-    desk.click(&format!("#move-{status}")).await.unwrap();
-    if !message.is_empty() {
-        desk.type_into("#move-message", message).await.unwrap();
-    }
-    desk.click("#move-submit").await.unwrap();
-    desk.wait_until(
-        &format!("return !!document.getElementById('case-done') && !document.getElementById('move-{status}')"),
-        &format!("the move to {status}"),
     )
     .await
     .unwrap();

@@ -107,9 +107,9 @@ pub async fn present(
     Ok(sd_jwt.presentation())
 }
 
-/// Every claim of an SD-JWT as its holder reads it (all disclosures), without the registered
-/// ones.
-pub(super) fn disclosed(credential: &str) -> Option<Map<String, Value>> {
+/// Every claim of an SD-JWT VC as its holder reads it (all disclosures), without the issuer's
+/// registered claims; `None` if it is not one.
+pub fn held_claims(credential: &str) -> Option<Map<String, Value>> {
     let sd_jwt = SdJwt::parse(credential).ok()?;
     let mut claims = sd_jwt.into_disclosed_object(&Sha256).ok()?;
     for registered in REGISTERED {

@@ -115,7 +115,7 @@ pub(crate) fn NeedsAccount(children: ChildrenFn) -> impl IntoView {
     }
 }
 
-pub(super) fn now() -> i64 {
+pub(crate) fn now() -> i64 {
     (js_sys::Date::now() / 1000.0) as i64
 }
 

@@ -15,18 +15,13 @@ use crate::t;
 /// The trust bundle's place in local storage (public data: keys and status lists).
 const TRUST_KEY: &str = "tongban-trust";
 
-fn storage() -> Option<web_sys::Storage> {
-    web_sys::window()?.local_storage().ok().flatten()
-}
-
 fn cached() -> Option<TrustBundle> {
-    let text = storage()?.get_item(TRUST_KEY).ok()??;
-    serde_json::from_str(&text).ok()
+    serde_json::from_str(&crate::prefs::stored(TRUST_KEY)?).ok()
 }
 
 fn keep(bundle: &TrustBundle) {
-    if let (Some(s), Ok(text)) = (storage(), serde_json::to_string(bundle)) {
-        let _ = s.set_item(TRUST_KEY, &text);
+    if let Ok(text) = serde_json::to_string(bundle) {
+        crate::prefs::store(TRUST_KEY, &text);
     }
 }
 
@@ -127,7 +122,7 @@ fn VerdictView(verdict: Verdict, bundle: Option<TrustBundle>) -> impl IntoView {
             let issuer_name = bundle
                 .as_ref()
                 .and_then(|b| b.department(&issuer))
-                .map(|d| super::super::pages::local(&d.name))
+                .map(|d| crate::pages::local(&d.name))
                 .unwrap_or(issuer);
             let status = match status_checked_at {
                 Some(at) => t!("verify-status-checked", time = date_time(at)),
