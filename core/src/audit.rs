@@ -131,6 +131,9 @@ actions! {
     CredentialIssued = "credential-issued",
     /// The issuing department revoked, suspended or reinstated a certificate.
     CredentialStatusSet = "credential-status-set",
+    /// The person used a certificate from their wallet instead of a document (免提交): the
+    /// presentation verified at submission (or refused), its claims given to the department.
+    CredentialPresented = "credential-presented",
 }
 
 impl AuditAction {

@@ -137,6 +137,7 @@ pub fn use_of(action: AuditAction) -> Option<(&'static [DataCategory], UsePurpos
         A::ConsultationRead | A::ConsultationAnswered => (&[C::Feedback], P::Consultation),
         A::ArrivalMarked => (&[C::Appointment], P::Appointment),
         A::CredentialIssued => (&[C::Certificates, C::Identity], P::Wallet),
+        A::CredentialPresented => (&[C::Certificates, C::Identity], P::Prefill),
         _ => return None,
     })
 }

@@ -19,6 +19,11 @@ async fn a_shown_qr_is_checked_against_the_cached_bundle() {
     cases::a_shown_qr_is_checked_against_the_cached_bundle().await;
 }
 
+#[tokio::test]
+async fn a_presentation_for_an_application_serves_that_draft_only() {
+    cases::a_presentation_for_an_application_serves_that_draft_only().await;
+}
+
 /// What we issue is accepted by an independent, standards-conformant verifier (the OpenWallet
 /// Foundation's `@sd-jwt/sd-jwt-vc`, installed by `cargo xtask test` and named in `SD_JWT_VC`),
 /// disclosing what we disclosed and only that; a changed claim is refused by it too. And a

@@ -64,4 +64,5 @@ async fn certificates_are_shown_and_verified_in_the_browser() {
     credentials::a_presentation_verifies_and_shows_only_what_was_chosen().await;
     credentials::each_wrong_presentation_gets_its_verdict().await;
     credentials::a_shown_qr_is_checked_against_the_cached_bundle().await;
+    credentials::a_presentation_for_an_application_serves_that_draft_only().await;
 }

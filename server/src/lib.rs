@@ -21,6 +21,7 @@ pub mod issuance;
 pub mod issuers;
 pub mod notify;
 pub mod objects;
+pub mod presented;
 pub mod rotation;
 pub mod seed;
 pub mod session;

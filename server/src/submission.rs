@@ -32,6 +32,8 @@ pub struct Decided {
     pub reply: ChangeReply,
     /// The application a submission made, with the answers it holds.
     pub submitted: Option<(Submission, Answers)>,
+    /// The certificates presented instead of documents (免提交), as checked.
+    pub presented: Vec<crate::presented::Checked>,
     /// Its cases, and what the person is told.
     pub cases: Vec<CaseRow>,
     pub messages: Vec<NewMessage>,
@@ -44,6 +46,7 @@ impl Decided {
             draft,
             reply,
             submitted: None,
+            presented: Vec::new(),
             cases: Vec::new(),
             messages: Vec::new(),
             notifications: Vec::new(),
@@ -98,6 +101,10 @@ pub async fn decide(
         .filter(|(_, id)| missing.contains(id))
         .map(|(path, _)| FieldError::new(path.as_str(), "material-missing"))
         .collect();
+    // Certificates used instead of documents (免提交): verified now, for this draft.
+    let presented =
+        crate::presented::check(state, &citizen.account_id, &draft.draft_id, &draft.answers)
+            .await?;
     let now = state.auth.now();
     let schema = form.schema;
     // Deciding together (一起决定): what the agent prepared, complete, goes to the grantor to
@@ -105,6 +112,7 @@ pub async fn decide(
     if citizen.agent.as_ref().is_some_and(|a| a.decide_together) {
         let answers = schema.submitted_answers(&draft.answers);
         let complete = schema.validate(&answers, china_date(now)).is_empty()
+            && crate::presented::errors(&presented, &answers).is_empty()
             && !missing_fields.iter().any(|f| answers.contains_key(&f.path));
         if complete {
             let mut params = BTreeMap::new();
@@ -130,8 +138,14 @@ pub async fn decide(
     }
     let mut submitted = None;
     let reply = draft.apply(change, &mut |d| {
-        let answers = schema.submitted_answers(&d.answers);
+        let mut answers = schema.submitted_answers(&d.answers);
         let mut errors = schema.validate(&answers, china_date(now));
+        // A field already wrong is answered once (its own error first).
+        let certificates: Vec<FieldError> = crate::presented::errors(&presented, &answers)
+            .into_iter()
+            .filter(|f| !errors.iter().any(|e| e.path == f.path))
+            .collect();
+        errors.extend(certificates);
         errors.extend(
             missing_fields
                 .iter()
@@ -141,6 +155,7 @@ pub async fn decide(
         if !errors.is_empty() {
             return Err(errors);
         }
+        crate::presented::record(&presented, &mut answers);
         let done = Submission {
             idempotency_key: tongban_core::draft::submission_key(&d.draft_id),
             application_id: new_id(),
@@ -183,5 +198,6 @@ pub async fn decide(
         decided.notifications = notifications;
     }
     decided.submitted = submitted;
+    decided.presented = presented;
     Ok(Decision::Write(decided))
 }

@@ -15,8 +15,8 @@ use tokio::sync::Mutex;
 use tongban_core::case::StaffRole;
 use tongban_core::credential::status::Status;
 use tongban_tests::{
-    add_staff, axe, axe_source, fill_to_check_answers, staff_desk, submit_twice, verified_person,
-    Browser, TestApp, WCAG_AA,
+    add_staff, axe, axe_source, make_move, next_page, staff_desk, step_of, submit_twice,
+    verified_person, Browser, TestApp, WCAG_AA,
 };
 
 static ONE_BROWSER: Mutex<()> = Mutex::const_new(());
@@ -62,6 +62,24 @@ async fn verify(verifier: &Browser, text: &str) -> (String, String) {
     (heading, body)
 }
 
+/// A second phone with `/verify` open online, the issuers' keys and lists taken.
+async fn open_verifier(app: &TestApp) -> Browser {
+    let verifier = Browser::phone("zh-CN,zh").await.unwrap();
+    verifier
+        .client
+        .goto(&format!("{}/verify", app.base_url))
+        .await
+        .unwrap();
+    verifier
+        .wait_until(
+            "return document.querySelector('.verify-trust')?.textContent.includes('更新')",
+            "the trust bundle",
+        )
+        .await
+        .unwrap();
+    verifier
+}
+
 async fn assert_accessible(browser: &Browser, source: &str) {
     let violations = axe(browser, source, WCAG_AA).await;
     assert!(violations.is_empty(), "{violations:?}");
@@ -94,19 +112,7 @@ async fn a_certificate_is_shown_offline_and_verified_offline_on_another_phone() 
     assert_accessible(&phone, &source).await;
 
     // The verifier's phone takes the issuers' keys and lists while online.
-    let verifier = Browser::phone("zh-CN,zh").await.unwrap();
-    verifier
-        .client
-        .goto(&format!("{}/verify", app.base_url))
-        .await
-        .unwrap();
-    verifier
-        .wait_until(
-            "return document.querySelector('.verify-trust')?.textContent.includes('更新')",
-            "the trust bundle",
-        )
-        .await
-        .unwrap();
+    let verifier = open_verifier(&app).await;
     assert_accessible(&verifier, &source).await;
 
     // Network off for both.
@@ -222,24 +228,21 @@ async fn a_certificate_is_shown_offline_and_verified_offline_on_another_phone() 
     phone.close().await;
 }
 
-/// One move in the workbench's case page.
-async fn make_move(desk: &Browser, status: &str) {
-    desk.texts(&format!("#move-{status}")).await.unwrap();
-    desk.click(&format!("#move-{status}")).await.unwrap();
-    desk.click("#move-submit").await.unwrap();
-    desk.wait_until(
-        &format!("return !!document.getElementById('case-done') && !document.getElementById('move-{status}')"),
-        &format!("the move to {status}"),
-    )
-    .await
-    .unwrap();
-}
-
 #[tokio::test]
 async fn a_completed_marriage_registration_puts_the_certificate_in_the_wallet() {
     let _turn = ONE_BROWSER.lock().await;
     let mut app = TestApp::start().await;
     let phone = verified_person(&app, "13800138084", "林小满", "330106199503050220").await;
+    // The ID card, collected to this phone.
+    phone
+        .client
+        .goto(&format!("{}/wallet", app.base_url))
+        .await
+        .unwrap();
+    phone
+        .wait_until("return !!document.querySelector('.show-make')", "collected")
+        .await
+        .unwrap();
     phone
         .client
         .goto(&format!("{}/apply/330100-MZ-0001", app.base_url))
@@ -249,7 +252,33 @@ async fn a_completed_marriage_registration_puts_the_certificate_in_the_wallet() 
         .wait_until("return location.search.includes('step=0')", "the form")
         .await
         .unwrap();
-    fill_to_check_answers(&phone).await;
+    // 免提交: the ID card stands in for the applicants' ID cards, with consent, its claims listed.
+    let mut used = false;
+    while step_of(&phone.path().await.unwrap()) != "check" {
+        let offered = phone
+            .eval("return !!document.querySelector('.material-use-certificate')")
+            .await
+            .unwrap();
+        if !used && offered == serde_json::Value::Bool(true) {
+            phone.tap(".material-use-certificate").await.unwrap();
+            let consent = phone.texts(".material-consent p").await.unwrap();
+            assert!(
+                consent[0].contains("公民身份号码") || consent[0].contains("身份证号"),
+                "the claims it gives are listed: {consent:?}"
+            );
+            phone.tap(".material-consent-agree").await.unwrap();
+            phone
+                .wait_until(
+                    "return [...document.querySelectorAll('.material-state')].some(s => s.textContent.includes('已用电子证照'))",
+                    "the certificate used",
+                )
+                .await
+                .unwrap();
+            used = true;
+        }
+        next_page(&phone).await;
+    }
+    assert!(used, "the form offered the ID card from the wallet");
     submit_twice(&phone).await;
 
     // The bureau completes it in the workbench.
@@ -258,11 +287,46 @@ async fn a_completed_marriage_registration_puts_the_certificate_in_the_wallet() 
     desk.texts("a.case-link").await.unwrap();
     desk.click("a.case-link").await.unwrap();
     desk.texts("#case-status").await.unwrap();
+    // The bureau sees what was verified of the ID card, not a photo.
+    let verified = desk
+        .texts("#case-answers .verified-certificate")
+        .await
+        .unwrap();
+    assert!(
+        verified[0].contains("杭州市公安局") && verified[0].contains("330106199503050220"),
+        "{verified:?}"
+    );
+    assert!(
+        !verified[0].contains("周岁"),
+        "no age elements: {verified:?}"
+    );
     for status in ["accepted", "in-review", "approved", "completed"] {
-        make_move(&desk, status).await;
+        make_move(&desk, status, "").await;
     }
     assert_eq!(desk.texts("#case-status").await.unwrap(), ["已办结"]);
     desk.close().await;
+
+    // The person's data record: the certificate given, the bureau's read, and the consent.
+    phone
+        .client
+        .goto(&format!("{}/my-data", app.base_url))
+        .await
+        .unwrap();
+    phone
+        .wait_until(
+            "return !!document.querySelector('.data-use[data-action=\"credential-presented\"]') \
+             && !!document.querySelector('.data-use[data-action=\"case-read\"]')",
+            "the presentation and the staff read in the record",
+        )
+        .await
+        .unwrap();
+    let consents = phone.texts(".consent").await.unwrap();
+    assert!(
+        consents
+            .iter()
+            .any(|c| c.contains("免提交") && c.contains("杭州市民政局")),
+        "{consents:?}"
+    );
 
     // In the wallet, beside the ID card.
     phone
@@ -282,19 +346,7 @@ async fn a_completed_marriage_registration_puts_the_certificate_in_the_wallet() 
         .await
         .unwrap();
     assert!(issuer[0].contains("杭州市民政局"), "{issuer:?}");
-    let verifier = Browser::phone("zh-CN,zh").await.unwrap();
-    verifier
-        .client
-        .goto(&format!("{}/verify", app.base_url))
-        .await
-        .unwrap();
-    verifier
-        .wait_until(
-            "return document.querySelector('.verify-trust')?.textContent.includes('更新')",
-            "the trust bundle",
-        )
-        .await
-        .unwrap();
+    let verifier = open_verifier(&app).await;
 
     app.stop_server().await;
     let card = ".credential[data-kind=marriage-certificate]";

@@ -14,8 +14,11 @@ pub mod wallet;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-pub use sd_jwt::{issue, present, verify, Issue, Trust};
-pub use trust::{held_claims, show, TrustBundle, TrustedIssuer, SHOW_AUDIENCE, SHOW_MAX_AGE};
+pub use sd_jwt::{held_claims, issue, present, verify, Issue, Trust};
+pub use trust::{
+    present_for_application, show, TrustBundle, TrustedIssuer, APPLY_AUDIENCE, APPLY_MAX_AGE,
+    SHOW_AUDIENCE, SHOW_MAX_AGE,
+};
 
 /// The claims certificates here carry, each with a label for people (`credential-claim-<name>`
 /// with `-` for `_`).
@@ -30,6 +33,15 @@ pub const CLAIMS: [&str; 9] = [
     "certificate_number",
     "registered_on",
 ];
+
+/// The claims a certificate gives a department when it stands in for a document (免提交):
+/// what the paper shows — all it holds but the age elements, which are for showing in person.
+pub fn document_claims(held: &Map<String, Value>) -> Vec<&str> {
+    held.keys()
+        .map(String::as_str)
+        .filter(|c| !c.starts_with("age_over_"))
+        .collect()
+}
 
 /// The kinds of certificate (`vct` = `urn:cn:tongban:vct:<code>`). Message `credential-<code>`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]

@@ -6,9 +6,9 @@
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use super::jws::Signer;
+use super::jws::{self, Signer};
 use super::status::CheckedList;
-use super::{present, verify, CredentialError, Trust, Verdict};
+use super::{present, verify, CredentialError, Invalid, Trust, Verdict};
 use crate::catalog::DepartmentRef;
 
 /// The audience of a presentation shown as a QR code to whoever checks it in person (no online
@@ -17,6 +17,14 @@ pub const SHOW_AUDIENCE: &str = "urn:cn:tongban:show";
 
 /// How long a shown QR code holds, in seconds: a copy or a photo of it is useless after this.
 pub const SHOW_MAX_AGE: i64 = 300;
+
+/// The audience of a presentation made for an application (免提交): the key binding is for
+/// this, with the draft's id as its nonce, so it serves that one application only.
+pub const APPLY_AUDIENCE: &str = "urn:cn:tongban:apply";
+
+/// How old a presentation for an application may be when it is submitted, in seconds: a form
+/// filled offline is submitted days later (30 days).
+pub const APPLY_MAX_AGE: i64 = 30 * 86_400;
 
 /// One issuer a verifier trusts: its identifier (`iss`), which department it is, its public
 /// keys and its latest status list (`statuslist+jwt`, signed by one of those keys).
@@ -45,6 +53,29 @@ impl TrustBundle {
     /// against these issuers and their status lists. A status list that does not carry its
     /// issuer's signature is not used (the certificate's status is then unknown).
     pub fn verify_shown(&self, presentation: &str, now: i64) -> Verdict {
+        self.verify_for(presentation, now, SHOW_AUDIENCE, SHOW_MAX_AGE)
+    }
+
+    /// Checks a presentation made for the application of draft `draft_id` (`APPLY_AUDIENCE`,
+    /// that nonce, at most `APPLY_MAX_AGE` old). One made for another draft is refused as made
+    /// for someone else.
+    pub fn verify_for_application(&self, presentation: &str, draft_id: &str, now: i64) -> Verdict {
+        let verdict = self.verify_for(presentation, now, APPLY_AUDIENCE, APPLY_MAX_AGE);
+        let nonce = presentation
+            .trim()
+            .rsplit('~')
+            .next()
+            .and_then(jws::parts)
+            .and_then(|kb| kb.payload.get("nonce")?.as_str().map(str::to_owned));
+        match verdict {
+            Verdict::Valid { .. } if nonce.as_deref() != Some(draft_id) => Verdict::Invalid {
+                reason: Invalid::WrongAudience,
+            },
+            other => other,
+        }
+    }
+
+    fn verify_for(&self, presentation: &str, now: i64, audience: &str, max_age: i64) -> Verdict {
         let issuers: Vec<(String, Vec<Value>)> = self
             .issuers
             .iter()
@@ -61,8 +92,8 @@ impl TrustBundle {
                 issuers: &issuers,
                 lists: &lists,
                 now,
-                audience: SHOW_AUDIENCE,
-                max_age: SHOW_MAX_AGE,
+                audience,
+                max_age,
             },
         )
     }
@@ -88,8 +119,14 @@ pub async fn show(
     present(credential, claims, SHOW_AUDIENCE, nonce, now, holder).await
 }
 
-/// The claims of an SD-JWT VC as its holder sees them (every disclosure), without the
-/// issuer's registered claims; `None` if it is not one.
-pub fn held_claims(credential: &str) -> Option<serde_json::Map<String, Value>> {
-    super::sd_jwt::disclosed(credential)
+/// The presentation of `credential` disclosing `claims` for the application of draft
+/// `draft_id` (免提交), made now by the holder's key.
+pub async fn present_for_application(
+    credential: &str,
+    claims: &[&str],
+    draft_id: &str,
+    now: i64,
+    holder: &dyn Signer,
+) -> Result<String, CredentialError> {
+    present(credential, claims, APPLY_AUDIENCE, draft_id, now, holder).await
 }

@@ -7,8 +7,11 @@ use serde::{Deserialize, Serialize};
 
 use super::jws::{self, Signer};
 use super::status::Status;
-use super::trust::{show, TrustBundle};
-use super::{Collected, CredentialError, CredentialList, CredentialSummary};
+use super::trust::{present_for_application, show, TrustBundle};
+use super::{
+    document_claims, held_claims, Collected, CredentialError, CredentialKind, CredentialList,
+    CredentialSummary,
+};
 
 /// Collected again this long before the certificate's own `exp` (a day), so it never lapses
 /// on the device while the person is online now and then.
@@ -123,6 +126,38 @@ impl Wallet {
         Ok(payload)
     }
 
+    /// The certificate of `kind` that can be used now, if the wallet holds one.
+    pub fn usable(&self, kind: CredentialKind, now: i64) -> Option<&Held> {
+        self.items
+            .iter()
+            .find(|h| h.summary.kind == kind && h.showable(now))
+    }
+
+    /// 免提交: certificate `id` presented for the application of draft `draft_id`, disclosing
+    /// what it says on paper (`document_claims`); returns the presentation and those claims,
+    /// and the use goes into the history. Refused if it is not usable now.
+    pub async fn present_for_application(
+        &mut self,
+        id: &str,
+        draft_id: &str,
+        now: i64,
+        device: &dyn Signer,
+    ) -> Result<(String, Vec<String>), CredentialError> {
+        let sd_jwt = self
+            .get(id)
+            .filter(|h| h.showable(now))
+            .and_then(|h| h.sd_jwt.clone())
+            .ok_or(CredentialError::NotShowable)?;
+        let held = held_claims(&sd_jwt).ok_or(CredentialError::NotShowable)?;
+        let claims = document_claims(&held);
+        let presentation = present_for_application(&sd_jwt, &claims, draft_id, now, device).await?;
+        self.record_shown(id, &claims, now);
+        Ok((
+            presentation,
+            claims.into_iter().map(str::to_owned).collect(),
+        ))
+    }
+
     /// Notes a showing (newest first, the last `HISTORY` kept).
     pub fn record_shown(&mut self, credential: &str, claims: &[&str], at: i64) {
         self.shown.insert(
@@ -148,7 +183,6 @@ impl Wallet {
 mod tests {
     use super::*;
     use crate::catalog::DepartmentRef;
-    use crate::credential::CredentialKind;
 
     fn summary(id: &str, status: Status) -> CredentialSummary {
         CredentialSummary {

@@ -166,8 +166,29 @@ pub enum MaterialAnswer {
     },
     /// 容缺: promised, to be supplied after acceptance.
     SupplyLater,
-    /// 免提交: the department fetches it from the person's e-certificate of this type.
-    FromCertificate { certificate: String },
+    /// 免提交: an e-certificate of this kind stands in for the document — presented from the
+    /// wallet (an SD-JWT VC presentation for this draft), and once submitted, what the server
+    /// verified of it.
+    FromCertificate {
+        certificate: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        presentation: Option<String>,
+        /// Set by the server at submission (anything sent here is replaced).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        verified: Option<VerifiedCertificate>,
+    },
+}
+
+/// What the server verified of a certificate used instead of a document (免提交): who issued
+/// it, the claims it disclosed, and when it was checked against its issuer's key and status
+/// list. The department relies on this instead of a photo.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct VerifiedCertificate {
+    pub issuer: crate::catalog::DepartmentRef,
+    #[cfg_attr(feature = "openapi", schema(value_type = Object))]
+    pub claims: serde_json::Map<String, serde_json::Value>,
+    pub checked_at: i64,
 }
 
 pub type Answers = BTreeMap<String, Answer>;

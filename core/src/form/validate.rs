@@ -234,11 +234,13 @@ fn check_answer(
         } => match answer {
             Answer::Material(MaterialAnswer::Uploaded { .. }) => None,
             Answer::Material(MaterialAnswer::SupplyLater) if *later_allowed => None,
-            Answer::Material(MaterialAnswer::FromCertificate { certificate })
-                if certificates.contains(certificate) =>
-            {
-                None
-            }
+            Answer::Material(MaterialAnswer::FromCertificate {
+                certificate,
+                presentation,
+                ..
+            }) if certificates.contains(certificate) => presentation
+                .is_none()
+                .then(|| field_error(path, "material-certificate-invalid", &[])),
             _ => Some(field_error(path, "material-not-accepted", &[])),
         },
     }
@@ -463,6 +465,8 @@ mod tests {
         let cert = |c: &str| {
             Answer::Material(MaterialAnswer::FromCertificate {
                 certificate: c.into(),
+                presentation: Some("eyJ…~".into()),
+                verified: None,
             })
         };
         assert_eq!(
@@ -470,6 +474,16 @@ mod tests {
             None
         );
         assert!(check_answer("m", &kind, &cert("driving-licence"), TODAY).is_some());
+        // Named but not presented from the wallet: nothing stands behind it.
+        let unpresented = Answer::Material(MaterialAnswer::FromCertificate {
+            certificate: "resident-id-card".into(),
+            presentation: None,
+            verified: None,
+        });
+        assert_eq!(
+            check_answer("m", &kind, &unpresented, TODAY).unwrap().code,
+            "material-certificate-invalid"
+        );
         let later_ok = FieldKind::Material {
             later_allowed: true,
             certificates: vec![],

@@ -56,6 +56,8 @@ pub fn answer_value(answer: &Answer) -> String {
         Answer::Choices(c) => c.join(","),
         Answer::Material(MaterialAnswer::Uploaded { file_name, .. }) => file_name.clone(),
         Answer::Material(MaterialAnswer::SupplyLater) => "supply-later".into(),
-        Answer::Material(MaterialAnswer::FromCertificate { certificate }) => certificate.clone(),
+        Answer::Material(MaterialAnswer::FromCertificate { certificate, .. }) => {
+            certificate.clone()
+        }
     }
 }

@@ -341,3 +341,75 @@ pub async fn a_shown_qr_is_checked_against_the_cached_bundle() {
         }
     );
 }
+
+/// 免提交: a presentation made for one draft's application verifies for it, with what the
+/// paper shows and not the age elements; for another draft, or a month old, it is refused; one
+/// shown as a QR is not one for an application.
+pub async fn a_presentation_for_an_application_serves_that_draft_only() {
+    use tongban_core::catalog::DepartmentRef;
+    use tongban_core::credential::{
+        document_claims, held_claims, present_for_application, show, TrustBundle, TrustedIssuer,
+        APPLY_MAX_AGE,
+    };
+
+    let holder = key(7, None);
+    let issuer = key(9, Some("330100-ga-1"));
+    let credential = issued(&holder, &issuer, NOW + 86_400 * 400, 1).await;
+    let bundle = TrustBundle {
+        made_at: NOW,
+        issuers: vec![TrustedIssuer {
+            issuer: ISSUER.into(),
+            department: DepartmentRef {
+                id: "330100-ga".into(),
+                name: Default::default(),
+            },
+            keys: vec![issuer.public_jwk()],
+            status_list: status::token(LIST, &[Status::Valid; 4], NOW, 3_600, &issuer).unwrap(),
+        }],
+    };
+    let held = held_claims(&credential).unwrap();
+    let claims = document_claims(&held);
+    assert!(claims.contains(&"id_number") && claims.contains(&"birth_date"));
+    assert!(
+        !claims.iter().any(|c| c.starts_with("age_over_")),
+        "{claims:?}"
+    );
+
+    let presented = present_for_application(&credential, &claims, "draft-1", NOW, &holder)
+        .await
+        .unwrap();
+    match bundle.verify_for_application(&presented, "draft-1", NOW + 86_400) {
+        Verdict::Valid { claims, .. } => {
+            assert_eq!(claims.get("household_region"), Some(&json!("330106")));
+            assert!(claims.get("age_over_60").is_none(), "{claims:?}");
+        }
+        other => panic!("made for this draft: {other:?}"),
+    }
+    assert_eq!(
+        bundle.verify_for_application(&presented, "draft-2", NOW + 60),
+        Verdict::Invalid {
+            reason: Invalid::WrongAudience
+        },
+        "another application cannot reuse it"
+    );
+    assert_eq!(
+        bundle.verify_for_application(&presented, "draft-1", NOW + APPLY_MAX_AGE + 1),
+        Verdict::Expired { presentation: true }
+    );
+    let qr = show(&credential, &claims, "draft-1", NOW, &holder)
+        .await
+        .unwrap();
+    assert_eq!(
+        bundle.verify_for_application(&qr, "draft-1", NOW + 60),
+        Verdict::Invalid {
+            reason: Invalid::WrongAudience
+        },
+        "a QR shown in person is not an application's"
+    );
+    assert!(matches!(
+        bundle.verify_shown(&presented, NOW + 60),
+        Verdict::Invalid {
+            reason: Invalid::WrongAudience
+        }
+    ));
+}

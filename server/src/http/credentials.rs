@@ -145,6 +145,17 @@ async fn status_token(state: &AppState, department: &str, signer: &dyn Signer) -
     responses((status = 200, description = "The trust bundle", body = TrustBundle))
 )]
 pub async fn trust_bundle(State(state): State<AppState>) -> Result<Response> {
+    Ok((
+        // Revocations must reach verifiers the next time they open the page online.
+        [(header::CACHE_CONTROL, "no-cache")],
+        Json(bundle(&state).await?),
+    )
+        .into_response())
+}
+
+/// The trust bundle as of now: what verifiers are given, and what the server checks
+/// presentations against itself (免提交).
+pub async fn bundle(state: &AppState) -> Result<TrustBundle> {
     let catalog = state.catalog.current(&state.store).await?;
     let mut issuers = Vec::new();
     for department in state.store.issuing_departments().await? {
@@ -153,21 +164,16 @@ pub async fn trust_bundle(State(state): State<AppState>) -> Result<Response> {
             continue;
         };
         issuers.push(TrustedIssuer {
-            issuer: issuer_of(&state, &department),
+            issuer: issuer_of(state, &department),
             department: department_ref(&catalog.index, &department),
             keys: vec![signer.public_jwk()],
-            status_list: status_token(&state, &department, &*signer).await?,
+            status_list: status_token(state, &department, &*signer).await?,
         });
     }
-    Ok((
-        // Revocations must reach verifiers the next time they open the page online.
-        [(header::CACHE_CONTROL, "no-cache")],
-        Json(TrustBundle {
-            made_at: state.auth.now(),
-            issuers,
-        }),
-    )
-        .into_response())
+    Ok(TrustBundle {
+        made_at: state.auth.now(),
+        issuers,
+    })
 }
 
 /// The claims as collected today: the stored ones, and for an ID card the age elements

@@ -162,6 +162,16 @@ pub async fn apply_change(
                 state.store.put_messages(&messages, &notifications).await?;
             }
         }
+        crate::presented::note(
+            &state,
+            &citizen,
+            decided
+                .submitted
+                .as_ref()
+                .map(|(done, _)| (done, decided.cases.as_slice())),
+            &decided.presented,
+        )
+        .await?;
         if let Some((done, _)) = &decided.submitted {
             state
                 .audit(

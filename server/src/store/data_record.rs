@@ -157,6 +157,16 @@ impl Store {
         .collect()
     }
 
+    /// Keeps a consent the person gave (its receipt).
+    pub async fn put_consent(
+        &self,
+        person: &AccountId,
+        kind: &str,
+        receipt: &ConsentReceipt,
+    ) -> Result<(), sqlx::Error> {
+        insert_consent(self.pool(), person, kind, receipt).await
+    }
+
     /// Withdraws one of the person's consents. `None`: not theirs (or no such consent);
     /// `Some(false)`: withdrawn before.
     pub async fn withdraw_consent(

@@ -231,7 +231,7 @@ fn SupplementField(
         let before = value.clone();
         let value_now = Memo::new(move |_| chosen().or_else(|| before.clone()));
         return view! {
-            <MaterialInput id=id label_text=label(&field.label) hint=None value=Signal::derive(move || value_now.get()) later_allowed=*later_allowed certificate=certificates.first().cloned() error=error commit=set/>
+            <MaterialInput id=id label_text=label(&field.label) hint=None value=Signal::derive(move || value_now.get()) later_allowed=*later_allowed certificates=certificates.clone() draft_id=None error=error commit=set/>
         }
         .into_any();
     }

@@ -160,7 +160,8 @@ pub(super) fn FieldInput(
                     hint=hint
                     value=value
                     later_allowed=*later_allowed
-                    certificate=certificates.first().cloned()
+                    certificates=certificates.clone()
+                    draft_id=Some(draft_id.clone())
                     error=error
                     commit=commit.clone()
                 />

@@ -1,12 +1,14 @@
 //! A document: uploaded with progress, promised for later (容缺) or an e-certificate (免提交).
 
 use leptos::prelude::*;
+use tongban_core::credential::{document_claims, held_claims, CredentialKind};
 use tongban_core::form::{Answer, MaterialAnswer, MaterialUploaded};
 use tongban_core::ApiError;
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
 
 use crate::account::error_text;
+use crate::idb::IdbDraftStore;
 use crate::store::api;
 use crate::t;
 
@@ -18,21 +20,26 @@ pub(super) fn MaterialInput(
     hint: Option<String>,
     #[prop(into)] value: Signal<Option<Answer>>,
     later_allowed: bool,
-    certificate: Option<String>,
+    /// The certificate kinds that stand in for it (免提交).
+    certificates: Vec<String>,
+    /// The draft a certificate would be presented for; `None`: upload only.
+    draft_id: Option<String>,
     error: Memo<Option<String>>,
     commit: impl Fn(Option<Answer>) + Clone + Send + Sync + 'static,
 ) -> impl IntoView {
     let progress = RwSignal::new(None::<u32>);
     let failed = RwSignal::new(None::<String>);
     let acting = StoredValue::new(crate::store::use_acting());
+    let wallet = WalletChoice::new(&certificates, draft_id.as_deref());
     let current = move || match value.get() {
         Some(Answer::Material(MaterialAnswer::Uploaded { file_name, .. })) => {
             Some(t!("material-uploaded", name = file_name))
         }
         Some(Answer::Material(MaterialAnswer::SupplyLater)) => Some(t!("material-later")),
-        Some(Answer::Material(MaterialAnswer::FromCertificate { .. })) => {
-            Some(t!("material-from-certificate"))
-        }
+        Some(Answer::Material(MaterialAnswer::FromCertificate { certificate, .. })) => Some(t!(
+            "material-from-certificate-kind",
+            kind = crate::wallet::kind_name(CredentialKind::from_code(&certificate))
+        )),
         _ => None,
     };
     let error_id = format!("{id}-error");
@@ -84,11 +91,111 @@ pub(super) fn MaterialInput(
                 let commit = commit.clone();
                 view! { <button type="button" class="button button-secondary" on:click=move |_| commit(Some(Answer::Material(MaterialAnswer::SupplyLater)))>{t!("material-later")}</button> }
             })}
-            {certificate.map(|c| {
+            {move || wallet.offer.get().map(|(_, kind, claims)| {
                 let commit = commit.clone();
-                view! { <button type="button" class="button button-secondary" on:click=move |_| commit(Some(Answer::Material(MaterialAnswer::FromCertificate { certificate: c.clone() })))>{t!("material-from-certificate")}</button> }
+                let kind_text = crate::wallet::kind_name(CredentialKind::from_code(&kind));
+                let listed = claims.iter().map(|c| crate::wallet::claim_label(c)).collect::<Vec<_>>().join("、");
+                view! {
+                    <div class="material-wallet">
+                        <button type="button" class="button button-secondary material-use-certificate" aria-expanded=move || wallet.asking.get().to_string() on:click=move |_| wallet.asking.set(true)>{t!("material-from-wallet", kind = kind_text.clone())}</button>
+                        {move || wallet.asking.get().then(|| {
+                            let commit = commit.clone();
+                            view! {
+                                <div class="material-consent" role="group" aria-label=t!("material-consent-title")>
+                                    <p>{t!("material-consent", claims = listed.clone())}</p>
+                                    <button type="button" class="button material-consent-agree" on:click=move |_| wallet.use_it(commit.clone(), failed)>{t!("material-consent-agree")}</button>
+                                    <button type="button" class="button button-secondary" on:click=move |_| wallet.asking.set(false)>{t!("material-consent-cancel")}</button>
+                                </div>
+                            }
+                        })}
+                    </div>
+                }
             })}
         </fieldset>
+    }
+}
+
+/// A certificate in the wallet that can stand in for the document: found when the field
+/// shows, presented for the draft (the person's consent given, the claims listed) when chosen.
+#[derive(Clone, Copy)]
+struct WalletChoice {
+    /// The certificate's id and kind, and the claims it would give.
+    offer: RwSignal<Option<(String, String, Vec<String>)>>,
+    asking: RwSignal<bool>,
+    draft_id: StoredValue<Option<String>>,
+}
+
+impl WalletChoice {
+    fn new(kinds: &[String], draft_id: Option<&str>) -> Self {
+        let choice = Self {
+            offer: RwSignal::new(None),
+            asking: RwSignal::new(false),
+            draft_id: StoredValue::new(draft_id.map(str::to_owned)),
+        };
+        let kinds: Vec<CredentialKind> = kinds
+            .iter()
+            .filter_map(|k| CredentialKind::from_code(k))
+            .collect();
+        let account = crate::sync::use_drafts().account();
+        if let (Some(account), Some(_), false) = (account, draft_id, kinds.is_empty()) {
+            leptos::task::spawn_local(async move {
+                let wallet = crate::wallet::load(&IdbDraftStore::new(account)).await;
+                let now = crate::apply::now();
+                let found = kinds
+                    .iter()
+                    .find_map(|k| wallet.usable(*k, now))
+                    .map(|held| {
+                        let claims = held
+                            .sd_jwt
+                            .as_deref()
+                            .and_then(held_claims)
+                            .map(|c| document_claims(&c).into_iter().map(str::to_owned).collect())
+                            .unwrap_or_default();
+                        (
+                            held.summary.id.clone(),
+                            held.summary.kind.code().to_owned(),
+                            claims,
+                        )
+                    });
+                choice.offer.set(found);
+            });
+        }
+        choice
+    }
+
+    /// The person agreed: the certificate presented for this draft, the answer recorded.
+    fn use_it(self, commit: impl Fn(Option<Answer>) + 'static, failed: RwSignal<Option<String>>) {
+        let (Some((id, kind, _)), Some(draft_id), Some(account)) = (
+            self.offer.get_untracked(),
+            self.draft_id.get_value(),
+            crate::sync::use_drafts().account(),
+        ) else {
+            return;
+        };
+        leptos::task::spawn_local(async move {
+            let store = IdbDraftStore::new(account);
+            let mut wallet = crate::wallet::load(&store).await;
+            let presented = match crate::wallet::device_key(&store).await {
+                Ok(key) => wallet
+                    .present_for_application(&id, &draft_id, crate::apply::now(), &key)
+                    .await
+                    .ok(),
+                Err(_) => None,
+            };
+            match presented {
+                Some((presentation, _)) => {
+                    crate::wallet::save(&store, &wallet).await;
+                    self.asking.set(false);
+                    failed.set(None);
+                    commit(Some(Answer::Material(MaterialAnswer::FromCertificate {
+                        certificate: kind,
+                        presentation: Some(presentation),
+                        verified: None,
+                    })));
+                }
+                None => failed.set(Some(t!("material-wallet-failed"))),
+            }
+        });
     }
 }
 

@@ -8,12 +8,15 @@ use tongban_core::benefit::{BenefitOffer, Claimed, Decision, Missing, Reason};
 use super::{local, ErrorNotice};
 use crate::account::error_text;
 use crate::apply::NeedsAccount;
-use crate::store::{api, use_catalog};
+use crate::store::api;
 use crate::t;
 
 /// A region's name: the catalog's, or that of the nearest region around it (`330106` → 杭州市).
 pub(crate) fn region_name(code: &str) -> String {
-    let catalog = use_catalog().get_untracked().and_then(|r| r.ok());
+    // The workbench has no citizen catalog: there the code is named as it is.
+    let catalog = use_context::<crate::store::Catalog>()
+        .and_then(|c| c.get_untracked())
+        .and_then(|r| r.ok());
     let candidates = [
         code.to_owned(),
         format!("{}00", code.get(..4).unwrap_or(code)),

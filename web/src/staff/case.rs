@@ -9,6 +9,7 @@ use tongban_core::application::{ApplicationStatus, TimelineEvent};
 use tongban_core::case::{
     reject_reason_message_id, CaseDocument, CaseMove, StaffCase, REJECT_REASONS,
 };
+use tongban_core::credential::CredentialKind;
 use tongban_core::form::{Answer, FormSchema, MaterialAnswer};
 use tongban_core::{ApiClient, ApiError};
 
@@ -122,17 +123,34 @@ fn Answers(case: StaffCase, schema: FormSchema) -> impl IntoView {
         .filter(|q| case.answers.contains_key(&q.path))
         .map(|q| {
             let answer = case.answers.get(&q.path).cloned();
-            let text = match &answer {
-                Some(Answer::Material(MaterialAnswer::FromCertificate { certificate })) => {
-                    t!("workbench-from-certificate", kind = certificate.clone())
-                }
-                _ => display_for(Some(&q.field), &answer),
+            let (text, verified) = match &answer {
+                Some(Answer::Material(MaterialAnswer::FromCertificate {
+                    certificate,
+                    verified,
+                    ..
+                })) => (
+                    t!(
+                        "workbench-from-certificate",
+                        kind = crate::wallet::kind_name(CredentialKind::from_code(certificate))
+                    ),
+                    verified.clone(),
+                ),
+                _ => (display_for(Some(&q.field), &answer), None),
             };
+            // What the server verified: the department relies on these claims, not a photo.
+            let verified = verified.map(|v| {
+                view! {
+                    <div class="verified-certificate">
+                        <p><span class="badge badge-ok">{t!("workbench-verified-certificate", issuer = local(&v.issuer.name), time = date_time(v.checked_at))}</span></p>
+                        <crate::wallet::Claims claims=v.claims/>
+                    </div>
+                }
+            });
             let requested = case.summary.case.requested.contains(&q.path);
             view! {
                 <div class="check-row">
                     <dt>{label(&q.field.label)}</dt>
-                    <dd>{text}{requested.then(|| view! { " " <span class="badge badge-later">{t!("workbench-requested")}</span> })}</dd>
+                    <dd>{text}{verified}{requested.then(|| view! { " " <span class="badge badge-later">{t!("workbench-requested")}</span> })}</dd>
                 </div>
             }
         })

@@ -10,14 +10,12 @@ use serde_json::{Map, Value};
 use tongban_core::credential::CredentialKind;
 
 pub use page::WalletPage;
+pub(crate) use page::{device_key, load, save};
 pub use verify::VerifyPage;
 
+use crate::apply::now;
 use crate::i18n::loader;
 use crate::t;
-
-pub(crate) fn now() -> i64 {
-    (js_sys::Date::now() / 1000.0) as i64
-}
 
 pub(crate) fn kind_name(kind: Option<CredentialKind>) -> String {
     match kind {

@@ -29,7 +29,7 @@ pub fn WalletPage() -> impl IntoView {
     view! { <NeedsAccount><WalletView/></NeedsAccount> }
 }
 
-async fn load(store: &IdbDraftStore) -> Wallet {
+pub(crate) async fn load(store: &IdbDraftStore) -> Wallet {
     store
         .private(WALLET)
         .await
@@ -39,13 +39,13 @@ async fn load(store: &IdbDraftStore) -> Wallet {
         .unwrap_or_default()
 }
 
-async fn save(store: &IdbDraftStore, wallet: &Wallet) {
+pub(crate) async fn save(store: &IdbDraftStore, wallet: &Wallet) {
     if let Ok(bytes) = serde_json::to_vec(wallet) {
         let _ = store.put_private(WALLET, &bytes).await;
     }
 }
 
-async fn device_key(store: &IdbDraftStore) -> Result<Es256Key, String> {
+pub(crate) async fn device_key(store: &IdbDraftStore) -> Result<Es256Key, String> {
     let secret = store
         .sealed_secret(DEVICE_KEY)
         .await
@@ -155,7 +155,7 @@ fn Certificate(held: Held) -> impl IntoView {
         <li class="card credential" data-kind=held.summary.kind.code()>
             <h2 id=heading>{kind_name(Some(held.summary.kind))}</h2>
             <p class="hint">
-                {t!("credential-issued-by", issuer = super::super::pages::local(&held.summary.issuer.name), date = date_time(held.summary.issued_at))}
+                {t!("credential-issued-by", issuer = crate::pages::local(&held.summary.issuer.name), date = date_time(held.summary.issued_at))}
             </p>
             {held.summary.expires_at.map(|until| view! {
                 <p class="hint credential-expires">{t!("credential-valid-until", date = date_time(until))}</p>
