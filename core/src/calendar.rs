@@ -63,6 +63,19 @@ impl Day {
     pub fn start_timestamp(self) -> i64 {
         self.0 * 86_400 - 8 * 3600
     }
+
+    /// The same day `months` calendar months later, or the month's last day when it has no
+    /// such day (31 January + 1 month → 28 or 29 February).
+    pub fn add_months(self, months: u32) -> Self {
+        let (y, m, d) = self.ymd();
+        let index = y * 12 + i64::from(m - 1) + i64::from(months);
+        let (y, m) = (index.div_euclid(12), index.rem_euclid(12) as u32 + 1);
+        (1..=d)
+            .rev()
+            .map(|d| (d, Self::from_ymd(y, m, d)))
+            .find(|&(d, day)| day.ymd() == (y, m, d))
+            .map_or_else(|| Self::from_ymd(y, m, 1), |(_, day)| day)
+    }
 }
 
 /// Written as `YYYY-MM-DD`.
@@ -262,6 +275,15 @@ mod tests {
 
     fn d(text: &str) -> Day {
         Day::parse(text).unwrap()
+    }
+
+    #[test]
+    fn months_are_added_on_the_calendar() {
+        assert_eq!(d("2026-03-15").add_months(12), d("2027-03-15"));
+        assert_eq!(d("2026-11-30").add_months(3), d("2027-02-28"));
+        assert_eq!(d("2028-01-31").add_months(1), d("2028-02-29"));
+        assert_eq!(d("2028-02-29").add_months(12), d("2029-02-28"));
+        assert_eq!(d("2026-12-31").add_months(0), d("2026-12-31"));
     }
 
     #[test]

@@ -55,10 +55,13 @@ pub enum MessageKind {
     /// The issuer (`department`) revoked, suspended or reinstated a certificate in the wallet
     /// (`credential`, a kind's code; `credential_status`, its status's code).
     CertificateStatusChanged,
+    /// A check the person repeats (养老保险待遇资格认证) is due on `date`: the matter (`matter`,
+    /// with `matter_en`; `renew`, its code) done every `count` months.
+    CheckDue,
 }
 
 impl MessageKind {
-    pub const ALL: [Self; 20] = [
+    pub const ALL: [Self; 21] = [
         Self::Submitted,
         Self::StatusChanged,
         Self::SupplementRequested,
@@ -79,6 +82,7 @@ impl MessageKind {
         Self::BenefitAvailable,
         Self::CertificateExpiring,
         Self::CertificateStatusChanged,
+        Self::CheckDue,
     ];
 
     pub fn code(self) -> &'static str {
@@ -103,6 +107,7 @@ impl MessageKind {
             Self::BenefitAvailable => "benefit-available",
             Self::CertificateExpiring => "certificate-expiring",
             Self::CertificateStatusChanged => "certificate-status",
+            Self::CheckDue => "check-due",
         }
     }
 
@@ -133,6 +138,7 @@ impl MessageKind {
             Self::BenefitAvailable => "message-benefit-available",
             Self::CertificateExpiring => "message-certificate-expiring",
             Self::CertificateStatusChanged => "message-certificate-status",
+            Self::CheckDue => "message-check-due",
         }
     }
 
@@ -159,6 +165,7 @@ impl MessageKind {
             Self::BenefitAvailable => "benefit-available",
             Self::CertificateExpiring => "certificate-expiring",
             Self::CertificateStatusChanged => "certificate-status",
+            Self::CheckDue => "check-due",
         }
     }
 }

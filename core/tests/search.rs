@@ -53,6 +53,7 @@ fn matter(
         real_name_level: tongban_core::auth::RealNameLevel::IdentityVerified,
         form: Vec::new(),
         produces: None,
+        recurs: None,
         keywords: keywords.iter().map(|k| k.to_string()).collect(),
         popularity,
     }

@@ -1,12 +1,14 @@
 //! Certificates issued into people's wallets (电子证照): the resident ID card at identity
 //! verification, and the certificate a completed case of a producing matter gives (结婚证,
 //! 驾驶证, 营业执照) — each once — and, for one that expires, the reminder to renew it (主动服务)
-//! scheduled 90 days ahead, with the matter that renews it.
+//! scheduled 90 days ahead, with the matter that renews it; and the reminder of a check the
+//! person repeats (养老保险待遇资格认证), scheduled when one is completed.
 
 use std::collections::BTreeMap;
 
 use serde_json::{Map, Value};
 use tongban_core::calendar::Day;
+use tongban_core::catalog::{Matter, Recurrence};
 use tongban_core::credential::CredentialKind;
 use tongban_core::identity::{ResidentId, Sex};
 use tongban_core::ids::AccountId;
@@ -14,7 +16,7 @@ use tongban_core::message::MessageKind;
 
 use crate::error::AppError;
 use crate::state::AppState;
-use crate::store::NewCredential;
+use crate::store::{NewCredential, NewMessage, NewNotification};
 
 type Result<T> = std::result::Result<T, AppError>;
 
@@ -164,8 +166,26 @@ pub async fn remind_expiry(
         at,
     )
     .await?;
-    let key = format!("credential-{id}-expiring");
-    let messages: Vec<_> = messages
+    let (messages, notifications) = keyed(
+        &format!("credential-{id}-expiring"),
+        messages,
+        notifications,
+    );
+    state
+        .store
+        .put_messages_once(&messages, &notifications)
+        .await?;
+    Ok(())
+}
+
+/// Gives scheduled messages (and their texts) ids under `key`, so each is made once and can be
+/// found again to withdraw.
+fn keyed(
+    key: &str,
+    messages: Vec<NewMessage>,
+    notifications: Vec<NewNotification>,
+) -> (Vec<NewMessage>, Vec<NewNotification>) {
+    let messages = messages
         .into_iter()
         .enumerate()
         .map(|(i, mut m)| {
@@ -173,7 +193,7 @@ pub async fn remind_expiry(
             m
         })
         .collect();
-    let notifications: Vec<_> = notifications
+    let notifications = notifications
         .into_iter()
         .enumerate()
         .map(|(i, mut n)| {
@@ -181,9 +201,48 @@ pub async fn remind_expiry(
             n
         })
         .collect();
+    (messages, notifications)
+}
+
+/// When a case of a matter the person repeats (养老保险待遇资格认证, yearly) is completed: the
+/// reminder that the next one is due, at 9:00 (Beijing) `remind_days_before` days ahead, with
+/// the matter to do it in. It replaces the reminder an earlier completion had scheduled.
+pub async fn remind_check(
+    state: &AppState,
+    owner: &AccountId,
+    application_id: &str,
+    matter: &Matter,
+    recurs: Recurrence,
+) -> Result<()> {
+    let now = state.auth.now();
+    let due = recurs.next_due(Day::of_timestamp(now));
+    let at = (recurs.remind_on(due).start_timestamp() + 9 * 3600).max(now);
+    let mut params = BTreeMap::new();
+    params.insert("matter".to_owned(), matter.name.zh.clone());
+    if let Some(en) = &matter.name.en {
+        params.insert("matter_en".to_owned(), en.clone());
+    }
+    params.insert("renew".to_owned(), matter.code.clone());
+    params.insert("date".to_owned(), due.to_string());
+    params.insert("count".to_owned(), recurs.every_months.to_string());
+    let (messages, notifications) = crate::cases::tell(
+        state,
+        owner,
+        Some(application_id),
+        MessageKind::CheckDue,
+        params,
+        at,
+    )
+    .await?;
+    let prefix = format!("check-{}-{}-", owner.as_str(), matter.code);
+    let (messages, notifications) = keyed(
+        &format!("{prefix}{application_id}"),
+        messages,
+        notifications,
+    );
     state
         .store
-        .put_messages_once(&messages, &notifications)
+        .reschedule_messages(&prefix, &messages, &notifications, now)
         .await?;
     Ok(())
 }

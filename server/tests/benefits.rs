@@ -193,3 +193,97 @@ async fn one_day_short_is_told_from_when_and_a_neighbour_is_offered_nothing() {
         Err(ApiError::NotFound)
     ));
 }
+
+/// Completes a case through its steps, as the department's supervisor.
+async fn complete(head: &ApiClient, application: &str) {
+    use tongban_core::application::ApplicationStatus;
+    use tongban_core::case::CaseMove;
+    let case = case_in(head, application).await;
+    for status in [
+        ApplicationStatus::Accepted,
+        ApplicationStatus::InReview,
+        ApplicationStatus::Approved,
+        ApplicationStatus::Completed,
+    ] {
+        let to = CaseMove {
+            status,
+            message: String::new(),
+            fields: Vec::new(),
+            reason: None,
+        };
+        head.staff_move_case(&case, &to).await.unwrap();
+    }
+}
+
+/// A check the person repeats (养老保险待遇资格认证, every 12 months): completing one schedules the
+/// reminder of the next — at 9:00, 30 days before it is due a year on, with the matter to do it
+/// in — and completing another before then replaces it, so the person is told once, of the
+/// right day.
+#[tokio::test]
+async fn a_completed_yearly_check_is_reminded_a_month_before_the_next_is_due() {
+    use std::sync::Arc;
+    use support::forms::submit;
+    use tongban_core::auth::MemorySecretStore;
+
+    let server = server().await;
+    let person = person(&server, 41, "330106", "19500310").await;
+    let head = staff(&server, "rs-head", "330000-rs", StaffRole::Supervisor).await;
+    let (first, _) = submit(&person, "330000-RS-0020", &[]).await;
+    complete(&head, &first).await;
+    let checks = |list: tongban_core::message::MessageList| -> Vec<_> {
+        list.items
+            .into_iter()
+            .filter(|m| m.kind == MessageKind::CheckDue)
+            .collect()
+    };
+    assert!(
+        checks(person.messages().await.unwrap()).is_empty(),
+        "not now"
+    );
+
+    // Ten days on, the check is done again (for a relative, say): the next is due from then.
+    server.clock.set(THURSDAY_10AM + 10 * 86_400);
+    let (person, _) = server.login("13900000041").await;
+    let (second, _) = submit(&person, "330000-RS-0020", &[]).await;
+    let head =
+        ApiClient::new(&server.base).with_secret_store(Arc::new(MemorySecretStore::default()));
+    head.staff_login("rs-head", support::staff::PASSWORD)
+        .await
+        .unwrap();
+    complete(&head, &second).await;
+
+    // 2027-11-03 would have been the first one's reminder: it was replaced.
+    server.clock.set(THURSDAY_10AM + (365 - 29) * 86_400);
+    let (person, _) = server.login("13900000041").await;
+    assert!(
+        checks(person.messages().await.unwrap()).is_empty(),
+        "replaced"
+    );
+
+    // Due 2027-12-13, a year after the second: told on 2027-11-13 at 9:00, not before.
+    let remind_day = tongban_core::calendar::Day::parse("2027-11-13").unwrap();
+    server
+        .clock
+        .set(remind_day.start_timestamp() + 9 * 3600 - 60);
+    let (person, _) = server.login("13900000041").await;
+    assert!(
+        checks(person.messages().await.unwrap()).is_empty(),
+        "not yet"
+    );
+    server.clock.set(remind_day.start_timestamp() + 9 * 3600);
+    let (person, _) = server.login("13900000041").await;
+    let due = checks(person.messages().await.unwrap());
+    assert_eq!(due.len(), 1, "{due:?}");
+    assert_eq!(due[0].params["renew"], "330000-RS-0020");
+    assert_eq!(due[0].params["date"], "2027-12-13");
+    assert_eq!(due[0].application_id.as_deref(), Some(second.as_str()));
+    let loader = tongban_core::i18n::loader_for_tag("zh-CN");
+    let words = tongban_core::view::Words::new(&loader, "zh-CN");
+    let text = tongban_core::view::message_text(&due[0], &words);
+    assert!(
+        text.contains("养老保险待遇资格认证")
+            && text.contains("12 个月")
+            && text.contains("2027-12-13"),
+        "{text}"
+    );
+}

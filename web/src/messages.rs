@@ -220,9 +220,14 @@ fn MessageItem(message: Message) -> impl IntoView {
                 {message.params.get("renew").map(|matter| {
                     let renew_id = id.clone();
                     let href = format!("/apply/{}", js_sys::encode_uri_component(matter));
+                    let text = if message.kind == MessageKind::CheckDue {
+                        t!("messages-check-due")
+                    } else {
+                        t!("messages-renew")
+                    };
                     view! {
                         <a class="renew-link" href=href on:click=move |_| if unread { inbox.mark_read(renew_id.clone()) }>
-                            {t!("messages-renew")}
+                            {text}
                         </a>
                     }
                 })}

@@ -270,12 +270,54 @@ pub struct Matter {
     /// issued into their wallet by the deciding department.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub produces: Option<crate::credential::CredentialKind>,
+    /// A check the person repeats (养老保险待遇资格认证: once every 12 months): a completed case
+    /// makes the next one due, and the person is reminded ahead of it, with a link back here.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub recurs: Option<Recurrence>,
     /// Words people use for this matter that are not in its name (`换身份证`, `社保卡`).
     #[serde(default)]
     pub keywords: Vec<String>,
     /// How often it is handled, relative within the catalog (used to rank ties).
     #[serde(default)]
     pub popularity: u32,
+}
+
+/// How often a matter is done again, and how long ahead the person is reminded of the next.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Recurrence {
+    /// Calendar months from one to the next (12: yearly); 1 to 120.
+    pub every_months: u32,
+    /// Days before the next is due that the person is told; at least 1, and less than the
+    /// time between two.
+    pub remind_days_before: u32,
+}
+
+impl Recurrence {
+    /// When the next is due after one completed on `done`.
+    pub fn next_due(self, done: crate::calendar::Day) -> crate::calendar::Day {
+        done.add_months(self.every_months)
+    }
+
+    /// The day the person is reminded of one due on `due`.
+    pub fn remind_on(self, due: crate::calendar::Day) -> crate::calendar::Day {
+        crate::calendar::Day(due.0 - i64::from(self.remind_days_before))
+    }
+
+    /// What is wrong with it, for the importer.
+    pub fn problem(self) -> Option<&'static str> {
+        if !(1..=120).contains(&self.every_months) {
+            return Some("every_months must be between 1 and 120");
+        }
+        // The shortest stretch of `every_months` months: 28 days a month at worst.
+        if self.remind_days_before == 0 || self.remind_days_before >= self.every_months * 28 {
+            return Some(
+                "remind_days_before must be at least 1 and shorter than the time between two",
+            );
+        }
+        None
+    }
 }
 
 fn needs_verified_identity() -> RealNameLevel {
@@ -412,5 +454,59 @@ impl Matter {
         let mut channels: Vec<&Channel> = self.channels.iter().collect();
         channels.sort_by_key(|c| !c.best);
         channels
+    }
+}
+
+#[cfg(test)]
+mod recurrence_tests {
+    use super::Recurrence;
+    use crate::calendar::Day;
+
+    #[test]
+    fn a_yearly_check_is_due_a_year_on_and_reminded_ahead() {
+        let yearly = Recurrence {
+            every_months: 12,
+            remind_days_before: 30,
+        };
+        let done = Day::parse("2026-03-31").unwrap();
+        let due = yearly.next_due(done);
+        assert_eq!(due.to_string(), "2027-03-31");
+        assert_eq!(yearly.remind_on(due).to_string(), "2027-03-01");
+        assert_eq!(yearly.problem(), None);
+    }
+
+    #[test]
+    fn import_refuses_a_recurrence_that_cannot_work() {
+        let demo: serde_json::Value =
+            serde_json::from_str(include_str!("../../../catalog/catalog.json")).unwrap();
+        let at = demo["matters"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .position(|m| m["code"] == "330000-RS-0020")
+            .unwrap();
+        assert_eq!(demo["matters"][at]["recurs"]["every_months"], 12);
+        let with = |recurs: serde_json::Value| {
+            let mut c = demo.clone();
+            c["matters"][at]["recurs"] = recurs;
+            crate::catalog::parse_catalog(&c.to_string()).unwrap_err()
+        };
+        for bad in [
+            serde_json::json!({ "every_months": 0, "remind_days_before": 30 }),
+            serde_json::json!({ "every_months": 1, "remind_days_before": 28 }),
+            serde_json::json!({ "every_months": 12, "remind_days_before": 0 }),
+        ] {
+            let issues = with(bad.clone());
+            assert_eq!(issues.len(), 1, "{bad}: {issues:?}");
+            assert!(issues[0].location.contains("recurs"), "{bad}: {issues:?}");
+        }
+        // An unknown field is a located error too, not silently dropped.
+        let issues = with(
+            serde_json::json!({ "every_months": 12, "remind_days_before": 30, "every_days": 5 }),
+        );
+        assert!(
+            issues[0].location.contains("recurs") || issues[0].message.contains("every_days"),
+            "{issues:?}"
+        );
     }
 }

@@ -374,6 +374,9 @@ pub fn validate(catalog: &Catalog) -> Vec<CatalogIssue> {
         if m.complaint_phone.trim().is_empty() {
             issue(at("complaint_phone"), "must not be empty");
         }
+        if let Some(problem) = m.recurs.and_then(|r| r.problem()) {
+            issue(at("recurs"), problem);
+        }
     }
     for (i, b) in catalog.bundles.iter().enumerate() {
         if b.matters.len() < 2 {

@@ -476,6 +476,16 @@ pub(super) async fn step(
         .await?;
     if change.status == ApplicationStatus::Completed {
         for matter in matters_of(state, &case).await? {
+            if let Some(recurs) = matter.recurs {
+                crate::issuance::remind_check(
+                    state,
+                    &record.owner,
+                    &case.application_id,
+                    &matter,
+                    recurs,
+                )
+                .await?;
+            }
             let Some(kind) = matter.produces else {
                 continue;
             };

@@ -115,7 +115,8 @@ pub(crate) async fn withdraw_scheduled(
     prefix: &str,
     now: i64,
 ) -> Result<(), sqlx::Error> {
-    // Ids are `new_id()`s (hex and dashes): nothing in the prefix is a LIKE wildcard.
+    // Ids are made of `new_id()`s and matter codes (letters, digits and dashes): nothing in the
+    // prefix is a LIKE wildcard.
     let pattern = format!("{prefix}%");
     sqlx::query("DELETE FROM messages WHERE id LIKE $1 AND at > $2")
         .bind(&pattern)
@@ -126,6 +127,33 @@ pub(crate) async fn withdraw_scheduled(
         .bind(&pattern)
         .execute(&mut **tx)
         .await?;
+    Ok(())
+}
+
+/// Inserts the messages and notifications not already there (by id).
+async fn insert_once(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    messages: &[NewMessage],
+    notifications: &[NewNotification],
+) -> Result<(), sqlx::Error> {
+    for m in messages {
+        let known = sqlx::query("SELECT 1 AS one FROM messages WHERE id = $1")
+            .bind(&m.id)
+            .fetch_optional(&mut **tx)
+            .await?;
+        if known.is_none() {
+            insert_message(tx, m).await?;
+        }
+    }
+    for n in notifications {
+        let known = sqlx::query("SELECT 1 AS one FROM notifications WHERE id = $1")
+            .bind(&n.id)
+            .fetch_optional(&mut **tx)
+            .await?;
+        if known.is_none() {
+            insert_notification(tx, n).await?;
+        }
+    }
     Ok(())
 }
 
@@ -202,24 +230,22 @@ impl Store {
         notifications: &[NewNotification],
     ) -> Result<(), sqlx::Error> {
         let mut tx = self.begin_write().await?;
-        for m in messages {
-            let known = sqlx::query("SELECT 1 AS one FROM messages WHERE id = $1")
-                .bind(&m.id)
-                .fetch_optional(&mut *tx)
-                .await?;
-            if known.is_none() {
-                insert_message(&mut tx, m).await?;
-            }
-        }
-        for n in notifications {
-            let known = sqlx::query("SELECT 1 AS one FROM notifications WHERE id = $1")
-                .bind(&n.id)
-                .fetch_optional(&mut *tx)
-                .await?;
-            if known.is_none() {
-                insert_notification(&mut tx, n).await?;
-            }
-        }
+        insert_once(&mut tx, messages, notifications).await?;
+        tx.commit().await
+    }
+
+    /// Replaces what was scheduled under ids starting with `prefix` and not yet due by these
+    /// messages (a repeated check's next reminder), in one transaction.
+    pub async fn reschedule_messages(
+        &self,
+        prefix: &str,
+        messages: &[NewMessage],
+        notifications: &[NewNotification],
+        now: i64,
+    ) -> Result<(), sqlx::Error> {
+        let mut tx = self.begin_write().await?;
+        withdraw_scheduled(&mut tx, prefix, now).await?;
+        insert_once(&mut tx, messages, notifications).await?;
         tx.commit().await
     }
 
