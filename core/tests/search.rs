@@ -54,6 +54,7 @@ fn matter(
         form: Vec::new(),
         produces: None,
         recurs: None,
+        renews: None,
         keywords: keywords.iter().map(|k| k.to_string()).collect(),
         popularity,
     }

@@ -36,13 +36,16 @@ async fn id_card_issuer(
 }
 
 /// At identity verification: the resident ID card certificate, once per person (when a police
-/// department of theirs is in the catalog).
+/// department of theirs is in the catalog), holding as long as the card does (`valid_until`,
+/// its last day, as the register says) — and then the reminder to renew it, linking to the
+/// matter of the catalog that renews that department's cards.
 pub async fn issue_id_card(
     state: &AppState,
     person: &AccountId,
     name: &str,
     id: &ResidentId,
     household: Option<&str>,
+    valid_until: Option<Day>,
 ) -> Result<()> {
     let existing = state.store.credentials(person).await?;
     if existing.iter().any(|c| {
@@ -67,18 +70,39 @@ pub async fn issue_id_card(
     if let Some(region) = household {
         claims.insert("household_region".into(), region.into());
     }
+    if let Some(day) = valid_until {
+        claims.insert("valid_until".into(), day.to_string().into());
+    }
+    // It holds to the end of its last day.
+    let expires_at = valid_until.map(|day| Day(day.0 + 1).start_timestamp());
+    let credential = crate::auth::new_id();
     state
         .store
         .put_credential(NewCredential {
-            id: &crate::auth::new_id(),
+            id: &credential,
             account_id: person,
             kind: CredentialKind::ResidentIdCard,
             department_id: &department,
             claims: &claims,
             issued_at: state.auth.now(),
-            expires_at: None,
+            expires_at,
         })
         .await?;
+    if let Some(until) = expires_at {
+        let catalog = state.catalog.current(&state.store).await?;
+        let renew = catalog
+            .index
+            .renewal(CredentialKind::ResidentIdCard, &department);
+        remind_expiry(
+            state,
+            person,
+            &credential,
+            CredentialKind::ResidentIdCard,
+            until - 1,
+            renew,
+        )
+        .await?;
+    }
     Ok(())
 }
 

@@ -392,7 +392,7 @@ async fn the_identity_verification_service_is_asked_and_its_answers_kept_apart()
                 Some("故障") => Err(StatusCode::SERVICE_UNAVAILABLE),
                 Some("王五") => Ok(Json(serde_json::json!({ "result": "mismatch" }))),
                 Some("李四") => Ok(Json(
-                    serde_json::json!({ "result": "match", "household_region": "330102" }),
+                    serde_json::json!({ "result": "match", "household_region": "330102", "card_valid_until": "2031-05-01" }),
                 )),
                 _ => Ok(Json(serde_json::json!({ "result": "match" }))),
             }
@@ -407,13 +407,15 @@ async fn the_identity_verification_service_is_asked_and_its_answers_kept_apart()
     assert_eq!(
         verifier.verify("张三", &id).await,
         Ok(Verdict::Match {
-            household_region: None
+            household_region: None,
+            card_valid_until: None,
         })
     );
     assert_eq!(
         verifier.verify("李四", &id).await,
         Ok(Verdict::Match {
-            household_region: Some("330102".into())
+            household_region: Some("330102".into()),
+            card_valid_until: tongban_core::calendar::Day::parse("2031-05-01"),
         })
     );
     assert_eq!(verifier.verify("王五", &id).await, Ok(Verdict::Mismatch));

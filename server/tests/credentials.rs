@@ -428,3 +428,88 @@ async fn a_driving_licence_is_issued_for_ten_years_and_its_renewal_is_reminded_9
         "{text}"
     );
 }
+
+/// A population register whose every card holds until the given day (居民身份证有效期限).
+struct CardsUntil(tongban_core::calendar::Day);
+
+impl tongban_server::auth::verifier::IdentityVerifier for CardsUntil {
+    fn verify<'a>(
+        &'a self,
+        _name: &'a str,
+        id: &'a tongban_core::identity::ResidentId,
+    ) -> tongban_server::auth::verifier::VerifyFuture<'a> {
+        let until = self.0;
+        Box::pin(async move {
+            Ok(tongban_server::auth::verifier::Verdict::Match {
+                household_region: Some(id.region_code.clone()),
+                card_valid_until: Some(until),
+            })
+        })
+    }
+}
+
+/// The ID card certificate holds as long as the card does, as the register says; 90 days
+/// before its last day the person is told, with the catalog's matter that renews the cards of
+/// the issuing police department (居民身份证换领), prefilled from the verified identity.
+#[tokio::test]
+async fn an_id_card_holds_as_long_as_the_card_and_its_renewal_is_reminded_90_days_ahead() {
+    use std::sync::Arc;
+    use tongban_core::calendar::Day;
+    use tongban_core::message::MessageKind;
+
+    let last_day = Day::parse("2027-03-31").unwrap();
+    let server = AuthServer::on_sqlite_verified_by(Arc::new(CardsUntil(last_day)), |_| {}).await;
+    server.clock.set(THURSDAY_10AM);
+    let (person, _) = server.login("13900000051").await;
+    person
+        .verify_identity("周阿姨", &id_number_in("330106", "19700315", 51))
+        .await
+        .unwrap();
+    let card = person
+        .credentials()
+        .await
+        .unwrap()
+        .items
+        .into_iter()
+        .find(|c| c.kind == CredentialKind::ResidentIdCard)
+        .expect("the ID card");
+    assert_eq!(card.claims["valid_until"], json!("2027-03-31"));
+    assert_eq!(
+        card.expires_at,
+        Some(Day(last_day.0 + 1).start_timestamp()),
+        "to the end of its last day"
+    );
+    let reminders = |list: tongban_core::message::MessageList| -> Vec<_> {
+        list.items
+            .into_iter()
+            .filter(|m| m.kind == MessageKind::CertificateExpiring)
+            .collect()
+    };
+    assert!(
+        reminders(person.messages().await.unwrap()).is_empty(),
+        "118 days ahead: not yet"
+    );
+
+    // 90 days before 2027-03-31 is 2026-12-31: told at 9:00.
+    let told = Day::parse("2026-12-31").unwrap().start_timestamp() + 9 * 3600;
+    server.clock.set(told - 60);
+    let (person, _) = server.login("13900000051").await;
+    assert!(
+        reminders(person.messages().await.unwrap()).is_empty(),
+        "not yet"
+    );
+    server.clock.set(told);
+    let (person, _) = server.login("13900000051").await;
+    let due = reminders(person.messages().await.unwrap());
+    assert_eq!(due.len(), 1, "{due:?}");
+    assert_eq!(due[0].params["credential"], "resident-id-card");
+    assert_eq!(due[0].params["date"], "2027-03-31");
+    assert_eq!(due[0].params["renew"], "330000-GA-0001");
+    let loader = tongban_core::i18n::loader_for_tag("zh-CN");
+    let words = tongban_core::view::Words::new(&loader, "zh-CN");
+    let text = tongban_core::view::message_text(&due[0], &words);
+    assert!(
+        text.contains("居民身份证") && text.contains("2027-03-31"),
+        "{text}"
+    );
+}

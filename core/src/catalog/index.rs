@@ -40,6 +40,18 @@ pub struct CatalogIndex {
     /// too.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub benefits: Vec<crate::benefit::Benefit>,
+    /// Which matter renews which department's certificates (from the matters' `renews`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub renewals: Vec<Renewal>,
+}
+
+/// A matter that renews the certificates of a kind its department issued.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Renewal {
+    pub credential: crate::credential::CredentialKind,
+    pub department_id: String,
+    pub matter: String,
 }
 
 impl CatalogIndex {
@@ -75,6 +87,15 @@ impl CatalogIndex {
             places: catalog.places.clone(),
             documents,
             benefits: catalog.benefits.clone(),
+            renewals: (catalog.matters.iter())
+                .filter_map(|m| {
+                    Some(Renewal {
+                        credential: m.renews?,
+                        department_id: m.department_id.clone(),
+                        matter: m.code.clone(),
+                    })
+                })
+                .collect(),
         }
     }
 
@@ -96,6 +117,14 @@ impl CatalogIndex {
         let codes: std::collections::HashSet<&str> =
             documents.iter().map(|d| d.summary.code.as_str()).collect();
         let has = |code: &String| codes.contains(code.as_str());
+        let renewals = (self.renewals.iter())
+            .filter(|r| has(&r.matter))
+            .cloned()
+            .collect();
+        let bundles = (self.bundles.iter())
+            .filter(|b| b.matters.iter().all(has))
+            .cloned()
+            .collect();
         Some(CatalogIndex {
             version: self.version.clone(),
             scope: Some(region.to_owned()),
@@ -105,10 +134,7 @@ impl CatalogIndex {
                 .cloned()
                 .collect(),
             life_events: self.life_events.clone(),
-            bundles: (self.bundles.iter())
-                .filter(|b| b.matters.iter().all(has))
-                .cloned()
-                .collect(),
+            bundles,
             synonyms: self.synonyms.clone(),
             places: self.places.clone(),
             documents,
@@ -116,7 +142,21 @@ impl CatalogIndex {
                 .filter(|b| in_scope(&b.region_code))
                 .cloned()
                 .collect(),
+            renewals,
         })
+    }
+
+    /// The matter that renews a certificate of `kind` issued by `department`, if the catalog
+    /// has one.
+    pub fn renewal(
+        &self,
+        kind: crate::credential::CredentialKind,
+        department: &str,
+    ) -> Option<&str> {
+        self.renewals
+            .iter()
+            .find(|r| r.credential == kind && r.department_id == department)
+            .map(|r| r.matter.as_str())
     }
 
     /// Whether this index holds the matters of `region` (always, for the whole catalog): false

@@ -270,6 +270,10 @@ pub struct Matter {
     /// issued into their wallet by the deciding department.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub produces: Option<crate::credential::CredentialKind>,
+    /// The certificate this matter renews (居民身份证换领 → the ID card): the reminder that one
+    /// issued by this matter's department expires links here.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub renews: Option<crate::credential::CredentialKind>,
     /// A check the person repeats (养老保险待遇资格认证: once every 12 months): a completed case
     /// makes the next one due, and the person is reminded ahead of it, with a link back here.
     #[serde(default, skip_serializing_if = "Option::is_none")]

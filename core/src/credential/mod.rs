@@ -22,7 +22,7 @@ pub use trust::{
 
 /// The claims certificates here carry, each with a label for people (`credential-claim-<name>`
 /// with `-` for `_`).
-pub const CLAIMS: [&str; 9] = [
+pub const CLAIMS: [&str; 10] = [
     "name",
     "id_number",
     "birth_date",
@@ -32,6 +32,7 @@ pub const CLAIMS: [&str; 9] = [
     "age_over_60",
     "certificate_number",
     "registered_on",
+    "valid_until",
 ];
 
 /// The claims a certificate gives a department when it stands in for a document (免提交):

@@ -6,14 +6,19 @@
 use std::future::Future;
 use std::pin::Pin;
 
+use tongban_core::calendar::Day;
 use tongban_core::identity::ResidentId;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Verdict {
     /// The name and the number belong together; the register may say where the person's
     /// household is registered (户籍, a GB/T 2260 code), which benefits granted without an
-    /// application (免申即享) are decided on.
-    Match { household_region: Option<String> },
+    /// application (免申即享) are decided on; and the last day the person's card holds
+    /// (居民身份证有效期限), none for a card valid for life (长期) or when it does not say.
+    Match {
+        household_region: Option<String>,
+        card_valid_until: Option<Day>,
+    },
     /// They do not (or the number is not registered).
     Mismatch,
 }
@@ -27,7 +32,7 @@ pub trait IdentityVerifier: Send + Sync + 'static {
 /// Development: any well-formed name with a valid number matches, except the name `不符`
 /// ("mismatch"), which always fails — so the refusal path can be tried by hand. Its register
 /// says the household is registered where the number was first issued (a stand-in: a real
-/// register knows where it is now).
+/// register knows where it is now), and it knows no card's validity.
 pub struct DevVerifier;
 
 pub const DEV_MISMATCH_NAME: &str = "不符";
@@ -40,6 +45,7 @@ impl IdentityVerifier for DevVerifier {
             } else {
                 Verdict::Match {
                     household_region: Some(id.region_code.clone()),
+                    card_valid_until: None,
                 }
             })
         })
@@ -48,7 +54,8 @@ impl IdentityVerifier for DevVerifier {
 
 /// The identity verification service reached over HTTP: `POST {url}` with
 /// `{"name", "id_number"}` and a bearer token; `200 {"result": "match" | "mismatch"}`, a match
-/// optionally with `"household_region"` (the 6-digit GB/T 2260 code of the 户籍). Anything
+/// optionally with `"household_region"` (the 6-digit GB/T 2260 code of the 户籍) and
+/// `"card_valid_until"` (`YYYY-MM-DD`, the card's 有效期限; absent for a 长期 card). Anything
 /// else — another status, another body, no answer within 10 s — is "unavailable": the person
 /// is told to try again later, and nothing is recorded as a mismatch.
 pub struct HttpVerifier {
@@ -90,6 +97,8 @@ impl IdentityVerifier for HttpVerifier {
                 result: String,
                 #[serde(default)]
                 household_region: Option<String>,
+                #[serde(default)]
+                card_valid_until: Option<String>,
             }
             let answer: Answer = response
                 .json()
@@ -101,6 +110,7 @@ impl IdentityVerifier for HttpVerifier {
                     household_region: answer
                         .household_region
                         .filter(|c| c.len() == 6 && c.bytes().all(|b| b.is_ascii_digit())),
+                    card_valid_until: answer.card_valid_until.as_deref().and_then(Day::parse),
                 }),
                 "mismatch" => Ok(Verdict::Mismatch),
                 other => Err(format!("identity verification answered {other:?}")),

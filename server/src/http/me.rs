@@ -214,8 +214,15 @@ pub async fn verify_identity(
         .store
         .set_identity(&citizen.account_id, name, &id.number, now)
         .await?;
+    let card_valid_until = match &verdict {
+        Verdict::Match {
+            card_valid_until, ..
+        } => *card_valid_until,
+        Verdict::Mismatch => None,
+    };
     if let Verdict::Match {
         household_region: Some(region),
+        ..
     } = &verdict
     {
         state
@@ -234,8 +241,15 @@ pub async fn verify_identity(
         .await?;
     // 电子证照: the resident ID card, for the wallet.
     let household = state.store.household_region(&citizen.account_id).await?;
-    crate::issuance::issue_id_card(&state, &citizen.account_id, name, &id, household.as_deref())
-        .await?;
+    crate::issuance::issue_id_card(
+        &state,
+        &citizen.account_id,
+        name,
+        &id,
+        household.as_deref(),
+        card_valid_until,
+    )
+    .await?;
     // 主动服务: what the verified data now says the person may receive.
     super::benefits::tell_benefits(&state, &citizen).await?;
     let account = state

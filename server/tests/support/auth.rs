@@ -6,7 +6,7 @@ use std::sync::Arc;
 use tongban_core::auth::{MemorySecretStore, SessionSecretStore};
 use tongban_core::ApiClient;
 use tongban_server::auth::sms::DevLogSender;
-use tongban_server::auth::verifier::DevVerifier;
+use tongban_server::auth::verifier::{DevVerifier, IdentityVerifier};
 use tongban_server::auth::{AuthConfig, AuthServices};
 use tongban_server::clock::ManualClock;
 use tongban_server::{start_with, Config, RunningServer};
@@ -28,9 +28,28 @@ impl AuthServer {
         Self::on(url, vec![dir], tweak).await
     }
 
+    /// On SQLite, with `identity` answering identity verification (the population register).
+    pub async fn on_sqlite_verified_by(
+        identity: Arc<dyn IdentityVerifier>,
+        tweak: impl FnOnce(&mut Config),
+    ) -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        let url = sqlite_url(dir.path());
+        Self::on_with(url, vec![dir], identity, tweak).await
+    }
+
     pub async fn on(
         database_url: String,
+        dirs: Vec<tempfile::TempDir>,
+        tweak: impl FnOnce(&mut Config),
+    ) -> Self {
+        Self::on_with(database_url, dirs, Arc::new(DevVerifier), tweak).await
+    }
+
+    async fn on_with(
+        database_url: String,
         mut dirs: Vec<tempfile::TempDir>,
+        identity: Arc<dyn IdentityVerifier>,
         tweak: impl FnOnce(&mut Config),
     ) -> Self {
         let web = fake_web_dir();
@@ -42,7 +61,7 @@ impl AuthServer {
         let services = AuthServices {
             clock: Arc::new(clock.clone()),
             sms: Arc::new(sms.clone()),
-            identity: Arc::new(DevVerifier),
+            identity,
         };
         let server = start_with(config, services).await.unwrap();
         dirs.push(web);

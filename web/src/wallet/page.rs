@@ -45,12 +45,18 @@ pub(crate) async fn save(store: &IdbDraftStore, wallet: &Wallet) {
     }
 }
 
+/// The wallet's key on this device; when the browser's storage refuses it or it is damaged, the
+/// words to tell the person (the detail goes to the console).
 pub(crate) async fn device_key(store: &IdbDraftStore) -> Result<Es256Key, String> {
+    let failed = |detail: String| {
+        web_sys::console::warn_1(&format!("the wallet's device key: {detail}").into());
+        t!("wallet-device-key-failed")
+    };
     let secret = store
         .sealed_secret(DEVICE_KEY)
         .await
-        .map_err(|e| e.to_string())?;
-    Es256Key::from_secret(&secret, None).ok_or_else(|| "the device key is not usable".to_owned())
+        .map_err(|e| failed(e.to_string()))?;
+    Es256Key::from_secret(&secret, None).ok_or_else(|| failed("not a P-256 key".to_owned()))
 }
 
 #[derive(Clone, Copy)]
@@ -254,7 +260,10 @@ fn ShowPanel(held: Held) -> impl IntoView {
                 Err(CredentialError::NotShowable) => {
                     error.set(Some(t!("credential-not-collected")))
                 }
-                Err(e) => error.set(Some(e.to_string())),
+                Err(e) => {
+                    web_sys::console::warn_1(&format!("showing a certificate: {e}").into());
+                    error.set(Some(t!("show-failed")))
+                }
             }
         });
     };
