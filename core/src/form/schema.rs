@@ -188,6 +188,7 @@ pub struct VerifiedCertificate {
     pub issuer: crate::catalog::DepartmentRef,
     #[cfg_attr(feature = "openapi", schema(value_type = Object))]
     pub claims: serde_json::Map<String, serde_json::Value>,
+    #[serde(deserialize_with = "crate::whole::i64")]
     pub checked_at: i64,
 }
 
