@@ -9,7 +9,7 @@ mod support;
 
 use support::auth::AuthServer;
 use support::forms::id_number_in;
-use support::staff::{case_in, staff};
+use support::staff::{case_in, complete, staff};
 use tongban_core::benefit::{Decision, Missing, Reason};
 use tongban_core::case::StaffRole;
 use tongban_core::message::MessageKind;
@@ -192,27 +192,6 @@ async fn one_day_short_is_told_from_when_and_a_neighbour_is_offered_nothing() {
         unverified.claim_benefit("no-such").await,
         Err(ApiError::NotFound)
     ));
-}
-
-/// Completes a case through its steps, as the department's supervisor.
-async fn complete(head: &ApiClient, application: &str) {
-    use tongban_core::application::ApplicationStatus;
-    use tongban_core::case::CaseMove;
-    let case = case_in(head, application).await;
-    for status in [
-        ApplicationStatus::Accepted,
-        ApplicationStatus::InReview,
-        ApplicationStatus::Approved,
-        ApplicationStatus::Completed,
-    ] {
-        let to = CaseMove {
-            status,
-            message: String::new(),
-            fields: Vec::new(),
-            reason: None,
-        };
-        head.staff_move_case(&case, &to).await.unwrap();
-    }
 }
 
 /// A check the person repeats (养老保险待遇资格认证, every 12 months): completing one schedules the

@@ -10,7 +10,7 @@ mod support;
 use serde_json::json;
 use support::auth::AuthServer;
 use support::forms::id_number_in;
-use support::staff::staff;
+use support::staff::{complete, staff};
 use tongban_core::case::StaffRole;
 use tongban_core::credential::jws::{Es256Key, Signer};
 use tongban_core::credential::status::{CheckedList, Status};
@@ -357,9 +357,6 @@ async fn completing_a_marriage_registration_issues_the_marriage_certificate() {
 #[tokio::test]
 async fn a_driving_licence_is_issued_for_ten_years_and_its_renewal_is_reminded_90_days_ahead() {
     use support::forms::submit;
-    use support::staff::case_in;
-    use tongban_core::application::ApplicationStatus;
-    use tongban_core::case::CaseMove;
     use tongban_core::message::MessageKind;
 
     let server = AuthServer::on_sqlite(|_| {}).await;
@@ -369,21 +366,7 @@ async fn a_driving_licence_is_issued_for_ten_years_and_its_renewal_is_reminded_9
     person.verify_identity("周师傅", &number).await.unwrap();
     let (application, receipt) = submit(&person, "100000-GA-0101", &[]).await;
     let head = staff(&server, "jg-head", "100000-jg", StaffRole::Supervisor).await;
-    let case = case_in(&head, &application).await;
-    for status in [
-        ApplicationStatus::Accepted,
-        ApplicationStatus::InReview,
-        ApplicationStatus::Approved,
-        ApplicationStatus::Completed,
-    ] {
-        let to = CaseMove {
-            status,
-            message: String::new(),
-            fields: Vec::new(),
-            reason: None,
-        };
-        head.staff_move_case(&case, &to).await.unwrap();
-    }
+    complete(&head, &application).await;
     let licence = person
         .credentials()
         .await

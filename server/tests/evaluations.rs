@@ -8,10 +8,9 @@ mod support;
 
 use support::auth::AuthServer;
 use support::forms::{id_number, submit};
-use support::staff::{case_in, staff};
-use tongban_core::application::ApplicationStatus;
+use support::staff::{complete, staff};
 use tongban_core::calendar::Day;
-use tongban_core::case::{CaseMove, StaffRole};
+use tongban_core::case::StaffRole;
 use tongban_core::evaluation::{
     Channel, Indicator, IndicatorRating, Level, NewEvaluation, RectificationStatus,
 };
@@ -60,21 +59,7 @@ fn rating(overall: Level, comment: &str) -> NewEvaluation {
 /// Submits the local matter and takes it to completed in the department.
 async fn completed(person: &ApiClient, clerk: &ApiClient) -> String {
     let (application, _) = submit(person, LOCAL_MATTER, &[]).await;
-    let case = case_in(clerk, &application).await;
-    for status in [
-        ApplicationStatus::Accepted,
-        ApplicationStatus::InReview,
-        ApplicationStatus::Approved,
-        ApplicationStatus::Completed,
-    ] {
-        let step = CaseMove {
-            status,
-            message: String::new(),
-            fields: Vec::new(),
-            reason: None,
-        };
-        clerk.staff_move_case(&case, &step).await.unwrap();
-    }
+    complete(clerk, &application).await;
     application
 }
 

@@ -6,6 +6,7 @@ pub mod applications;
 pub mod appointments;
 pub mod auth;
 pub mod benefits;
+pub mod case_step;
 pub mod catalog;
 pub mod consultations;
 pub mod credentials;

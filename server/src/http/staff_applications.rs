@@ -1,6 +1,6 @@
 //! The application-level routes of the department side: the applications the department has a
 //! case of, one of them as the department sees it, and moving its case — what the CLI
-//! (`tongban-server staff`) and older clients use. The case itself moves through `staff::step`,
+//! (`tongban-server staff`) and older clients use. The case itself moves through `case_step::step`,
 //! with the same role and department checks as the workbench's routes.
 
 use axum::extract::{Path, State};
@@ -13,7 +13,7 @@ use tongban_core::audit::AuditAction;
 use tongban_core::calendar::Day;
 use tongban_core::case::CaseMove;
 
-use super::staff::step;
+use super::case_step::step;
 use crate::access::{CaseAccess, StaffMember};
 use crate::audit::Outcome;
 use crate::cases::{case_view, requested_of};
