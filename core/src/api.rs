@@ -140,6 +140,16 @@ pub const ERROR_CODES: &[&str] = &[
     // 电子证照.
     "credentials-unavailable",
     "credential-not-valid",
+    // 在线分享.
+    "share-organisation-required",
+    "share-organisation-invalid",
+    "share-minutes-range",
+    "share-not-yours",
+    "share-used",
+    "share-expired",
+    "share-revoked",
+    // The verifier's own check of a typed code before asking the server.
+    "share-code-invalid",
     // The apps' own check before sending a rating (the server answers `validation` instead).
     "evaluation-choose-level",
     // Requests the server could not read (answered by `json_errors`, not a handler).

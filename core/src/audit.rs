@@ -134,6 +134,14 @@ actions! {
     /// The person used a certificate from their wallet instead of a document (免提交): the
     /// presentation verified at submission (or refused), its claims given to the department.
     CredentialPresented = "credential-presented",
+    /// The person shared a certificate online with an organisation they named (a one-time
+    /// code).
+    ShareCreated = "share-created",
+    /// The organisation opened the share with its code (or was refused: used before, expired,
+    /// taken back).
+    ShareOpened = "share-opened",
+    /// The person took a share back before it was opened.
+    ShareRevoked = "share-revoked",
 }
 
 impl AuditAction {

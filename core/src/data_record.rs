@@ -89,10 +89,12 @@ pub enum UsePurpose {
     Appointment,
     /// A certificate issued into the person's wallet (电子证照).
     Wallet,
+    /// A certificate the person shared online with an organisation they named.
+    Sharing,
 }
 
 impl UsePurpose {
-    pub const ALL: [Self; 9] = [
+    pub const ALL: [Self; 10] = [
         Self::Processing,
         Self::Prefill,
         Self::Verification,
@@ -102,6 +104,7 @@ impl UsePurpose {
         Self::Consultation,
         Self::Appointment,
         Self::Wallet,
+        Self::Sharing,
     ];
 
     pub fn code(self) -> &'static str {
@@ -115,6 +118,7 @@ impl UsePurpose {
             Self::Consultation => "consultation",
             Self::Appointment => "appointment",
             Self::Wallet => "wallet",
+            Self::Sharing => "sharing",
         }
     }
 }
@@ -138,6 +142,7 @@ pub fn use_of(action: AuditAction) -> Option<(&'static [DataCategory], UsePurpos
         A::ArrivalMarked => (&[C::Appointment], P::Appointment),
         A::CredentialIssued => (&[C::Certificates, C::Identity], P::Wallet),
         A::CredentialPresented => (&[C::Certificates, C::Identity], P::Prefill),
+        A::ShareCreated | A::ShareOpened => (&[C::Certificates], P::Sharing),
         _ => return None,
     })
 }
@@ -163,6 +168,8 @@ pub enum DataUser {
     },
     /// A host super-app, by the name people know it by (浙里办).
     Host { id: String, name: String },
+    /// An organisation the person shared a certificate with, by the name the person gave it.
+    Organisation { name: String },
     /// The person themselves, through this app (a prefill, a benefit decided for them).
     You,
     /// Someone acting for the person under a mandate or guardianship (masked).
@@ -257,6 +264,9 @@ pub struct DataExport {
     pub household_region: Option<String>,
     pub applications: Vec<crate::application::Application>,
     pub consents: Vec<ConsentEntry>,
+    /// The certificates shared online, and where each stands (never a code).
+    #[serde(default)]
+    pub shares: Vec<crate::credential::share::ShareSummary>,
     pub data_uses: Vec<DataUse>,
     pub activity: Vec<crate::auth::ActivityEntry>,
 }

@@ -186,6 +186,11 @@ mod tests {
                     .iter()
                     .map(|c| format!("credential-claim-{}", c.replace('_', "-"))),
             )
+            .chain(
+                crate::credential::share::ShareState::ALL
+                    .iter()
+                    .map(|s| format!("share-state-{}", s.code())),
+            )
             .collect()
     }
 

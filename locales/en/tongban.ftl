@@ -942,3 +942,51 @@ verify-issuer = Issued by { $issuer }
 verify-status-checked = Revocation list checked as of { $time }
 verify-status-unknown = This device has no revocation list of this issuer, so whether it was revoked is not known.
 verify-only-disclosed = Only what they chose to show is shown.
+
+## 在线分享: a certificate shared online with an organisation
+share-heading = Share online with an organisation
+share-intro = For a bank, a landlord or an employer who cannot scan your code in person: they get a one-time code that opens only what you chose, once, before the time you set. You can take it back until they open it.
+share-organisation = Who it is for (organisation's name)
+share-time = The code works for
+share-for-minutes = { $minutes } minutes
+share-for-hours = { $hours ->
+        [one] { $hours } hour
+       *[other] { $hours } hours
+    }
+share-for-days = { $days ->
+        [one] { $days } day
+       *[other] { $days } days
+    }
+share-make = Make the share code
+share-made = Shared with { $organisation }. Give them this code; it works once, until { $time }:
+share-link = Or send them this link:
+share-once = Once they open it, the code no longer works. You see it below when they do.
+share-needs-network = Sharing online needs a network. To show it in person, make a code to scan instead.
+share-list-heading = Shared online
+share-state-waiting = Not opened yet
+share-state-opened = Opened
+share-state-expired = Expired, not opened
+share-state-revoked = Taken back
+share-until = Works until { $time }
+share-opened-at = Opened { $time }
+share-revoked-at = Taken back { $time }
+share-revoke = Take it back
+verify-share-heading = Open a shared certificate
+verify-share-intro = Someone shared a certificate with your organisation and gave you a code or a link. It opens once: keep or print what you see.
+verify-share-code = Share code (for example ABCDE-FGHJK)
+verify-share-open = Open
+verify-share-from = Shared with { $organisation } on { $time }
+verify-share-unknown = No share has this code. Check it with the person who gave it to you.
+verify-share-needs-network = Opening a share code needs a network.
+data-user-organisation = { $name } (you shared with them)
+data-action-share-created = shared a certificate from your wallet online
+data-action-share-opened = opened a certificate you shared
+data-purpose-sharing = sharing you chose
+error-share-organisation-required = Say who you are sharing with.
+error-share-organisation-invalid = The organisation's name can be at most 60 characters, without special characters.
+error-share-minutes-range = Choose how long the code works: from 5 minutes to 7 days.
+error-share-not-yours = This certificate is not yours, so it cannot be shared from your account.
+error-share-used = This share code has been opened already; it works only once. Ask the person to share again.
+error-share-expired = This share code has expired. Ask the person to share again.
+error-share-revoked = The person has taken this share back.
+error-share-code-invalid = That is not a share code: it has 10 letters and digits, like ABCDE-FGHJK.

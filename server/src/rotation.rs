@@ -75,6 +75,11 @@ const SEALED: &[Sealed] = &[
         key: "id",
         column: "claims_json",
     },
+    Sealed {
+        table: "shares",
+        key: "id",
+        column: "presentation",
+    },
 ];
 
 const BATCH: i64 = 200;

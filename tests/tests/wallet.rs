@@ -10,6 +10,11 @@
 //! phone and completed in 杭州市民政局's workbench puts the 结婚证 in the applicant's wallet; shown
 //! "identity only" and checked on another phone with the network off, it is valid; the
 //! issuance is in the person's data record.
+//!
+//! And online, with an organisation that cannot scan: the person shares the card "identity
+//! only" with 杭州银行 for a day; the bank, in its own browser, opens the link: valid, name and
+//! ID number only, shared with 杭州银行. Opening it again is refused (once only); the wallet
+//! says it was opened, and the data record names the bank.
 
 use tokio::sync::Mutex;
 use tongban_core::case::StaffRole;
@@ -225,6 +230,116 @@ async fn a_certificate_is_shown_offline_and_verified_offline_on_another_phone() 
         "the wallet crashed"
     );
     verifier.close().await;
+    phone.close().await;
+}
+
+#[tokio::test]
+async fn a_certificate_shared_online_opens_once_in_the_organisations_browser() {
+    let _turn = ONE_BROWSER.lock().await;
+    let app = TestApp::start().await;
+    let source = axe_source();
+    let phone = verified_person(&app, "13800138084", NAME, ID_NUMBER).await;
+    phone
+        .client
+        .goto(&format!("{}/wallet", app.base_url))
+        .await
+        .unwrap();
+    phone.record_errors().await.unwrap();
+    phone
+        .wait_until("return !!document.querySelector('.show-make')", "collected")
+        .await
+        .unwrap();
+
+    // Identity only (the preset), shared with the bank for a day.
+    phone.tap(".share-online summary").await.unwrap();
+    phone.tap(".share-make").await.unwrap();
+    let refused = phone.texts(".share-online .error").await.unwrap();
+    assert_eq!(refused, ["请填写分享给谁。"]);
+    phone
+        .type_into(".share-organisation", "杭州银行")
+        .await
+        .unwrap();
+    let time = phone
+        .eval("return document.querySelector('.share-minutes').selectedOptions[0].textContent.replace(/[\\u2068\\u2069]/g, '')")
+        .await
+        .unwrap();
+    assert_eq!(time, serde_json::json!("1 天"));
+    phone.tap(".share-make").await.unwrap();
+    let code = phone.texts(".share-code").await.unwrap().remove(0);
+    assert_eq!(code.len(), 11, "ABCDE-FGHJK: {code}");
+    let link = phone.texts(".share-link a").await.unwrap().remove(0);
+    assert!(link.ends_with(&format!("/verify?share={code}")), "{link}");
+    let waiting = phone.texts(".share-item").await.unwrap();
+    assert!(
+        waiting[0].contains("杭州银行") && waiting[0].contains("尚未打开"),
+        "{waiting:?}"
+    );
+    assert_accessible(&phone, &source).await;
+    phone
+        .eval("document.querySelector('.share-made').scrollIntoView(); return true")
+        .await
+        .unwrap();
+    phone.screenshot("wallet-share").await.unwrap();
+
+    // The bank, in its own browser, follows the link.
+    let bank = Browser::phone("zh-CN,zh").await.unwrap();
+    bank.client.goto(&link).await.unwrap();
+    bank.wait_until(
+        "return !!document.getElementById('verify-share-code')",
+        "the verifier",
+    )
+    .await
+    .unwrap();
+    let typed = bank
+        .eval("return document.getElementById('verify-share-code').value")
+        .await
+        .unwrap();
+    assert_eq!(typed, serde_json::json!(code));
+    bank.tap(".verify-share-open").await.unwrap();
+    let heading = bank
+        .texts(".verify-share .verdict h2")
+        .await
+        .unwrap()
+        .remove(0);
+    let body = bank.texts(".verify-share").await.unwrap().remove(0);
+    assert_eq!(heading, "有效", "{body}");
+    assert!(body.contains("分享给杭州银行"), "{body}");
+    assert!(body.contains(NAME) && body.contains(ID_NUMBER), "{body}");
+    assert!(
+        !body.contains("1940-01-01"),
+        "the birth date was not shared: {body}"
+    );
+    assert_accessible(&bank, &source).await;
+    bank.screenshot("verify-share").await.unwrap();
+
+    // Once only.
+    bank.tap(".verify-share-open").await.unwrap();
+    let again = bank.texts(".verify-share .error").await.unwrap();
+    assert!(again[0].contains("已经打开过"), "{again:?}");
+
+    // The person sees it opened, and who opened it in the data record.
+    phone.client.refresh().await.unwrap();
+    phone
+        .wait_until(
+            "return !!document.querySelector('.share-item[data-state=opened]')",
+            "the share opened",
+        )
+        .await
+        .unwrap();
+    phone
+        .client
+        .goto(&format!("{}/my-data", app.base_url))
+        .await
+        .unwrap();
+    phone
+        .wait_until(
+            "return document.querySelector('main').textContent.replace(/[\\u2068\\u2069]/g, '').includes('杭州银行（您分享给的机构）')",
+            "the bank in the data record",
+        )
+        .await
+        .unwrap();
+    assert!(phone.errors().await.unwrap().is_empty(), "the app crashed");
+    bank.close().await;
     phone.close().await;
 }
 

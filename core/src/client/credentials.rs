@@ -6,6 +6,9 @@ use reqwest::Method;
 use super::{encode_segment, ApiClient};
 use crate::api::ApiError;
 use crate::credential::jws::Signer;
+use crate::credential::share::{
+    NewShare, ShareCreated, ShareList, ShareSummary, SharedCertificate,
+};
 use crate::credential::wallet::Wallet;
 use crate::credential::{
     CollectRequest, Collected, CredentialList, CredentialStatusChange, CredentialSummary, Jwks,
@@ -67,5 +70,29 @@ impl ApiClient {
     ) -> Result<CredentialSummary, ApiError> {
         let path = format!("/staff/credentials/{}/status", encode_segment(id));
         self.send_json(Method::POST, &path, Some(change)).await
+    }
+
+    /// Shares a certificate online with an organisation: the presentation the device made for
+    /// it is kept behind a one-time code (given in the answer only).
+    pub async fn create_share(&self, share: &NewShare) -> Result<ShareCreated, ApiError> {
+        self.send_json(Method::POST, "/me/shares", Some(share))
+            .await
+    }
+
+    /// The person's shares, newest first.
+    pub async fn shares(&self) -> Result<ShareList, ApiError> {
+        self.get_json("/me/shares").await
+    }
+
+    /// Takes a share back: its code opens nothing from now on (its consent is withdrawn).
+    pub async fn revoke_share(&self, id: &str) -> Result<ShareSummary, ApiError> {
+        let path = format!("/me/shares/{}", encode_segment(id));
+        self.send_json(Method::DELETE, &path, None::<&()>).await
+    }
+
+    /// The organisation's side: opens a share by its code, once (no account needed).
+    pub async fn open_share(&self, code: &str) -> Result<SharedCertificate, ApiError> {
+        self.get_json(&format!("/shares/{}", encode_segment(code)))
+            .await
     }
 }

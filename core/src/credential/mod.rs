@@ -7,6 +7,7 @@
 
 pub mod jws;
 mod sd_jwt;
+pub mod share;
 pub mod status;
 mod trust;
 pub mod wallet;
@@ -16,8 +17,8 @@ use serde_json::{Map, Value};
 
 pub use sd_jwt::{held_claims, issue, present, verify, Issue, Trust};
 pub use trust::{
-    present_for_application, show, TrustBundle, TrustedIssuer, APPLY_AUDIENCE, APPLY_MAX_AGE,
-    SHOW_AUDIENCE, SHOW_MAX_AGE,
+    present_for_application, share, show, TrustBundle, TrustedIssuer, APPLY_AUDIENCE,
+    APPLY_MAX_AGE, SHOW_AUDIENCE, SHOW_MAX_AGE,
 };
 
 /// The claims certificates here carry, each with a label for people (`credential-claim-<name>`

@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use super::jws::{self, Signer};
+use super::share::{SHARE_AUDIENCE, SHARE_MAX_MINUTES};
 use super::status::CheckedList;
 use super::{present, verify, CredentialError, Invalid, Trust, Verdict};
 use crate::catalog::DepartmentRef;
@@ -75,6 +76,13 @@ impl TrustBundle {
         }
     }
 
+    /// Checks a presentation made for an online share (`SHARE_AUDIENCE`): the server keeps it
+    /// until it is opened or expires, so it may be as old as the longest share.
+    pub fn verify_shared(&self, presentation: &str, now: i64) -> Verdict {
+        let max_age = i64::try_from(SHARE_MAX_MINUTES * 60).unwrap_or(i64::MAX);
+        self.verify_for(presentation, now, SHARE_AUDIENCE, max_age)
+    }
+
     fn verify_for(&self, presentation: &str, now: i64, audience: &str, max_age: i64) -> Verdict {
         let issuers: Vec<(String, Vec<Value>)> = self
             .issuers
@@ -117,6 +125,18 @@ pub async fn show(
     holder: &dyn Signer,
 ) -> Result<String, CredentialError> {
     present(credential, claims, SHOW_AUDIENCE, nonce, now, holder).await
+}
+
+/// The presentation of `credential` disclosing only `claims` for an online share with an
+/// organisation, made now by the holder's key.
+pub async fn share(
+    credential: &str,
+    claims: &[&str],
+    nonce: &str,
+    now: i64,
+    holder: &dyn Signer,
+) -> Result<String, CredentialError> {
+    present(credential, claims, SHARE_AUDIENCE, nonce, now, holder).await
 }
 
 /// The presentation of `credential` disclosing `claims` for the application of draft

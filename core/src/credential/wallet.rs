@@ -6,11 +6,12 @@
 use serde::{Deserialize, Serialize};
 
 use super::jws::{self, Signer};
+use super::share::SHARE_AUDIENCE;
 use super::status::Status;
-use super::trust::{present_for_application, show, TrustBundle};
+use super::trust::{present_for_application, TrustBundle, SHOW_AUDIENCE};
 use super::{
-    document_claims, held_claims, Collected, CredentialError, CredentialKind, CredentialList,
-    CredentialSummary,
+    document_claims, held_claims, present, Collected, CredentialError, CredentialKind,
+    CredentialList, CredentialSummary,
 };
 
 /// Collected again this long before the certificate's own `exp` (a day), so it never lapses
@@ -113,6 +114,42 @@ impl Wallet {
         now: i64,
         device: &dyn Signer,
     ) -> Result<String, CredentialError> {
+        self.disclose(id, claims, SHOW_AUDIENCE, nonce, now, device)
+            .await
+    }
+
+    /// Certificate `id` disclosing only `claims`, for an online share with an organisation
+    /// (the server keeps it behind a one-time code); the sharing goes into the history.
+    pub async fn share(
+        &mut self,
+        id: &str,
+        claims: &[&str],
+        nonce: &str,
+        now: i64,
+        device: &dyn Signer,
+    ) -> Result<String, CredentialError> {
+        self.disclose(id, claims, SHARE_AUDIENCE, nonce, now, device)
+            .await
+    }
+
+    /// Certificate `id` disclosing `claims` for `audience`, noted in the history.
+    async fn disclose(
+        &mut self,
+        id: &str,
+        claims: &[&str],
+        audience: &str,
+        nonce: &str,
+        now: i64,
+        device: &dyn Signer,
+    ) -> Result<String, CredentialError> {
+        let sd_jwt = self.disclosable(id, claims, now)?;
+        let presentation = present(&sd_jwt, claims, audience, nonce, now, device).await?;
+        self.record_shown(id, claims, now);
+        Ok(presentation)
+    }
+
+    /// The SD-JWT of certificate `id` when it can disclose `claims` (something) now.
+    fn disclosable(&self, id: &str, claims: &[&str], now: i64) -> Result<String, CredentialError> {
         let sd_jwt = self
             .get(id)
             .filter(|h| h.showable(now))
@@ -121,9 +158,7 @@ impl Wallet {
         if claims.is_empty() {
             return Err(CredentialError::NoSuchClaim(String::new()));
         }
-        let payload = show(&sd_jwt, claims, nonce, now, device).await?;
-        self.record_shown(id, claims, now);
-        Ok(payload)
+        Ok(sd_jwt)
     }
 
     /// The certificate of `kind` that can be used now, if the wallet holds one.

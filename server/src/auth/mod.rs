@@ -121,7 +121,7 @@ impl Role {
 }
 
 /// `n` random bytes from the operating system.
-fn random_bytes<const N: usize>() -> [u8; N] {
+pub(crate) fn random_bytes<const N: usize>() -> [u8; N] {
     let mut bytes = [0u8; N];
     getrandom::getrandom(&mut bytes).expect("the operating system's random source");
     bytes

@@ -158,6 +158,8 @@ pub async fn withdraw(
             &citizen.ip,
         )
         .await?;
+    // A share's consent (one id with the share): its code opens nothing from now on.
+    super::shares::take_back(&state, &citizen, &id, state.auth.now()).await?;
     let entry = state
         .store
         .consents(&citizen.account_id)
@@ -211,6 +213,13 @@ pub async fn export(State(state): State<AppState>, citizen: Citizen) -> Result<R
         household_region: state.store.household_region(person).await?,
         applications,
         consents: state.store.consents(person).await?,
+        shares: state
+            .store
+            .shares(person)
+            .await?
+            .iter()
+            .map(|s| s.summary(now))
+            .collect(),
         data_uses,
         activity: state.store.activity(&citizen.actor(), 1_000).await?,
     };

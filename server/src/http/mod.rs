@@ -24,6 +24,7 @@ pub mod me;
 pub mod messages;
 pub mod openapi;
 pub mod rectifications;
+pub mod shares;
 pub mod staff;
 pub mod staff_applications;
 
@@ -56,6 +57,7 @@ pub fn router(state: AppState, config: &Config) -> Router {
         .merge(benefits::router())
         .merge(data_record::router())
         .merge(credentials::router())
+        .merge(shares::router())
         .merge(rectifications::router())
         .merge(staff::router())
         .merge(hosts::router())

@@ -98,7 +98,11 @@ use utoipa::{Modify, OpenApi};
         crate::http::credentials::status_list,
         crate::http::credentials::mine,
         crate::http::credentials::collect,
-        crate::http::credentials::set_status
+        crate::http::credentials::set_status,
+        crate::http::shares::create,
+        crate::http::shares::mine,
+        crate::http::shares::revoke,
+        crate::http::shares::open
     ),
     components(schemas(
         tongban_core::MatterList,

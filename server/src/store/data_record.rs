@@ -28,11 +28,13 @@ impl Store {
             .join(", ");
         let sql = format!(
             "SELECT a.id, a.at, a.actor, a.action, a.object, a.outcome, a.application_id,
-                    s.department_id, s.role, d.name_zh, d.name_en, ap.receipt
+                    s.department_id, s.role, d.name_zh, d.name_en, ap.receipt,
+                    sh.organisation
              FROM audit_log a
              LEFT JOIN staff s ON a.actor LIKE 'staff:%' AND s.id = substr(a.actor, 7)
              LEFT JOIN departments d ON d.id = s.department_id
              LEFT JOIN applications ap ON ap.id = a.application_id
+             LEFT JOIN shares sh ON a.object LIKE 'share:%' AND sh.id = substr(a.object, 7)
              WHERE a.subject = $1 AND a.id < $2 AND a.action IN ({placeholders})
              ORDER BY a.id DESC LIMIT $3"
         );
@@ -94,6 +96,11 @@ impl Store {
                         id,
                     }
                 }
+                _ if action == AuditAction::ShareOpened.code() => DataUser::Organisation {
+                    name: r
+                        .try_get::<Option<String>, _>("organisation")?
+                        .unwrap_or_default(),
+                },
                 Some(Actor::Account(id)) if id == *person => {
                     if action == AuditAction::IdentityVerify.code() {
                         DataUser::Register

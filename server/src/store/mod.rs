@@ -25,6 +25,7 @@ mod mandates;
 mod materials;
 mod messages;
 mod sessions;
+mod shares;
 mod staff;
 
 pub use applications::*;
@@ -43,6 +44,7 @@ pub use mandates::*;
 pub use materials::*;
 pub use messages::*;
 pub use sessions::*;
+pub use shares::*;
 pub use staff::*;
 
 /// What a move of an application or a case came to.

@@ -42,6 +42,7 @@ fn who(by: &DataUser) -> String {
             role = loader().get(role.message_id())
         ),
         DataUser::Host { name, .. } => t!("data-user-host", host = name.clone()),
+        DataUser::Organisation { name } => t!("data-user-organisation", name = name.clone()),
         DataUser::You => t!("data-user-you"),
         DataUser::Agent => t!("data-user-agent"),
         DataUser::Register => t!("data-user-register"),

@@ -1,7 +1,8 @@
 //! 卡包: the person's certificates, kept on the device encrypted with the account's key and
 //! collected bound to a device key (32 random bytes kept only sealed by that key), so they show
 //! with no network. Each has its details, 亮证 — a preset or chosen claims, made into a QR code
-//! that holds for `SHOW_MAX_AGE` — and the history of what was shown when.
+//! that holds for `SHOW_MAX_AGE`, or shared online with an organisation (`share.rs`) — and the
+//! history of what was shown when.
 
 use leptos::prelude::*;
 use tongban_core::credential::jws::Es256Key;
@@ -10,6 +11,7 @@ use tongban_core::credential::wallet::{Held, Wallet};
 use tongban_core::credential::{held_claims, CredentialError, Preset, SHOW_MAX_AGE};
 use tongban_core::ApiError;
 
+use super::share::{ShareList, ShareOnline, Shares};
 use super::{claim_label, kind_name, now, Claims};
 use crate::account::error_text;
 use crate::apply::NeedsAccount;
@@ -60,13 +62,13 @@ pub(crate) async fn device_key(store: &IdbDraftStore) -> Result<Es256Key, String
 }
 
 #[derive(Clone, Copy)]
-struct Shared {
-    wallet: RwSignal<Option<Wallet>>,
+pub(crate) struct Shared {
+    pub(crate) wallet: RwSignal<Option<Wallet>>,
     account: StoredValue<String>,
 }
 
 impl Shared {
-    fn store(&self) -> IdbDraftStore {
+    pub(crate) fn store(&self) -> IdbDraftStore {
         IdbDraftStore::new(self.account.get_value())
     }
 }
@@ -98,6 +100,7 @@ fn WalletView() -> impl IntoView {
         }
     });
     provide_context(shared);
+    provide_context(Shares(RwSignal::new(None)));
     // The certificates alone: a showing noted in the history redraws only the history, not the
     // QR code just made.
     let items = Memo::new(move |_| shared.wallet.with(|w| w.as_ref().map(|w| w.items.clone())));
@@ -128,6 +131,7 @@ fn WalletView() -> impl IntoView {
                 </ul>
             }.into_any(),
         }}
+        <ShareList/>
         <p><a href="/verify" class="wallet-verify-link">{t!("wallet-verify-link")}</a></p>
     }
 }
@@ -340,6 +344,7 @@ fn ShowPanel(held: Held) -> impl IntoView {
                     </figure>
                 }
             })}
+            <ShareOnline id chosen/>
         </section>
     }
 }

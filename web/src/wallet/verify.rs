@@ -2,12 +2,17 @@
 //! by the camera — against the issuers' keys and status lists this device keeps (fetched each
 //! time the page opens online, used from the cache with the network off). The verdict says
 //! valid, invalid (and why), revoked, suspended or expired, shows only what was disclosed, and
-//! how old the status it was checked against is. No account, no face scan.
+//! how old the status it was checked against is. No account, no face scan. An organisation
+//! given a share code (or its link, `/verify?share=CODE`) opens it here, once, online.
 
 use leptos::prelude::*;
+use leptos_router::hooks::use_query_map;
+use tongban_core::credential::share::{normalize_code, SharedCertificate};
 use tongban_core::credential::{Invalid, TrustBundle, Verdict};
+use tongban_core::ApiError;
 
 use super::{kind_name, now, Claims};
+use crate::account::error_text;
 use crate::format::date_time;
 use crate::store::api;
 use crate::t;
@@ -48,8 +53,14 @@ pub fn VerifyPage() -> impl IntoView {
         };
         verdict.set(Some(result));
     };
+    // Arriving by a share link, the share comes first.
+    let from_link = use_query_map()
+        .with_untracked(|q| q.get("share"))
+        .filter(|c| !c.is_empty());
+    let first = from_link.is_some();
     view! {
         <h1>{t!("verify-title")}</h1>
+        {first.then(|| view! { <OpenShare bundle code=from_link.clone().unwrap_or_default()/> })}
         <p class="intro">{t!("verify-shown-intro")}</p>
         <p class="hint verify-trust" role="status">
             {move || match bundle.get() {
@@ -66,6 +77,57 @@ pub fn VerifyPage() -> impl IntoView {
             <button type="submit" class="button button-wide verify-check">{t!("verify-check")}</button>
         </form>
         {move || verdict.get().map(|v| view! { <VerdictView verdict=v bundle=bundle.get_untracked()/> })}
+        {(!first).then(|| view! { <OpenShare bundle code=String::new()/> })}
+    }
+}
+
+/// A share code (or link) an organisation was given: opened once, online; the verdict as the
+/// server's verifier finds it now, with what the person chose to share.
+#[component]
+fn OpenShare(bundle: RwSignal<Option<TrustBundle>>, code: String) -> impl IntoView {
+    let code = RwSignal::new(code);
+    let opened = RwSignal::new(None::<SharedCertificate>);
+    let error = RwSignal::new(None::<String>);
+    let busy = RwSignal::new(false);
+    let open = move || {
+        let Some(normal) = normalize_code(&code.get_untracked()) else {
+            error.set(Some(t!("error-share-code-invalid")));
+            return;
+        };
+        error.set(None);
+        busy.set(true);
+        leptos::task::spawn_local(async move {
+            match crate::store::api().open_share(&normal).await {
+                Ok(shared) => opened.set(Some(shared)),
+                Err(ApiError::NotFound) => error.set(Some(t!("verify-share-unknown"))),
+                Err(ApiError::Network { .. }) => error.set(Some(t!("verify-share-needs-network"))),
+                Err(e) => error.set(Some(error_text(&e))),
+            }
+            busy.set(false);
+        });
+    };
+    view! {
+        <section class="verify-share" aria-labelledby="verify-share-heading">
+            <h2 id="verify-share-heading">{t!("verify-share-heading")}</h2>
+            <p class="hint">{t!("verify-share-intro")}</p>
+            <form class="verify-share-form" on:submit=move |ev| { ev.prevent_default(); open(); }>
+                <label for="verify-share-code">{t!("verify-share-code")}</label>
+                <input id="verify-share-code" class="verify-share-code" type="text" autocomplete="off"
+                    autocapitalize="characters" spellcheck="false"
+                    prop:value=move || code.get()
+                    on:input=move |ev| { code.set(event_target_value(&ev)); error.set(None); }/>
+                <button type="submit" class="button button-wide verify-share-open" prop:disabled=move || busy.get()>
+                    {t!("verify-share-open")}
+                </button>
+            </form>
+            {move || error.get().map(|e| view! { <p class="error" role="alert">{e}</p> })}
+            {move || opened.get().map(|s| view! {
+                <p class="hint verify-share-from">
+                    {t!("verify-share-from", organisation = s.organisation.clone(), time = date_time(s.shared_at))}
+                </p>
+                <VerdictView verdict=s.verdict bundle=bundle.get_untracked()/>
+            })}
+        </section>
     }
 }
 
