@@ -147,7 +147,7 @@ impl Browser {
     pub async fn with_viewport(languages: &str, size: (u32, u32)) -> anyhow::Result<Self> {
         let profile = tempfile::tempdir()?;
         let path = profile.path().to_owned();
-        let mut browser = Self::launch(languages, size, path).await?;
+        let mut browser = Self::launch(languages, size, path, &[]).await?;
         browser._owned_profile = Some(profile);
         Ok(browser)
     }
@@ -155,10 +155,28 @@ impl Browser {
     /// A phone-sized Chromium over the profile folder `profile` (kept by the caller), as the
     /// same browser is started again after it was closed or killed.
     pub async fn phone_with_profile(profile: &std::path::Path) -> anyhow::Result<Self> {
-        Self::launch("zh-CN,zh", PHONE, profile.to_owned()).await
+        Self::launch("zh-CN,zh", PHONE, profile.to_owned(), &[]).await
     }
 
-    async fn launch(languages: &str, size: (u32, u32), profile: PathBuf) -> anyhow::Result<Self> {
+    /// A phone whose camera films `video` (a Y4M file) over and over, allowed without asking.
+    pub async fn phone_with_camera(video: &std::path::Path) -> anyhow::Result<Self> {
+        let profile = tempfile::tempdir()?;
+        let args = [
+            "--use-fake-ui-for-media-stream".to_owned(),
+            "--use-fake-device-for-media-stream".to_owned(),
+            format!("--use-file-for-fake-video-capture={}", video.display()),
+        ];
+        let mut browser = Self::launch("zh-CN,zh", PHONE, profile.path().to_owned(), &args).await?;
+        browser._owned_profile = Some(profile);
+        Ok(browser)
+    }
+
+    async fn launch(
+        languages: &str,
+        size: (u32, u32),
+        profile: PathBuf,
+        extra_args: &[String],
+    ) -> anyhow::Result<Self> {
         let chromedriver = std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "chromedriver".into());
         let chromium = std::env::var("CHROME_BIN").unwrap_or_else(|_| "/usr/bin/chromium".into());
         let port = std::net::TcpListener::bind("127.0.0.1:0")?
@@ -173,16 +191,26 @@ impl Browser {
                 format!("cannot start {chromedriver}: install `chromium chromium-driver` (apt) or set CHROMEDRIVER")
             })?;
         let first_language = languages.split(',').next().unwrap_or("zh-CN");
+        let mut args: Vec<String> = [
+            "--headless=new",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--disable-dev-shm-usage",
+        ]
+        .map(str::to_owned)
+        .into();
+        args.push(format!("--lang={first_language}"));
+        args.push(format!("--user-data-dir={}", profile.display()));
+        args.extend(extra_args.iter().cloned());
         let caps = serde_json::json!({
             "goog:chromeOptions": {
                 "binary": chromium,
-                "args": [
-                    "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                    "--disable-dev-shm-usage",
-                    format!("--lang={first_language}"),
-                    format!("--user-data-dir={}", profile.display()),
-                ],
+                "args": args,
                 "prefs": { "intl.accept_languages": languages },
                 "mobileEmulation": {
                     "deviceMetrics": { "width": size.0, "height": size.1, "pixelRatio": 2.0, "touch": true }

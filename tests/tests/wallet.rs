@@ -29,27 +29,54 @@ static ONE_BROWSER: Mutex<()> = Mutex::const_new(());
 const NAME: &str = "钱老伯";
 const ID_NUMBER: &str = "330106194001010015";
 
-/// The text of the QR code an element shows, read from its screenshot.
-async fn read_qr(browser: &Browser, css: &str) -> String {
+/// What an element shows, as PNG.
+async fn element_png(browser: &Browser, css: &str) -> Vec<u8> {
     let element = browser
         .client
         .find(fantoccini::Locator::Css(css))
         .await
         .unwrap();
-    let png = element.screenshot().await.unwrap();
+    element.screenshot().await.unwrap()
+}
+
+/// A PNG's pixels as luma (0 black … 255 white), with its width and height.
+fn luma_of(png: &[u8]) -> (Vec<u8>, usize, usize) {
     let decoder = png::Decoder::new(std::io::Cursor::new(png));
     let mut reader = decoder.read_info().unwrap();
     let mut pixels = vec![0; reader.output_buffer_size().unwrap()];
     let info = reader.next_frame(&mut pixels).unwrap();
     let channels = info.color_type.samples();
     let (w, h) = (info.width as usize, info.height as usize);
-    let mut image = rqrr::PreparedImage::prepare_from_greyscale(w, h, |x, y| {
-        let at = (y * w + x) * channels;
-        pixels[at]
-    });
+    let luma = (0..w * h).map(|i| pixels[i * channels]).collect();
+    (luma, w, h)
+}
+
+/// The text of the QR code an element shows, read from its screenshot.
+async fn read_qr(browser: &Browser, css: &str) -> String {
+    let (luma, w, h) = luma_of(&element_png(browser, css).await);
+    let mut image = rqrr::PreparedImage::prepare_from_greyscale(w, h, |x, y| luma[y * w + x]);
     let grids = image.detect_grids();
     assert_eq!(grids.len(), 1, "one QR code on the screen");
     grids[0].decode().expect("a readable QR code").1
+}
+
+/// A one-frame Y4M video (what Chromium's fake camera films) of a PNG on a white margin.
+fn camera_film(png: &[u8], dir: &std::path::Path) -> std::path::PathBuf {
+    let (luma, w, h) = luma_of(png);
+    let side = (w.max(h) + 80).next_multiple_of(2);
+    let (left, top) = ((side - w) / 2, (side - h) / 2);
+    let mut y_plane = vec![255u8; side * side];
+    for row in 0..h {
+        let at = (top + row) * side + left;
+        y_plane[at..at + w].copy_from_slice(&luma[row * w..(row + 1) * w]);
+    }
+    let mut film =
+        format!("YUV4MPEG2 W{side} H{side} F10:1 Ip A1:1 C420jpeg\nFRAME\n").into_bytes();
+    film.extend_from_slice(&y_plane);
+    film.extend(std::iter::repeat_n(128u8, side * side / 2));
+    let path = dir.join("qr.y4m");
+    std::fs::write(&path, film).unwrap();
+    path
 }
 
 async fn verify(verifier: &Browser, text: &str) -> (String, String) {
@@ -228,6 +255,69 @@ async fn a_certificate_is_shown_offline_and_verified_offline_on_another_phone() 
     assert!(
         phone.errors().await.unwrap().is_empty(),
         "the wallet crashed"
+    );
+    verifier.close().await;
+    phone.close().await;
+}
+
+/// A verifier's phone reads the shown QR code with its camera (Chromium's fake camera filming
+/// the screen's QR code): the verdict comes without pasting anything, and the camera closes.
+#[tokio::test]
+async fn a_shown_code_is_read_by_the_verifiers_camera() {
+    let _turn = ONE_BROWSER.lock().await;
+    let app = TestApp::start().await;
+    let source = axe_source();
+    let phone = verified_person(&app, "13800138085", NAME, ID_NUMBER).await;
+    phone
+        .client
+        .goto(&format!("{}/wallet", app.base_url))
+        .await
+        .unwrap();
+    phone
+        .wait_until("return !!document.querySelector('.show-make')", "collected")
+        .await
+        .unwrap();
+    phone.tap(".show-make").await.unwrap();
+    phone.texts(".show-qr .qr svg").await.unwrap();
+    let png = element_png(&phone, ".show-qr .qr").await;
+    let dir = tempfile::tempdir().unwrap();
+    let film = camera_film(&png, dir.path());
+
+    let verifier = Browser::phone_with_camera(&film).await.unwrap();
+    verifier
+        .client
+        .goto(&format!("{}/verify", app.base_url))
+        .await
+        .unwrap();
+    verifier
+        .wait_until(
+            "return document.querySelector('.verify-trust')?.textContent.includes('更新')",
+            "the trust bundle",
+        )
+        .await
+        .unwrap();
+    verifier.record_errors().await.unwrap();
+    verifier.tap(".scan-start").await.unwrap();
+    let heading = verifier.texts(".verdict h2").await.unwrap().remove(0);
+    let body = verifier.texts(".verdict").await.unwrap().remove(0);
+    assert_eq!(heading, "有效", "{body}");
+    assert!(body.contains(NAME) && body.contains(ID_NUMBER), "{body}");
+    let pasted = verifier
+        .eval("return document.getElementById('verify-input').value")
+        .await
+        .unwrap();
+    assert!(pasted.as_str().is_some_and(|t| t.contains('~')), "{pasted}");
+    verifier
+        .wait_until(
+            "return !!document.querySelector('.scan-start') && document.querySelector('.scan-video').hidden",
+            "the camera closed",
+        )
+        .await
+        .unwrap();
+    assert_accessible(&verifier, &source).await;
+    assert!(
+        verifier.errors().await.unwrap().is_empty(),
+        "the verifier crashed"
     );
     verifier.close().await;
     phone.close().await;

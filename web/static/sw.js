@@ -11,6 +11,9 @@ const SHELL = [
   '/manifest.webmanifest',
   '/pkg/tongban_web.js',
   '/pkg/tongban_web_bg.wasm',
+  // The camera's QR reader (/verify), so checking a shown code works offline too.
+  '/pkg/tongban_scan.js',
+  '/pkg/tongban_scan_bg.wasm',
   '/icons/icon.svg',
   '/icons/icon-192.png',
   '/icons/icon-512.png',

@@ -35,6 +35,8 @@ pub fn build() -> anyhow::Result<PathBuf> {
     // The citizen app at /, the department workbench (its own bundle) under /staff/.
     bind("tongban-web", "tongban_web", &dist.join("pkg"))?;
     bind("tongban-staff", "tongban_staff", &dist.join("staff/pkg"))?;
+    // The camera's QR reader for /verify, loaded when the camera first opens.
+    bind("tongban-scan", "tongban_scan", &dist.join("pkg"))?;
     copy_dir(&root().join("web/static"), &dist)?;
     copy_dir(&root().join("web/static-staff"), &dist.join("staff"))?;
 

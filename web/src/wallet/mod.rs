@@ -3,6 +3,7 @@
 //! offline. What they share: how a certificate's kind and claims read.
 
 mod page;
+mod scan;
 mod share;
 mod verify;
 

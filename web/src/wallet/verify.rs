@@ -1,5 +1,5 @@
-//! 核验证照 (`/verify`): anyone checks a certificate shown to them — the QR's text pasted or read
-//! by the camera — against the issuers' keys and status lists this device keeps (fetched each
+//! 核验证照 (`/verify`): anyone checks a certificate shown to them — the QR code read by the
+//! camera (`scan.rs`) or its text pasted — against the issuers' keys and status lists this device keeps (fetched each
 //! time the page opens online, used from the cache with the network off). The verdict says
 //! valid, invalid (and why), revoked, suspended or expired, shows only what was disclosed, and
 //! how old the status it was checked against is. No account, no face scan. An organisation
@@ -69,6 +69,7 @@ pub fn VerifyPage() -> impl IntoView {
                 None => t!("verify-trust-none"),
             }}
         </p>
+        <super::scan::Scanner on_read=move |read: String| { text.set(read); check(); }/>
         <form class="verify-form" on:submit=move |ev| { ev.prevent_default(); check(); }>
             <label for="verify-input">{t!("verify-paste")}</label>
             <textarea id="verify-input" class="verify-input" rows="5" autocomplete="off" spellcheck="false"
