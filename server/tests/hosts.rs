@@ -144,6 +144,42 @@ async fn a_signed_ticket_logs_in_to_the_same_account_as_a_phone_login() {
         login.purpose,
         tongban_core::data_record::UsePurpose::HostLogin
     );
+
+    // Letting the host hand over phone and identity is a consent, with its receipt — once per
+    // host while it stands, not one per login.
+    let host_consents = |list: &[tongban_core::data_record::ConsentEntry]| {
+        list.iter()
+            .filter(|c| c.kind == "host-login:zj")
+            .cloned()
+            .collect::<Vec<_>>()
+    };
+    let consents = host_consents(&in_host.consents().await.unwrap().items);
+    assert_eq!(consents.len(), 1, "{consents:?}");
+    assert_eq!(consents[0].receipt.recipient.zh, "Host zj");
+    assert_eq!(consents[0].receipt.categories, ["identity", "contact"]);
+    let again = hosts.zj.ticket_for(&zhang, "tongban", now(), 120);
+    in_host.host_login("zj", &again).await.unwrap();
+    assert_eq!(
+        host_consents(&in_host.consents().await.unwrap().items).len(),
+        1
+    );
+
+    // Withdrawn from the phone app: the sessions opened inside the host end; the phone's own
+    // session goes on. Opening Tongban in the host again is a new consent.
+    by_phone
+        .withdraw_consent(&consents[0].receipt.id)
+        .await
+        .unwrap();
+    assert_eq!(in_host.me().await.unwrap_err(), ApiError::Unauthorized);
+    assert_eq!(by_phone.me().await.unwrap().id, phone_account.id);
+    let back = hosts.zj.ticket_for(&zhang, "tongban", now(), 120);
+    in_host.host_login("zj", &back).await.unwrap();
+    let consents = host_consents(&by_phone.consents().await.unwrap().items);
+    assert_eq!(consents.len(), 2, "{consents:?}");
+    assert_eq!(
+        consents.iter().filter(|c| c.withdrawn_at.is_none()).count(),
+        1
+    );
 }
 
 #[tokio::test]

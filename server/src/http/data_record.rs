@@ -167,6 +167,13 @@ pub async fn withdraw(
         .into_iter()
         .find(|c| c.receipt.id == id)
         .ok_or(AppError::NotFound)?;
+    // A host's login consent: the sessions opened through that host end.
+    if let Some(host) = entry.kind.strip_prefix("host-login:") {
+        state
+            .store
+            .revoke_host_sessions(citizen.account_id.as_str(), host, state.auth.now())
+            .await?;
+    }
     Ok(Json(entry))
 }
 

@@ -9,8 +9,11 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use tongban_core::audit::{Actor, AuditAction};
 use tongban_core::auth::{LoginResult, RealNameLevel};
+use tongban_core::benefit::ConsentReceipt;
 use tongban_core::host::{HostInfo, HostTicketRequest};
 use tongban_core::identity::mask_mobile;
+use tongban_core::ids::AccountId;
+use tongban_core::LocalizedText;
 
 use crate::access::ClientIp;
 use crate::audit::{About, Outcome};
@@ -189,12 +192,62 @@ pub async fn host_login(
             &ip,
         )
         .await?;
+    consent_to_host(&state, &account.id, &host, user.id_number.is_some(), now).await?;
     let account = account_view(&account);
     Ok(
         state.session_response_with(token, request.delivery, embedded_session_cookie, |token| {
             LoginResult { account, token }
         }),
     )
+}
+
+/// The consent kind of logging in through `host` (one receipt per host while not withdrawn).
+fn host_consent_kind(host: &str) -> String {
+    format!("host-login:{host}")
+}
+
+/// Opening Tongban inside a host super-app, the person lets it hand over their phone number
+/// (and name and ID number, when it is trusted with identity): the first time, and again after
+/// a withdrawal, that is a consent with its receipt. Withdrawing it ends the sessions opened
+/// through that host.
+async fn consent_to_host(
+    state: &AppState,
+    person: &AccountId,
+    host: &crate::hosts::HostEntry,
+    identity: bool,
+    now: i64,
+) -> Result<()> {
+    let kind = host_consent_kind(&host.id);
+    if state.store.has_consent(person, &kind).await? {
+        return Ok(());
+    }
+    let name = &host.name;
+    let mut categories = vec!["contact".to_owned()];
+    if identity {
+        categories.insert(0, "identity".to_owned());
+    }
+    let receipt = ConsentReceipt {
+        id: crate::auth::new_id(),
+        recipient: LocalizedText {
+            zh: name.clone(),
+            en: None,
+        },
+        categories,
+        purpose: LocalizedText::new(
+            format!("在「{name}」中登录通办：由{name}提供您的手机号{}，免去再次登录和核验", if identity { "和已核验的姓名、身份证号" } else { "" }),
+            format!(
+                "Logging in to Tongban inside “{name}”: {name} gives your phone number{} so you need not log in or verify again",
+                if identity { " and your verified name and ID number" } else { "" }
+            ),
+        ),
+        withdraw: LocalizedText::new(
+            format!("在本页撤回：经「{name}」打开的通办会话立即结束；之后在{name}中打开通办，会重新登录并给出新的授权记录。"),
+            format!("Withdraw it here: the Tongban sessions opened inside “{name}” end at once; opening Tongban in {name} later logs you in again, with a new receipt."),
+        ),
+        given_at: now,
+    };
+    state.store.put_consent(person, &kind, &receipt).await?;
+    Ok(())
 }
 
 /// Counts and audits a refused ticket, and says why to the person.

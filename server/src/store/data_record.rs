@@ -174,6 +174,19 @@ impl Store {
         insert_consent(self.pool(), person, kind, receipt).await
     }
 
+    /// Whether the person has a consent of `kind` not withdrawn.
+    pub async fn has_consent(&self, person: &AccountId, kind: &str) -> Result<bool, sqlx::Error> {
+        let found: Option<String> = sqlx::query_scalar(
+            "SELECT id FROM consents
+             WHERE account_id = $1 AND kind = $2 AND withdrawn_at IS NULL LIMIT 1",
+        )
+        .bind(person.as_str())
+        .bind(kind)
+        .fetch_optional(self.pool())
+        .await?;
+        Ok(found.is_some())
+    }
+
     /// Withdraws one of the person's consents. `None`: not theirs (or no such consent);
     /// `Some(false)`: withdrawn before.
     pub async fn withdraw_consent(

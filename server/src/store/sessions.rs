@@ -143,4 +143,23 @@ impl Store {
                 .await?;
         Ok(done.rows_affected() == 1)
     }
+
+    /// Ends every session of `principal` opened through host `host_id`; how many.
+    pub async fn revoke_host_sessions(
+        &self,
+        principal: &str,
+        host_id: &str,
+        now: i64,
+    ) -> Result<u64, sqlx::Error> {
+        let done = sqlx::query(
+            "UPDATE sessions SET revoked_at = $1
+             WHERE principal_id = $2 AND host_id = $3 AND revoked_at IS NULL",
+        )
+        .bind(now)
+        .bind(principal)
+        .bind(host_id)
+        .execute(self.pool())
+        .await?;
+        Ok(done.rows_affected())
+    }
 }
