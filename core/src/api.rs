@@ -140,6 +140,7 @@ pub const ERROR_CODES: &[&str] = &[
     // 电子证照.
     "credentials-unavailable",
     "credential-not-valid",
+    "credential-revoked",
     // 在线分享.
     "share-organisation-required",
     "share-organisation-invalid",

@@ -322,7 +322,7 @@ pub struct CaseDocument {
 }
 
 /// A case as its department's staff work it.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct StaffCase {
     pub summary: StaffCaseSummary,
@@ -338,6 +338,10 @@ pub struct StaffCase {
     /// The answers (paths) this department may ask for again in a supplement.
     #[serde(default)]
     pub askable: Vec<String>,
+    /// The certificates its completion issued (电子证照), with their status now: the
+    /// department's supervisor suspends, reinstates or revokes them.
+    #[serde(default)]
+    pub certificates: Vec<crate::credential::CredentialSummary>,
 }
 
 /// A staff member's move of a case: the new status, what to tell the person, for a supplement

@@ -178,6 +178,17 @@ async fn the_id_card_is_issued_at_verification_collected_bound_and_verifiable() 
         .await
         .unwrap();
     assert_eq!(revoked.status, Status::Revoked);
+    // A revocation is final: neither reinstated nor suspended.
+    for status in [Status::Valid, Status::Suspended] {
+        let refused = supervisor
+            .set_credential_status(&card.id, &CredentialStatusChange { status })
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(&refused, ApiError::Conflict { code, .. } if code == "credential-revoked"),
+            "{refused:?}"
+        );
+    }
     let token = reqwest::get(server.url("/issuers/330100-ga/status"))
         .await
         .unwrap()

@@ -509,7 +509,12 @@ async fn a_completed_marriage_registration_puts_the_certificate_in_the_wallet() 
         make_move(&desk, status, "").await;
     }
     assert_eq!(desk.texts("#case-status").await.unwrap(), ["已办结"]);
-    desk.close().await;
+    // The case shows the certificate it issued, valid, with the supervisor's actions.
+    let issued = desk.texts(".case-certificate").await.unwrap();
+    assert!(
+        issued[0].contains("结婚证") && issued[0].contains("有效"),
+        "{issued:?}"
+    );
 
     // The person's data record: the certificate given, the bureau's read, and the consent.
     phone
@@ -591,6 +596,45 @@ async fn a_completed_marriage_registration_puts_the_certificate_in_the_wallet() 
         uses.as_array().unwrap().iter().any(|u| u == "330100-mz"),
         "{uses}"
     );
+
+    // The bureau revokes it from the case (asked twice: it is final); the wallet shows it.
+    desk.client.refresh().await.unwrap();
+    desk.texts(".case-certificate .certificate-revoke")
+        .await
+        .unwrap();
+    desk.tap(".certificate-revoke").await.unwrap();
+    let asked = desk.texts(".case-certificate .notice").await.unwrap();
+    assert!(asked[0].contains("不能恢复"), "{asked:?}");
+    desk.eval("document.getElementById('case-certificates').scrollIntoView(); return true")
+        .await
+        .unwrap();
+    desk.screenshot("case-certificate-revoke").await.unwrap();
+    assert_accessible(&desk, &axe_source()).await;
+    desk.tap(".certificate-revoke-confirm").await.unwrap();
+    desk.wait_until(
+        "return !!document.querySelector('.case-certificate[data-status=revoked]')",
+        "revoked",
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        desk.eval("return document.querySelectorAll('.case-certificate button').length")
+            .await
+            .unwrap(),
+        serde_json::json!(0),
+        "nothing more to do with a revoked certificate"
+    );
+    desk.close().await;
+    phone
+        .client
+        .goto(&format!("{}/wallet", app.base_url))
+        .await
+        .unwrap();
+    let badge = phone
+        .texts(".credential[data-kind=marriage-certificate] .credential-status")
+        .await
+        .unwrap();
+    assert_eq!(badge, ["已被发证部门注销"]);
     verifier.close().await;
     phone.close().await;
 }

@@ -200,6 +200,28 @@ fn claims_today(row: &CredentialRow, today: Day) -> (Map<String, Value>, Option<
     (claims, changes)
 }
 
+/// The certificates the case of `department` for application `receipt` issued to `owner`
+/// (numbered with the receipt), for the workbench.
+pub(super) async fn issued_for(
+    state: &AppState,
+    index: &tongban_core::catalog::CatalogIndex,
+    owner: &AccountId,
+    department: &str,
+    receipt: &str,
+) -> Result<Vec<CredentialSummary>> {
+    Ok(state
+        .store
+        .credentials(owner)
+        .await?
+        .into_iter()
+        .filter(|c| {
+            c.department_id == department
+                && c.claims.get("certificate_number").and_then(Value::as_str) == Some(receipt)
+        })
+        .map(|row| summary(index, row))
+        .collect())
+}
+
 fn summary(index: &tongban_core::catalog::CatalogIndex, row: CredentialRow) -> CredentialSummary {
     CredentialSummary {
         issuer: department_ref(index, &row.department_id),
@@ -320,7 +342,8 @@ pub async fn collect(
     responses(
         (status = 200, description = "Its status now", body = CredentialSummary),
         (status = 403, description = "Only the department's supervisor", body = tongban_core::api::ErrorBody),
-        (status = 404, description = "No certificate this department issued", body = tongban_core::api::ErrorBody)
+        (status = 404, description = "No certificate this department issued", body = tongban_core::api::ErrorBody),
+        (status = 409, description = "Revoked: that is final (`credential-revoked`)", body = tongban_core::api::ErrorBody)
     )
 )]
 pub async fn set_status(
@@ -347,6 +370,10 @@ pub async fn set_status(
             .audit_for(&state, person, None, action, &object, Outcome::Denied)
             .await?;
         return Err(AppError::Forbidden("role-not-allowed"));
+    }
+    // A revocation is final: a certificate revoked in error is issued anew.
+    if row.status == status::Status::Revoked && change.status != status::Status::Revoked {
+        return Err(AppError::Conflict("credential-revoked"));
     }
     state
         .store

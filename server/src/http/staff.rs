@@ -243,9 +243,22 @@ async fn staff_case(
     } else {
         Vec::new()
     };
+    let certificates = if case.status == ApplicationStatus::Completed {
+        super::credentials::issued_for(
+            state,
+            &catalog.index,
+            &record.owner,
+            &case.department_id,
+            &record.application.receipt,
+        )
+        .await?
+    } else {
+        Vec::new()
+    };
     Ok(StaffCase {
         summary,
         askable,
+        certificates,
         answers: case.answers.clone(),
         documents,
         timeline,

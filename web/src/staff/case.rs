@@ -76,6 +76,7 @@ fn CaseView(case: StaffCase, schema: FormSchema) -> impl IntoView {
                             done.set(Some(t!("workbench-assigned")));
                             case.set(next);
                         }/>
+                        <super::certificates::Certificates certificates=c.certificates.clone()/>
                         <Timeline events=c.timeline.clone()/>
                     </aside>
                 </div>

@@ -10,6 +10,7 @@
 
 mod bookings;
 mod case;
+mod certificates;
 mod consultations;
 mod guardians;
 mod queue;
