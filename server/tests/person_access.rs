@@ -173,7 +173,40 @@ async fn nobody_reaches_another_persons_objects() {
         "op_id": "b-attempt", "draft_id": "a-draft", "device_id": "b", "base_version": 1,
         "kind": { "op": "set", "path": "applicant.name", "value": { "type": "text", "value": "B" } }
     });
+    // A share of A's (as `POST /me/shares` keeps one), for B to try taking back.
+    let a_id = a.me().await.unwrap().id;
+    let share = tongban_server::store::ShareRow {
+        id: "a-share".into(),
+        account_id: tongban_core::ids::AccountId::new(a_id.clone()),
+        organisation: "杭州银行".into(),
+        kind: None,
+        claims: vec!["name".into()],
+        presentation: "x~y~".into(),
+        created_at: 0,
+        expires_at: i64::MAX,
+        opened_at: None,
+        revoked_at: None,
+    };
+    let receipt = tongban_core::benefit::ConsentReceipt {
+        id: share.id.clone(),
+        recipient: tongban_core::LocalizedText::new("杭州银行", "Bank of Hangzhou"),
+        categories: vec!["certificates".into()],
+        purpose: tongban_core::LocalizedText::new("分享", "sharing"),
+        given_at: 0,
+        withdraw: tongban_core::LocalizedText::new("撤回", "withdraw"),
+    };
+    server
+        .server
+        .db()
+        .put_share(&share, "a-share-code", &receipt)
+        .await
+        .unwrap();
     let cases: Vec<(&str, String, Option<serde_json::Value>)> = vec![
+        (
+            "DELETE /api/v1/me/shares/{id}",
+            "/api/v1/me/shares/a-share".into(),
+            None,
+        ),
         (
             "DELETE /api/v1/me/sessions/{id}",
             format!("/api/v1/me/sessions/{a_session}"),
@@ -329,14 +362,25 @@ async fn nobody_reaches_another_persons_objects() {
             "anonymous reached {endpoint}"
         );
     }
+    // A's share is still open.
+    let shares = a.shares().await.unwrap().items;
+    assert_eq!(
+        shares[0].state,
+        tongban_core::credential::share::ShareState::Waiting
+    );
     // A's session survived B's attempt, and the attempt is in the audit log.
     a.me().await.unwrap();
     assert!(a_secrets.load().is_some());
     b.me().await.unwrap();
     let lines = server.server.db().audit_lines().await.unwrap();
-    assert!(lines
-        .iter()
-        .any(|l| l.contains(" session-revoked ") && l.contains(" denied ")));
+    for action in [" session-revoked ", " share-revoked "] {
+        assert!(
+            lines
+                .iter()
+                .any(|l| l.contains(action) && l.contains(" denied ")),
+            "{action} refused and audited"
+        );
+    }
     // A can sign out its own device by id.
     a.revoke_session(&a_session).await.unwrap();
     assert_eq!(a.me().await.unwrap_err(), ApiError::Unauthorized);

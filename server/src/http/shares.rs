@@ -189,9 +189,19 @@ pub async fn revoke(
     Path(id): Path<String>,
 ) -> Result<Json<ShareSummary>> {
     let now = state.auth.now();
-    take_back(&state, &citizen, &id, now)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    if take_back(&state, &citizen, &id, now).await?.is_none() {
+        // Not theirs (or no such share): as if it did not exist, and the attempt audited.
+        state
+            .audit(
+                &citizen.actor(),
+                AuditAction::ShareRevoked,
+                &format!("share:{id}"),
+                Outcome::Denied,
+                &citizen.ip,
+            )
+            .await?;
+        return Err(AppError::NotFound);
+    }
     let share = state
         .store
         .share(&citizen.account_id, &id)
