@@ -560,7 +560,7 @@ async fn a_son_granted_a_mandate_books_for_his_mother_until_she_revokes_it() {
         .goto(&format!("{}/applications", app.base_url))
         .await
         .unwrap();
-    let mine = format!("return document.querySelector('main').textContent.includes({receipt:?})");
+    let mine = format!("return document.querySelector('main')?.textContent.includes({receipt:?})");
     mother.wait_until(&mine, "her application").await.unwrap();
     mother.click("main .plain-list a").await.unwrap();
     mother
