@@ -4,7 +4,7 @@
 //! and no other, and the person's own (its ID number theirs). What it disclosed is kept with the
 //! answers, so the department relies on verified data instead of a photo.
 
-use tongban_core::credential::{CredentialKind, Verdict};
+use tongban_core::credential::{names_another, CredentialKind, Verdict};
 use tongban_core::form::{Answer, Answers, MaterialAnswer, VerifiedCertificate};
 use tongban_core::ids::AccountId;
 use tongban_core::FieldError;
@@ -55,10 +55,9 @@ pub async fn check(
                     claims,
                     ..
                 }) => {
-                    let id_number = claims.get("id_number").and_then(|v| v.as_str());
                     if presented_kind.map(CredentialKind::code) != Some(kind.as_str()) {
                         Err("material-certificate-invalid")
-                    } else if id_number.is_some() && id_number != own_id.as_deref() {
+                    } else if names_another(&claims, own_id.as_deref()) {
                         Err("material-certificate-not-yours")
                     } else {
                         match bundle.department(&issuer) {

@@ -112,6 +112,19 @@ async fn open_verifier(app: &TestApp) -> Browser {
     verifier
 }
 
+/// The wallet, with the ID card collected to this phone.
+async fn open_wallet(app: &TestApp, phone: &Browser) {
+    phone
+        .client
+        .goto(&format!("{}/wallet", app.base_url))
+        .await
+        .unwrap();
+    phone
+        .wait_until("return !!document.querySelector('.show-make')", "collected")
+        .await
+        .unwrap();
+}
+
 async fn assert_accessible(browser: &Browser, source: &str) {
     let violations = axe(browser, source, WCAG_AA).await;
     assert!(violations.is_empty(), "{violations:?}");
@@ -268,15 +281,7 @@ async fn a_shown_code_is_read_by_the_verifiers_camera() {
     let app = TestApp::start().await;
     let source = axe_source();
     let phone = verified_person(&app, "13800138085", NAME, ID_NUMBER).await;
-    phone
-        .client
-        .goto(&format!("{}/wallet", app.base_url))
-        .await
-        .unwrap();
-    phone
-        .wait_until("return !!document.querySelector('.show-make')", "collected")
-        .await
-        .unwrap();
+    open_wallet(&app, &phone).await;
     phone.tap(".show-make").await.unwrap();
     phone.texts(".show-qr .qr svg").await.unwrap();
     let png = element_png(&phone, ".show-qr .qr").await;
@@ -439,15 +444,7 @@ async fn a_completed_marriage_registration_puts_the_certificate_in_the_wallet() 
     let mut app = TestApp::start().await;
     let phone = verified_person(&app, "13800138084", "林小满", "330106199503050220").await;
     // The ID card, collected to this phone.
-    phone
-        .client
-        .goto(&format!("{}/wallet", app.base_url))
-        .await
-        .unwrap();
-    phone
-        .wait_until("return !!document.querySelector('.show-make')", "collected")
-        .await
-        .unwrap();
+    open_wallet(&app, &phone).await;
     phone
         .client
         .goto(&format!("{}/apply/330100-MZ-0001", app.base_url))

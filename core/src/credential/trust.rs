@@ -127,18 +127,6 @@ pub async fn show(
     present(credential, claims, SHOW_AUDIENCE, nonce, now, holder).await
 }
 
-/// The presentation of `credential` disclosing only `claims` for an online share with an
-/// organisation, made now by the holder's key.
-pub async fn share(
-    credential: &str,
-    claims: &[&str],
-    nonce: &str,
-    now: i64,
-    holder: &dyn Signer,
-) -> Result<String, CredentialError> {
-    present(credential, claims, SHARE_AUDIENCE, nonce, now, holder).await
-}
-
 /// The presentation of `credential` disclosing `claims` for the application of draft
 /// `draft_id` (免提交), made now by the holder's key.
 pub async fn present_for_application(

@@ -142,23 +142,21 @@ impl Wallet {
         now: i64,
         device: &dyn Signer,
     ) -> Result<String, CredentialError> {
-        let sd_jwt = self.disclosable(id, claims, now)?;
+        let sd_jwt = self.showable_sd_jwt(id, now)?;
+        if claims.is_empty() {
+            return Err(CredentialError::NoSuchClaim(String::new()));
+        }
         let presentation = present(&sd_jwt, claims, audience, nonce, now, device).await?;
         self.record_shown(id, claims, now);
         Ok(presentation)
     }
 
-    /// The SD-JWT of certificate `id` when it can disclose `claims` (something) now.
-    fn disclosable(&self, id: &str, claims: &[&str], now: i64) -> Result<String, CredentialError> {
-        let sd_jwt = self
-            .get(id)
+    /// The SD-JWT of certificate `id`, when it can be shown or presented now.
+    fn showable_sd_jwt(&self, id: &str, now: i64) -> Result<String, CredentialError> {
+        self.get(id)
             .filter(|h| h.showable(now))
             .and_then(|h| h.sd_jwt.clone())
-            .ok_or(CredentialError::NotShowable)?;
-        if claims.is_empty() {
-            return Err(CredentialError::NoSuchClaim(String::new()));
-        }
-        Ok(sd_jwt)
+            .ok_or(CredentialError::NotShowable)
     }
 
     /// The certificate of `kind` that can be used now, if the wallet holds one.
@@ -178,11 +176,7 @@ impl Wallet {
         now: i64,
         device: &dyn Signer,
     ) -> Result<(String, Vec<String>), CredentialError> {
-        let sd_jwt = self
-            .get(id)
-            .filter(|h| h.showable(now))
-            .and_then(|h| h.sd_jwt.clone())
-            .ok_or(CredentialError::NotShowable)?;
+        let sd_jwt = self.showable_sd_jwt(id, now)?;
         let held = held_claims(&sd_jwt).ok_or(CredentialError::NotShowable)?;
         let claims = document_claims(&held);
         let presentation = present_for_application(&sd_jwt, &claims, draft_id, now, device).await?;

@@ -186,7 +186,7 @@ async fn completed(
     object: &str,
 ) -> Result<()> {
     for matter in matters {
-        if let Some(recurs) = matter.recurs.clone() {
+        if let Some(recurs) = matter.recurs {
             crate::issuance::remind_check(state, owner, application_id, matter, recurs).await?;
         }
         let Some(kind) = matter.produces else {

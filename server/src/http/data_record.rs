@@ -158,8 +158,6 @@ pub async fn withdraw(
             &citizen.ip,
         )
         .await?;
-    // A share's consent (one id with the share): its code opens nothing from now on.
-    super::shares::take_back(&state, &citizen, &id, state.auth.now()).await?;
     let entry = state
         .store
         .consents(&citizen.account_id)
@@ -167,11 +165,15 @@ pub async fn withdraw(
         .into_iter()
         .find(|c| c.receipt.id == id)
         .ok_or(AppError::NotFound)?;
-    // A host's login consent: the sessions opened through that host end.
-    if let Some(host) = entry.kind.strip_prefix("host-login:") {
+    // What the consent covered stops: a share's code opens nothing (one id with the share);
+    // the sessions opened inside a host end.
+    let now = state.auth.now();
+    if entry.kind == "share" {
+        super::shares::take_back(&state, &citizen, &id, now).await?;
+    } else if let Some(host) = entry.kind.strip_prefix("host-login:") {
         state
             .store
-            .revoke_host_sessions(citizen.account_id.as_str(), host, state.auth.now())
+            .revoke_host_sessions(citizen.account_id.as_str(), host, now)
             .await?;
     }
     Ok(Json(entry))

@@ -16,7 +16,7 @@ use tongban_core::credential::share::{
     normalize_code, share_code, NewShare, ShareCreated, ShareList, ShareState, ShareSummary,
     SharedCertificate, CODE_LEN,
 };
-use tongban_core::credential::Verdict;
+use tongban_core::credential::{names_another, Verdict};
 use tongban_core::LocalizedText;
 
 use crate::access::{Citizen, ClientIp};
@@ -104,8 +104,7 @@ pub async fn create(
         .account(&citizen.account_id)
         .await?
         .and_then(|a| a.id_number);
-    let id_number = claims.get("id_number").and_then(|v| v.as_str());
-    if id_number.is_some() && id_number != own_id.as_deref() {
+    if names_another(&claims, own_id.as_deref()) {
         return Err(AppError::field("presentation", "share-not-yours"));
     }
     let minutes = new.minutes;

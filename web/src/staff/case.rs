@@ -398,13 +398,7 @@ fn Reassign(
     on_assigned: impl Fn(StaffCase) + Copy + Send + Sync + 'static,
 ) -> impl IntoView {
     let staff = use_staff();
-    let supervises = move || {
-        staff
-            .me
-            .get()
-            .and_then(|r| r.ok())
-            .is_some_and(|m| m.role.supervises())
-    };
+    let supervises = move || staff.supervises();
     let colleagues = LocalResource::new(move || async move {
         if supervises() {
             api().staff_stats().await.map(|s| s.staff)

@@ -28,13 +28,7 @@ pub(super) fn Certificates(certificates: Vec<CredentialSummary>) -> impl IntoVie
         return ().into_any();
     }
     let staff = use_staff();
-    let supervises = move || {
-        staff
-            .me
-            .get()
-            .and_then(|r| r.ok())
-            .is_some_and(|m| m.role.supervises())
-    };
+    let supervises = move || staff.supervises();
     let items = RwSignal::new(certificates);
     let error = RwSignal::new(None::<String>);
     // The certificate whose revocation waits for the supervisor's second word.

@@ -17,6 +17,14 @@ pub struct Staff {
 }
 
 impl Staff {
+    /// Whether the one logged in is their department's supervisor (reactive).
+    pub fn supervises(&self) -> bool {
+        self.me
+            .get()
+            .and_then(|r| r.ok())
+            .is_some_and(|m| m.role.supervises())
+    }
+
     pub fn refresh(&self) {
         self.version.update(|v| *v += 1);
     }

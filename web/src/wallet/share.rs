@@ -215,8 +215,7 @@ pub(crate) fn ShareList() -> impl IntoView {
                         let what = s.claims.iter().map(|c| claim_label(c)).collect::<Vec<_>>().join("、");
                         let when = match s.state {
                             ShareState::Opened => t!("share-opened-at", time = date_time(s.opened_at.unwrap_or_default())),
-                            ShareState::Waiting => t!("share-until", time = date_time(s.expires_at)),
-                            ShareState::Expired => t!("share-until", time = date_time(s.expires_at)),
+                            ShareState::Waiting | ShareState::Expired => t!("share-until", time = date_time(s.expires_at)),
                             ShareState::Revoked => t!("share-revoked-at", time = date_time(s.revoked_at.unwrap_or_default())),
                         };
                         let id = s.id.clone();
