@@ -9,17 +9,25 @@ use tongban_server::{start_with, Config, RunningServer};
 
 /// The server on a new SQLite database (its folders kept alive by the returned guards), texts
 /// going to `sms`; `tweak` changes the configuration first.
+#[allow(dead_code)]
 pub async fn start(
+    sms: &DevLogSender,
+    tweak: impl FnOnce(&mut Config),
+) -> (RunningServer, [tempfile::TempDir; 2]) {
+    start_on(None, sms, tweak).await
+}
+
+/// The same on the database at `url` (a new SQLite file when none).
+pub async fn start_on(
+    url: Option<String>,
     sms: &DevLogSender,
     tweak: impl FnOnce(&mut Config),
 ) -> (RunningServer, [tempfile::TempDir; 2]) {
     let data = tempfile::tempdir().unwrap();
     let web = tempfile::tempdir().unwrap();
     std::fs::write(web.path().join("index.html"), "<!doctype html>").unwrap();
-    let mut config = Config::for_tests(
-        format!("sqlite://{}", data.path().join("bench.db").display()),
-        web.path(),
-    );
+    let url = url.unwrap_or_else(|| format!("sqlite://{}", data.path().join("bench.db").display()));
+    let mut config = Config::for_tests(url, web.path());
     config.object_dir = data.path().join("objects");
     tweak(&mut config);
     let mut services = config.services().expect("development services");

@@ -36,6 +36,32 @@ use crate::error::AppError;
 use crate::state::AppState;
 use crate::Config;
 
+/// A reply to a request that may have written is sent once the writes are on the disk
+/// (`Store::flush`: the requests of one moment share one sync). A read (`GET`, `HEAD`) waits
+/// only if it wrote something its reply stands on, such as its audit entry.
+async fn durable_replies(
+    axum::extract::State(state): axum::extract::State<AppState>,
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    let reads = matches!(
+        *request.method(),
+        axum::http::Method::GET | axum::http::Method::HEAD | axum::http::Method::OPTIONS
+    );
+    let (response, wrote) = crate::store::noting_writes(next.run(request)).await;
+    if reads && !wrote {
+        return response;
+    }
+    match state.store.flush().await {
+        Ok(()) => response,
+        Err(e) => {
+            // Not known to be on the disk: the reply must not say it is done.
+            tracing::error!(error = %e, "the database log could not be synced");
+            axum::response::IntoResponse::into_response(AppError::internal(e))
+        }
+    }
+}
+
 /// Every route of the server, the PWA included.
 pub fn router(state: AppState, config: &Config) -> Router {
     let api = Router::new()
@@ -62,6 +88,10 @@ pub fn router(state: AppState, config: &Config) -> Router {
         .merge(staff::router())
         .merge(hosts::router())
         .fallback(|| async { AppError::NotFound })
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            durable_replies,
+        ))
         .layer(axum::middleware::from_fn(crate::error::json_errors));
     let host_origins: Vec<String> = state
         .hosts

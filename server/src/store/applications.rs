@@ -72,7 +72,7 @@ fn status(row: &AnyRow, column: &str) -> Result<ApplicationStatus, sqlx::Error> 
 }
 
 pub(super) async fn insert_application(
-    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    tx: &mut super::WriteTx,
     vault: &Vault,
     new: &NewApplication<'_>,
 ) -> Result<(), sqlx::Error> {
@@ -114,7 +114,7 @@ pub(super) async fn insert_application(
 }
 
 async fn insert_event(
-    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    tx: &mut super::WriteTx,
     application_id: &str,
     at: i64,
     status: ApplicationStatus,

@@ -87,10 +87,7 @@ fn row_of(r: &sqlx::any::AnyRow) -> Result<AppointmentRow, sqlx::Error> {
 }
 
 /// Replaces the halls with the catalog's (inside the import's transaction).
-pub(super) async fn put_halls(
-    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
-    halls: &[Hall],
-) -> Result<(), sqlx::Error> {
+pub(super) async fn put_halls(tx: &mut super::WriteTx, halls: &[Hall]) -> Result<(), sqlx::Error> {
     sqlx::query("DELETE FROM halls").execute(&mut **tx).await?;
     for h in halls {
         sqlx::query("INSERT INTO halls (id, hall_json) VALUES ($1, $2)")

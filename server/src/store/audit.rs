@@ -17,6 +17,47 @@ use super::{Backend, Store};
 /// The key of the PostgreSQL advisory lock that orders appends across server instances.
 const AUDIT_LOCK_KEY: i64 = 0x7442_6175_6469_74;
 
+/// Entries waiting to be appended, and the turn to append them.
+#[derive(Debug, Default)]
+pub(crate) struct AuditQueue {
+    pending: std::sync::Mutex<Vec<Pending>>,
+    /// Held by whoever appends; on SQLite it keeps the last entry's hash (none until read).
+    head: tokio::sync::Mutex<Option<String>>,
+}
+
+/// One entry waiting, and where to say how its batch went.
+#[derive(Debug)]
+struct Pending {
+    at: i64,
+    fields: [String; 7],
+    done: tokio::sync::oneshot::Sender<Result<(), Failed>>,
+}
+
+/// How a batch failed, for each entry in it (a database error cannot be copied).
+#[derive(Clone, Debug)]
+struct Failed {
+    /// The database could not be reached (a 503, to retry) rather than a fault.
+    unavailable: bool,
+    text: String,
+}
+
+impl Failed {
+    fn of(e: &sqlx::Error) -> Self {
+        Self {
+            unavailable: crate::error::database_unavailable(e),
+            text: e.to_string(),
+        }
+    }
+
+    fn into_error(self) -> sqlx::Error {
+        if self.unavailable {
+            sqlx::Error::PoolTimedOut
+        } else {
+            sqlx::Error::Protocol(format!("audit append failed: {}", self.text))
+        }
+    }
+}
+
 fn bind_entry<'q>(
     query: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>,
     at: i64,
@@ -98,55 +139,101 @@ impl Store {
             ip = event.ip,
         );
         let fields = [
-            actor.as_str(),
-            event.action.code(),
-            event.object,
-            event.outcome.code(),
-            event.ip,
-            event.about.map_or("", |a| a.person.as_str()),
-            event.about.and_then(|a| a.application).unwrap_or(""),
+            actor,
+            event.action.code().to_owned(),
+            event.object.to_owned(),
+            event.outcome.code().to_owned(),
+            event.ip.to_owned(),
+            event
+                .about
+                .map_or(String::new(), |a| a.person.as_str().to_owned()),
+            event
+                .about
+                .and_then(|a| a.application)
+                .unwrap_or("")
+                .to_owned(),
         ];
-        // One append at a time. PostgreSQL: across server instances by an advisory lock held
-        // until the entry is committed, the last hash read inside it. SQLite is one server's own
-        // file: the lock in this process orders appends and keeps the last hash, so an append
-        // is one INSERT, as cheap as before the chain (the hash is read once, after a failure).
-        let mut head = self.audit_lock.lock().await;
+        // An audited read is answered once its entry is on the disk (`durable.rs`).
+        super::durable::note_write();
+        // Entries are appended one batch at a time, in one transaction: whoever gets the turn
+        // writes every entry waiting then (its own among them), so a busy server commits many
+        // entries at once instead of queueing one commit after another.
+        let (done, mut result) = tokio::sync::oneshot::channel();
+        self.audit_queue
+            .pending
+            .lock()
+            .expect("audit queue")
+            .push(Pending { at, fields, done });
+        let mut head = self.audit_queue.head.lock().await;
+        if let Ok(appended) = result.try_recv() {
+            return appended.map_err(Failed::into_error); // written in another's batch
+        }
+        let batch = std::mem::take(&mut *self.audit_queue.pending.lock().expect("audit queue"));
+        let outcome = self.append(&mut head, &batch).await;
+        let failed = outcome.as_ref().err().map(Failed::of);
+        for entry in batch {
+            let _ = entry.done.send(match &failed {
+                None => Ok(()),
+                Some(f) => Err(f.clone()),
+            });
+        }
+        match result.try_recv() {
+            Ok(appended) => appended.map_err(Failed::into_error),
+            // Taken by a batch before ours (its answer sent): cannot happen, as a batch is
+            // answered before the turn passes on.
+            Err(_) => outcome,
+        }
+    }
+
+    /// Appends `batch` in one transaction, chained after the last entry. PostgreSQL: across
+    /// server instances by an advisory lock held until the batch is committed, the last hash
+    /// read inside it. SQLite is one server's own file: the turn in this process orders
+    /// appends and keeps the last hash (`head`, read again after a failure).
+    async fn append(
+        &self,
+        head: &mut Option<String>,
+        batch: &[Pending],
+    ) -> Result<(), sqlx::Error> {
+        if batch.is_empty() {
+            return Ok(());
+        }
         let insert =
             "INSERT INTO audit_log (at, actor, action, object, outcome, ip, subject, application_id,
                  prev_hash, hash)
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)";
         const LAST: &str = "SELECT hash FROM audit_log ORDER BY id DESC LIMIT 1";
-        match self.backend() {
-            Backend::Sqlite => {
-                let prev = match head.take() {
-                    Some(prev) => prev,
-                    None => sqlx::query_scalar(LAST)
-                        .fetch_optional(self.pool())
-                        .await?
-                        .unwrap_or_default(),
+        let known = head.take();
+        let last = self
+            .write_at_once(async |mut tx| {
+                let mut prev = match (self.backend(), known) {
+                    (Backend::Sqlite, Some(prev)) => prev,
+                    (backend, _) => {
+                        if backend == Backend::Postgres {
+                            sqlx::query("SELECT pg_advisory_xact_lock($1)")
+                                .bind(AUDIT_LOCK_KEY)
+                                .execute(&mut *tx)
+                                .await?;
+                        }
+                        sqlx::query_scalar(LAST)
+                            .fetch_optional(&mut *tx)
+                            .await?
+                            .unwrap_or_default()
+                    }
                 };
-                let hash = entry_hash(&prev, at, fields);
-                bind_entry(sqlx::query(insert), at, fields, &prev, &hash)
-                    .execute(self.pool())
-                    .await?;
-                *head = Some(hash);
-            }
-            Backend::Postgres => {
-                let mut tx = self.begin_write().await?;
-                sqlx::query("SELECT pg_advisory_xact_lock($1)")
-                    .bind(AUDIT_LOCK_KEY)
-                    .execute(&mut *tx)
-                    .await?;
-                let prev: String = sqlx::query_scalar(LAST)
-                    .fetch_optional(&mut *tx)
-                    .await?
-                    .unwrap_or_default();
-                let hash = entry_hash(&prev, at, fields);
-                bind_entry(sqlx::query(insert), at, fields, &prev, &hash)
-                    .execute(&mut *tx)
-                    .await?;
+                for entry in batch {
+                    let fields = entry.fields.each_ref().map(String::as_str);
+                    let hash = entry_hash(&prev, entry.at, fields);
+                    bind_entry(sqlx::query(insert), entry.at, fields, &prev, &hash)
+                        .execute(&mut *tx)
+                        .await?;
+                    prev = hash;
+                }
                 tx.commit().await?;
-            }
+                Ok(prev)
+            })
+            .await?;
+        if self.backend() == Backend::Sqlite {
+            *head = Some(last);
         }
         Ok(())
     }

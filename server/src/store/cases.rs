@@ -151,7 +151,7 @@ fn certainty_code(c: Certainty) -> &'static str {
 }
 
 pub(super) async fn insert_case(
-    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    tx: &mut super::WriteTx,
     vault: &Vault,
     c: &CaseRow,
 ) -> Result<(), sqlx::Error> {
@@ -185,7 +185,7 @@ pub(super) async fn insert_case(
 /// A step on the application's timeline, tagged with its case and department.
 #[allow(clippy::too_many_arguments)]
 pub(super) async fn insert_step(
-    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    tx: &mut super::WriteTx,
     application_id: &str,
     case_id: Option<&str>,
     department_id: Option<&str>,
@@ -217,7 +217,7 @@ pub(super) async fn insert_step(
 
 /// Sets the application's status from its cases' (in the same transaction as their move).
 async fn derive_application_status(
-    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    tx: &mut super::WriteTx,
     application_id: &str,
     at: i64,
 ) -> Result<(), sqlx::Error> {
@@ -241,7 +241,7 @@ async fn derive_application_status(
 }
 
 async fn apply_step(
-    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    tx: &mut super::WriteTx,
     s: &CaseStep<'_>,
     // Sealed for `cases.answers_json`.
     answers: Option<String>,

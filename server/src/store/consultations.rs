@@ -75,7 +75,7 @@ fn consultation_from(r: &AnyRow) -> Result<ConsultationRow, sqlx::Error> {
 }
 
 async fn insert_post(
-    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    tx: &mut super::WriteTx,
     store: &Store,
     consultation_id: &str,
     p: &PostRow,
@@ -336,10 +336,7 @@ pub fn merge_faq(matters: &mut [tongban_core::catalog::Matter], additions: &[(St
 
 /// A new catalog version for a change made in place (`<version>+<change id>`), in the
 /// metadata and in the index it serves, so caches and apps take the new guides.
-async fn bump_catalog_version(
-    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
-    change: &str,
-) -> Result<(), sqlx::Error> {
+async fn bump_catalog_version(tx: &mut super::WriteTx, change: &str) -> Result<(), sqlx::Error> {
     let Some(row) = sqlx::query("SELECT version, index_json FROM catalog_meta WHERE id = 1")
         .fetch_optional(&mut **tx)
         .await?

@@ -42,6 +42,12 @@ fn status_of(code: &str) -> Status {
     Status::from_code(code).unwrap_or(Status::Revoked)
 }
 
+/// The advisory lock key of a department's status list (PostgreSQL).
+fn status_list_lock(department: &str) -> i64 {
+    let digest = crate::auth::digest(&["status-list", department]);
+    i64::from_str_radix(&digest[..15], 16).expect("a hex digest")
+}
+
 impl Store {
     fn credential_from(&self, r: &AnyRow) -> Result<CredentialRow, sqlx::Error> {
         let kind: String = r.try_get("kind")?;
@@ -69,9 +75,18 @@ impl Store {
         let claims =
             serde_json::to_string(c.claims).map_err(|e| sqlx::Error::Encode(Box::new(e)))?;
         let sealed = self.vault().seal("credentials.claims_json", &claims);
-        // Two issuances at once may pick the same index: the second tries the next one.
+        // Two issuances at once may pick the same index: the second tries the next one. On
+        // PostgreSQL, where writers do not queue for the whole database as on SQLite, the
+        // department's issuances queue on an advisory lock until each has committed (64 people
+        // verified at once ran out of tries without it).
         for _ in 0..5 {
             let mut tx = self.begin_write().await?;
+            if self.backend() == super::Backend::Postgres {
+                sqlx::query("SELECT pg_advisory_xact_lock($1)")
+                    .bind(status_list_lock(c.department_id))
+                    .execute(&mut *tx)
+                    .await?;
+            }
             let next: i64 = sqlx::query_scalar(
                 "SELECT COALESCE(MAX(status_idx), -1) + 1 FROM credentials WHERE department_id = $1",
             )

@@ -8,7 +8,7 @@ use tongban_core::LocalizedText;
 use super::{json_column, to_json, Store};
 
 pub(super) async fn put_departments(
-    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    tx: &mut super::WriteTx,
     departments: &[Department],
 ) -> Result<(), sqlx::Error> {
     for d in departments {

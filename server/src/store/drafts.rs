@@ -101,63 +101,66 @@ impl Store {
     /// the version it was read at, or the op id or draft id was taken meanwhile.
     pub async fn write_change(&self, w: DraftWrite<'_>) -> Result<Written, sqlx::Error> {
         let state_json = self.seal_json("drafts.state_json", w.draft)?;
-        let mut tx = self.begin_write().await?;
-        let written = match w.read_version {
-            None => sqlx::query(
-                "INSERT INTO drafts (id, owner, form_id, version, state_json, updated_at, agent_id)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        let reply_json = self.seal_json("draft_ops.reply_json", w.reply)?;
+        self.write_at_once(async |mut tx| {
+            let written = match w.read_version {
+                None => sqlx::query(
+                    "INSERT INTO drafts (id, owner, form_id, version, state_json, updated_at, agent_id)
+                     VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                )
+                .bind(&w.draft.draft_id)
+                .bind(w.owner.as_str())
+                .bind(&w.draft.form_id)
+                .bind(w.draft.version as i64)
+                .bind(&state_json)
+                .bind(w.at)
+                .bind(w.agent.map(|a| a.as_str()))
+                .execute(&mut *tx)
+                .await
+                .map(|r| r.rows_affected()),
+                Some(read) => sqlx::query(
+                    "UPDATE drafts SET version = $1, state_json = $2, updated_at = $3,
+                         agent_id = COALESCE($6, agent_id)
+                     WHERE id = $4 AND version = $5",
+                )
+                .bind(w.draft.version as i64)
+                .bind(&state_json)
+                .bind(w.at)
+                .bind(&w.draft.draft_id)
+                .bind(read)
+                .bind(w.agent.map(|a| a.as_str()))
+                .execute(&mut *tx)
+                .await
+                .map(|r| r.rows_affected()),
+            };
+            match written {
+                Ok(1) => {}
+                Ok(_) => return Ok(Written::Raced),
+                Err(e) if is_unique_violation(&e) => return Ok(Written::Raced),
+                Err(e) => return Err(e),
+            }
+            let op = sqlx::query(
+                "INSERT INTO draft_ops (op_id, draft_id, fingerprint, reply_json, at)
+                 VALUES ($1, $2, $3, $4, $5)",
             )
+            .bind(w.op_id)
             .bind(&w.draft.draft_id)
-            .bind(w.owner.as_str())
-            .bind(&w.draft.form_id)
-            .bind(w.draft.version as i64)
-            .bind(&state_json)
+            .bind(w.fingerprint)
+            .bind(&reply_json)
             .bind(w.at)
-            .bind(w.agent.map(|a| a.as_str()))
             .execute(&mut *tx)
-            .await
-            .map(|r| r.rows_affected()),
-            Some(read) => sqlx::query(
-                "UPDATE drafts SET version = $1, state_json = $2, updated_at = $3,
-                     agent_id = COALESCE($6, agent_id)
-                 WHERE id = $4 AND version = $5",
-            )
-            .bind(w.draft.version as i64)
-            .bind(&state_json)
-            .bind(w.at)
-            .bind(&w.draft.draft_id)
-            .bind(read)
-            .bind(w.agent.map(|a| a.as_str()))
-            .execute(&mut *tx)
-            .await
-            .map(|r| r.rows_affected()),
-        };
-        match written {
-            Ok(1) => {}
-            Ok(_) => return Ok(Written::Raced),
-            Err(e) if is_unique_violation(&e) => return Ok(Written::Raced),
-            Err(e) => return Err(e),
-        }
-        let op = sqlx::query(
-            "INSERT INTO draft_ops (op_id, draft_id, fingerprint, reply_json, at)
-             VALUES ($1, $2, $3, $4, $5)",
-        )
-        .bind(w.op_id)
-        .bind(&w.draft.draft_id)
-        .bind(w.fingerprint)
-        .bind(self.seal_json("draft_ops.reply_json", w.reply)?)
-        .bind(w.at)
-        .execute(&mut *tx)
-        .await;
-        match op {
-            Ok(_) => {}
-            Err(e) if is_unique_violation(&e) => return Ok(Written::Raced),
-            Err(e) => return Err(e),
-        }
-        if let Some(application) = &w.application {
-            insert_application(&mut tx, self.vault(), application).await?;
-        }
-        tx.commit().await?;
-        Ok(Written::Committed)
+            .await;
+            match op {
+                Ok(_) => {}
+                Err(e) if is_unique_violation(&e) => return Ok(Written::Raced),
+                Err(e) => return Err(e),
+            }
+            if let Some(application) = &w.application {
+                insert_application(&mut tx, self.vault(), application).await?;
+            }
+            tx.commit().await?;
+            Ok(Written::Committed)
+        })
+        .await
     }
 }

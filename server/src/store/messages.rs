@@ -70,7 +70,7 @@ pub struct PendingNotification {
 }
 
 pub(crate) async fn insert_message(
-    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    tx: &mut super::WriteTx,
     m: &NewMessage,
 ) -> Result<(), sqlx::Error> {
     sqlx::query(
@@ -89,7 +89,7 @@ pub(crate) async fn insert_message(
 }
 
 pub(crate) async fn insert_notification(
-    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    tx: &mut super::WriteTx,
     n: &NewNotification,
 ) -> Result<(), sqlx::Error> {
     sqlx::query(
@@ -111,7 +111,7 @@ pub(crate) async fn insert_notification(
 /// Withdraws what was scheduled under ids starting with `prefix` and not yet due: the messages
 /// dated after `now` and the texts not yet delivered (a booking's reminder, an invitation to rate).
 pub(crate) async fn withdraw_scheduled(
-    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    tx: &mut super::WriteTx,
     prefix: &str,
     now: i64,
 ) -> Result<(), sqlx::Error> {
@@ -132,7 +132,7 @@ pub(crate) async fn withdraw_scheduled(
 
 /// Inserts the messages and notifications not already there (by id).
 async fn insert_once(
-    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    tx: &mut super::WriteTx,
     messages: &[NewMessage],
     notifications: &[NewNotification],
 ) -> Result<(), sqlx::Error> {

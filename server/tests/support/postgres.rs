@@ -15,22 +15,32 @@ pub struct TempPostgres {
     /// Commits are written before they are acknowledged (`synchronous_commit=on`): what a
     /// test that stops the server needs. Otherwise off, for speed.
     durable: bool,
+    /// And synced to the disk (`fsync=on`, full page writes): what production runs, for
+    /// benchmarks that compare with SQLite's synced commits. Otherwise off.
+    synced: bool,
 }
 
 static DATABASES: AtomicU32 = AtomicU32::new(0);
 
 impl TempPostgres {
     pub fn start() -> Self {
-        Self::start_with(false)
+        Self::start_with(false, false)
     }
 
     /// A cluster whose acknowledged commits survive `stop` (a crash of the server process; the
     /// OS keeps what was written, so fsync stays off).
     pub fn start_durable() -> Self {
-        Self::start_with(true)
+        Self::start_with(true, false)
     }
 
-    fn start_with(durable: bool) -> Self {
+    /// A cluster set as in production: every commit synced to the disk before it is
+    /// acknowledged (for benchmarks).
+    #[allow(dead_code)]
+    pub fn start_synced() -> Self {
+        Self::start_with(true, true)
+    }
+
+    fn start_with(durable: bool, synced: bool) -> Self {
         let bin = find_bin_dir();
         let dir = tempfile::Builder::new()
             .prefix("tongban-pg-")
@@ -48,6 +58,7 @@ impl TempPostgres {
             port: free_port(),
             as_postgres_user,
             durable,
+            synced,
         };
         let data = pg.dir.path().join("data");
         let mut initdb = pg.command("initdb");
@@ -67,10 +78,11 @@ impl TempPostgres {
     /// Starts the cluster (again, after `stop`), on the same port and data.
     pub fn restart(&self) {
         let options = format!(
-            "-p {} -k {} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit={} -c full_page_writes=off",
+            "-p {} -k {} -c listen_addresses=127.0.0.1 -c fsync={synced} -c synchronous_commit={} -c full_page_writes={synced}",
             self.port,
             self.dir.path().display(),
             if self.durable { "on" } else { "off" },
+            synced = if self.synced { "on" } else { "off" },
         );
         let mut start = self.command("pg_ctl");
         start
