@@ -2,7 +2,8 @@
 //! once by anyone holding the code, with only the chosen claims; refused when replayed,
 //! expired, taken back (directly or by withdrawing its consent); checked at opening, so a
 //! certificate revoked meanwhile reads as revoked; and in the person's data record under the
-//! organisation's name, refused openings too.
+//! organisation's name, refused openings too. What is opened is kept by no cache; an address
+//! guessing codes is stopped after 20 misses; the person's export lists the shares, no code.
 
 mod support;
 
@@ -292,4 +293,65 @@ async fn a_share_taken_back_expired_or_of_a_revoked_certificate_gives_nothing() 
     assert!(uses
         .iter()
         .any(|u| u.action == "share-opened" && u.outcome == UseOutcome::Failed));
+}
+
+#[tokio::test]
+async fn an_opened_share_is_not_cached_guessing_codes_is_limited_and_the_export_holds_the_shares() {
+    let server = AuthServer::on_sqlite(|_| {}).await;
+    server.clock.set(THURSDAY_10AM);
+    let (person, mut wallet, device, _) = holder(&server, "13900000044", "19580303", 44).await;
+    let first = share(&person, &mut wallet, &device, 60).await;
+    let second = share(&person, &mut wallet, &device, 60).await;
+    let open = |code: &str| reqwest::get(server.url(&format!("/shares/{code}")));
+
+    // What the organisation's browser is given is kept by no cache on the way.
+    let r = open(&first.code).await.unwrap();
+    assert_eq!(r.status(), 200);
+    assert_eq!(r.headers()["cache-control"], "no-store");
+
+    // Guessing: 20 unknown codes from one address, then even a real code is refused there
+    // until the window has passed.
+    for n in 0..20 {
+        let r = open(&format!("ABCDE-FG{n:03}")).await.unwrap();
+        assert_eq!(r.status(), 404, "miss {n}");
+    }
+    let r = open(&second.code).await.unwrap();
+    assert_eq!(r.status(), 429, "the 21st try from the address");
+    assert!(r.headers().contains_key("retry-after"));
+    let again = person.shares().await.unwrap().items;
+    assert!(
+        again
+            .iter()
+            .any(|s| s.id == second.share.id && s.state == ShareState::Waiting),
+        "a refused try does not use the share up"
+    );
+    server.clock.set(THURSDAY_10AM + 15 * 60 + 1);
+    let r = open(&second.code).await.unwrap();
+    assert_eq!(r.status(), 200, "after the window");
+
+    // The person's export lists both shares, with the organisation and where each stands,
+    // and no code.
+    let export = person.data_export().await.unwrap();
+    let mut kept: Vec<_> = export
+        .shares
+        .iter()
+        .map(|s| (s.id.clone(), s.organisation.clone(), s.state))
+        .collect();
+    kept.sort_by(|a, b| a.0.cmp(&b.0));
+    let mut expected = vec![
+        (
+            first.share.id.clone(),
+            "西湖区某物业".to_owned(),
+            ShareState::Opened,
+        ),
+        (
+            second.share.id.clone(),
+            "西湖区某物业".to_owned(),
+            ShareState::Opened,
+        ),
+    ];
+    expected.sort_by(|a, b| a.0.cmp(&b.0));
+    assert_eq!(kept, expected);
+    let text = serde_json::to_string(&export).unwrap();
+    assert!(!text.contains(&first.code) && !text.contains(&second.code));
 }
