@@ -83,6 +83,12 @@ pub fn run() -> anyhow::Result<()> {
     let dist = web::build()?;
     let mut figures = Vec::new();
 
+    // First load of the PWA on a phone. A failure is a finding, printed with the figures.
+    match crate::lighthouse::measure(&dist) {
+        Ok(lines) => figures.extend(lines),
+        Err(e) => figures.push(format!("Lighthouse: FAILED — {e:#}")),
+    }
+
     println!("» search latency, native (release)…");
     let native = capture(cargo().args([
         "bench",

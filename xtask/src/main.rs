@@ -4,9 +4,11 @@
 //! - `serve`  — build, then run the server (PWA at `/`, API under `/api/v1`) until Ctrl-C
 //! - `test`   — every test: native, wasm in headless Chromium, browser end-to-end, Kotlin on the JVM
 //! - `bench`  — the size and speed figures
+//! - `lighthouse` — only the first-load figures of `bench` (Lighthouse on the release build)
 //! - `mobile` — the native library and its Kotlin and Swift bindings
 
 mod bench;
+mod lighthouse;
 mod mobile;
 mod test;
 mod tools;
@@ -51,6 +53,8 @@ enum Command {
     },
     /// Print size and speed figures.
     Bench,
+    /// Only Lighthouse's first-load figures (home and a guide page, release build).
+    Lighthouse,
     /// Build the native library and generate its Kotlin and Swift bindings; with --android or
     /// --ios, the release libraries for the apps (needs the Android NDK, or macOS with Xcode).
     Mobile {
@@ -81,6 +85,9 @@ fn main() {
         } => web::serve(&addr, &database_url, release, demo_host.as_deref()),
         Command::Test { skip } => test::run(&skip),
         Command::Bench => bench::run(),
+        Command::Lighthouse => web::build()
+            .and_then(|dist| lighthouse::measure(&dist))
+            .map(|lines| lines.iter().for_each(|l| println!("  {l}"))),
         Command::Mobile { android, ios } => match (android, ios) {
             (false, false) => mobile::build_bindings().map(|_| ()),
             _ => (if android {

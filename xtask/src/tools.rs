@@ -131,20 +131,48 @@ pub const SD_JWT_VC_VERSION: &str = "0.19.0";
 /// `@sd-jwt/sd-jwt-vc` and `@sd-jwt/crypto-nodejs` installed with their dependencies into
 /// `target/tools/sd-jwt-vc-<version>` (once); the folder holds `node_modules`.
 pub fn sd_jwt_vc() -> anyhow::Result<PathBuf> {
-    let home = target_dir()
-        .join("tools")
-        .join(format!("sd-jwt-vc-{SD_JWT_VC_VERSION}"));
-    let marker = home.join("node_modules/@sd-jwt/sd-jwt-vc/package.json");
+    npm_install(
+        &format!("sd-jwt-vc-{SD_JWT_VC_VERSION}"),
+        &[
+            format!("@sd-jwt/sd-jwt-vc@{SD_JWT_VC_VERSION}"),
+            format!("@sd-jwt/crypto-nodejs@{SD_JWT_VC_VERSION}"),
+        ],
+        "node_modules/@sd-jwt/sd-jwt-vc/package.json",
+    )
+}
+
+/// Lighthouse 12 (npm, pinned): the last major that runs on the machine's Node 20 (13 needs
+/// Node 22). It drives the system's Chromium.
+pub const LIGHTHOUSE_VERSION: &str = "12.8.2";
+
+/// Lighthouse's command-line entry (a Node script), installed into `target/tools` once.
+pub fn lighthouse() -> anyhow::Result<PathBuf> {
+    let home = npm_install(
+        &format!("lighthouse-{LIGHTHOUSE_VERSION}"),
+        &[format!("lighthouse@{LIGHTHOUSE_VERSION}")],
+        "node_modules/lighthouse/cli/index.js",
+    )?;
+    Ok(home.join("node_modules/lighthouse/cli/index.js"))
+}
+
+/// `packages` installed with their dependencies into `target/tools/<folder>` (once, when
+/// `marker` is missing there); the folder, which holds `node_modules`.
+fn npm_install(folder: &str, packages: &[String], marker: &str) -> anyhow::Result<PathBuf> {
+    let home = target_dir().join("tools").join(folder);
+    let marker = home.join(marker);
     if marker.is_file() {
         return Ok(home);
     }
     let npm = which("npm").with_context(|| {
-        "@sd-jwt/sd-jwt-vc comes from the npm registry, but npm was not found: install Node.js and npm (`apt-get install nodejs npm`)"
+        format!("{} comes from the npm registry, but npm was not found: install Node.js and npm (`apt-get install nodejs npm`)", packages.join(", "))
     })?;
     std::fs::create_dir_all(&home)?;
     // A project of its own, so npm installs here and not into some package.json above.
     std::fs::write(home.join("package.json"), "{\"private\": true}\n")?;
-    println!("» installing @sd-jwt/sd-jwt-vc {SD_JWT_VC_VERSION} from the npm registry…");
+    println!(
+        "» installing {} from the npm registry…",
+        packages.join(", ")
+    );
     run(Command::new(npm)
         .args([
             "install",
@@ -153,12 +181,13 @@ pub fn sd_jwt_vc() -> anyhow::Result<PathBuf> {
             "--no-fund",
             "--no-save",
         ])
-        .arg(format!("@sd-jwt/sd-jwt-vc@{SD_JWT_VC_VERSION}"))
-        .arg(format!("@sd-jwt/crypto-nodejs@{SD_JWT_VC_VERSION}"))
+        .args(packages)
         .current_dir(&home))?;
     anyhow::ensure!(
         marker.is_file(),
-        "@sd-jwt/sd-jwt-vc installed without its package.json"
+        "{} installed without {}",
+        packages.join(", "),
+        marker.display()
     );
     Ok(home)
 }
