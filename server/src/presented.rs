@@ -1,10 +1,10 @@
 //! 免提交 at submission: each certificate the person presented from their wallet instead of a
 //! document is checked here, by the same core verifier the phones run — its issuer's signature
 //! and status list as the server holds them now, the holder's device key, made for this draft
-//! and no other, and the person's own (its ID number theirs). What it disclosed is kept with the
+//! and no other, and the person's own (issued to them, whatever it discloses). What it disclosed is kept with the
 //! answers, so the department relies on verified data instead of a photo.
 
-use tongban_core::credential::{names_another, CredentialKind, Verdict};
+use tongban_core::credential::{CredentialKind, Verdict};
 use tongban_core::form::{Answer, Answers, MaterialAnswer, VerifiedCertificate};
 use tongban_core::ids::AccountId;
 use tongban_core::FieldError;
@@ -42,45 +42,52 @@ pub async fn check(
         return Ok(Vec::new());
     }
     let bundle = crate::http::credentials::bundle(state).await?;
-    let own_id = state.store.account(person).await?.and_then(|a| a.id_number);
     let now = state.auth.now();
-    Ok(presented
-        .into_iter()
-        .map(|(path, kind, presentation)| {
-            let verdict = presentation.map(|p| bundle.verify_for_application(p, draft_id, now));
-            let result = match verdict {
-                Some(Verdict::Valid {
-                    kind: presented_kind,
-                    issuer,
-                    claims,
-                    ..
-                }) => {
-                    if presented_kind.map(CredentialKind::code) != Some(kind.as_str()) {
-                        Err("material-certificate-invalid")
-                    } else if names_another(&claims, own_id.as_deref()) {
-                        Err("material-certificate-not-yours")
-                    } else {
-                        match bundle.department(&issuer) {
-                            Some(department) => Ok(VerifiedCertificate {
-                                issuer: department.clone(),
-                                claims,
-                                checked_at: now,
-                            }),
-                            None => Err("material-certificate-invalid"),
-                        }
+    let mut checked = Vec::new();
+    for (path, kind, presentation) in presented {
+        let verdict = presentation.map(|p| bundle.verify_for_application(p, draft_id, now));
+        let result = match verdict {
+            Some(Verdict::Valid {
+                kind: presented_kind,
+                issuer,
+                claims,
+                ..
+            }) => {
+                let presentation = presentation.map_or("", String::as_str);
+                if presented_kind.map(CredentialKind::code) != Some(kind.as_str()) {
+                    Err("material-certificate-invalid")
+                } else if !crate::http::credentials::issued_to(
+                    state,
+                    &bundle,
+                    &issuer,
+                    presentation,
+                    person,
+                )
+                .await?
+                {
+                    Err("material-certificate-not-yours")
+                } else {
+                    match bundle.department(&issuer) {
+                        Some(department) => Ok(VerifiedCertificate {
+                            issuer: department.clone(),
+                            claims,
+                            checked_at: now,
+                        }),
+                        None => Err("material-certificate-invalid"),
                     }
                 }
-                Some(Verdict::Expired { .. }) => Err("material-certificate-expired"),
-                Some(Verdict::Revoked | Verdict::Suspended) => Err("material-certificate-revoked"),
-                Some(Verdict::Invalid { .. }) | None => Err("material-certificate-invalid"),
-            };
-            Checked {
-                path: path.clone(),
-                kind: kind.clone(),
-                result,
             }
-        })
-        .collect())
+            Some(Verdict::Expired { .. }) => Err("material-certificate-expired"),
+            Some(Verdict::Revoked | Verdict::Suspended) => Err("material-certificate-revoked"),
+            Some(Verdict::Invalid { .. }) | None => Err("material-certificate-invalid"),
+        };
+        checked.push(Checked {
+            path: path.clone(),
+            kind: kind.clone(),
+            result,
+        });
+    }
+    Ok(checked)
 }
 
 /// The errors of the certificates that did not hold, for the answers being submitted.

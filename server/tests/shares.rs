@@ -144,6 +144,17 @@ async fn a_share_opens_once_with_only_the_chosen_claims_and_never_again() {
         ),
         "share-not-yours"
     );
+    // Someone else's certificate showing only a name and a birth date (no ID number to
+    // compare): still known not to be theirs, by the certificate itself.
+    assert_eq!(
+        refused(
+            stranger
+                .create_share(&new_share(presentation.clone(), "杭州银行", 30))
+                .await
+                .unwrap_err()
+        ),
+        "share-not-yours"
+    );
 
     // Shared: the code once, the share in the list, waiting.
     let made = person

@@ -15,7 +15,7 @@ pub mod wallet;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-pub use sd_jwt::{held_claims, issue, present, verify, Issue, Trust};
+pub use sd_jwt::{held_claims, issue, present, status_index, verify, Issue, Trust};
 pub use trust::{
     present_for_application, show, TrustBundle, TrustedIssuer, APPLY_AUDIENCE, APPLY_MAX_AGE,
     SHOW_AUDIENCE, SHOW_MAX_AGE,
@@ -35,15 +35,6 @@ pub const CLAIMS: [&str; 10] = [
     "registered_on",
     "valid_until",
 ];
-
-/// Whether disclosed `claims` name someone other than the person whose ID number is `own`:
-/// their `id_number` is not that one. Claims without an ID number name nobody.
-pub fn names_another(claims: &Map<String, Value>, own: Option<&str>) -> bool {
-    claims
-        .get("id_number")
-        .and_then(Value::as_str)
-        .is_some_and(|number| Some(number) != own)
-}
 
 /// The claims a certificate gives a department when it stands in for a document (免提交):
 /// what the paper shows — all it holds but the age elements, which are for showing in person.

@@ -131,6 +131,20 @@ pub struct Trust<'a> {
     pub max_age: i64,
 }
 
+/// The index in its issuer's status list that the certificate of `presentation` carries
+/// (`status.status_list.idx`), read without checking anything: only for a presentation
+/// [`verify`] found valid. With the issuer it names the one certificate, and so its holder,
+/// whatever claims were disclosed.
+pub fn status_index(presentation: &str) -> Option<u64> {
+    let issuer_jwt = jws::parts(presentation.trim().split('~').next()?)?;
+    issuer_jwt
+        .payload
+        .get("status")?
+        .get("status_list")?
+        .get("idx")?
+        .as_u64()
+}
+
 /// Checks a presentation; the verdict says what holds, and on `Valid` only the disclosed claims.
 pub fn verify(presentation: &str, trust: &Trust<'_>) -> Verdict {
     let invalid = |reason| Verdict::Invalid { reason };

@@ -9,7 +9,7 @@ use serde_json::{json, Map, Value};
 use tongban_core::credential::jws::{Es256Key, Signer};
 use tongban_core::credential::status::{self, CheckedList, Status};
 use tongban_core::credential::{
-    issue, present, verify, CredentialKind, Invalid, Issue, Preset, Trust, Verdict,
+    issue, present, status_index, verify, CredentialKind, Invalid, Issue, Preset, Trust, Verdict,
 };
 
 const ISSUER: &str = "https://tongban.example/api/v1/issuers/330100-ga";
@@ -107,6 +107,11 @@ pub async fn a_presentation_verifies_and_shows_only_what_was_chosen() {
     assert_eq!(iss, ISSUER);
     assert_eq!(Value::Object(claims), json!({ "age_over_60": true }));
     assert_eq!(status_checked_at, Some(NOW - 600));
+    // Its status-list index names the certificate (the server finds its holder by it),
+    // though no identifying claim was disclosed; what is no presentation has none.
+    assert_eq!(status_index(&shown), Some(3));
+    assert_eq!(status_index(&format!("  {shown}\n")), Some(3));
+    assert_eq!(status_index("not a presentation"), None);
     // Nothing undisclosed anywhere in what is shown: not the name, the number or the region.
     let all = everything_in(&shown);
     for secret in ["钱老伯", "330106194001010015", "1940-01-01", "330106"] {

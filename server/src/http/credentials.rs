@@ -153,6 +153,27 @@ pub async fn trust_bundle(State(state): State<AppState>) -> Result<Response> {
         .into_response())
 }
 
+/// Whether the certificate of `presentation` — one `bundle` found valid, from `issuer` — was
+/// issued to `person`. Its index in the department's status list names the one certificate
+/// this server issued, and so its holder, whichever claims it discloses (a certificate that
+/// shows only a name is checked as surely as one that shows the ID number).
+pub async fn issued_to(
+    state: &AppState,
+    bundle: &TrustBundle,
+    issuer: &str,
+    presentation: &str,
+    person: &AccountId,
+) -> Result<bool> {
+    let (Some(department), Some(idx)) = (
+        bundle.department(issuer),
+        tongban_core::credential::status_index(presentation),
+    ) else {
+        return Ok(false);
+    };
+    let holder = state.store.credential_holder(&department.id, idx).await?;
+    Ok(holder.as_ref() == Some(person))
+}
+
 /// The trust bundle as of now: what verifiers are given, and what the server checks
 /// presentations against itself (免提交).
 pub async fn bundle(state: &AppState) -> Result<TrustBundle> {

@@ -16,7 +16,7 @@ use tongban_core::credential::share::{
     normalize_code, share_code, NewShare, ShareCreated, ShareList, ShareState, ShareSummary,
     SharedCertificate, CODE_LEN,
 };
-use tongban_core::credential::{names_another, Verdict};
+use tongban_core::credential::Verdict;
 use tongban_core::LocalizedText;
 
 use crate::access::{Citizen, ClientIp};
@@ -95,16 +95,24 @@ pub async fn create(
     }
     let now = state.auth.now();
     let bundle = super::credentials::bundle(&state).await?;
-    let (kind, claims) = match bundle.verify_shared(&new.presentation, now) {
-        Verdict::Valid { kind, claims, .. } => (kind, claims),
+    let (kind, issuer, claims) = match bundle.verify_shared(&new.presentation, now) {
+        Verdict::Valid {
+            kind,
+            issuer,
+            claims,
+            ..
+        } => (kind, issuer, claims),
         _ => return Err(AppError::field("presentation", "credential-not-valid")),
     };
-    let own_id = state
-        .store
-        .account(&citizen.account_id)
-        .await?
-        .and_then(|a| a.id_number);
-    if names_another(&claims, own_id.as_deref()) {
+    let own = super::credentials::issued_to(
+        &state,
+        &bundle,
+        &issuer,
+        &new.presentation,
+        &citizen.account_id,
+    )
+    .await?;
+    if !own {
         return Err(AppError::field("presentation", "share-not-yours"));
     }
     let minutes = new.minutes;

@@ -141,6 +141,25 @@ impl Store {
         row.map(|r| self.credential_from(&r)).transpose()
     }
 
+    /// Whose certificate is at `idx` of `department`'s status list.
+    pub async fn credential_holder(
+        &self,
+        department: &str,
+        idx: u64,
+    ) -> Result<Option<AccountId>, sqlx::Error> {
+        let Ok(idx) = i64::try_from(idx) else {
+            return Ok(None);
+        };
+        let holder: Option<String> = sqlx::query_scalar(
+            "SELECT account_id FROM credentials WHERE department_id = $1 AND status_idx = $2",
+        )
+        .bind(department)
+        .bind(idx)
+        .fetch_optional(self.pool())
+        .await?;
+        Ok(holder.map(AccountId::from))
+    }
+
     /// The departments that have issued at least one certificate.
     pub async fn issuing_departments(&self) -> Result<Vec<String>, sqlx::Error> {
         let rows =
