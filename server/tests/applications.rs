@@ -604,3 +604,136 @@ async fn materials_are_checked_by_content_and_belong_to_their_uploader() {
         "{fields:?}"
     );
 }
+
+/// A supplement passes what a submission passes: a document must be the person's own upload,
+/// and a certificate instead of a document is verified by the server (a "verified" block the
+/// client wrote itself is never kept).
+#[tokio::test]
+async fn a_supplemented_document_is_checked_as_at_submission() {
+    use tongban_core::form::{MaterialAnswer, VerifiedCertificate};
+
+    let server = AuthServer::on_sqlite(|_| {}).await;
+    let mut phone = Device {
+        api: verified_person(&server, PHONE_A).await,
+        id: "phone",
+        ops: 0,
+    };
+    let version = filled_draft(&mut phone, "s").await;
+    let ChangeReply::Submitted {
+        application_id: id, ..
+    } = phone
+        .send(
+            "s",
+            version,
+            ChangeKind::Submit {
+                idempotency_key: submission_key("s"),
+            },
+        )
+        .await
+    else {
+        panic!("not submitted")
+    };
+    // A document field of the form, asked for again.
+    let material = fill(&schema(&phone.api).await, "x")
+        .into_iter()
+        .find(|(_, a)| matches!(a, Answer::Material(_)))
+        .map(|(path, _)| path)
+        .expect("the form asks for a document");
+    let clerk = support::staff::staff(
+        &server,
+        "zhao",
+        "330100-ga",
+        tongban_core::case::StaffRole::Supervisor,
+    )
+    .await;
+    for (status, fields) in [
+        (ApplicationStatus::Accepted, vec![]),
+        (ApplicationStatus::InReview, vec![]),
+        (
+            ApplicationStatus::SupplementRequested,
+            vec![material.clone()],
+        ),
+    ] {
+        clerk
+            .staff_move(
+                &id,
+                &StatusChange {
+                    status,
+                    message: "请重新上传清晰的照片".into(),
+                    fields,
+                    reason: None,
+                },
+            )
+            .await
+            .unwrap();
+    }
+    let refused = |r: Result<tongban_core::application::Application, ApiError>| match r {
+        Err(ApiError::Validation { fields, .. }) => {
+            (fields[0].path.clone(), fields[0].code.clone())
+        }
+        other => panic!("taken: {other:?}"),
+    };
+
+    // Someone else's upload.
+    let stranger = verified_person(&server, "13800138001").await;
+    let theirs = stranger
+        .upload_material(support::forms::JPEG.to_vec())
+        .await
+        .unwrap();
+    let uploaded = |object_id: &str| -> Answers {
+        [(
+            material.clone(),
+            Answer::Material(MaterialAnswer::Uploaded {
+                object_id: object_id.into(),
+                file_name: "photo.jpg".into(),
+                size: 1000,
+            }),
+        )]
+        .into()
+    };
+    assert_eq!(
+        refused(phone.api.supply(&id, uploaded(&theirs.object_id)).await),
+        (material.clone(), "material-missing".to_owned())
+    );
+
+    // A certificate "verified" by the client, with a presentation that is none.
+    let forged: Answers = [(
+        material.clone(),
+        Answer::Material(MaterialAnswer::FromCertificate {
+            certificate: "resident-id-card".into(),
+            presentation: Some("eyJhbGciOiJFUzI1NiJ9.e30.c2ln~".into()),
+            verified: Some(VerifiedCertificate {
+                issuer: tongban_core::catalog::DepartmentRef {
+                    id: "330100-ga".into(),
+                    name: tongban_core::LocalizedText::new("杭州市公安局", "Hangzhou PSB"),
+                },
+                claims: serde_json::from_value(serde_json::json!({"name": "张三"})).unwrap(),
+                checked_at: 1,
+            }),
+        }),
+    )]
+    .into();
+    assert_eq!(
+        refused(phone.api.supply(&id, forged).await),
+        (material.clone(), "material-certificate-invalid".to_owned())
+    );
+    let still = phone.api.application(&id).await.unwrap();
+    assert_eq!(still.status, ApplicationStatus::SupplementRequested);
+
+    // Their own new upload is taken.
+    let mine = phone
+        .api
+        .upload_material(support::forms::JPEG.to_vec())
+        .await
+        .unwrap();
+    let taken = phone
+        .api
+        .supply(&id, uploaded(&mine.object_id))
+        .await
+        .unwrap();
+    assert_eq!(taken.status, ApplicationStatus::InReview);
+    assert!(matches!(
+        &taken.answers[&material],
+        Answer::Material(MaterialAnswer::Uploaded { object_id, .. }) if *object_id == mine.object_id
+    ));
+}

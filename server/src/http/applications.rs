@@ -162,10 +162,14 @@ pub async fn supply(
             fields: outside,
         });
     }
+    // What is supplied passes what a submission passes: documents that are the person's own
+    // uploads, and certificates (免提交) verified now, made for this application's draft —
+    // never a "verified" block the client wrote itself.
+    let (supplied, presented) = checked_supply(&state, &citizen, &app, supplement.answers).await?;
     let (resolved, matters) = crate::forms::resolve_with_matters(&state, &app.form_id).await?;
     let schema = resolved.schema;
     let mut answers = app.answers.clone();
-    answers.extend(supplement.answers.clone());
+    answers.extend(supplied);
     let answers = schema.submitted_answers(&answers);
     let errors = schema.validate(&answers, china_date(state.auth.now()));
     if !errors.is_empty() {
@@ -182,6 +186,7 @@ pub async fn supply(
             &answers,
         )
         .await?;
+        note_supplied(&state, &citizen, &app, &cases, &presented).await?;
         return Ok(Json(application_view(&state, &id).await?));
     }
     let moved = state
@@ -200,12 +205,66 @@ pub async fn supply(
     if moved == Moved::StatusChanged {
         return Err(AppError::Conflict("conflict"));
     }
+    note_supplied(&state, &citizen, &app, &cases, &presented).await?;
     let record = state
         .store
         .application(&id)
         .await?
         .ok_or(AppError::NotFound)?;
     Ok(Json(record.application))
+}
+
+/// The supplied answers as they may be kept, and the certificates among them as checked:
+/// refused (each field with its error, the refused certificates in the person's data record)
+/// if a document is not one of the person's uploads or a certificate does not hold; else each
+/// certificate with what the server verified of it.
+async fn checked_supply(
+    state: &AppState,
+    citizen: &Citizen,
+    app: &Application,
+    mut supplied: tongban_core::form::Answers,
+) -> Result<(tongban_core::form::Answers, Vec<crate::presented::Checked>)> {
+    let uploads = tongban_core::form::uploaded_objects(&supplied);
+    let ids: Vec<String> = uploads.iter().map(|(_, id)| id.clone()).collect();
+    let missing = state
+        .store
+        .not_owned_materials(&citizen.account_id, &ids)
+        .await?;
+    let mut errors: Vec<FieldError> = uploads
+        .iter()
+        .filter(|(_, id)| missing.contains(id))
+        .map(|(path, _)| FieldError::new(path.as_str(), "material-missing"))
+        .collect();
+    let presented =
+        crate::presented::check(state, &citizen.account_id, &app.draft_id, &supplied).await?;
+    let certificates: Vec<FieldError> = crate::presented::errors(&presented, &supplied)
+        .into_iter()
+        .filter(|f| !errors.iter().any(|e| e.path == f.path))
+        .collect();
+    errors.extend(certificates);
+    if !errors.is_empty() {
+        crate::presented::note(state, citizen, None, &presented).await?;
+        return Err(AppError::fields(errors));
+    }
+    crate::presented::record(&presented, &mut supplied);
+    Ok((supplied, presented))
+}
+
+/// After a supplement was taken: each certificate in it in the data record, with a consent
+/// receipt naming the department, as at submission.
+async fn note_supplied(
+    state: &AppState,
+    citizen: &Citizen,
+    app: &Application,
+    cases: &[crate::store::CaseRow],
+    presented: &[crate::presented::Checked],
+) -> Result<()> {
+    let done = tongban_core::draft::Submission {
+        idempotency_key: tongban_core::draft::submission_key(&app.draft_id),
+        application_id: app.id.clone(),
+        receipt: app.receipt.clone(),
+    };
+    crate::presented::note(state, citizen, Some((&done, cases)), presented).await
 }
 
 /// Every case that asked for a supplement goes back to work with the new answers; its clock
