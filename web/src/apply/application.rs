@@ -71,7 +71,7 @@ fn ApplicationView(
         .collect();
     let supplement = (!requested.is_empty()).then(|| {
         let fields: Vec<(String, Field)> = questions.iter().filter(|(p, _)| requested.contains(p)).cloned().collect();
-        view! { <SupplementForm app_id=app.id.clone() fields=fields answers=app.answers.clone() reload=reload/> }
+        view! { <SupplementForm app_id=app.id.clone() draft_id=app.draft_id.clone() fields=fields answers=app.answers.clone() reload=reload/> }
     });
     view! {
         <h1>{t!("application-heading")}</h1>
@@ -131,6 +131,8 @@ fn AskAbout(code: String, application_id: String) -> impl IntoView {
 #[component]
 fn SupplementForm(
     app_id: String,
+    /// The application's draft: a certificate given instead of a document is presented for it.
+    draft_id: String,
     fields: Vec<(String, Field)>,
     answers: Answers,
     reload: WriteSignal<u32>,
@@ -179,7 +181,7 @@ fn SupplementForm(
                 let current = answers.get(&path).cloned();
                 let p = path.clone();
                 view! {
-                    <SupplementField app_id=app_id.clone() path=p field=field value=current values=values errors=errors/>
+                    <SupplementField app_id=app_id.clone() draft_id=draft_id.clone() path=p field=field value=current values=values errors=errors/>
                 }
             }).collect_view()}
             <button type="button" class="button button-wide" on:click=submit>{t!("application-supplement-submit")}</button>
@@ -187,10 +189,12 @@ fn SupplementForm(
     }
 }
 
-/// A supplement's field: text-like answers typed again, documents uploaded again.
+/// A supplement's field: text-like answers typed again, documents uploaded again or given as
+/// an e-certificate from the wallet (免提交), as when applying.
 #[component]
 fn SupplementField(
     app_id: String,
+    draft_id: String,
     path: String,
     field: Field,
     value: Option<Answer>,
@@ -231,7 +235,7 @@ fn SupplementField(
         let before = value.clone();
         let value_now = Memo::new(move |_| chosen().or_else(|| before.clone()));
         return view! {
-            <MaterialInput id=id label_text=label(&field.label) hint=None value=Signal::derive(move || value_now.get()) later_allowed=*later_allowed certificates=certificates.clone() draft_id=None error=error commit=set/>
+            <MaterialInput id=id label_text=label(&field.label) hint=None value=Signal::derive(move || value_now.get()) later_allowed=*later_allowed certificates=certificates.clone() draft_id=Some(draft_id) error=error commit=set/>
         }
         .into_any();
     }
