@@ -65,6 +65,23 @@ pub fn new_receipt(now: i64) -> String {
     )
 }
 
+/// The fields of `answers` naming a document that is not one of `person`'s uploads, each with
+/// `material-missing` (at submission and at 补正).
+pub async fn not_owned(
+    state: &AppState,
+    person: &tongban_core::ids::AccountId,
+    answers: &Answers,
+) -> Result<Vec<FieldError>, AppError> {
+    let uploads = tongban_core::form::uploaded_objects(answers);
+    let ids: Vec<String> = uploads.iter().map(|(_, id)| id.clone()).collect();
+    let missing = state.store.not_owned_materials(person, &ids).await?;
+    Ok(uploads
+        .iter()
+        .filter(|(_, id)| missing.contains(id))
+        .map(|(path, _)| FieldError::new(path.as_str(), "material-missing"))
+        .collect())
+}
+
 /// Applies `change` to `draft` (`created`: the change just made it).
 pub async fn decide(
     state: &AppState,
@@ -89,18 +106,7 @@ pub async fn decide(
             code: "identity-required".into(),
         }));
     }
-    // Documents named in the answers must be this person's uploads.
-    let uploads = tongban_core::form::uploaded_objects(&draft.answers);
-    let ids: Vec<String> = uploads.iter().map(|(_, id)| id.clone()).collect();
-    let missing = state
-        .store
-        .not_owned_materials(&citizen.account_id, &ids)
-        .await?;
-    let missing_fields: Vec<FieldError> = uploads
-        .iter()
-        .filter(|(_, id)| missing.contains(id))
-        .map(|(path, _)| FieldError::new(path.as_str(), "material-missing"))
-        .collect();
+    let missing_fields = not_owned(state, &citizen.account_id, &draft.answers).await?;
     // Certificates used instead of documents (免提交): verified now, for this draft.
     let presented =
         crate::presented::check(state, &citizen.account_id, &draft.draft_id, &draft.answers)

@@ -521,6 +521,33 @@ pub async fn axe(browser: &Browser, source: &str, run_only: &str) -> Vec<String>
     serde_json::from_value(result).unwrap()
 }
 
+/// Opens the application form of `matter` at its first page; `prefix` is empty, or
+/// `/for/{mandate}` when acting for someone.
+pub async fn open_form(app: &TestApp, browser: &Browser, prefix: &str, matter: &str) {
+    browser
+        .client
+        .goto(&format!("{}{prefix}/apply/{matter}", app.base_url))
+        .await
+        .unwrap();
+    browser
+        .wait_until("return location.search.includes('step=0')", "the form")
+        .await
+        .unwrap();
+}
+
+/// The wallet page, once the person's certificates are collected to this device.
+pub async fn open_wallet(app: &TestApp, phone: &Browser) {
+    phone
+        .client
+        .goto(&format!("{}/wallet", app.base_url))
+        .await
+        .unwrap();
+    phone
+        .wait_until("return !!document.querySelector('.show-make')", "collected")
+        .await
+        .unwrap();
+}
+
 /// Answers the remaining form pages until the check-answers page.
 pub async fn fill_to_check_answers(browser: &Browser) {
     while step_of(&browser.path().await.unwrap()) != "check" {
@@ -605,6 +632,20 @@ pub async fn make_move(desk: &Browser, status: &str, message: &str) {
     desk.wait_until(
         &format!("return !!document.getElementById('case-done') && !document.getElementById('move-{status}')"),
         &format!("the move to {status}"),
+    )
+    .await
+    .unwrap();
+}
+
+/// On the workbench's case page, "需要补正" already chosen: asks again for the field whose
+/// checkbox is `ask` (CSS), telling the person `message`, and waits until it is asked.
+pub async fn ask_supplement(desk: &Browser, ask: &str, message: &str) {
+    desk.click(ask).await.unwrap();
+    desk.type_into("#move-message", message).await.unwrap();
+    desk.click("#move-submit").await.unwrap();
+    desk.wait_until(
+        "return document.getElementById('case-status').textContent.includes('需要补正')",
+        "the supplement asked",
     )
     .await
     .unwrap();

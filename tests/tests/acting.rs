@@ -7,8 +7,8 @@
 use tokio::sync::Mutex;
 use tongban_core::case::StaffRole;
 use tongban_tests::{
-    add_staff, axe, axe_source, fill_to_check_answers, staff_desk, submit_twice, verified_person,
-    Browser, TestApp, WCAG_AA,
+    add_staff, axe, axe_source, fill_to_check_answers, open_form, staff_desk, submit_twice,
+    verified_person, Browser, TestApp, WCAG_AA,
 };
 
 /// axe-core (WCAG 2.2 AA) finds nothing on the page as it is now.
@@ -23,15 +23,7 @@ const MATTER: &str = "330000-GA-0001";
 
 /// Opens `/apply/{MATTER}` and answers every page up to check answers.
 async fn fill_in(browser: &Browser, app: &TestApp, prefix: &str) {
-    browser
-        .client
-        .goto(&format!("{}{prefix}/apply/{MATTER}", app.base_url))
-        .await
-        .unwrap();
-    browser
-        .wait_until("return location.search.includes('step=0')", "the form")
-        .await
-        .unwrap();
+    open_form(app, browser, prefix, MATTER).await;
     fill_to_check_answers(browser).await;
 }
 

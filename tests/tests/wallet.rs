@@ -15,16 +15,13 @@
 //! only" with 杭州银行 for a day; the bank, in its own browser, opens the link: valid, name and
 //! ID number only, shared with 杭州银行. Opening it again is refused (once only); the wallet
 //! says it was opened, and the data record names the bank.
-//!
-//! And 补正: the bureau asks again for the ID card document; the person gives the wallet's card
-//! instead of a new photo, and the bureau sees what the server verified of it.
 
 use tokio::sync::Mutex;
 use tongban_core::case::StaffRole;
 use tongban_core::credential::status::Status;
 use tongban_tests::{
-    add_staff, axe, axe_source, make_move, next_page, staff_desk, step_of, submit_twice,
-    verified_person, Browser, TestApp, WCAG_AA,
+    add_staff, axe, axe_source, make_move, next_page, open_form, open_wallet, staff_desk, step_of,
+    submit_twice, verified_person, Browser, TestApp, WCAG_AA,
 };
 
 static ONE_BROWSER: Mutex<()> = Mutex::const_new(());
@@ -113,19 +110,6 @@ async fn open_verifier(app: &TestApp) -> Browser {
         .await
         .unwrap();
     verifier
-}
-
-/// The wallet, with the ID card collected to this phone.
-async fn open_wallet(app: &TestApp, phone: &Browser) {
-    phone
-        .client
-        .goto(&format!("{}/wallet", app.base_url))
-        .await
-        .unwrap();
-    phone
-        .wait_until("return !!document.querySelector('.show-make')", "collected")
-        .await
-        .unwrap();
 }
 
 async fn assert_accessible(browser: &Browser, source: &str) {
@@ -448,15 +432,7 @@ async fn a_completed_marriage_registration_puts_the_certificate_in_the_wallet() 
     let phone = verified_person(&app, "13800138084", "林小满", "330106199503050220").await;
     // The ID card, collected to this phone.
     open_wallet(&app, &phone).await;
-    phone
-        .client
-        .goto(&format!("{}/apply/330100-MZ-0001", app.base_url))
-        .await
-        .unwrap();
-    phone
-        .wait_until("return location.search.includes('step=0')", "the form")
-        .await
-        .unwrap();
+    open_form(&app, &phone, "", "330100-MZ-0001").await;
     // 免提交: the ID card stands in for the applicants' ID cards, with consent, its claims listed.
     let mut used = false;
     while step_of(&phone.path().await.unwrap()) != "check" {
@@ -636,139 +612,5 @@ async fn a_completed_marriage_registration_puts_the_certificate_in_the_wallet() 
         .unwrap();
     assert_eq!(badge, ["已被发证部门注销"]);
     verifier.close().await;
-    phone.close().await;
-}
-
-/// 补正 with a certificate: the bureau asks again for an applicant's ID card, and the person
-/// gives the one in their wallet instead of a new photo; the bureau then sees what was verified.
-#[tokio::test]
-async fn a_supplement_is_answered_with_a_certificate_from_the_wallet() {
-    let _turn = ONE_BROWSER.lock().await;
-    let mut app = TestApp::start().await;
-    let phone = verified_person(&app, "13800138086", "林小满", "330106199503050220").await;
-    open_wallet(&app, &phone).await;
-    // Applied with photos of the documents.
-    phone
-        .client
-        .goto(&format!("{}/apply/330100-MZ-0001", app.base_url))
-        .await
-        .unwrap();
-    phone
-        .wait_until("return location.search.includes('step=0')", "the form")
-        .await
-        .unwrap();
-    while step_of(&phone.path().await.unwrap()) != "check" {
-        next_page(&phone).await;
-    }
-    submit_twice(&phone).await;
-    let application = phone
-        .eval("return location.pathname.split('/applications/')[1] || ''")
-        .await
-        .unwrap();
-
-    // The bureau asks for the applicant's ID card again.
-    add_staff(&app, "mz.clerk", "330100-mz", StaffRole::Supervisor).await;
-    let desk = staff_desk(&app, "mz.clerk").await;
-    desk.texts("a.case-link").await.unwrap();
-    desk.click("a.case-link").await.unwrap();
-    desk.texts("#case-status").await.unwrap();
-    make_move(&desk, "accepted", "").await;
-    make_move(&desk, "in-review", "").await;
-    desk.click("#move-supplement-requested").await.unwrap();
-    let asked = desk
-        .eval(
-            "const box = [...document.querySelectorAll('input[id^=ask-]')].find(b => \
-               (document.querySelector('label[for=\"' + b.id + '\"]') || b.parentElement).textContent.includes('居民身份证')); \
-             if (!box) return ''; box.click(); return box.id",
-        )
-        .await
-        .unwrap();
-    assert!(
-        asked.as_str().is_some_and(|id| !id.is_empty()),
-        "an ID card document to ask for"
-    );
-    desk.type_into("#move-message", "身份证照片不清晰，请重新提供")
-        .await
-        .unwrap();
-    desk.click("#move-submit").await.unwrap();
-    desk.wait_until(
-        "return document.getElementById('case-status').textContent.includes('需要补正')",
-        "the supplement asked",
-    )
-    .await
-    .unwrap();
-
-    // The person gives the ID card from the wallet, agreeing to what it hands over.
-    let path = match application.as_str() {
-        Some(id) if !id.is_empty() => format!("/applications/{id}"),
-        _ => "/applications".to_owned(),
-    };
-    phone
-        .client
-        .goto(&format!("{}{path}", app.base_url))
-        .await
-        .unwrap();
-    if path == "/applications" {
-        phone.texts("main a[href^='/applications/']").await.unwrap();
-        phone.click("main a[href^='/applications/']").await.unwrap();
-    }
-    assert_eq!(
-        phone.texts("#supplement-heading").await.unwrap(),
-        ["需要补正"]
-    );
-    // The wallet is read from the device after the page shows.
-    let offered = phone
-        .wait_until(
-            "return !!document.querySelector('section[aria-labelledby=supplement-heading] .material-use-certificate')",
-            "the wallet's ID card offered",
-        )
-        .await;
-    if offered.is_err() {
-        phone
-            .screenshot("supplement-certificate-missing")
-            .await
-            .unwrap();
-    }
-    offered.unwrap();
-    phone
-        .tap("section[aria-labelledby=supplement-heading] .material-use-certificate")
-        .await
-        .unwrap();
-    phone.tap(".material-consent-agree").await.unwrap();
-    phone
-        .wait_until(
-            "return [...document.querySelectorAll('#supplement-heading ~ * .material-state, section[aria-labelledby=supplement-heading] .material-state')].some(s => s.textContent.includes('已用电子证照'))",
-            "the certificate used",
-        )
-        .await
-        .unwrap();
-    phone
-        .eval("document.querySelector('section[aria-labelledby=supplement-heading] fieldset').scrollIntoView(); return true")
-        .await
-        .unwrap();
-    phone.screenshot("supplement-certificate").await.unwrap();
-    phone
-        .click("section[aria-labelledby=supplement-heading] button.button-wide")
-        .await
-        .unwrap();
-    phone
-        .wait_until(
-            "return !document.getElementById('supplement-heading') && document.body.textContent.includes('审核中')",
-            "back in review",
-        )
-        .await
-        .unwrap();
-
-    // The bureau sees the verified card, not a photo.
-    desk.client.refresh().await.unwrap();
-    let verified = desk
-        .texts("#case-answers .verified-certificate")
-        .await
-        .unwrap();
-    assert!(
-        verified[0].contains("杭州市公安局") && verified[0].contains("330106199503050220"),
-        "{verified:?}"
-    );
-    desk.close().await;
     phone.close().await;
 }

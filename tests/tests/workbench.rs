@@ -8,7 +8,8 @@ use tokio::sync::Mutex;
 use tongban_core::case::StaffRole;
 use tongban_server::store::NewStaff;
 use tongban_tests::{
-    axe, axe_source, fill_to_check_answers, make_move, submit_twice, Browser, TestApp, WCAG_AA,
+    ask_supplement, axe, axe_source, fill_to_check_answers, make_move, submit_twice, Browser,
+    TestApp, WCAG_AA,
 };
 
 static ONE_BROWSER: Mutex<()> = Mutex::const_new(());
@@ -219,17 +220,7 @@ async fn a_department_takes_a_case_to_the_end_while_the_person_follows_it() {
         desk.texts("#move-error").await.unwrap(),
         ["请至少选择一项需要补正的内容。"]
     );
-    desk.click("#ask-applicant-address").await.unwrap();
-    desk.type_into("#move-message", "请补充完整的门牌号")
-        .await
-        .unwrap();
-    desk.click("#move-submit").await.unwrap();
-    desk.wait_until(
-        "return document.getElementById('case-status').textContent.includes('需要补正')",
-        "the supplement asked",
-    )
-    .await
-    .unwrap();
+    ask_supplement(&desk, "#ask-applicant-address", "请补充完整的门牌号").await;
 
     // The person supplies it.
     phone

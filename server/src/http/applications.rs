@@ -224,17 +224,7 @@ async fn checked_supply(
     app: &Application,
     mut supplied: tongban_core::form::Answers,
 ) -> Result<(tongban_core::form::Answers, Vec<crate::presented::Checked>)> {
-    let uploads = tongban_core::form::uploaded_objects(&supplied);
-    let ids: Vec<String> = uploads.iter().map(|(_, id)| id.clone()).collect();
-    let missing = state
-        .store
-        .not_owned_materials(&citizen.account_id, &ids)
-        .await?;
-    let mut errors: Vec<FieldError> = uploads
-        .iter()
-        .filter(|(_, id)| missing.contains(id))
-        .map(|(path, _)| FieldError::new(path.as_str(), "material-missing"))
-        .collect();
+    let mut errors = crate::submission::not_owned(state, &citizen.account_id, &supplied).await?;
     let presented =
         crate::presented::check(state, &citizen.account_id, &app.draft_id, &supplied).await?;
     let certificates: Vec<FieldError> = crate::presented::errors(&presented, &supplied)

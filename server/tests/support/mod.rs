@@ -2,6 +2,7 @@
 
 pub mod at_rest;
 pub mod auth;
+pub mod drafting;
 pub mod forms;
 pub mod postgres;
 pub mod staff;
