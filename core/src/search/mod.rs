@@ -36,6 +36,7 @@
 //! best results explains are reported (`SearchResults::unmatched`), so the app can say honestly
 //! which words it did not understand; a query with nothing meaningful left is `meaningful: false`.
 
+mod phrases;
 mod pinyin;
 mod postings;
 pub(crate) mod query;
@@ -50,6 +51,7 @@ use std::collections::{HashMap, HashSet};
 use serde::{Deserialize, Serialize};
 
 use crate::model::{Audience, MatterSummary};
+use phrases::Phrases;
 #[cfg(feature = "pinyin")]
 pub use pinyin::pinyin_tokens;
 use pinyin::{PinyinForm, Syllables};
@@ -146,25 +148,13 @@ pub struct SearchResults {
 struct Prepared {
     name_zh: Vec<char>,
     name_en: String,
+    /// `name_en`'s words, cut once.
+    name_en_words: text::Words,
     keywords: Vec<Vec<char>>,
     name_py: PinyinForm,
     keyword_py: Vec<PinyinForm>,
     name_syl: Vec<u32>,
     keyword_syl: Vec<Vec<u32>>,
-}
-
-/// A colloquial phrase ready to match: Chinese (fillers cut as from queries) or English.
-#[derive(Debug)]
-struct PreparedSynonym {
-    phrase: Vec<char>,
-    /// The phrase as written (its fillers kept), to find in the query before fillers are cut.
-    raw: Vec<char>,
-    /// An English phrase as ` words joined `.
-    english: Option<String>,
-    means: Vec<Vec<char>>,
-    /// Documents holding every word it means, and those holding any (sorted).
-    docs: Vec<u32>,
-    any_docs: Vec<u32>,
 }
 
 /// Where results may come from: the app's filter, or the places the query names.
@@ -178,7 +168,7 @@ struct Scope<'a> {
 pub struct SearchIndex {
     documents: Vec<SearchDocument>,
     prepared: Vec<Prepared>,
-    synonyms: Vec<PreparedSynonym>,
+    synonyms: Phrases,
     /// Each distinct pinyin string (names and keywords), with where it occurs: typo matching
     /// measures each string once, however many documents share it.
     terms: Vec<(String, TermPlaces)>,
@@ -224,9 +214,11 @@ impl SearchIndex {
                     .zip(&d.keyword_pinyin)
                     .map(|(k, py)| syllables.learn(k, py))
                     .collect();
+                let name_en = d.summary.name.en.clone().unwrap_or_default().to_lowercase();
                 Prepared {
                     name_zh,
-                    name_en: d.summary.name.en.clone().unwrap_or_default().to_lowercase(),
+                    name_en_words: text::Words::new(&name_en),
+                    name_en,
                     keywords: d
                         .keywords
                         .iter()
@@ -253,61 +245,7 @@ impl SearchIndex {
                 *k = query::without_fillers(k, known);
             }
         }
-        let synonyms: Vec<PreparedSynonym> = synonyms
-            .iter()
-            .map(|s| {
-                let folded = text::fold(&s.phrase);
-                let han = folded.chars().any(text::is_han);
-                let means: Vec<Vec<char>> = s
-                    .means
-                    .iter()
-                    .map(|m| normalize(m).chars().collect())
-                    .collect();
-                let mut docs: Option<Vec<u32>> = None;
-                let mut any_docs: Vec<u32> = Vec::new();
-                for word in &means {
-                    let holding = postings.holding(&prepared, word);
-                    any_docs.extend(&holding);
-                    docs = Some(match docs {
-                        None => holding,
-                        Some(prev) => prev
-                            .into_iter()
-                            .filter(|d| holding.binary_search(d).is_ok())
-                            .collect(),
-                    });
-                }
-                any_docs.sort_unstable();
-                any_docs.dedup();
-                PreparedSynonym {
-                    raw: if han {
-                        normalize(&folded).chars().collect()
-                    } else {
-                        Vec::new()
-                    },
-                    phrase: if han {
-                        query::without_fillers(
-                            &normalize(&folded).chars().collect::<Vec<_>>(),
-                            known,
-                        )
-                    } else {
-                        Vec::new()
-                    },
-                    english: (!han).then(|| {
-                        format!(
-                            " {} ",
-                            folded
-                                .split(|c: char| !c.is_alphanumeric())
-                                .filter(|w| !w.is_empty())
-                                .collect::<Vec<_>>()
-                                .join(" ")
-                        )
-                    }),
-                    means,
-                    docs: docs.unwrap_or_default(),
-                    any_docs,
-                }
-            })
-            .collect();
+        let synonyms = Phrases::new(synonyms, &prepared, &postings, known);
         // Distinct pinyin strings → (document, None for the name or Some(keyword index)).
         let mut term_ids: HashMap<String, usize> = HashMap::new();
         let mut terms: Vec<(String, TermPlaces)> = Vec::new();
@@ -467,7 +405,7 @@ impl SearchIndex {
             }
             return results;
         }
-        let applying = self.applying(&plan);
+        let applying = self.synonyms.applying(&plan);
         let (mut hits, mut rest) =
             self.score_all(&plan, &applying, &scope, limit, exhaustive, false);
         if hits.is_empty() && !plan.han.is_empty() {
@@ -504,7 +442,7 @@ impl SearchIndex {
     fn score_all(
         &self,
         plan: &Plan,
-        applying: &score::Applying,
+        applying: &phrases::Applying,
         scope: &Scope,
         limit: usize,
         exhaustive: bool,
@@ -564,7 +502,7 @@ impl SearchIndex {
     fn unmatched(
         &self,
         plan: &Plan,
-        applying: &score::Applying,
+        applying: &phrases::Applying,
         hits: &[(usize, SearchHit)],
     ) -> Vec<String> {
         let mut han = vec![false; plan.han.len()];

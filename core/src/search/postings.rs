@@ -4,9 +4,9 @@
 
 use std::collections::HashMap;
 
+use super::phrases::Applying;
 use super::pinyin::NONE;
 use super::query::Plan;
-use super::score::Applying;
 use super::text::find;
 use super::{Prepared, SearchIndex};
 

@@ -3,9 +3,10 @@
 //! the average over the whole query — so a matter that explains all of it beats one that explains
 //! half, and a query of one term scores exactly as that term.
 
+use super::phrases::Applying;
 use super::pinyin::NONE;
 use super::query::Plan;
-use super::text::{find, merge, word_start};
+use super::text::{find, merge};
 use super::{Prepared, SearchIndex};
 
 /// A Latin word counts as much as two Chinese characters (about one word).
@@ -61,50 +62,7 @@ impl Explanation {
     }
 }
 
-/// The query's colloquial phrases, found once per query: (synonym, the range of `Plan::han` it
-/// covers) for Chinese ones, (synonym, the word range) for English ones.
-#[derive(Debug, Default)]
-pub(super) struct Applying {
-    pub han: Vec<(usize, usize, usize)>,
-    pub english: Vec<(usize, usize, usize)>,
-}
-
 impl SearchIndex {
-    pub(super) fn applying(&self, plan: &Plan) -> Applying {
-        let mut out = Applying::default();
-        let h = &plan.han;
-        for (s, syn) in self.synonyms.iter().enumerate() {
-            if let Some(phrase) = &syn.english {
-                if let Some(at) = plan.latin_text.find(phrase.as_str()) {
-                    // Word range: count the words before the match.
-                    let from = plan.latin_text[..at].split_whitespace().count();
-                    let to = from + phrase.split_whitespace().count();
-                    out.english.push((s, from, to));
-                }
-                continue;
-            }
-            if syn.phrase.is_empty() || h.is_empty() {
-                continue;
-            }
-            if let Some(at) = find(h, &syn.phrase) {
-                out.han.push((s, at, at + syn.phrase.len()));
-            } else if h.len() >= 2 && find(&syn.phrase, h).is_some() {
-                out.han.push((s, 0, h.len()));
-            } else if let Some(at) = find(&plan.raw_han, &syn.raw) {
-                // As typed, fillers and all (爸爸去世了 holds 去世, whose 去 was cut).
-                let kept: Vec<usize> = plan.raw_to_han[at..at + syn.raw.len()]
-                    .iter()
-                    .flatten()
-                    .copied()
-                    .collect();
-                if let (Some(first), Some(last)) = (kept.first(), kept.last()) {
-                    out.han.push((s, *first, last + 1));
-                }
-            }
-        }
-        out
-    }
-
     /// What document `doc` explains of `plan`.
     pub(super) fn explain(
         &self,
@@ -252,7 +210,7 @@ impl SearchIndex {
             let several = content.len() > 1;
             for &i in &content {
                 let w = &plan.words[i];
-                if let Some(at) = word_start(&p.name_en, w) {
+                if let Some(at) = p.name_en_words.start_of(w) {
                     e.words[i] = e.words[i].max(85 + if several { 5 } else { 0 });
                     e.highlight_en.push((at, at + w.chars().count()));
                 }

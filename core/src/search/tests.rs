@@ -165,3 +165,49 @@ fn places_filter_and_nothing_meaningful_is_said() {
     assert!(!partial.hits.is_empty());
     assert_eq!(partial.unmatched, ["火箭"]);
 }
+
+#[test]
+fn looking_phrases_up_finds_what_trying_each_finds() {
+    // The demo catalog's hundreds of phrases, over synthetic matters.
+    let catalog: serde_json::Value =
+        serde_json::from_str(include_str!("../../../catalog/catalog.json")).unwrap();
+    let phrases: Vec<Synonym> = serde_json::from_value(catalog["synonyms"].clone()).unwrap();
+    assert!(phrases.len() > 100, "{} phrases", phrases.len());
+    let index = SearchIndex::new(
+        crate::synthetic::documents(500),
+        &phrases,
+        &places(),
+        HashMap::new(),
+    );
+    let mut queries: Vec<String> = crate::synthetic::QUERIES
+        .iter()
+        .map(|q| q.to_string())
+        .collect();
+    for s in &phrases {
+        let p = &s.phrase;
+        let chars: Vec<char> = p.chars().collect();
+        queries.push(p.clone());
+        queries.push(format!("我想问一下{p}怎么办"));
+        queries.push(format!("please help, {p} now"));
+        // Part of a phrase (a query inside a phrase), and a phrase cut short.
+        if chars.len() >= 3 {
+            queries.push(chars[1..].iter().collect());
+            queries.push(chars[..chars.len() - 1].iter().collect());
+        }
+    }
+    let mut found = 0;
+    for q in &queries {
+        let plan = index.plan(q);
+        let by_scan = index.synonyms.applying_by_scan(&plan);
+        let looked_up = index.synonyms.applying(&plan);
+        assert_eq!(looked_up.han, by_scan.han, "{q}");
+        assert_eq!(looked_up.english, by_scan.english, "{q}");
+        found += by_scan.han.len() + by_scan.english.len();
+    }
+    // Not vacuous: most queries hold a phrase.
+    assert!(
+        found > queries.len() / 2,
+        "{found} phrases in {} queries",
+        queries.len()
+    );
+}

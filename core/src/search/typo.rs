@@ -4,9 +4,10 @@
 
 use std::collections::HashMap;
 
+use super::phrases::Applying;
 use super::query::Plan;
-use super::score::{Applying, Explanation};
-use super::text::substring_distance;
+use super::score::Explanation;
+use super::text::Approximate;
 use super::{Scope, SearchHit, SearchIndex};
 
 impl SearchIndex {
@@ -23,14 +24,21 @@ impl SearchIndex {
     ) {
         let max_edits = if q.len() >= 9 { 2 } else { 1 };
         let pairs: Vec<[u8; 2]> = q.as_bytes().windows(2).map(|w| [w[0], w[1]]).collect();
-        let mut shared: HashMap<u32, usize> = HashMap::new();
+        // Letter pairs shared with each term (a count per term, and the terms touched in order).
+        let mut counts = vec![0u16; self.terms.len()];
+        let mut touched: Vec<u32> = Vec::new();
         for pair in &pairs {
             if let Some(ids) = self.bigrams.get(pair) {
-                for id in ids {
-                    *shared.entry(*id).or_default() += 1;
+                for &id in ids {
+                    let count = &mut counts[id as usize];
+                    if *count == 0 {
+                        touched.push(id);
+                    }
+                    *count = count.saturating_add(1);
                 }
             }
         }
+        let approximate = Approximate::new(q.as_bytes());
         // An edit changes at most two letter pairs (three for a swap).
         let needed = pairs.len().saturating_sub(3 * max_edits).max(1);
         let mut position: HashMap<usize, usize> = hits
@@ -38,13 +46,12 @@ impl SearchIndex {
             .enumerate()
             .map(|(at, (doc, _))| (*doc, at))
             .collect();
-        for (id, count) in shared {
-            if count < needed {
+        for id in touched {
+            if (counts[id as usize] as usize) < needed {
                 continue;
             }
             let (text, places) = &self.terms[id as usize];
-            let Some((edits, end)) = substring_distance(q.as_bytes(), text.as_bytes(), max_edits)
-            else {
+            let Some((edits, end)) = approximate.within(text.as_bytes(), max_edits) else {
                 continue;
             };
             let start = end.saturating_sub(q.len());
