@@ -4,6 +4,10 @@
 //! Prints `BENCH load …` with requests per second, p50/p99 and errors, for SQLite or (with
 //! `TONGBAN_LOAD_POSTGRES=1`, on a throwaway cluster) PostgreSQL. Run by `cargo xtask bench`.
 
+/// The server's own allocator, as it ships.
+#[global_allocator]
+static ALLOCATOR: tongban_server::Allocator = tongban_server::Allocator;
+
 mod faults;
 #[path = "../../server/tests/support/forms.rs"]
 #[allow(dead_code)]

@@ -4,6 +4,10 @@
 //! sync protocol, then all submit at once. Run by `cargo xtask bench` (release); prints `BENCH …`
 //! lines.
 
+/// The server's own allocator, as it ships.
+#[global_allocator]
+static ALLOCATOR: tongban_server::Allocator = tongban_server::Allocator;
+
 #[path = "../tests/support/forms.rs"]
 #[allow(dead_code)]
 mod forms;

@@ -23,6 +23,28 @@ use crate::store::Store;
 /// province of 10,000 matters does not keep them all in memory).
 const GUIDES_KEPT: usize = 2_000;
 
+/// Search answers kept ready to send per catalog version, the least recently asked dropped
+/// first. An answer is kept the second time its query is asked: queries asked once (most of
+/// them) cost only a hash among the `SEARCHES_SEEN` remembered.
+const SEARCHES_KEPT: usize = 1_000;
+const SEARCHES_SEEN: usize = 10_000;
+
+pub struct SearchAnswers {
+    kept: lru::LruCache<String, Arc<Encoded>>,
+    /// Hashes of the queries answered, and whether the answer is being made ready to keep.
+    seen: lru::LruCache<u64, bool>,
+}
+
+impl Default for SearchAnswers {
+    fn default() -> Self {
+        let size = |n: usize| std::num::NonZeroUsize::new(n).expect("not zero");
+        Self {
+            kept: lru::LruCache::new(size(SEARCHES_KEPT)),
+            seen: lru::LruCache::new(size(SEARCHES_SEEN)),
+        }
+    }
+}
+
 pub struct LoadedCatalog {
     pub version: String,
     /// The whole index, ready to send.
@@ -34,49 +56,115 @@ pub struct LoadedCatalog {
     pub index: CatalogIndex,
     pub search: SearchIndex,
     /// Per-region indexes, cut on first request (at most one per region of the catalog).
-    scoped: Mutex<HashMap<String, Arc<Encoded>>>,
-    guides: Mutex<HashMap<String, Arc<Encoded>>>,
+    scoped: Mutex<HashMap<String, Made>>,
+    guides: Mutex<HashMap<String, Made>>,
+    searches: Mutex<SearchAnswers>,
 }
 
 impl LoadedCatalog {
     /// The index a region's app downloads (`CatalogIndex::for_region`); None for a region the
     /// catalog does not have.
     pub async fn index_for(&self, region: &str) -> Result<Option<Arc<Encoded>>, AppError> {
-        if let Some(doc) = self.scoped.lock().expect("not poisoned").get(region) {
-            return Ok(Some(doc.clone()));
-        }
-        let Some(scoped) = self.index.for_region(region) else {
-            return Ok(None);
-        };
-        let tag = format!("{}.{region}", self.version);
-        let doc = Arc::new(
-            tokio::task::spawn_blocking(move || {
-                Encoded::new(
-                    &tag,
-                    serde_json::to_vec(&scoped).expect("an index serializes"),
-                )
+        // Kept without a bound: only the catalog's regions stay (others give NotFound).
+        let cell = slot(&self.scoped, region, usize::MAX).expect("no bound");
+        let made = cell
+            .get_or_try_init(|| async {
+                let scoped = self.index.for_region(region).ok_or(AppError::NotFound)?;
+                let tag = format!("{}.{region}", self.version);
+                let doc = tokio::task::spawn_blocking(move || {
+                    Encoded::new(
+                        &tag,
+                        serde_json::to_vec(&scoped).expect("an index serializes"),
+                    )
+                })
+                .await
+                .map_err(AppError::internal)?;
+                Ok(Arc::new(doc))
             })
-            .await
-            .map_err(AppError::internal)?,
-        );
-        let mut scoped = self.scoped.lock().expect("not poisoned");
-        Ok(Some(scoped.entry(region.to_owned()).or_insert(doc).clone()))
+            .await;
+        found(&self.scoped, region, made)
+    }
+
+    /// The kept answer to a search (`key`: the query and everything else that shapes it).
+    pub fn search_answer(&self, key: &str) -> Option<Arc<Encoded>> {
+        let mut searches = self.searches.lock().expect("not poisoned");
+        searches.kept.get(key).cloned()
+    }
+
+    /// Notes that the search `key` was answered; true when it was asked before (its answer is
+    /// worth keeping).
+    pub fn asked_again(&self, key: &str) -> bool {
+        use std::hash::{BuildHasher, RandomState};
+        static HASHER: OnceLock<RandomState> = OnceLock::new();
+        let hash = HASHER.get_or_init(RandomState::new).hash_one(key);
+        let mut searches = self.searches.lock().expect("not poisoned");
+        match searches.seen.get_mut(&hash) {
+            // Once: the queries asked at the same moment do not all compress it.
+            Some(keeping) => !std::mem::replace(keeping, true),
+            None => {
+                searches.seen.put(hash, false);
+                false
+            }
+        }
+    }
+
+    /// Keeps a search's answer, to send as it is while this catalog version lasts.
+    pub fn keep_search_answer(&self, key: String, answer: Arc<Encoded>) {
+        let mut searches = self.searches.lock().expect("not poisoned");
+        searches.kept.put(key, answer);
     }
 
     /// A matter's guide ready to send, read from the database once per catalog version.
     pub async fn guide(&self, db: &Store, code: &str) -> Result<Option<Arc<Encoded>>, AppError> {
-        if let Some(doc) = self.guides.lock().expect("not poisoned").get(code) {
-            return Ok(Some(doc.clone()));
+        let cell = slot(&self.guides, code, GUIDES_KEPT).unwrap_or_default();
+        let made = cell
+            .get_or_try_init(|| async {
+                let json = db.matter_guide(code).await?.ok_or(AppError::NotFound)?;
+                let tag = self.version.clone();
+                let doc =
+                    tokio::task::spawn_blocking(move || Encoded::new(&tag, json.into_bytes()))
+                        .await
+                        .map_err(AppError::internal)?;
+                Ok(Arc::new(doc))
+            })
+            .await;
+        found(&self.guides, code, made)
+    }
+}
+
+/// A document made once however many ask for it at the same moment: the first request makes
+/// it, the others wait for it (a cold cache under load made it once per waiting request).
+type Made = Arc<tokio::sync::OnceCell<Arc<Encoded>>>;
+
+/// The slot for `key`, added while fewer than `most` are kept; None when full.
+fn slot(kept: &Mutex<HashMap<String, Made>>, key: &str, most: usize) -> Option<Made> {
+    let mut kept = kept.lock().expect("not poisoned");
+    if let Some(cell) = kept.get(key) {
+        return Some(cell.clone());
+    }
+    if kept.len() >= most {
+        return None;
+    }
+    Some(kept.entry(key.to_owned()).or_default().clone())
+}
+
+/// What making gave: the document, None for what does not exist (its slot let go, so unknown
+/// keys take no room), or the error (the slot left empty for the next request to try).
+fn found(
+    kept: &Mutex<HashMap<String, Made>>,
+    key: &str,
+    made: Result<&Arc<Encoded>, AppError>,
+) -> Result<Option<Arc<Encoded>>, AppError> {
+    match made {
+        Ok(doc) => Ok(Some(doc.clone())),
+        Err(AppError::NotFound) => {
+            let mut kept = kept.lock().expect("not poisoned");
+            if kept.get(key).is_some_and(|cell| !cell.initialized()) {
+                kept.remove(key);
+            }
+            Ok(None)
         }
-        let Some(json) = db.matter_guide(code).await? else {
-            return Ok(None);
-        };
-        let doc = Arc::new(Encoded::new(&self.version, json.into_bytes()));
-        let mut guides = self.guides.lock().expect("not poisoned");
-        if guides.len() < GUIDES_KEPT {
-            guides.insert(code.to_owned(), doc.clone());
-        }
-        Ok(Some(doc))
+        Err(error) => Err(error),
     }
 }
 
@@ -157,6 +245,7 @@ impl CatalogCache {
                 search,
                 scoped: Mutex::default(),
                 guides: Mutex::default(),
+                searches: Mutex::default(),
             })
         })
         .await

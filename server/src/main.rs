@@ -2,6 +2,9 @@
 
 use std::process::ExitCode;
 
+#[global_allocator]
+static ALLOCATOR: tongban_server::Allocator = tongban_server::Allocator;
+
 use clap::{Parser, Subcommand};
 use tongban_server::seed::{import_catalog, ImportError};
 use tongban_server::{store::Store, Config};

@@ -563,17 +563,7 @@ async fn an_import_elsewhere_is_served_without_a_restart() {
     let (server, _db, _web) = start_on_sqlite().await;
     let api = ApiClient::new(server.base_url());
     let before = api.catalog_index().await.unwrap();
-    let mut catalog =
-        tongban_core::catalog::parse_catalog(include_str!("../../catalog/catalog.json")).unwrap();
-    catalog.version = format!("{}-next", before.version);
-    catalog.matters.truncate(10);
-    catalog.bundles.clear();
-    let index = tongban_core::catalog::CatalogIndex::from_catalog(&catalog);
-    server
-        .db()
-        .replace_catalog(&catalog, &serde_json::to_string(&index).unwrap())
-        .await
-        .unwrap();
+    let catalog = support::import_smaller_catalog(&server, 10).await;
     let started = std::time::Instant::now();
     loop {
         let now = api.catalog_index().await.unwrap();

@@ -2,16 +2,18 @@
 //! bundles. No login; any cache may keep these, checking they are current.
 
 use axum::extract::{Path, Query, State};
-use axum::http::{header, HeaderMap};
+use std::sync::Arc;
+
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
-use axum::{Json, Router};
+use axum::Router;
 use serde::{Deserialize, Serialize};
 use tongban_core::catalog::{Bundle, CatalogIndex, Matter};
 use tongban_core::search::{SearchFilter, SearchHit};
 use tongban_core::{Audience, MatterList, MatterSummary};
 
-use crate::encoded::PUBLIC_REVALIDATE;
+use crate::encoded::{self, Encoded, PUBLIC_REVALIDATE};
 use crate::error::AppError;
 use crate::state::AppState;
 
@@ -146,16 +148,31 @@ pub struct SearchResults {
     path = "/api/v1/search",
     tag = "catalog",
     params(SearchParams),
-    responses((status = 200, description = "Best matches first", body = SearchResults))
+    responses(
+        (status = 200, description = "Best matches first; send its ETag back in If-None-Match", body = SearchResults),
+        (status = 304, description = "The client's copy is current")
+    )
 )]
 pub async fn search(
     State(state): State<AppState>,
     Query(params): Query<SearchParams>,
+    headers: HeaderMap,
 ) -> Result<Response, AppError> {
     let catalog = state.catalog.current(&state.store).await?;
     let limit = params.limit.unwrap_or(20);
     if !(1..=100).contains(&limit) {
         return Err(AppError::field("limit", "field-invalid"));
+    }
+    // Everything the answer depends on besides the catalog version.
+    let key = format!(
+        "{limit}\u{1f}{:?}\u{1f}{:?}\u{1f}{:?}\u{1f}{}",
+        params.audience,
+        params.region,
+        params.life_event,
+        params.q.as_deref().unwrap_or_default()
+    );
+    if let Some(answer) = catalog.search_answer(&key) {
+        return Ok(answer.respond(&headers));
     }
     let filter = SearchFilter {
         audience: params.audience,
@@ -177,15 +194,38 @@ pub async fn search(
             })
         })
         .collect();
+    let json = serde_json::to_vec(&SearchResults {
+        query: params.q.unwrap_or_default(),
+        results,
+        places: read.places,
+        unmatched: read.unmatched,
+        meaningful: read.meaningful,
+    })
+    .map_err(AppError::internal)?;
+    let etag = encoded::etag(&catalog.version, &json);
+    let current = encoded::is_current(&headers, &etag);
+    if catalog.asked_again(&key) {
+        // Asked before: kept compressed (off the async threads), sent as it is from now on.
+        let (catalog, json) = (catalog.clone(), json.clone());
+        tokio::task::spawn_blocking(move || {
+            let answer = Encoded::with_levels(&catalog.version, json, 5, 6);
+            catalog.keep_search_answer(key, Arc::new(answer));
+        });
+    }
+    let common = [
+        (header::CACHE_CONTROL, PUBLIC_REVALIDATE),
+        (header::ETAG, etag),
+    ];
+    if current {
+        return Ok((StatusCode::NOT_MODIFIED, common).into_response());
+    }
     Ok((
-        [(header::CACHE_CONTROL, PUBLIC_REVALIDATE)],
-        Json(SearchResults {
-            query: params.q.unwrap_or_default(),
-            results,
-            places: read.places,
-            unmatched: read.unmatched,
-            meaningful: read.meaningful,
-        }),
+        common,
+        [(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/json"),
+        )],
+        json,
     )
         .into_response())
 }

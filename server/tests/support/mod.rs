@@ -40,3 +40,29 @@ pub async fn start_on_sqlite() -> (
     let config = tongban_server::Config::for_tests(sqlite_url(dir.path()), web.path());
     (tongban_server::start(config).await.unwrap(), dir, web)
 }
+
+/// Imports a new version of the demo catalog with only its first `matters` matters and no
+/// bundles straight into the server's database, as another instance or the import command
+/// would; the server serves it within a second.
+pub async fn import_smaller_catalog(
+    server: &tongban_server::RunningServer,
+    matters: usize,
+) -> tongban_core::catalog::Catalog {
+    let before = tongban_core::ApiClient::new(server.base_url())
+        .catalog_index()
+        .await
+        .unwrap();
+    let mut catalog =
+        tongban_core::catalog::parse_catalog(include_str!("../../../catalog/catalog.json"))
+            .unwrap();
+    catalog.version = format!("{}-next", before.version);
+    catalog.matters.truncate(matters);
+    catalog.bundles.clear();
+    let index = tongban_core::catalog::CatalogIndex::from_catalog(&catalog);
+    server
+        .db()
+        .replace_catalog(&catalog, &serde_json::to_string(&index).unwrap())
+        .await
+        .unwrap();
+    catalog
+}
