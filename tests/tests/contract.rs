@@ -114,31 +114,49 @@ async fn the_api_keeps_its_contract_under_schemathesis() {
             .path()
             .join(format!("{}.toml", caller.name.replace(' ', "-")));
         std::fs::write(&path, config).unwrap();
-        let mut cmd = std::process::Command::new(&st);
-        // Its cache of earlier findings stays in the temporary folder: every run starts clean.
-        cmd.current_dir(dir.path())
-            .arg("--config-file")
-            .arg(&path)
-            .args(["run", &schema])
-            .args(["--checks", "all"])
-            .args(["--phases", "examples,coverage,fuzzing,stateful"])
-            .args(["--workers", "2", "--no-color"]);
-        for path in caller.excluded {
-            cmd.args(["--exclude-path", path]);
-        }
-        let output = tokio::task::spawn_blocking(move || cmd.output())
-            .await
-            .unwrap()
-            .expect("schemathesis runs");
-        let report = String::from_utf8_lossy(&output.stdout);
-        let summary: Vec<&str> = report
-            .lines()
-            .skip_while(|l| !l.contains("SUMMARY"))
-            .collect();
-        println!("schemathesis as {}:\n{}", caller.name, summary.join("\n"));
-        if !output.status.success() {
+        // CPython 3.11 (the machine's) sometimes fails inside `ast.parse` while hypothesis
+        // describes a strategy ("AST constructor recursion depth mismatch", CPython gh-106905):
+        // nothing was asked of the API then. Such a run is made again, once; any other failure,
+        // or that one twice, fails the test.
+        for attempt in 1..=2 {
+            let mut cmd = std::process::Command::new(&st);
+            // Its cache of earlier findings stays in the temporary folder: every run starts clean.
+            cmd.current_dir(dir.path())
+                .arg("--config-file")
+                .arg(&path)
+                .args(["run", &schema])
+                .args(["--checks", "all"])
+                .args(["--phases", "examples,coverage,fuzzing,stateful"])
+                .args(["--workers", "2", "--no-color"]);
+            for path in caller.excluded {
+                cmd.args(["--exclude-path", path]);
+            }
+            let output = tokio::task::spawn_blocking(move || cmd.output())
+                .await
+                .unwrap()
+                .expect("schemathesis runs");
+            let report = String::from_utf8_lossy(&output.stdout);
+            let summary: Vec<&str> = report
+                .lines()
+                .skip_while(|l| !l.contains("SUMMARY"))
+                .collect();
+            println!("schemathesis as {}:\n{}", caller.name, summary.join("\n"));
+            if output.status.success() {
+                break;
+            }
             println!("{report}\n{}", String::from_utf8_lossy(&output.stderr));
+            let interpreter_fault = report.contains("AST constructor recursion depth mismatch")
+                && !report.contains("Failures:")
+                && summary.iter().any(|l| l.contains("Runtime Error: 1"));
+            if attempt == 1 && interpreter_fault {
+                println!(
+                    "schemathesis as {}: the interpreter's ast fault; once more",
+                    caller.name
+                );
+                continue;
+            }
             failed.push(caller.name);
+            break;
         }
     }
     assert!(
