@@ -31,7 +31,11 @@ impl Encoded {
         let etag = etag(tag, &json);
         let mut br = Vec::with_capacity(json.len() / 4);
         {
-            let mut writer = brotli::CompressorWriter::new(&mut br, 64 * 1024, br_quality, 22);
+            // A window no bigger than the document (at least 2^18: below that brotli's higher
+            // qualities set up far slower), at most 4 MiB: a small answer's compressor holds
+            // less memory.
+            let bits = (usize::BITS - json.len().leading_zeros()).clamp(18, 22);
+            let mut writer = brotli::CompressorWriter::new(&mut br, 64 * 1024, br_quality, bits);
             writer.write_all(&json).expect("writing to memory");
         }
         let mut gzip = flate2::write::GzEncoder::new(

@@ -2,8 +2,6 @@
 //! bundles. No login; any cache may keep these, checking they are current.
 
 use axum::extract::{Path, Query, State};
-use std::sync::Arc;
-
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
@@ -204,12 +202,11 @@ pub async fn search(
     .map_err(AppError::internal)?;
     let etag = encoded::etag(&catalog.version, &json);
     let current = encoded::is_current(&headers, &etag);
-    if catalog.asked_again(&key) {
+    if let Some(keeping) = catalog.asked_again(&key) {
         // Asked before: kept compressed (off the async threads), sent as it is from now on.
-        let (catalog, json) = (catalog.clone(), json.clone());
+        let (version, json) = (catalog.version.clone(), json.clone());
         tokio::task::spawn_blocking(move || {
-            let answer = Encoded::with_levels(&catalog.version, json, 5, 6);
-            catalog.keep_search_answer(key, Arc::new(answer));
+            keeping.keep(Encoded::with_levels(&version, json, 5, 6));
         });
     }
     let common = [
