@@ -32,10 +32,10 @@ const GUIDES_KEPT: usize = 2_000;
 const SEARCHES_KEPT: usize = 1_000;
 const SEARCHES_SEEN: usize = 10_000;
 
-pub struct SearchAnswers {
+struct SearchAnswers {
     kept: lru::LruCache<String, Arc<Encoded>>,
-    /// Hashes of the queries answered, and whether the answer is being made ready to keep.
-    seen: lru::LruCache<u64, bool>,
+    /// Hashes of the queries answered.
+    seen: lru::LruCache<u64, ()>,
     /// An answer is being made ready.
     busy: bool,
 }
@@ -55,7 +55,6 @@ impl Default for SearchAnswers {
 pub struct Keeping {
     catalog: Arc<LoadedCatalog>,
     key: String,
-    hash: u64,
 }
 
 impl Keeping {
@@ -68,15 +67,7 @@ impl Keeping {
 
 impl Drop for Keeping {
     fn drop(&mut self) {
-        let mut searches = self.catalog.searches.lock().expect("not poisoned");
-        let searches = &mut *searches;
-        searches.busy = false;
-        if !searches.kept.contains(&self.key) {
-            // Not kept after all: asked again, it may be.
-            if let Some(keeping) = searches.seen.get_mut(&self.hash) {
-                *keeping = false;
-            }
-        }
+        self.catalog.searches.lock().expect("not poisoned").busy = false;
     }
 }
 
@@ -133,25 +124,15 @@ impl LoadedCatalog {
         static HASHER: OnceLock<RandomState> = OnceLock::new();
         let hash = HASHER.get_or_init(RandomState::new).hash_one(key);
         let mut searches = self.searches.lock().expect("not poisoned");
-        let searches = &mut *searches;
-        match searches.seen.get_mut(&hash) {
-            None => {
-                searches.seen.put(hash, false);
-                None
-            }
-            // Being made ready already, or something else is.
-            Some(true) => None,
-            Some(_) if searches.busy => None,
-            Some(keeping) => {
-                *keeping = true;
-                searches.busy = true;
-                Some(Keeping {
-                    catalog: self.clone(),
-                    key: key.to_owned(),
-                    hash,
-                })
-            }
+        // Asked before (still remembered: one not kept now is kept when asked next).
+        if searches.seen.put(hash, ()).is_none() || searches.busy {
+            return None;
         }
+        searches.busy = true;
+        Some(Keeping {
+            catalog: self.clone(),
+            key: key.to_owned(),
+        })
     }
 
     /// A matter's guide ready to send, read from the database once per catalog version.

@@ -55,35 +55,58 @@ impl Encoded {
     /// The document for this request: `304` if `If-None-Match` names it, else the best encoding
     /// the client accepts (brotli, gzip, none).
     pub fn respond(&self, request: &HeaderMap) -> Response {
-        let common = [
-            (header::ETAG, self.etag.clone()),
-            (header::CACHE_CONTROL, PUBLIC_REVALIDATE),
-            (header::VARY, HeaderValue::from_static("accept-encoding")),
-        ];
-        if is_current(request, &self.etag) {
-            return (StatusCode::NOT_MODIFIED, common).into_response();
-        }
-        let json = (
-            header::CONTENT_TYPE,
-            HeaderValue::from_static("application/json"),
-        );
         let (encoding, body) = match accepted(request) {
-            Some(Coding::Br) => ("br", self.br.clone()),
-            Some(Coding::Gzip) => ("gzip", self.gzip.clone()),
-            None => return (common, [json], self.identity.clone()).into_response(),
+            Some(Coding::Br) => (Some("br"), self.br.clone()),
+            Some(Coding::Gzip) => (Some("gzip"), self.gzip.clone()),
+            None => (None, self.identity.clone()),
         };
-        let encoding = (header::CONTENT_ENCODING, HeaderValue::from_static(encoding));
-        (common, [json, encoding], body).into_response()
+        validated(request, self.etag.clone(), true, encoding, body)
     }
 }
 
+/// A public JSON document made for this request, under the ETag it has when kept (`tag` and
+/// its bytes): `304` if the client's copy is current, else the bytes, which the compression
+/// layer compresses on the way out for clients that accept it.
+pub fn respond_fresh(request: &HeaderMap, tag: &str, json: Vec<u8>) -> Response {
+    validated(request, etag(tag, &json), false, None, json.into())
+}
+
+/// `304` under `etag` if `If-None-Match` names it, else `body` (in `encoding`, if one). `vary`
+/// for the forms chosen here by `Accept-Encoding`.
+fn validated(
+    request: &HeaderMap,
+    etag: HeaderValue,
+    vary: bool,
+    encoding: Option<&'static str>,
+    body: Bytes,
+) -> Response {
+    let mut headers = HeaderMap::new();
+    headers.insert(header::CACHE_CONTROL, PUBLIC_REVALIDATE);
+    if vary {
+        headers.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
+    }
+    if is_current(request, &etag) {
+        headers.insert(header::ETAG, etag);
+        return (StatusCode::NOT_MODIFIED, headers).into_response();
+    }
+    headers.insert(header::ETAG, etag);
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json"),
+    );
+    if let Some(encoding) = encoding {
+        headers.insert(header::CONTENT_ENCODING, HeaderValue::from_static(encoding));
+    }
+    (headers, body).into_response()
+}
+
 /// The strong ETag of a document: `tag` (the catalog version, say) and a hash of its bytes.
-pub fn etag(tag: &str, json: &[u8]) -> HeaderValue {
+fn etag(tag: &str, json: &[u8]) -> HeaderValue {
     HeaderValue::from_str(&format!("\"{tag}-{:016x}\"", fnv1a(json))).expect("an ETag of ASCII")
 }
 
 /// Whether the request's `If-None-Match` names `etag` (or `*`): the client's copy is current.
-pub fn is_current(request: &HeaderMap, etag: &HeaderValue) -> bool {
+fn is_current(request: &HeaderMap, etag: &HeaderValue) -> bool {
     request
         .get_all(header::IF_NONE_MATCH)
         .iter()

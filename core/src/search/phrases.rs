@@ -59,18 +59,17 @@ impl Phrases {
         postings: &Postings,
         known: impl Fn(char, char) -> bool + Copy,
     ) -> Self {
-        let list: Vec<PreparedSynonym> = synonyms
-            .iter()
-            .map(|s| prepare(s, prepared, postings, known))
-            .collect();
         let mut phrases = Self {
-            list: Vec::new(),
+            list: synonyms
+                .iter()
+                .map(|s| prepare(s, prepared, postings, known))
+                .collect(),
             by_first: HashMap::new(),
             by_pair: HashMap::new(),
             by_word: HashMap::new(),
             wordless: Vec::new(),
         };
-        for (i, syn) in list.iter().enumerate() {
+        for (i, syn) in phrases.list.iter().enumerate() {
             let id = i as u32;
             let add = |list: &mut Vec<u32>| {
                 if list.last() != Some(&id) {
@@ -91,7 +90,6 @@ impl Phrases {
                 add(phrases.by_pair.entry((pair[0], pair[1])).or_default());
             }
         }
-        phrases.list = list;
         phrases
     }
 

@@ -2,8 +2,8 @@
 //! bundles. No login; any cache may keep these, checking they are current.
 
 use axum::extract::{Path, Query, State};
-use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
-use axum::response::{IntoResponse, Response};
+use axum::http::HeaderMap;
+use axum::response::Response;
 use axum::routing::get;
 use axum::Router;
 use serde::{Deserialize, Serialize};
@@ -11,7 +11,7 @@ use tongban_core::catalog::{Bundle, CatalogIndex, Matter};
 use tongban_core::search::{SearchFilter, SearchHit};
 use tongban_core::{Audience, MatterList, MatterSummary};
 
-use crate::encoded::{self, Encoded, PUBLIC_REVALIDATE};
+use crate::encoded::{self, Encoded};
 use crate::error::AppError;
 use crate::state::AppState;
 
@@ -200,8 +200,6 @@ pub async fn search(
         meaningful: read.meaningful,
     })
     .map_err(AppError::internal)?;
-    let etag = encoded::etag(&catalog.version, &json);
-    let current = encoded::is_current(&headers, &etag);
     if let Some(keeping) = catalog.asked_again(&key) {
         // Asked before: kept compressed (off the async threads), sent as it is from now on.
         let (version, json) = (catalog.version.clone(), json.clone());
@@ -209,22 +207,7 @@ pub async fn search(
             keeping.keep(Encoded::with_levels(&version, json, 5, 6));
         });
     }
-    let common = [
-        (header::CACHE_CONTROL, PUBLIC_REVALIDATE),
-        (header::ETAG, etag),
-    ];
-    if current {
-        return Ok((StatusCode::NOT_MODIFIED, common).into_response());
-    }
-    Ok((
-        common,
-        [(
-            header::CONTENT_TYPE,
-            HeaderValue::from_static("application/json"),
-        )],
-        json,
-    )
-        .into_response())
+    Ok(encoded::respond_fresh(&headers, &catalog.version, json))
 }
 
 /// A bundle (一件事) and the matters it joins.
