@@ -6,7 +6,7 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use tongban_core::catalog::CatalogIndex;
-use tongban_mobile::{DraftKeys, SecretStore, TongbanClient};
+use tongban_mobile::{DraftKeys, NoNetwork, SecretStore, TongbanClient};
 
 struct Secrets;
 impl SecretStore for Secrets {
@@ -31,6 +31,7 @@ fn open_client(dir: &std::path::Path) -> Arc<TongbanClient> {
         Arc::new(Secrets),
         Arc::new(Keys),
         dir.display().to_string(),
+        Arc::new(NoNetwork),
     )
     .unwrap()
 }

@@ -7,7 +7,7 @@ use tongban_core::ApiError;
 
 use crate::TongbanClient;
 
-#[uniffi::export(async_runtime = "tokio")]
+#[uniffi::export]
 impl TongbanClient {
     /// Texts a one-time login code to `phone`.
     pub async fn send_login_code(&self, phone: String) -> Result<CodeSent, ApiError> {

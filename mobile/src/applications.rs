@@ -23,7 +23,7 @@ pub struct ApplicationView {
     pub created_at: i64,
 }
 
-#[uniffi::export(async_runtime = "tokio")]
+#[uniffi::export]
 impl TongbanClient {
     /// The account's applications, newest first.
     pub async fn applications(&self) -> Result<Vec<ApplicationSummary>, ApiError> {

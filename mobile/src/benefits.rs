@@ -32,7 +32,7 @@ pub struct BenefitClaim {
     pub consent_withdraw: LocalizedText,
 }
 
-#[uniffi::export(async_runtime = "tokio")]
+#[uniffi::export]
 impl TongbanClient {
     /// What the person qualifies for, or will soon.
     pub async fn benefits(&self) -> Result<Vec<BenefitItem>, ApiError> {

@@ -50,7 +50,7 @@ fn file_safe(code: &str) -> String {
         .collect()
 }
 
-#[uniffi::export(async_runtime = "tokio")]
+#[uniffi::export]
 impl TongbanClient {
     /// The catalog's matters, most used first.
     pub async fn list_matters(&self) -> Result<Vec<MatterSummary>, ApiError> {

@@ -10,6 +10,7 @@ use tongban_core::draft_store::DraftStore;
 use tongban_core::{ApiClient, ApiError};
 
 use crate::draft_store::FileDraftStore;
+use crate::transport::{HttpTransport, ShellTransport};
 use crate::{new_id, DraftKeys, SecretStore, ShellSecrets};
 
 /// The app's own storage folder and the keys for the drafts kept in it.
@@ -45,14 +46,23 @@ fn checked_base_url(base_url: &str) -> Result<String, ApiError> {
     Ok(trimmed.to_owned())
 }
 
+/// Core's client of the API at `base_url`, its requests sent by the shell's `transport`.
+fn api_client(base_url: &str, transport: Arc<dyn HttpTransport>) -> Result<ApiClient, ApiError> {
+    Ok(ApiClient::with_transport(
+        checked_base_url(base_url)?,
+        Arc::new(ShellTransport(transport)),
+    ))
+}
+
 #[uniffi::export]
 impl TongbanClient {
     /// A client of the API at `base_url` (`https://…`, or `http://` for development) that keeps
-    /// a session only in memory (gone when the app stops).
+    /// a session only in memory (gone when the app stops). Requests go through `transport`, the
+    /// platform's HTTP stack.
     #[uniffi::constructor]
-    pub fn new(base_url: String) -> Result<Arc<Self>, ApiError> {
+    pub fn new(base_url: String, transport: Arc<dyn HttpTransport>) -> Result<Arc<Self>, ApiError> {
         Ok(Arc::new(Self {
-            api: ApiClient::new(checked_base_url(&base_url)?),
+            api: api_client(&base_url, transport)?,
             storage: None,
             drafts: Default::default(),
             search: Default::default(),
@@ -65,9 +75,10 @@ impl TongbanClient {
     pub fn with_secret_store(
         base_url: String,
         secrets: Arc<dyn SecretStore>,
+        transport: Arc<dyn HttpTransport>,
     ) -> Result<Arc<Self>, ApiError> {
-        let api = ApiClient::new(checked_base_url(&base_url)?)
-            .with_secret_store(Arc::new(ShellSecrets(secrets)));
+        let api =
+            api_client(&base_url, transport)?.with_secret_store(Arc::new(ShellSecrets(secrets)));
         Ok(Arc::new(Self {
             api,
             storage: None,
@@ -85,9 +96,10 @@ impl TongbanClient {
         secrets: Arc<dyn SecretStore>,
         keys: Arc<dyn DraftKeys>,
         storage_dir: String,
+        transport: Arc<dyn HttpTransport>,
     ) -> Result<Arc<Self>, ApiError> {
-        let api = ApiClient::new(checked_base_url(&base_url)?)
-            .with_secret_store(Arc::new(ShellSecrets(secrets)));
+        let api =
+            api_client(&base_url, transport)?.with_secret_store(Arc::new(ShellSecrets(secrets)));
         Ok(Arc::new(Self {
             api,
             storage: Some(Storage {
@@ -199,13 +211,17 @@ mod tests {
         for bad in ["", "ftp://x.gov.cn", "x.gov.cn", "https://", "http:///"] {
             assert!(
                 matches!(
-                    TongbanClient::new(bad.into()),
+                    TongbanClient::new(bad.into(), Arc::new(crate::transport::NoNetwork)),
                     Err(ApiError::Validation { .. })
                 ),
                 "{bad:?} accepted"
             );
         }
-        let ok = TongbanClient::new(" https://x.gov.cn/ ".into()).unwrap();
+        let ok = TongbanClient::new(
+            " https://x.gov.cn/ ".into(),
+            Arc::new(crate::transport::NoNetwork),
+        )
+        .unwrap();
         assert_eq!(ok.base_url(), "https://x.gov.cn");
     }
 }

@@ -59,7 +59,7 @@ pub struct SyncSummary {
     pub refused: Vec<String>,
 }
 
-#[uniffi::export(async_runtime = "tokio")]
+#[uniffi::export]
 impl TongbanClient {
     /// Starts a draft for a matter (its code) or a bundle (`bundle:<id>`); works offline. Online,
     /// what the account already knows (name, ID number, phone) is filled in, as on the web.

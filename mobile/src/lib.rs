@@ -4,7 +4,7 @@
 //! are core's own (`uniffi.tongban_core.MatterSummary`, `QuestionView`, `ApiException`), defined
 //! once for every shell. One file per feature, each with its own exported `impl` block:
 //! `client` (construction, storage), `account`, `drafts`, `catalog`, `applications`, `benefits`,
-//! `wallet`.
+//! `wallet`; `transport`, the shell's HTTP stack.
 
 mod account;
 mod applications;
@@ -13,6 +13,7 @@ mod catalog;
 mod client;
 pub mod draft_store;
 mod drafts;
+mod transport;
 mod wallet;
 
 use std::collections::HashMap;
@@ -24,6 +25,9 @@ pub use catalog::{MatterHit, Speaker};
 pub use client::TongbanClient;
 pub use drafts::{ConflictView, DraftView, Keep, SyncSummary};
 use tongban_core::auth::SessionSecretStore;
+pub use transport::{
+    HttpHeader, HttpRequest, HttpResponse, HttpTransport, NoNetwork, TransportError,
+};
 pub use wallet::{CheckResult, Showing, WalletItem, WalletState};
 
 uniffi::setup_scaffolding!();

@@ -104,7 +104,7 @@ fn state(wallet: &Wallet, now: i64) -> WalletState {
     }
 }
 
-#[uniffi::export(async_runtime = "tokio")]
+#[uniffi::export]
 impl TongbanClient {
     /// Brings the kept wallet (empty for none yet) up to date: the person's certificates, each
     /// new or expiring one collected bound to the device key, and the issuers' trust bundle.

@@ -242,7 +242,8 @@ fn kotlin() -> anyhow::Result<Counts> {
     std::fs::create_dir_all(&out)?;
     let jar = out.join("tests.jar");
     let tests = crate::web::files_below(&root().join("mobile/tests/kotlin"))?;
-    // The Android shell's view-models are plain Kotlin: compiled and tested here on the JVM.
+    // The Android shell's view-models and HTTP transport are plain Kotlin: compiled and tested here
+    // on the JVM.
     let view_models: Vec<_> =
         crate::web::files_below(&root().join("mobile/android/viewmodels/src/main/kotlin"))?
             .into_iter()

@@ -1,6 +1,6 @@
 //! The client's calls about 免申即享: the "for you" inbox and confirming a benefit.
 
-use reqwest::Method;
+use super::Method;
 
 use super::{encode_segment, ApiClient};
 use crate::api::ApiError;
@@ -14,6 +14,6 @@ impl ApiClient {
     /// Confirms a benefit I qualify for (a consent receipt and an application, no form).
     pub async fn claim_benefit(&self, id: &str) -> Result<crate::benefit::Claimed, ApiError> {
         let path = format!("/me/benefits/{}/claim", encode_segment(id));
-        self.send_json(Method::POST, &path, None::<&()>).await
+        self.send_json(Method::Post, &path, None::<&()>).await
     }
 }

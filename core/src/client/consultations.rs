@@ -1,7 +1,7 @@
 //! The client's calls about 在线咨询: asking a department what the guide did not answer, the
 //! person's threads, and the department's side in the workbench.
 
-use reqwest::Method;
+use super::Method;
 
 use super::{encode_segment, ApiClient};
 use crate::api::ApiError;
@@ -13,7 +13,7 @@ use crate::consultation::{
 impl ApiClient {
     /// Sends a question to the matter's department.
     pub async fn ask_department(&self, new: &NewConsultation) -> Result<Consultation, ApiError> {
-        self.send_json(Method::POST, "/consultations", Some(new))
+        self.send_json(Method::Post, "/consultations", Some(new))
             .await
     }
 
@@ -33,7 +33,7 @@ impl ApiClient {
         let post = NewPost {
             text: text.to_owned(),
         };
-        self.send_json(Method::POST, &path, Some(&post)).await
+        self.send_json(Method::Post, &path, Some(&post)).await
     }
 
     /// Staff: the department's questions.
@@ -56,7 +56,7 @@ impl ApiClient {
         let post = NewPost {
             text: text.to_owned(),
         };
-        self.send_json(Method::POST, &path, Some(&post)).await
+        self.send_json(Method::Post, &path, Some(&post)).await
     }
 
     /// Staff: makes the answer a FAQ entry of the matter's guide.
@@ -66,6 +66,6 @@ impl ApiClient {
         faq: &NewFaq,
     ) -> Result<StaffConsultation, ApiError> {
         let path = format!("/staff/consultations/{}/faq", encode_segment(id));
-        self.send_json(Method::POST, &path, Some(faq)).await
+        self.send_json(Method::Post, &path, Some(faq)).await
     }
 }

@@ -1,7 +1,7 @@
 //! 电子证照: my certificates, collecting one into the wallet, and an issuer's keys and status
 //! list (public, for wallets and verifiers to cache).
 
-use reqwest::Method;
+use super::Method;
 
 use super::{encode_segment, ApiClient};
 use crate::api::ApiError;
@@ -48,7 +48,7 @@ impl ApiClient {
         holder_jwk: serde_json::Value,
     ) -> Result<Collected, ApiError> {
         let path = format!("/me/credentials/{}/sd-jwt", encode_segment(id));
-        self.send_json(Method::POST, &path, Some(&CollectRequest { holder_jwk }))
+        self.send_json(Method::Post, &path, Some(&CollectRequest { holder_jwk }))
             .await
     }
 
@@ -69,13 +69,13 @@ impl ApiClient {
         change: &CredentialStatusChange,
     ) -> Result<CredentialSummary, ApiError> {
         let path = format!("/staff/credentials/{}/status", encode_segment(id));
-        self.send_json(Method::POST, &path, Some(change)).await
+        self.send_json(Method::Post, &path, Some(change)).await
     }
 
     /// Shares a certificate online with an organisation: the presentation the device made for
     /// it is kept behind a one-time code (given in the answer only).
     pub async fn create_share(&self, share: &NewShare) -> Result<ShareCreated, ApiError> {
-        self.send_json(Method::POST, "/me/shares", Some(share))
+        self.send_json(Method::Post, "/me/shares", Some(share))
             .await
     }
 
@@ -87,7 +87,7 @@ impl ApiClient {
     /// Takes a share back: its code opens nothing from now on (its consent is withdrawn).
     pub async fn revoke_share(&self, id: &str) -> Result<ShareSummary, ApiError> {
         let path = format!("/me/shares/{}", encode_segment(id));
-        self.send_json(Method::DELETE, &path, None::<&()>).await
+        self.send_json(Method::Delete, &path, None::<&()>).await
     }
 
     /// The organisation's side: opens a share by its code, once (no account needed).

@@ -1,6 +1,6 @@
 //! 数据使用记录 and consents: who used my data, what I consented to, and the whole record.
 
-use reqwest::Method;
+use super::Method;
 
 use super::{encode_segment, ApiClient};
 use crate::api::ApiError;
@@ -26,7 +26,7 @@ impl ApiClient {
     /// Withdraws one of my consents.
     pub async fn withdraw_consent(&self, id: &str) -> Result<ConsentEntry, ApiError> {
         let path = format!("/me/consents/{}/withdraw", encode_segment(id));
-        self.send_json(Method::POST, &path, None::<&()>).await
+        self.send_json(Method::Post, &path, None::<&()>).await
     }
 
     /// My whole record, as the download holds it.

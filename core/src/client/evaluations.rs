@@ -1,7 +1,7 @@
 //! The client's calls about 好差评: rating an application or a visit, the departments' follow-up
 //! of a bad rating in the workbench (整改), and the public statistics.
 
-use reqwest::Method;
+use super::Method;
 
 use super::{encode_segment, ApiClient};
 use crate::api::ApiError;
@@ -18,7 +18,7 @@ impl ApiClient {
         rating: &NewEvaluation,
     ) -> Result<Evaluation, ApiError> {
         let path = format!("/applications/{}/evaluation", encode_segment(id));
-        self.send_json(Method::POST, &path, Some(rating)).await
+        self.send_json(Method::Post, &path, Some(rating)).await
     }
 
     /// The application's rating (`NotFound` while it is unrated).
@@ -34,7 +34,7 @@ impl ApiClient {
         rating: &NewEvaluation,
     ) -> Result<Evaluation, ApiError> {
         let path = format!("/me/appointments/{}/evaluation", encode_segment(id));
-        self.send_json(Method::POST, &path, Some(rating)).await
+        self.send_json(Method::Post, &path, Some(rating)).await
     }
 
     /// The visit's rating (`NotFound` while it is unrated).
@@ -72,7 +72,7 @@ impl ApiClient {
         let note = RectificationNote {
             text: text.to_owned(),
         };
-        self.send_json(Method::POST, &path, Some(&note)).await
+        self.send_json(Method::Post, &path, Some(&note)).await
     }
 
     /// Staff: records the callback to the person.

@@ -1,6 +1,6 @@
 //! The client's calls about mandates (亲友代办), acting under one, and handing a draft over (帮办).
 
-use reqwest::Method;
+use super::Method;
 
 use super::{encode_segment, ApiClient};
 use crate::api::ApiError;
@@ -22,13 +22,13 @@ impl ApiClient {
 
     /// Grants a mandate to the account with this phone number.
     pub async fn grant_mandate(&self, new: &NewMandate) -> Result<Mandate, ApiError> {
-        self.send_json(Method::POST, "/me/mandates", Some(new))
+        self.send_json(Method::Post, "/me/mandates", Some(new))
             .await
     }
 
     async fn move_mandate(&self, id: &str, verb: &str) -> Result<Mandate, ApiError> {
         let path = format!("/me/mandates/{}/{verb}", encode_segment(id));
-        self.send_json(Method::POST, &path, None::<&()>).await
+        self.send_json(Method::Post, &path, None::<&()>).await
     }
 
     /// The agent accepts a mandate offered to them.
@@ -52,7 +52,7 @@ impl ApiClient {
         let body = NewHandover {
             phone: phone.to_owned(),
         };
-        self.send_json(Method::POST, &path, Some(&body)).await
+        self.send_json(Method::Post, &path, Some(&body)).await
     }
 
     /// Completes the hand-over with the code the person received: the draft is theirs.
@@ -61,12 +61,12 @@ impl ApiClient {
         let body = HandoverCode {
             code: code.to_owned(),
         };
-        self.send_json(Method::POST, &path, Some(&body)).await
+        self.send_json(Method::Post, &path, Some(&body)).await
     }
 
     /// Declares a minor child (监护): waits for a hall's staff to confirm it.
     pub async fn declare_guardianship(&self, new: &NewGuardianship) -> Result<Mandate, ApiError> {
-        self.send_json(Method::POST, "/me/guardianships", Some(new))
+        self.send_json(Method::Post, "/me/guardianships", Some(new))
             .await
     }
 
@@ -82,7 +82,7 @@ impl ApiClient {
         code: &str,
     ) -> Result<GuardianshipCheck, ApiError> {
         let path = format!("/staff/guardianships/{}/confirm", encode_segment(code));
-        self.send_json(Method::POST, &path, None::<&()>).await
+        self.send_json(Method::Post, &path, None::<&()>).await
     }
 
     /// What was done under a mandate (either party asks).

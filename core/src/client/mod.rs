@@ -1,4 +1,5 @@
-//! The one API client, on reqwest: the same code runs in the browser (fetch) and natively (hyper).
+//! The one API client: the same code runs in the browser, the native apps and the server's tests;
+//! how its requests travel is the shell's `Transport` (reqwest by default).
 
 mod benefits;
 mod consultations;
@@ -6,9 +7,12 @@ mod credentials;
 mod data_record;
 mod evaluations;
 mod mandates;
+mod transport;
 mod visit;
 
-use reqwest::Method;
+#[cfg(feature = "reqwest")]
+pub use transport::Reqwest;
+pub use transport::{HttpRequest, HttpResponse, Method, SharedTransport, Transport};
 
 /// A phone as people type it (spaces, dashes, full-width digits) in the form the API takes;
 /// what is not a mobile number is sent as typed, for the server to say what is wrong.
@@ -41,7 +45,7 @@ use crate::model::MatterSummary;
 #[derive(Clone, Debug)]
 pub struct ApiClient {
     base_url: String,
-    http: reqwest::Client,
+    transport: SharedTransport,
     secrets: Option<SharedSecretStore>,
     /// The host super-app the web shell runs in, sent as `X-Tongban-Host` so a session made in
     /// one host is not used in another.
@@ -55,11 +59,18 @@ pub struct ApiClient {
 pub const HOST_HEADER: &str = "x-tongban-host";
 
 impl ApiClient {
+    /// A client whose requests go through reqwest.
+    #[cfg(feature = "reqwest")]
     pub fn new(base_url: impl Into<String>) -> Self {
+        Self::with_transport(base_url, std::sync::Arc::new(Reqwest::default()))
+    }
+
+    /// A client whose requests go through `transport` (a native shell's HTTP stack).
+    pub fn with_transport(base_url: impl Into<String>, transport: SharedTransport) -> Self {
         let base_url = base_url.into().trim_end_matches('/').to_owned();
         Self {
             base_url,
-            http: reqwest::Client::new(),
+            transport,
             secrets: None,
             host: None,
             acting_for: None,
@@ -130,7 +141,7 @@ impl ApiClient {
         let request = SendCodeRequest {
             phone: api_phone(phone),
         };
-        self.send_json(Method::POST, "/auth/code", Some(&request))
+        self.send_json(Method::Post, "/auth/code", Some(&request))
             .await
     }
 
@@ -142,7 +153,7 @@ impl ApiClient {
             delivery: self.delivery(),
         };
         let result: LoginResult = self
-            .send_json(Method::POST, "/auth/login", Some(&request))
+            .send_json(Method::Post, "/auth/login", Some(&request))
             .await?;
         if let (Some(secrets), Some(token)) = (&self.secrets, &result.token) {
             secrets.save(token);
@@ -164,7 +175,7 @@ impl ApiClient {
         };
         let result: LoginResult = self
             .send_json(
-                Method::POST,
+                Method::Post,
                 &format!("/auth/hosts/{}/login", encode_segment(host_id)),
                 Some(&request),
             )
@@ -179,7 +190,7 @@ impl ApiClient {
     /// anyway and the error says the server could not be told.
     pub async fn logout(&self) -> Result<(), ApiError> {
         let result = self
-            .send_empty(Method::POST, "/auth/logout", None::<&()>)
+            .send_empty(Method::Post, "/auth/logout", None::<&()>)
             .await;
         if let Some(secrets) = &self.secrets {
             secrets.clear();
@@ -202,7 +213,7 @@ impl ApiClient {
             id_number: id_number.to_owned(),
             method: IdentityMethod::IdNumberCheck,
         };
-        self.send_json(Method::POST, "/me/identity", Some(&request))
+        self.send_json(Method::Post, "/me/identity", Some(&request))
             .await
     }
 
@@ -215,7 +226,7 @@ impl ApiClient {
     /// Signs one of the account's devices out.
     pub async fn revoke_session(&self, id: &str) -> Result<(), ApiError> {
         let path = format!("/me/sessions/{}", encode_segment(id));
-        self.send_empty(Method::DELETE, &path, None::<&()>).await
+        self.send_empty(Method::Delete, &path, None::<&()>).await
     }
 
     /// What happened to the account lately (logins, verifications), newest first.
@@ -235,7 +246,7 @@ impl ApiClient {
             delivery: self.delivery(),
         };
         let result: StaffLoginResult = self
-            .send_json(Method::POST, "/staff/login", Some(&request))
+            .send_json(Method::Post, "/staff/login", Some(&request))
             .await?;
         if let (Some(secrets), Some(token)) = (&self.secrets, &result.token) {
             secrets.save(token);
@@ -246,7 +257,7 @@ impl ApiClient {
     /// Ends the staff session.
     pub async fn staff_logout(&self) -> Result<(), ApiError> {
         let result = self
-            .send_empty(Method::POST, "/staff/logout", None::<&()>)
+            .send_empty(Method::Post, "/staff/logout", None::<&()>)
             .await;
         if let Some(secrets) = &self.secrets {
             secrets.clear();
@@ -263,7 +274,7 @@ impl ApiClient {
     /// submitted) is a `ChangeReply`; only transport and access failures are errors.
     pub async fn send_change(&self, change: &Change) -> Result<ChangeReply, ApiError> {
         let path = format!("/drafts/{}/changes", encode_segment(&change.draft_id));
-        match self.send(Method::POST, &path, Some(change)).await {
+        match self.send(Method::Post, &path, Some(change)).await {
             Ok((status, text)) => serde_json::from_str(&text).map_err(|e| ApiError::Server {
                 status,
                 detail: format!("unexpected answer: {e}"),
@@ -272,57 +283,59 @@ impl ApiClient {
         }
     }
 
-    /// A request with the session's token and the host's name attached (bytes in or out).
-    fn with_session(&self, mut request: reqwest::RequestBuilder) -> reqwest::RequestBuilder {
+    /// A request with the session's token, the host's name and the mandate attached.
+    fn request(&self, method: Method, path: &str, accept_json: bool) -> HttpRequest {
+        let mut headers = Vec::with_capacity(4);
+        if accept_json {
+            headers.push(("accept".to_owned(), "application/json".to_owned()));
+        }
         if let Some(token) = self.secrets.as_ref().and_then(|s| s.load()) {
-            request = request.bearer_auth(token);
+            headers.push(("authorization".to_owned(), format!("Bearer {token}")));
         }
         if let Some(host) = &self.host {
-            request = request.header(HOST_HEADER, host);
+            headers.push((HOST_HEADER.to_owned(), host.clone()));
         }
         if let Some(mandate) = &self.acting_for {
-            request = request.header(crate::mandate::ACTING_HEADER, mandate);
+            headers.push((crate::mandate::ACTING_HEADER.to_owned(), mandate.clone()));
         }
-        request
+        HttpRequest {
+            method,
+            url: self.url(path),
+            headers,
+            body: None,
+        }
+    }
+
+    /// One exchange; no answer at all is a network error.
+    async fn exchange(&self, request: HttpRequest) -> Result<HttpResponse, ApiError> {
+        self.transport
+            .exchange(request)
+            .await
+            .map_err(|detail| ApiError::Network { detail })
     }
 
     /// One of the person's documents as stored (images without their metadata): its bytes.
     pub async fn material(&self, object_id: &str) -> Result<Vec<u8>, ApiError> {
         let path = format!("/materials/{}", encode_segment(object_id));
-        let request = self.with_session(self.http.get(self.url(&path)));
-        let response = request.send().await.map_err(|e| ApiError::Network {
-            detail: e.to_string(),
-        })?;
-        let status = response.status().as_u16();
-        if !(200..300).contains(&status) {
-            let text = response.text().await.unwrap_or_default();
-            return Err(ApiError::from_status(status, &text));
+        let response = self
+            .exchange(self.request(Method::Get, &path, false))
+            .await?;
+        if !(200..300).contains(&response.status) {
+            let text = String::from_utf8_lossy(&response.body);
+            return Err(ApiError::from_status(response.status, &text));
         }
-        let bytes = response.bytes().await.map_err(|e| ApiError::Network {
-            detail: e.to_string(),
-        })?;
-        Ok(bytes.to_vec())
+        Ok(response.body)
     }
 
     /// Uploads one document (its bytes); the answer names it for a material answer.
     pub async fn upload_material(&self, bytes: Vec<u8>) -> Result<MaterialUploaded, ApiError> {
-        let request = self.with_session(
-            self.http
-                .post(self.url("/materials"))
-                .header(reqwest::header::ACCEPT, "application/json")
-                .header(reqwest::header::CONTENT_TYPE, "application/octet-stream")
-                .body(bytes),
-        );
-        let response = request.send().await.map_err(|e| ApiError::Network {
-            detail: e.to_string(),
-        })?;
-        let status = response.status().as_u16();
-        let text = response.text().await.map_err(|e| ApiError::Network {
-            detail: e.to_string(),
-        })?;
-        if !(200..300).contains(&status) {
-            return Err(ApiError::from_status(status, &text));
-        }
+        let mut request = self.request(Method::Post, "/materials", true);
+        request.headers.push((
+            "content-type".to_owned(),
+            "application/octet-stream".to_owned(),
+        ));
+        request.body = Some(bytes);
+        let (status, text) = self.answer(request).await?;
         serde_json::from_str(&text).map_err(|e| ApiError::Server {
             status,
             detail: format!("unexpected answer: {e}"),
@@ -360,7 +373,7 @@ impl ApiClient {
     /// Supplies what a supplement asked for.
     pub async fn supply(&self, id: &str, answers: Answers) -> Result<Application, ApiError> {
         let path = format!("/applications/{}/supplement", encode_segment(id));
-        self.send_json(Method::POST, &path, Some(&Supplement { answers }))
+        self.send_json(Method::Post, &path, Some(&Supplement { answers }))
             .await
     }
 
@@ -377,7 +390,7 @@ impl ApiClient {
         change: &StatusChange,
     ) -> Result<Application, ApiError> {
         let path = format!("/staff/applications/{}/status", encode_segment(id));
-        self.send_json(Method::POST, &path, Some(change)).await
+        self.send_json(Method::Post, &path, Some(change)).await
     }
 
     /// The person's messages, newest first, and how many are unread.
@@ -388,7 +401,7 @@ impl ApiClient {
     /// Marks a message read.
     pub async fn read_message(&self, id: &str) -> Result<(), ApiError> {
         let path = format!("/me/messages/{}/read", encode_segment(id));
-        self.send_empty(Method::POST, &path, None::<&()>).await
+        self.send_empty(Method::Post, &path, None::<&()>).await
     }
 
     /// Staff: the department's queue (`query` is the query string, e.g. `status=submitted`).
@@ -418,7 +431,7 @@ impl ApiClient {
         change: &crate::case::CaseMove,
     ) -> Result<crate::case::StaffCase, ApiError> {
         let path = format!("/staff/cases/{}/status", encode_segment(id));
-        self.send_json(Method::POST, &path, Some(change)).await
+        self.send_json(Method::Post, &path, Some(change)).await
     }
 
     /// Staff (supervisor): give a case to a colleague.
@@ -431,7 +444,7 @@ impl ApiClient {
         let body = crate::case::AssignRequest {
             staff_id: staff_id.to_owned(),
         };
-        self.send_json(Method::POST, &path, Some(&body)).await
+        self.send_json(Method::Post, &path, Some(&body)).await
     }
 
     /// Staff (supervisor): the department's numbers.
@@ -449,7 +462,7 @@ impl ApiClient {
     }
 
     async fn get_json<T: DeserializeOwned>(&self, path: &str) -> Result<T, ApiError> {
-        self.send_json(Method::GET, path, None::<&()>).await
+        self.send_json(Method::Get, path, None::<&()>).await
     }
 
     async fn send_json<T: DeserializeOwned, B: Serialize>(
@@ -474,37 +487,37 @@ impl ApiClient {
         self.send(method, path, body).await.map(|_| ())
     }
 
-    /// One request: the session attached, the answer's status mapped to `ApiError`. A refused
-    /// session is forgotten so the shell asks the person to log in again.
+    /// One JSON request: the session attached, the answer's status mapped to `ApiError`.
     async fn send<B: Serialize>(
         &self,
         method: Method,
         path: &str,
         body: Option<&B>,
     ) -> Result<(u16, String), ApiError> {
-        let mut request = self
-            .http
-            .request(method, self.url(path))
-            .header(reqwest::header::ACCEPT, "application/json");
+        let mut request = self.request(method, path, true);
         if let Some(body) = body {
-            request = request.json(body);
+            let json = serde_json::to_vec(body).map_err(|e| ApiError::Network {
+                detail: format!("the request could not be written: {e}"),
+            })?;
+            request
+                .headers
+                .push(("content-type".to_owned(), "application/json".to_owned()));
+            request.body = Some(json);
         }
-        if let Some(token) = self.secrets.as_ref().and_then(|s| s.load()) {
-            request = request.bearer_auth(token);
-        }
-        if let Some(mandate) = &self.acting_for {
-            request = request.header(crate::mandate::ACTING_HEADER, mandate);
-        }
-        let response = request.send().await.map_err(|e| ApiError::Network {
-            detail: e.to_string(),
-        })?;
-        let status = response.status().as_u16();
-        let text = response.text().await.map_err(|e| ApiError::Network {
-            detail: e.to_string(),
-        })?;
-        // A draft change answers with its reply as the body, whatever the status.
+        self.answer(request).await
+    }
+
+    /// Sends `request` and maps a refusal to `ApiError`. A draft change answers with its reply
+    /// as the body, whatever the status. A refused session is forgotten so the shell asks the
+    /// person to log in again.
+    async fn answer(&self, request: HttpRequest) -> Result<(u16, String), ApiError> {
+        let is_change = request.url.ends_with("/changes");
+        let response = self.exchange(request).await?;
+        let status = response.status;
+        let text = String::from_utf8(response.body)
+            .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
         let is_change_reply = matches!(status, 409 | 422)
-            && path.ends_with("/changes")
+            && is_change
             && serde_json::from_str::<ChangeReply>(&text).is_ok();
         if !(200..300).contains(&status) && !is_change_reply {
             let error = ApiError::from_status(status, &text);

@@ -1,6 +1,6 @@
 //! The client's calls about halls and bookings.
 
-use reqwest::Method;
+use super::Method;
 
 use super::{encode_segment, ApiClient};
 use crate::api::ApiError;
@@ -40,7 +40,7 @@ impl ApiClient {
         &self,
         new: &crate::visit::NewAppointment,
     ) -> Result<crate::visit::Appointment, ApiError> {
-        self.send_json(Method::POST, "/me/appointments", Some(new))
+        self.send_json(Method::Post, "/me/appointments", Some(new))
             .await
     }
 
@@ -50,7 +50,7 @@ impl ApiClient {
         id: &str,
     ) -> Result<crate::visit::Appointment, ApiError> {
         let path = format!("/me/appointments/{}/cancel", encode_segment(id));
-        self.send_json(Method::POST, &path, None::<&()>).await
+        self.send_json(Method::Post, &path, None::<&()>).await
     }
 
     /// Staff: the halls their department serves at.
@@ -81,6 +81,6 @@ impl ApiClient {
         let body = crate::visit::Arrival {
             code: code.to_owned(),
         };
-        self.send_json(Method::POST, &path, Some(&body)).await
+        self.send_json(Method::Post, &path, Some(&body)).await
     }
 }

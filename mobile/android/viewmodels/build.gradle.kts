@@ -1,4 +1,5 @@
-// Plain Kotlin over the uniffi bindings: no Android here, so the JVM tests compile the same files.
+// Plain Kotlin over the uniffi bindings (view-models, and the HTTP transport the app hands core):
+// no Android here, so the JVM tests compile the same files.
 plugins {
     id("org.jetbrains.kotlin.jvm")
 }

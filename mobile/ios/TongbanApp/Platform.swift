@@ -59,3 +59,48 @@ final class AvSpeaker: Speaker {
     }
     func stop() { synthesizer.stopSpeaking(at: .immediate) }
 }
+
+/// The app's HTTP stack for core: URLSession, with the system's TLS and trust store (and App
+/// Transport Security). Any status is an answer; only no answer at all is a TransportError.
+final class UrlSessionTransport: HttpTransport {
+    private let session: URLSession
+
+    init(timeout: TimeInterval = 30) {
+        let configuration = URLSessionConfiguration.default
+        configuration.timeoutIntervalForRequest = timeout
+        configuration.requestCachePolicy = .reloadIgnoringLocalCacheData
+        configuration.httpShouldSetCookies = false
+        session = URLSession(configuration: configuration, delegate: NoRedirects(), delegateQueue: nil)
+    }
+
+    func exchange(request: HttpRequest) async throws -> HttpResponse {
+        guard let url = URL(string: request.url) else {
+            throw TransportError.NoAnswer(detail: "not a URL: \(request.url)")
+        }
+        var outgoing = URLRequest(url: url)
+        outgoing.httpMethod = request.method
+        for header in request.headers {
+            outgoing.addValue(header.value, forHTTPHeaderField: header.name)
+        }
+        outgoing.httpBody = request.body
+        do {
+            let (data, response) = try await session.data(for: outgoing)
+            guard let http = response as? HTTPURLResponse else {
+                throw TransportError.NoAnswer(detail: "not an HTTP answer")
+            }
+            return HttpResponse(status: UInt16(http.statusCode), body: data)
+        } catch let error as TransportError {
+            throw error
+        } catch {
+            throw TransportError.NoAnswer(detail: error.localizedDescription)
+        }
+    }
+}
+
+/// The API makes no redirects; a redirect is handed back as the answer it is.
+private final class NoRedirects: NSObject, URLSessionTaskDelegate {
+    func urlSession(_ session: URLSession, task: URLSessionTask, willPerformHTTPRedirection response: HTTPURLResponse,
+                    newRequest request: URLRequest) async -> URLRequest? {
+        nil
+    }
+}

@@ -16,7 +16,8 @@ struct TongbanApp: App {
         let folder = FileManager.default.urls(for: .applicationSupportDirectory, in: .userDomainMask)[0]
             .appendingPathComponent("tongban").path
         return try! TongbanClient.withStorage(
-            baseUrl: apiBaseUrl, secrets: KeychainSecretStore(), keys: KeychainDraftKeys(), storageDir: folder)
+            baseUrl: apiBaseUrl, secrets: KeychainSecretStore(), keys: KeychainDraftKeys(), storageDir: folder,
+            transport: UrlSessionTransport())
     }()
 
     var body: some Scene {

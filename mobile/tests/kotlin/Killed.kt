@@ -20,7 +20,7 @@ object AnswerThenWait {
     @JvmStatic
     fun main(args: Array<String>) {
         val (dir, baseUrl, draftId) = args
-        val client = TongbanClient.withStorage(baseUrl, MemorySecretStore(), DerivedDraftKeys(), dir)
+        val client = TongbanClient.withStorage(baseUrl, MemorySecretStore(), DerivedDraftKeys(), dir, HTTP)
         val drafts = DraftsViewModel(client, "zh-CN")
         runBlocking { drafts.answer(draftId, "applicant.address", "浙江省杭州市西湖区文三路 1 号 3 幢") }
         println("answered")
@@ -33,7 +33,7 @@ fun killedAppTests(baseUrl: String) {
     check("an answer given right before the app is killed is there when it opens again") {
         val dir = java.nio.file.Files.createTempDirectory("tongban-killed").toString()
         val phone = "13200132000"
-        val online = TongbanClient.withStorage(baseUrl, MemorySecretStore(), DerivedDraftKeys(), dir)
+        val online = TongbanClient.withStorage(baseUrl, MemorySecretStore(), DerivedDraftKeys(), dir, HTTP)
         runBlocking { online.sendLoginCode(phone) }
         runBlocking { online.login(phone, codeFromServerLog("132****2000")) }
         val draft = runBlocking { online.createDraft("100000-JY-0001") }
@@ -51,7 +51,7 @@ fun killedAppTests(baseUrl: String) {
         child.waitFor()
         expect(said == "answered") { "the child said $said" }
 
-        val reopened = TongbanClient.withStorage(baseUrl, MemorySecretStore(), DerivedDraftKeys(), dir)
+        val reopened = TongbanClient.withStorage(baseUrl, MemorySecretStore(), DerivedDraftKeys(), dir, HTTP)
         val kept = runBlocking { reopened.drafts() }.single { it.id == draft }
         expect(kept.answers["applicant.address"] == "浙江省杭州市西湖区文三路 1 号 3 幢") { "${kept.answers}" }
         expect(kept.pendingChanges >= 1u) { "the answer is not waiting to be sent: $kept" }

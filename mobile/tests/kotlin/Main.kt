@@ -4,6 +4,7 @@ package tongban.tests
 
 import kotlin.system.exitProcess
 import kotlinx.coroutines.runBlocking
+import tongban.platform.UrlConnectionTransport
 import uniffi.tongban_core.ApiException
 import uniffi.tongban_core.ApplicationStatus
 import uniffi.tongban_core.Audience
@@ -23,6 +24,9 @@ import uniffi.tongban_mobile.walletState
 internal val PHOTO_JPEG: ByteArray = java.util.Base64.getDecoder().decode(
     "/9j/4AAQSkZJRgABAQAAAQABAAD/2wCEAAYEBQYFBAYGBQYHBwYIChAKCgkJChQODwwQFxQYGBcUFhYaHSUfGhsjHBYWICwgIyYnKSopGR8tMC0oMCUoKSgBBwcHCggKEwoKEygaFhooKCgoKCgoKCgoKCgoKCgoKCgoKCgoKCgoKCgoKCgoKCgoKCgoKCgoKCgoKCgoKCgoKP/AABEIAAgACAMBEQACEQEDEQH/xAGiAAABBQEBAQEBAQAAAAAAAAAAAQIDBAUGBwgJCgsQAAIBAwMCBAMFBQQEAAABfQECAwAEEQUSITFBBhNRYQcicRQygZGhCCNCscEVUtHwJDNicoIJChYXGBkaJSYnKCkqNDU2Nzg5OkNERUZHSElKU1RVVldYWVpjZGVmZ2hpanN0dXZ3eHl6g4SFhoeIiYqSk5SVlpeYmZqio6Slpqeoqaqys7S1tre4ubrCw8TFxsfIycrS09TV1tfY2drh4uPk5ebn6Onq8fLz9PX29/j5+gEAAwEBAQEBAQEBAQAAAAAAAAECAwQFBgcICQoLEQACAQIEBAMEBwUEBAABAncAAQIDEQQFITEGEkFRB2FxEyIygQgUQpGhscEJIzNS8BVictEKFiQ04SXxFxgZGiYnKCkqNTY3ODk6Q0RFRkdISUpTVFVWV1hZWmNkZWZnaGlqc3R1dnd4eXqCg4SFhoeIiYqSk5SVlpeYmZqio6Slpqeoqaqys7S1tre4ubrCw8TFxsfIycrS09TV1tfY2dri4+Tl5ufo6ery8/T19vf4+fr/2gAMAwEAAhEDEQA/AOXr9FPmD//Z"
 )
+
+/** The Android app's own HTTP stack for core (HttpURLConnection), here on the JDK's. */
+internal val HTTP = UrlConnectionTransport()
 
 private var passed = 0
 private var failed = 0
@@ -118,7 +122,7 @@ fun main() {
         ?: error("TONGBAN_BASE_URL is not set: run these tests through `cargo xtask test`")
 
     check("lists the seeded catalog, most used first") {
-        val matters = runBlocking { TongbanClient(baseUrl).listMatters() }
+        val matters = runBlocking { TongbanClient(baseUrl, HTTP).listMatters() }
         expect(matters.size >= 12) { "only ${matters.size} matters" }
         val first = matters.first()
         expect(first.name.zh == "居民身份证换领") { "first is ${first.name.zh}" }
@@ -129,13 +133,13 @@ fun main() {
     }
 
     check("the client keeps its base URL without a trailing slash") {
-        val client = TongbanClient("$baseUrl/")
+        val client = TongbanClient("$baseUrl/", HTTP)
         expect(client.baseUrl() == baseUrl) { client.baseUrl() }
     }
 
     check("a bad base URL is refused with a validation error") {
         try {
-            TongbanClient("ftp://example.gov.cn")
+            TongbanClient("ftp://example.gov.cn", HTTP)
             throw AssertionError("accepted an ftp URL")
         } catch (e: ApiException.Validation) {
             expect(e.detail.contains("ftp://")) { e.detail }
@@ -145,16 +149,31 @@ fun main() {
     check("an unreachable server is a network error, not a crash") {
         val port = java.net.ServerSocket(0).use { it.localPort }
         try {
-            runBlocking { TongbanClient("http://127.0.0.1:$port").listMatters() }
+            runBlocking { TongbanClient("http://127.0.0.1:$port", HTTP).listMatters() }
             throw AssertionError("no error from a closed port")
         } catch (e: ApiException.Network) {
             expect(e.detail.isNotEmpty()) { "empty detail" }
         }
     }
 
+    check("a server that accepts but never answers is a network error after the read timeout") {
+        java.net.ServerSocket(0).use { silent ->
+            val accepted = Thread { runCatching { silent.accept().use { Thread.sleep(5_000) } } }
+            accepted.isDaemon = true
+            accepted.start()
+            val patient = UrlConnectionTransport(connectTimeoutMillis = 1_000, readTimeoutMillis = 300)
+            try {
+                runBlocking { TongbanClient("http://127.0.0.1:${silent.localPort}", patient).listMatters() }
+                throw AssertionError("no error from a silent server")
+            } catch (e: ApiException.Network) {
+                expect(e.detail.contains("timed out", ignoreCase = true)) { e.detail }
+            }
+        }
+    }
+
     check("an unknown API route is not found") {
         try {
-            runBlocking { TongbanClient("$baseUrl/api/v1/no-such-thing").listMatters() }
+            runBlocking { TongbanClient("$baseUrl/api/v1/no-such-thing", HTTP).listMatters() }
             throw AssertionError("no error")
         } catch (e: ApiException.NotFound) {
         }
@@ -162,7 +181,7 @@ fun main() {
 
     check("logs in with a texted code, keeps the token in the secure store, and logs out") {
         val store = MemorySecretStore()
-        val client = TongbanClient.withSecretStore(baseUrl, store)
+        val client = TongbanClient.withSecretStore(baseUrl, store, HTTP)
         expect(!client.holdsSession()) { "a new client holds a session" }
         val sent = runBlocking { client.sendLoginCode("13800138000") }
         expect(sent.maskedPhone == "138****8000") { sent.maskedPhone }
@@ -172,7 +191,7 @@ fun main() {
         expect(account.level == RealNameLevel.PHONE_VERIFIED) { "level ${account.level}" }
         expect(store.token != null && store.token!!.length >= 22) { "no token in the secure store" }
         // The app restarts: a new client over the same store is still logged in.
-        val restarted = TongbanClient.withSecretStore(baseUrl, store)
+        val restarted = TongbanClient.withSecretStore(baseUrl, store, HTTP)
         val verified = runBlocking { restarted.verifyIdentity("张三", "11010519491231002X") }
         expect(verified.id == account.id) { "another account: ${verified.id}" }
         expect(verified.maskedIdNumber == "110***********002X") { "${verified.maskedIdNumber}" }
@@ -191,7 +210,7 @@ fun main() {
     }
 
     check("a wrong code is a validation error that names the field") {
-        val client = TongbanClient.withSecretStore(baseUrl, MemorySecretStore())
+        val client = TongbanClient.withSecretStore(baseUrl, MemorySecretStore(), HTTP)
         runBlocking { client.sendLoginCode("13900139000") }
         val right = codeFromServerLog("139****9000")
         val wrong = if (right == "000000") "111111" else "000000"
@@ -211,12 +230,12 @@ fun main() {
 
     check("searches the catalog offline once it is cached") {
         val dir = java.nio.file.Files.createTempDirectory("tongban-search").toString()
-        val online = TongbanClient.withStorage(baseUrl, MemorySecretStore(), MemoryDraftKeys(), dir)
+        val online = TongbanClient.withStorage(baseUrl, MemorySecretStore(), MemoryDraftKeys(), dir, HTTP)
         val count = runBlocking { online.refreshCatalog() }
         expect(count >= 50u) { "only $count matters cached" }
         // The app restarts without a network: search still answers, in Chinese and in pinyin.
         val closedPort = java.net.ServerSocket(0).use { it.localPort }
-        val offline = TongbanClient.withStorage("http://127.0.0.1:$closedPort", MemorySecretStore(), MemoryDraftKeys(), dir)
+        val offline = TongbanClient.withStorage("http://127.0.0.1:$closedPort", MemorySecretStore(), MemoryDraftKeys(), dir, HTTP)
         val hits = offline.search("身份证", 5u)
         expect(hits.isNotEmpty() && hits[0].matter.name.zh.contains("身份证")) { hits.map { it.matter.name.zh }.toString() }
         expect(hits[0].highlightZh.isNotEmpty()) { "no highlight" }
@@ -229,14 +248,14 @@ fun main() {
         val secrets = MemorySecretStore()
         val keys = MemoryDraftKeys()
         val phone = "13700137000"
-        val online = TongbanClient.withStorage(baseUrl, secrets, keys, dir)
+        val online = TongbanClient.withStorage(baseUrl, secrets, keys, dir, HTTP)
         runBlocking { online.sendLoginCode(phone) }
         runBlocking { online.login(phone, codeFromServerLog("137****7000")) }
         runBlocking { online.verifyIdentity("李四", "330106198503120028") }
 
         // The server is unreachable: the draft is made and filled anyway, kept on the device.
         val closedPort = java.net.ServerSocket(0).use { it.localPort }
-        val offline = TongbanClient.withStorage("http://127.0.0.1:$closedPort", secrets, keys, dir)
+        val offline = TongbanClient.withStorage("http://127.0.0.1:$closedPort", secrets, keys, dir, HTTP)
         val draft = runBlocking { offline.createDraft("100000-JY-0001") }
         runBlocking {
             offline.setTextAnswer(draft, "applicant.name", "李四")
@@ -248,7 +267,7 @@ fun main() {
         expect(stuck.offline && stuck.pending == 5u) { "offline sync: $stuck" }
 
         // The app restarts with the network back: the draft is still there, and syncs.
-        val restarted = TongbanClient.withStorage(baseUrl, secrets, keys, dir)
+        val restarted = TongbanClient.withStorage(baseUrl, secrets, keys, dir, HTTP)
         val kept = runBlocking { restarted.drafts() }.single()
         expect(kept.answers["applicant.address"] == "浙江省杭州市西湖区文三路 1 号") { "${kept.answers}" }
         expect(kept.pendingChanges == 5u) { "pending ${kept.pendingChanges}" }
@@ -277,13 +296,13 @@ fun main() {
 
     check("a guide is shown in the person's language, offline from the device's copy, and read aloud") {
         val dir = java.nio.file.Files.createTempDirectory("tongban-guide").toString()
-        val online = TongbanClient.withStorage(baseUrl, MemorySecretStore(), MemoryDraftKeys(), dir)
+        val online = TongbanClient.withStorage(baseUrl, MemorySecretStore(), MemoryDraftKeys(), dir, HTTP)
         val guide = runBlocking { online.guide("330000-GA-0001", "zh-CN") }
         expect(guide.name == "居民身份证换领" && !guide.fromCache) { "${guide.name} ${guide.fromCache}" }
         expect(guide.materials.isNotEmpty() && guide.steps.isNotEmpty()) { "$guide" }
         expect(guide.hasForm && guide.needsIdentity) { "$guide" }
         val closedPort = java.net.ServerSocket(0).use { it.localPort }
-        val offline = TongbanClient.withStorage("http://127.0.0.1:$closedPort", MemorySecretStore(), MemoryDraftKeys(), dir)
+        val offline = TongbanClient.withStorage("http://127.0.0.1:$closedPort", MemorySecretStore(), MemoryDraftKeys(), dir, HTTP)
         val kept = runBlocking { offline.guide("330000-GA-0001", "en") }
         expect(kept.fromCache && kept.name == "Resident ID card renewal") { "${kept.name} ${kept.fromCache}" }
         val speaker = RecordingSpeaker()
@@ -297,12 +316,12 @@ fun main() {
         val demoHost = System.getenv("TONGBAN_DEMO_HOST_URL") ?: error("TONGBAN_DEMO_HOST_URL is not set")
         val ticket = demoHostTicket("13600136000")
         val store = MemorySecretStore()
-        val client = TongbanClient.withSecretStore(baseUrl, store)
+        val client = TongbanClient.withSecretStore(baseUrl, store, HTTP)
         val account = runBlocking { client.hostLogin("demo", ticket) }
         expect(account.maskedPhone == "136****6000") { account.maskedPhone }
         expect(store.token != null) { "no token in the secure store" }
         try {
-            runBlocking { TongbanClient(baseUrl).hostLogin("demo", ticket) }
+            runBlocking { TongbanClient(baseUrl, HTTP).hostLogin("demo", ticket) }
             throw AssertionError("a replayed ticket worked")
         } catch (e: ApiException.Validation) {
             expect(e.code == "ticket-used") { e.code }
@@ -310,7 +329,7 @@ fun main() {
     }
 
     check("an 86-year-old of Hangzhou finds the old-age allowance and confirms it without a form") {
-        val client = TongbanClient.withSecretStore(baseUrl, MemorySecretStore())
+        val client = TongbanClient.withSecretStore(baseUrl, MemorySecretStore(), HTTP)
         runBlocking { client.sendLoginCode("13700137080") }
         runBlocking { client.login("13700137080", codeFromServerLog("137****7080")) }
         runBlocking { client.verifyIdentity("钱老伯", "330106194001010015") }
@@ -334,7 +353,7 @@ fun main() {
     }
 
     check("the ID card in the wallet is shown and checked with no network, through the native library") {
-        val client = TongbanClient.withSecretStore(baseUrl, MemorySecretStore())
+        val client = TongbanClient.withSecretStore(baseUrl, MemorySecretStore(), HTTP)
         runBlocking { client.sendLoginCode("13700137081") }
         runBlocking { client.login("13700137081", codeFromServerLog("137****7081")) }
         runBlocking { client.verifyIdentity("钱阿姨", "330106195005051230") }

@@ -22,7 +22,7 @@ fun viewModelTests(baseUrl: String) {
     val down = "http://127.0.0.1:$closedPort"
 
     check("view-models: log in, search offline, a draft made with the server down survives a restart, syncs, is submitted, and its timeline shows") {
-        val online = TongbanClient.withStorage(baseUrl, secrets, keys, dir)
+        val online = TongbanClient.withStorage(baseUrl, secrets, keys, dir, HTTP)
         val login = LoginViewModel(online, "zh-CN")
         runBlocking { login.sendCode(phone) }
         expect(login.state.value.codeSentTo == "135****5000") { "${login.state.value}" }
@@ -34,7 +34,7 @@ fun viewModelTests(baseUrl: String) {
         runBlocking { SearchViewModel(online, "zh-CN").refreshCatalog() }
 
         // The server goes away: search, guide and a new draft work on the device.
-        val offline = TongbanClient.withStorage(down, secrets, keys, dir)
+        val offline = TongbanClient.withStorage(down, secrets, keys, dir, HTTP)
         val search = SearchViewModel(offline, "zh-CN")
         runBlocking { search.refreshCatalog() }
         search.search("shenfenzheng")
@@ -69,7 +69,7 @@ fun viewModelTests(baseUrl: String) {
         expect(drafts.state.value.offline && drafts.state.value.pending == 5) { "${drafts.state.value}" }
 
         // The app restarts with the server back: the draft is there, and syncs.
-        val restarted = TongbanClient.withStorage(baseUrl, secrets, keys, dir)
+        val restarted = TongbanClient.withStorage(baseUrl, secrets, keys, dir, HTTP)
         val again = DraftsViewModel(restarted, "zh-CN")
         runBlocking { again.reload() }
         expect(again.state.value.drafts.single().answers["applicant.name"] == "王五") { "${again.state.value}" }
@@ -130,8 +130,8 @@ fun viewModelTests(baseUrl: String) {
         val phoneNumber = "13300133000"
         val dirA = java.nio.file.Files.createTempDirectory("tongban-phone-a").toString()
         val dirB = java.nio.file.Files.createTempDirectory("tongban-phone-b").toString()
-        val clientA = TongbanClient.withStorage(baseUrl, MemorySecretStore(), keys, dirA)
-        val clientB = TongbanClient.withStorage(baseUrl, MemorySecretStore(), keys, dirB)
+        val clientA = TongbanClient.withStorage(baseUrl, MemorySecretStore(), keys, dirA, HTTP)
+        val clientB = TongbanClient.withStorage(baseUrl, MemorySecretStore(), keys, dirB, HTTP)
         val loginA = LoginViewModel(clientA, "en")
         runBlocking { loginA.sendCode(phoneNumber); loginA.logIn(codeFromServerLog("133****3000")) }
         val loginB = LoginViewModel(clientB, "en")
