@@ -23,45 +23,112 @@ use crate::store::Store;
 /// province of 10,000 matters does not keep them all in memory).
 const GUIDES_KEPT: usize = 2_000;
 
-/// Search answers kept ready to send per catalog version, the least recently asked dropped
-/// first. An answer is kept the second time its query is asked: queries asked once (most of
-/// them) cost only a hash among the `SEARCHES_SEEN` remembered. One answer is made ready at a
-/// time — a burst of queries asked again (a client repeating its list) made thousands at once,
+/// Search answers kept ready to send per catalog version. A query's answer is made ready to keep
+/// (compressed at a high level) only when the query has been asked at least twice among the
+/// `SEARCHES_SEEN` remembered, and — once `SEARCHES_KEPT` are kept — more than twice as often as
+/// the answer it would push out, the least recently asked (TinyLFU's admission rule, with a
+/// margin: right after the counts are halved, the next query asked in a steady round has one ask
+/// more than a kept one not yet asked again, and "more often" alone let a whole kept set be
+/// replaced each time). Asks are counted, kept answers sent too, and the counts halved every
+/// `SEARCHES_SEEN` asks, so what was asked often long ago gives way to what is asked now.
+/// Without the comparison, a round of more different queries than are kept (a client walking a
+/// list) made each answer ready on its second ask only to push it out before a third.
+///
+/// One answer is made ready at a time — a burst of queries asked again made thousands at once,
 /// each compressor holding megabytes, and took the server to 4.5 GB and 560 answers/s; an
 /// answer not kept for that is kept when asked next.
 const SEARCHES_KEPT: usize = 1_000;
 const SEARCHES_SEEN: usize = 10_000;
 
 struct SearchAnswers {
-    kept: lru::LruCache<String, Arc<Encoded>>,
-    /// Hashes of the queries answered.
-    seen: lru::LruCache<u64, ()>,
+    /// By query, each with its hash (to find how often it was asked).
+    kept: lru::LruCache<String, (u64, Arc<Encoded>)>,
+    /// How often each remembered query (by hash) was asked, halved now and then.
+    seen: lru::LruCache<u64, u32>,
+    /// Asks since the counts were last halved.
+    asks: usize,
     /// An answer is being made ready.
     busy: bool,
 }
 
 impl Default for SearchAnswers {
     fn default() -> Self {
+        Self::new(SEARCHES_KEPT, SEARCHES_SEEN)
+    }
+}
+
+impl SearchAnswers {
+    fn new(kept: usize, seen: usize) -> Self {
         let size = |n: usize| std::num::NonZeroUsize::new(n).expect("not zero");
         Self {
-            kept: lru::LruCache::new(size(SEARCHES_KEPT)),
-            seen: lru::LruCache::new(size(SEARCHES_SEEN)),
+            kept: lru::LruCache::new(size(kept)),
+            seen: lru::LruCache::new(size(seen)),
+            asks: 0,
             busy: false,
         }
     }
+
+    /// The kept answer to `key`; an answer sent counts as an ask.
+    fn answer(&mut self, key: &str) -> Option<Arc<Encoded>> {
+        let (hash, answer) = self.kept.get(key).map(|(h, a)| (*h, a.clone()))?;
+        self.count(hash);
+        Some(answer)
+    }
+
+    /// Counts one ask of the query with `hash`; how often it was asked.
+    fn count(&mut self, hash: u64) -> u32 {
+        self.asks += 1;
+        if self.asks >= self.seen.cap().get() {
+            self.asks = 0;
+            for (_, count) in self.seen.iter_mut() {
+                *count /= 2;
+            }
+        }
+        let count = self.seen.get_or_insert_mut(hash, || 0);
+        *count = count.saturating_add(1);
+        *count
+    }
+
+    /// Counts an ask of the query with `hash` that was not answered from what is kept, and
+    /// says whether its answer should be made ready to keep now.
+    fn asked(&mut self, hash: u64) -> bool {
+        let count = self.count(hash);
+        if count < 2 || self.busy {
+            return false;
+        }
+        if self.kept.len() < self.kept.cap().get() {
+            return true;
+        }
+        let victim = self.kept.peek_lru().map(|(_, (h, _))| *h);
+        let victim_count = victim
+            .and_then(|h| self.seen.peek(&h).copied())
+            .unwrap_or(0);
+        count > 2 * victim_count
+    }
+
+    fn keep(&mut self, key: String, hash: u64, answer: Arc<Encoded>) {
+        self.kept.put(key, (hash, answer));
+    }
+}
+
+fn query_hash(key: &str) -> u64 {
+    use std::hash::{BuildHasher, RandomState};
+    static HASHER: OnceLock<RandomState> = OnceLock::new();
+    HASHER.get_or_init(RandomState::new).hash_one(key)
 }
 
 /// The answer being made ready to keep; dropped (kept or not, even by a panic), the next may be.
 pub struct Keeping {
     catalog: Arc<LoadedCatalog>,
     key: String,
+    hash: u64,
 }
 
 impl Keeping {
     /// Keeps the answer, to send as it is while this catalog version lasts.
     pub fn keep(self, answer: Encoded) {
         let mut searches = self.catalog.searches.lock().expect("not poisoned");
-        searches.kept.put(self.key.clone(), Arc::new(answer));
+        searches.keep(self.key.clone(), self.hash, Arc::new(answer));
     }
 }
 
@@ -113,25 +180,23 @@ impl LoadedCatalog {
 
     /// The kept answer to a search (`key`: the query and everything else that shapes it).
     pub fn search_answer(&self, key: &str) -> Option<Arc<Encoded>> {
-        let mut searches = self.searches.lock().expect("not poisoned");
-        searches.kept.get(key).cloned()
+        self.searches.lock().expect("not poisoned").answer(key)
     }
 
-    /// Notes that the search `key` was answered. When it was asked before and nothing else is
-    /// being made ready, its answer is to be kept: the `Keeping` says so.
+    /// Notes that the search `key` was answered (not from what is kept). When its answer is to
+    /// be kept (`SearchAnswers::asked`) and nothing else is being made ready, the `Keeping`
+    /// says so.
     pub fn asked_again(self: &Arc<Self>, key: &str) -> Option<Keeping> {
-        use std::hash::{BuildHasher, RandomState};
-        static HASHER: OnceLock<RandomState> = OnceLock::new();
-        let hash = HASHER.get_or_init(RandomState::new).hash_one(key);
+        let hash = query_hash(key);
         let mut searches = self.searches.lock().expect("not poisoned");
-        // Asked before (still remembered: one not kept now is kept when asked next).
-        if searches.seen.put(hash, ()).is_none() || searches.busy {
+        if !searches.asked(hash) {
             return None;
         }
         searches.busy = true;
         Some(Keeping {
             catalog: self.clone(),
             key: key.to_owned(),
+            hash,
         })
     }
 
@@ -275,5 +340,95 @@ impl CatalogCache {
         let loaded = Arc::new(loaded);
         *slot = Some(loaded.clone());
         Ok(loaded)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    impl SearchAnswers {
+        /// Whether `key` is kept (without counting an ask).
+        fn holds(&self, key: &str) -> bool {
+            self.kept.contains(key)
+        }
+    }
+
+    fn answer() -> Arc<Encoded> {
+        Arc::new(Encoded::with_levels("v1", b"{}".to_vec(), 1, 1))
+    }
+
+    /// Asks query `n` once; keeps its answer when told to, as the handler does.
+    fn ask(searches: &mut SearchAnswers, n: u64) -> bool {
+        let key = format!("q{n}");
+        if searches.answer(&key).is_some() {
+            return false;
+        }
+        let keep = searches.asked(n);
+        if keep {
+            searches.keep(key, n, answer());
+        }
+        keep
+    }
+
+    #[test]
+    fn a_round_of_more_queries_than_are_kept_fills_the_kept_set_once_and_then_is_answered_from_it()
+    {
+        let mut searches = SearchAnswers::new(10, 100);
+        let made: usize = (0..20)
+            .map(|_| (0..40).filter(|&n| ask(&mut searches, n)).count())
+            .sum();
+        // Ten made ready on their second ask, and no more: none of the others is asked more
+        // than twice as often as a kept one. Made ready on every ask after the first, it was all
+        // 40 in each of the 19 later rounds (760).
+        assert_eq!(made, 10);
+        let answered = (0..40).filter(|n| searches.holds(&format!("q{n}"))).count();
+        assert_eq!(answered, 10);
+    }
+
+    #[test]
+    fn a_query_asked_more_often_than_the_least_recent_kept_one_takes_its_place() {
+        let mut searches = SearchAnswers::new(2, 100);
+        for _ in 0..2 {
+            ask(&mut searches, 1);
+            ask(&mut searches, 2);
+        }
+        assert!(searches.holds("q1") && searches.holds("q2"));
+        // Query 3 asked as often as the kept ones (twice), or twice as often, is not kept.
+        for _ in 0..4 {
+            assert!(!ask(&mut searches, 3));
+        }
+        // A fifth ask: more than twice as often as q1 (the least recently asked), which gives
+        // way.
+        assert!(ask(&mut searches, 3));
+        assert!(!searches.holds("q1"));
+        assert!(searches.holds("q2") && searches.holds("q3"));
+    }
+
+    #[test]
+    fn what_was_popular_long_ago_gives_way_as_its_count_is_halved() {
+        let mut searches = SearchAnswers::new(1, 8);
+        for _ in 0..30 {
+            ask(&mut searches, 1);
+        }
+        assert!(searches.holds("q1"));
+        // Query 1 is not asked any more; query 2 is, steadily. Counted for ever, query 2 would
+        // need 61 asks to pass twice query 1's; with the counts halved every 8 asks, fewer.
+        let kept_after = (1..=40).find(|_| ask(&mut searches, 2));
+        assert!(
+            kept_after.is_some_and(|n| n < 30),
+            "query 2 kept after {kept_after:?}"
+        );
+        assert!(searches.holds("q2") && !searches.holds("q1"));
+    }
+
+    #[test]
+    fn nothing_is_made_ready_while_another_answer_is() {
+        let mut searches = SearchAnswers::new(10, 100);
+        searches.asked(1);
+        searches.busy = true;
+        assert!(!searches.asked(1));
+        searches.busy = false;
+        assert!(searches.asked(1));
     }
 }

@@ -102,7 +102,11 @@ fn validated(
 
 /// The strong ETag of a document: `tag` (the catalog version, say) and a hash of its bytes.
 fn etag(tag: &str, json: &[u8]) -> HeaderValue {
-    HeaderValue::from_str(&format!("\"{tag}-{:016x}\"", fnv1a(json))).expect("an ETag of ASCII")
+    HeaderValue::from_str(&format!(
+        "\"{tag}-{:016x}\"",
+        xxhash_rust::xxh3::xxh3_64(json)
+    ))
+    .expect("an ETag of ASCII")
 }
 
 /// Whether the request's `If-None-Match` names `etag` (or `*`): the client's copy is current.
@@ -168,12 +172,6 @@ fn quality(text: &str) -> u16 {
         .ok()
         .filter(|q| (0.0..=1.0).contains(q))
         .map_or(0, |q| (q * 1000.0).round() as u16)
-}
-
-fn fnv1a(bytes: &[u8]) -> u64 {
-    bytes.iter().fold(0xcbf29ce484222325u64, |h, b| {
-        (h ^ u64::from(*b)).wrapping_mul(0x100000001b3)
-    })
 }
 
 #[cfg(test)]
