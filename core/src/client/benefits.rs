@@ -1,8 +1,6 @@
 //! The client's calls about 免申即享: the "for you" inbox and confirming a benefit.
 
-use super::Method;
-
-use super::{encode_segment, ApiClient};
+use super::{encode_segment, ApiClient, Method};
 use crate::api::ApiError;
 
 impl ApiClient {

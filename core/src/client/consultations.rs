@@ -1,9 +1,7 @@
 //! The client's calls about 在线咨询: asking a department what the guide did not answer, the
 //! person's threads, and the department's side in the workbench.
 
-use super::Method;
-
-use super::{encode_segment, ApiClient};
+use super::{encode_segment, ApiClient, Method};
 use crate::api::ApiError;
 use crate::consultation::{
     Consultation, ConsultationList, NewConsultation, NewFaq, NewPost, StaffConsultation,

@@ -1,9 +1,7 @@
 //! 电子证照: my certificates, collecting one into the wallet, and an issuer's keys and status
 //! list (public, for wallets and verifiers to cache).
 
-use super::Method;
-
-use super::{encode_segment, ApiClient};
+use super::{encode_segment, ApiClient, Method};
 use crate::api::ApiError;
 use crate::credential::jws::Signer;
 use crate::credential::share::{

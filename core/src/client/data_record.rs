@@ -1,8 +1,6 @@
 //! 数据使用记录 and consents: who used my data, what I consented to, and the whole record.
 
-use super::Method;
-
-use super::{encode_segment, ApiClient};
+use super::{encode_segment, ApiClient, Method};
 use crate::api::ApiError;
 use crate::data_record::{ConsentEntry, ConsentList, DataExport, DataUseList};
 

@@ -1,9 +1,7 @@
 //! The client's calls about 好差评: rating an application or a visit, the departments' follow-up
 //! of a bad rating in the workbench (整改), and the public statistics.
 
-use super::Method;
-
-use super::{encode_segment, ApiClient};
+use super::{encode_segment, ApiClient, Method};
 use crate::api::ApiError;
 use crate::evaluation::{
     Evaluation, EvaluationStats, NewEvaluation, RectificationNote, StaffRectification,

@@ -1,8 +1,6 @@
 //! The client's calls about mandates (亲友代办), acting under one, and handing a draft over (帮办).
 
-use super::Method;
-
-use super::{encode_segment, ApiClient};
+use super::{encode_segment, ApiClient, Method};
 use crate::api::ApiError;
 use crate::handover::{HandedOver, HandoverCode, HandoverStarted, NewHandover};
 use crate::mandate::{GuardianshipCheck, Mandate, MandateList, NewGuardianship, NewMandate};

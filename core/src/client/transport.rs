@@ -37,16 +37,6 @@ pub struct HttpRequest {
     pub body: Option<Vec<u8>>,
 }
 
-impl HttpRequest {
-    /// The value of header `name` (lower case), if the request has it.
-    pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers
-            .iter()
-            .find(|(n, _)| n == name)
-            .map(|(_, v)| v.as_str())
-    }
-}
-
 /// The server's answer: its status and the body's bytes (any status; the client maps them).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct HttpResponse {

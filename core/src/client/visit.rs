@@ -1,8 +1,6 @@
 //! The client's calls about halls and bookings.
 
-use super::Method;
-
-use super::{encode_segment, ApiClient};
+use super::{encode_segment, ApiClient, Method};
 use crate::api::ApiError;
 
 impl ApiClient {
