@@ -10,7 +10,7 @@ use tongban_core::audit::Actor;
 use tongban_core::form::Answers;
 use tongban_core::ids::AccountId;
 
-use super::{json_column, to_json, Moved, Store};
+use super::{json_column, to_json, Moved, Stmt, Store};
 use crate::vault::Vault;
 
 /// An application and the person it belongs to. Its `cases` are filled by the caller, who
@@ -71,70 +71,77 @@ fn status(row: &AnyRow, column: &str) -> Result<ApplicationStatus, sqlx::Error> 
     })
 }
 
+/// The statements that store a new application: the application, its first step, its cases,
+/// the person's messages and notifications.
+pub(super) fn application_inserts(
+    vault: &Vault,
+    new: &NewApplication<'_>,
+) -> Result<Vec<Stmt>, sqlx::Error> {
+    let mut stmts = vec![
+        Stmt::new(
+            "INSERT INTO applications (id, receipt, owner, draft_id, form_id, answers_json, status, created_at, updated_at, agent_id)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8, $9)",
+        )
+        .text(new.id)
+        .text(new.receipt)
+        .text(new.owner.as_str())
+        .text(new.draft_id)
+        .text(new.form_id)
+        .text(vault.seal("applications.answers_json", &to_json(new.answers)?))
+        .text(ApplicationStatus::Submitted.code())
+        .int(new.at)
+        .opt_text(new.agent.map(|a| a.as_str())),
+        event_insert(
+            new.id,
+            new.at,
+            ApplicationStatus::Submitted,
+            "",
+            &[],
+            new.actor,
+        )?,
+    ];
+    for case in new.cases {
+        stmts.push(super::cases::case_insert(vault, case)?);
+    }
+    for m in new.messages {
+        stmts.push(super::messages::message_insert(m)?);
+    }
+    for n in new.notifications {
+        stmts.push(super::messages::notification_insert(n)?);
+    }
+    Ok(stmts)
+}
+
+/// Stores a new application in `tx` (`application_inserts`).
 pub(super) async fn insert_application(
     tx: &mut super::WriteTx,
     vault: &Vault,
     new: &NewApplication<'_>,
 ) -> Result<(), sqlx::Error> {
-    sqlx::query(
-        "INSERT INTO applications (id, receipt, owner, draft_id, form_id, answers_json, status, created_at, updated_at, agent_id)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8, $9)",
-    )
-    .bind(new.id)
-    .bind(new.receipt)
-    .bind(new.owner.as_str())
-    .bind(new.draft_id)
-    .bind(new.form_id)
-    .bind(vault.seal("applications.answers_json", &to_json(new.answers)?))
-    .bind(ApplicationStatus::Submitted.code())
-    .bind(new.at)
-    .bind(new.agent.map(|a| a.as_str()))
-    .execute(&mut **tx)
-    .await?;
-    insert_event(
-        tx,
-        new.id,
-        new.at,
-        ApplicationStatus::Submitted,
-        "",
-        &[],
-        new.actor,
-    )
-    .await?;
-    for case in new.cases {
-        super::cases::insert_case(tx, vault, case).await?;
-    }
-    for m in new.messages {
-        super::messages::insert_message(tx, m).await?;
-    }
-    for n in new.notifications {
-        super::messages::insert_notification(tx, n).await?;
+    for stmt in application_inserts(vault, new)? {
+        tx.exec(&stmt).await?;
     }
     Ok(())
 }
 
-async fn insert_event(
-    tx: &mut super::WriteTx,
+fn event_insert(
     application_id: &str,
     at: i64,
     status: ApplicationStatus,
     message: &str,
     fields: &[String],
     actor: &Actor,
-) -> Result<(), sqlx::Error> {
-    sqlx::query(
+) -> Result<Stmt, sqlx::Error> {
+    Ok(Stmt::new(
         "INSERT INTO application_events (application_id, at, status, message, fields_json, actor)
          VALUES ($1, $2, $3, $4, $5, $6)",
     )
-    .bind(application_id)
-    .bind(at)
-    .bind(status.code())
-    .bind(message)
-    .bind(to_json(&fields)?)
-    .bind(actor.to_string())
-    .execute(&mut **tx)
-    .await?;
-    Ok(())
+    .text(application_id)
+    .int(at)
+    .text(status.code())
+    .text(message)
+    .text(to_json(&fields)?)
+    .text(actor.to_string()))
 }
 
 impl Store {
@@ -280,7 +287,10 @@ impl Store {
         if moved.rows_affected() != 1 {
             return Ok(Moved::StatusChanged);
         }
-        insert_event(&mut tx, m.id, m.at, m.to, m.message, m.fields, m.actor).await?;
+        tx.exec(&event_insert(
+            m.id, m.at, m.to, m.message, m.fields, m.actor,
+        )?)
+        .await?;
         tx.commit().await?;
         Ok(Moved::Done)
     }

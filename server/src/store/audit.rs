@@ -12,7 +12,7 @@ use tongban_core::ids::AccountId;
 
 use tongban_core::audit::{Actor, AuditAction};
 
-use super::{Backend, Store};
+use super::{Backend, Stmt, Store};
 
 /// The key of the PostgreSQL advisory lock that orders appends across server instances.
 const AUDIT_LOCK_KEY: i64 = 0x7442_6175_6469_74;
@@ -58,18 +58,21 @@ impl Failed {
     }
 }
 
-fn bind_entry<'q>(
-    query: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>,
-    at: i64,
-    fields: [&'q str; 7],
-    prev: &'q str,
-    hash: &'q str,
-) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>> {
+/// The statement that appends an entry, chained after `prev`.
+fn entry_insert(at: i64, fields: [&str; 7], prev: &str, hash: &str) -> Stmt {
     fields
         .into_iter()
-        .fold(query.bind(at), |q, f| q.bind(f))
-        .bind(prev)
-        .bind(hash)
+        .fold(
+            Stmt::new(
+                "INSERT INTO audit_log (at, actor, action, object, outcome, ip, subject,
+                     application_id, prev_hash, hash)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+            )
+            .int(at),
+            |stmt, field| stmt.text(field),
+        )
+        .text(prev)
+        .text(hash)
 }
 
 /// An entry's hash: over the previous entry's hash and every field, each length-prefixed. The
@@ -197,10 +200,6 @@ impl Store {
         if batch.is_empty() {
             return Ok(());
         }
-        let insert =
-            "INSERT INTO audit_log (at, actor, action, object, outcome, ip, subject, application_id,
-                 prev_hash, hash)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)";
         const LAST: &str = "SELECT hash FROM audit_log ORDER BY id DESC LIMIT 1";
         let known = head.take();
         let last = self
@@ -209,22 +208,17 @@ impl Store {
                     (Backend::Sqlite, Some(prev)) => prev,
                     (backend, _) => {
                         if backend == Backend::Postgres {
-                            sqlx::query("SELECT pg_advisory_xact_lock($1)")
-                                .bind(AUDIT_LOCK_KEY)
-                                .execute(&mut *tx)
-                                .await?;
+                            let lock =
+                                Stmt::new("SELECT pg_advisory_xact_lock($1)").int(AUDIT_LOCK_KEY);
+                            tx.exec(&lock).await?;
                         }
-                        sqlx::query_scalar(LAST)
-                            .fetch_optional(&mut *tx)
-                            .await?
-                            .unwrap_or_default()
+                        tx.optional_text(LAST).await?.unwrap_or_default()
                     }
                 };
                 for entry in batch {
                     let fields = entry.fields.each_ref().map(String::as_str);
                     let hash = entry_hash(&prev, entry.at, fields);
-                    bind_entry(sqlx::query(insert), entry.at, fields, &prev, &hash)
-                        .execute(&mut *tx)
+                    tx.exec(&entry_insert(entry.at, fields, &prev, &hash))
                         .await?;
                     prev = hash;
                 }

@@ -13,7 +13,7 @@ use tongban_core::form::Answers;
 use tongban_core::ids::AccountId;
 
 use super::messages::{insert_message, insert_notification, NewMessage, NewNotification};
-use super::{json_column, open_json, to_json, Moved, Store};
+use super::{json_column, open_json, to_json, Moved, Stmt, Store};
 use crate::vault::Vault;
 
 #[derive(Clone, Debug, PartialEq)]
@@ -150,36 +150,30 @@ fn certainty_code(c: Certainty) -> &'static str {
     }
 }
 
-pub(super) async fn insert_case(
-    tx: &mut super::WriteTx,
-    vault: &Vault,
-    c: &CaseRow,
-) -> Result<(), sqlx::Error> {
-    sqlx::query(
+/// The statement that stores a new case.
+pub(super) fn case_insert(vault: &Vault, c: &CaseRow) -> Result<Stmt, sqlx::Error> {
+    Ok(Stmt::new(
         "INSERT INTO cases (id, application_id, department_id, receiving_department_id, holder,
              mode, matters_json, answers_json, status, promised_days, due_day, due_certainty,
              paused_days_left, assignee, created_at, updated_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)",
     )
-    .bind(&c.id)
-    .bind(&c.application_id)
-    .bind(&c.department_id)
-    .bind(c.receiving_department_id.as_deref())
-    .bind(c.holder.code())
-    .bind(c.mode.map(CrossMode::code))
-    .bind(to_json(&c.matters)?)
-    .bind(vault.seal("cases.answers_json", &to_json(&c.answers)?))
-    .bind(c.status.code())
-    .bind(c.promised_days)
-    .bind(c.due_day)
-    .bind(c.due_certainty.map(certainty_code))
-    .bind(c.paused_days_left)
-    .bind(c.assignee.as_deref())
-    .bind(c.created_at)
-    .bind(c.updated_at)
-    .execute(&mut **tx)
-    .await?;
-    Ok(())
+    .text(&c.id)
+    .text(&c.application_id)
+    .text(&c.department_id)
+    .opt_text(c.receiving_department_id.as_deref())
+    .text(c.holder.code())
+    .opt_text(c.mode.map(CrossMode::code))
+    .text(to_json(&c.matters)?)
+    .text(vault.seal("cases.answers_json", &to_json(&c.answers)?))
+    .text(c.status.code())
+    .int(c.promised_days)
+    .opt_int(c.due_day)
+    .opt_text(c.due_certainty.map(certainty_code))
+    .opt_int(c.paused_days_left)
+    .opt_text(c.assignee.as_deref())
+    .int(c.created_at)
+    .int(c.updated_at))
 }
 
 /// A step on the application's timeline, tagged with its case and department.

@@ -5,8 +5,8 @@ use sqlx::Row;
 use tongban_core::draft::{ChangeReply, ServerDraft};
 use tongban_core::ids::AccountId;
 
-use super::applications::{insert_application, NewApplication};
-use super::{is_unique_violation, Store};
+use super::applications::{application_inserts, NewApplication};
+use super::{is_unique_violation, Stmt, Store};
 
 /// A draft and the person it belongs to.
 #[derive(Clone, Debug)]
@@ -100,63 +100,61 @@ impl Store {
     /// Writes a change's outcome, all of it or nothing: `Raced` when the draft is no longer at
     /// the version it was read at, or the op id or draft id was taken meanwhile.
     pub async fn write_change(&self, w: DraftWrite<'_>) -> Result<Written, sqlx::Error> {
+        // Every statement is made (and sealed) before the write lock is taken.
         let state_json = self.seal_json("drafts.state_json", w.draft)?;
-        let reply_json = self.seal_json("draft_ops.reply_json", w.reply)?;
+        let draft = match w.read_version {
+            None => Stmt::new(
+                "INSERT INTO drafts (id, owner, form_id, version, state_json, updated_at, agent_id)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7)",
+            )
+            .text(&w.draft.draft_id)
+            .text(w.owner.as_str())
+            .text(&w.draft.form_id)
+            .int(w.draft.version as i64)
+            .text(state_json)
+            .int(w.at)
+            .opt_text(w.agent.map(|a| a.as_str())),
+            Some(read) => Stmt::new(
+                "UPDATE drafts SET version = $1, state_json = $2, updated_at = $3,
+                     agent_id = COALESCE($6, agent_id)
+                 WHERE id = $4 AND version = $5",
+            )
+            .int(w.draft.version as i64)
+            .text(state_json)
+            .int(w.at)
+            .text(&w.draft.draft_id)
+            .int(read)
+            .opt_text(w.agent.map(|a| a.as_str())),
+        };
+        let op = Stmt::new(
+            "INSERT INTO draft_ops (op_id, draft_id, fingerprint, reply_json, at)
+             VALUES ($1, $2, $3, $4, $5)",
+        )
+        .text(w.op_id)
+        .text(&w.draft.draft_id)
+        .text(w.fingerprint)
+        .text(self.seal_json("draft_ops.reply_json", w.reply)?)
+        .int(w.at);
+        let application = match &w.application {
+            Some(application) => application_inserts(self.vault(), application)?,
+            None => Vec::new(),
+        };
         self.write_at_once(async |mut tx| {
-            let written = match w.read_version {
-                None => sqlx::query(
-                    "INSERT INTO drafts (id, owner, form_id, version, state_json, updated_at, agent_id)
-                     VALUES ($1, $2, $3, $4, $5, $6, $7)",
-                )
-                .bind(&w.draft.draft_id)
-                .bind(w.owner.as_str())
-                .bind(&w.draft.form_id)
-                .bind(w.draft.version as i64)
-                .bind(&state_json)
-                .bind(w.at)
-                .bind(w.agent.map(|a| a.as_str()))
-                .execute(&mut *tx)
-                .await
-                .map(|r| r.rows_affected()),
-                Some(read) => sqlx::query(
-                    "UPDATE drafts SET version = $1, state_json = $2, updated_at = $3,
-                         agent_id = COALESCE($6, agent_id)
-                     WHERE id = $4 AND version = $5",
-                )
-                .bind(w.draft.version as i64)
-                .bind(&state_json)
-                .bind(w.at)
-                .bind(&w.draft.draft_id)
-                .bind(read)
-                .bind(w.agent.map(|a| a.as_str()))
-                .execute(&mut *tx)
-                .await
-                .map(|r| r.rows_affected()),
-            };
-            match written {
+            // The draft still at the version read, and the op id not taken: else another
+            // request came first.
+            match tx.exec(&draft).await {
                 Ok(1) => {}
                 Ok(_) => return Ok(Written::Raced),
                 Err(e) if is_unique_violation(&e) => return Ok(Written::Raced),
                 Err(e) => return Err(e),
             }
-            let op = sqlx::query(
-                "INSERT INTO draft_ops (op_id, draft_id, fingerprint, reply_json, at)
-                 VALUES ($1, $2, $3, $4, $5)",
-            )
-            .bind(w.op_id)
-            .bind(&w.draft.draft_id)
-            .bind(w.fingerprint)
-            .bind(&reply_json)
-            .bind(w.at)
-            .execute(&mut *tx)
-            .await;
-            match op {
+            match tx.exec(&op).await {
                 Ok(_) => {}
                 Err(e) if is_unique_violation(&e) => return Ok(Written::Raced),
                 Err(e) => return Err(e),
             }
-            if let Some(application) = &w.application {
-                insert_application(&mut tx, self.vault(), application).await?;
+            for stmt in &application {
+                tx.exec(stmt).await?;
             }
             tx.commit().await?;
             Ok(Written::Committed)

@@ -9,7 +9,7 @@ use sqlx::Row;
 use tongban_core::ids::AccountId;
 use tongban_core::message::{Message, MessageKind};
 
-use super::{json_column, to_json, Store};
+use super::{json_column, to_json, Stmt, Store};
 
 #[derive(Clone, Debug)]
 pub struct NewMessage {
@@ -69,43 +69,47 @@ pub struct PendingNotification {
     pub attempts: i64,
 }
 
+/// The statement that stores a message for the person.
+pub(crate) fn message_insert(m: &NewMessage) -> Result<Stmt, sqlx::Error> {
+    Ok(Stmt::new(
+        "INSERT INTO messages (id, account_id, application_id, kind, params_json, at)
+         VALUES ($1, $2, $3, $4, $5, $6)",
+    )
+    .text(&m.id)
+    .text(m.account_id.as_str())
+    .opt_text(m.application_id.as_deref())
+    .text(m.kind.code())
+    .text(to_json(&m.params)?)
+    .int(m.at))
+}
+
+/// The statement that stores a notification to deliver.
+pub(crate) fn notification_insert(n: &NewNotification) -> Result<Stmt, sqlx::Error> {
+    Ok(Stmt::new(
+        "INSERT INTO notifications (id, channel, account_id, template, params_json, attempts,
+             next_attempt_at, created_at)
+         VALUES ($1, $2, $3, $4, $5, 0, $6, $6)",
+    )
+    .text(&n.id)
+    .text(n.channel.code())
+    .text(n.account_id.as_str())
+    .text(&n.template)
+    .text(to_json(&n.params)?)
+    .int(n.at))
+}
+
 pub(crate) async fn insert_message(
     tx: &mut super::WriteTx,
     m: &NewMessage,
 ) -> Result<(), sqlx::Error> {
-    sqlx::query(
-        "INSERT INTO messages (id, account_id, application_id, kind, params_json, at)
-         VALUES ($1, $2, $3, $4, $5, $6)",
-    )
-    .bind(&m.id)
-    .bind(m.account_id.as_str())
-    .bind(m.application_id.as_deref())
-    .bind(m.kind.code())
-    .bind(to_json(&m.params)?)
-    .bind(m.at)
-    .execute(&mut **tx)
-    .await?;
-    Ok(())
+    tx.exec(&message_insert(m)?).await.map(drop)
 }
 
 pub(crate) async fn insert_notification(
     tx: &mut super::WriteTx,
     n: &NewNotification,
 ) -> Result<(), sqlx::Error> {
-    sqlx::query(
-        "INSERT INTO notifications (id, channel, account_id, template, params_json, attempts,
-             next_attempt_at, created_at)
-         VALUES ($1, $2, $3, $4, $5, 0, $6, $6)",
-    )
-    .bind(&n.id)
-    .bind(n.channel.code())
-    .bind(n.account_id.as_str())
-    .bind(&n.template)
-    .bind(to_json(&n.params)?)
-    .bind(n.at)
-    .execute(&mut **tx)
-    .await?;
-    Ok(())
+    tx.exec(&notification_insert(n)?).await.map(drop)
 }
 
 /// Withdraws what was scheduled under ids starting with `prefix` and not yet due: the messages
