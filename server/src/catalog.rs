@@ -11,7 +11,7 @@ use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
 use tokio::sync::RwLock;
-use tongban_core::catalog::CatalogIndex;
+use tongban_core::catalog::{CatalogIndex, Matter, ResolvedForm};
 use tongban_core::search::SearchIndex;
 use tongban_core::MatterList;
 
@@ -151,8 +151,14 @@ pub struct LoadedCatalog {
     /// Per-region indexes, cut on first request (at most one per region of the catalog).
     scoped: Mutex<HashMap<String, Made>>,
     guides: Mutex<HashMap<String, Made>>,
+    /// Forms resolved with their matters' guides, by form id (every change to a draft and every
+    /// submission resolves its form: read and parsed from the database each time before).
+    forms: Mutex<HashMap<String, Arc<FormWithMatters>>>,
     searches: Mutex<SearchAnswers>,
 }
+
+/// A form resolved from this catalog, with the matters it was built from.
+pub type FormWithMatters = (ResolvedForm, Vec<Matter>);
 
 impl LoadedCatalog {
     /// The index a region's app downloads (`CatalogIndex::for_region`); None for a region the
@@ -198,6 +204,23 @@ impl LoadedCatalog {
             key: key.to_owned(),
             hash,
         })
+    }
+
+    /// The form `form_id` as resolved before from this catalog, if it is kept.
+    pub fn resolved_form(&self, form_id: &str) -> Option<Arc<FormWithMatters>> {
+        self.forms
+            .lock()
+            .expect("not poisoned")
+            .get(form_id)
+            .cloned()
+    }
+
+    /// Keeps a form resolved from this catalog, while fewer than `GUIDES_KEPT` are kept.
+    pub fn keep_form(&self, form_id: &str, form: Arc<FormWithMatters>) {
+        let mut forms = self.forms.lock().expect("not poisoned");
+        if forms.len() < GUIDES_KEPT {
+            forms.insert(form_id.to_owned(), form);
+        }
     }
 
     /// A matter's guide ready to send, read from the database once per catalog version.
@@ -331,6 +354,7 @@ impl CatalogCache {
                 search,
                 scoped: Mutex::default(),
                 guides: Mutex::default(),
+                forms: Mutex::default(),
                 searches: Mutex::default(),
             })
         })

@@ -1,5 +1,6 @@
 //! The form a draft or an application fills, resolved with core's `FormRef` from the catalog the
-//! server holds: bundles from the cached index, the matters' guides from the store.
+//! server holds: bundles from the cached index, the matters' guides from the store; each form
+//! is resolved once per catalog version (`LoadedCatalog::resolved_form`).
 
 use tongban_core::catalog::{FormRef, Matter, ResolvedForm};
 
@@ -15,8 +16,11 @@ pub async fn resolve_with_matters(
     state: &AppState,
     form_id: &str,
 ) -> Result<(ResolvedForm, Vec<Matter>), AppError> {
-    let form = FormRef::parse(form_id);
     let catalog = state.catalog.current(&state.store).await?;
+    if let Some(kept) = catalog.resolved_form(form_id) {
+        return Ok((*kept).clone());
+    }
+    let form = FormRef::parse(form_id);
     let codes = form
         .matter_codes(&catalog.index.bundles)
         .ok_or(AppError::NotFound)?;
@@ -27,5 +31,7 @@ pub async fn resolve_with_matters(
     let resolved = form
         .resolve(&catalog.index.bundles, &matters)
         .ok_or(AppError::NotFound)?;
-    Ok((resolved, matters))
+    let kept = std::sync::Arc::new((resolved, matters));
+    catalog.keep_form(form_id, kept.clone());
+    Ok(std::sync::Arc::unwrap_or_clone(kept))
 }
