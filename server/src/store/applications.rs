@@ -118,10 +118,7 @@ pub(super) async fn insert_application(
     vault: &Vault,
     new: &NewApplication<'_>,
 ) -> Result<(), sqlx::Error> {
-    for stmt in application_inserts(vault, new)? {
-        tx.exec(&stmt).await?;
-    }
-    Ok(())
+    tx.exec_all(&application_inserts(vault, new)?).await
 }
 
 fn event_insert(

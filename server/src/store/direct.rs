@@ -36,16 +36,43 @@ pub(crate) enum Arg {
 /// backends number them).
 #[derive(Clone, Debug, PartialEq)]
 pub(crate) struct Stmt {
-    sql: &'static str,
+    sql: Cow<'static, str>,
     args: Vec<Arg>,
 }
 
 impl Stmt {
     pub(crate) fn new(sql: &'static str) -> Self {
         Self {
-            sql,
+            sql: Cow::Borrowed(sql),
             args: Vec::new(),
         }
+    }
+
+    /// Writing statements made one, for PostgreSQL, where each statement is a round trip: all
+    /// but the last as data-modifying `WITH` parts, their `$n` renumbered after the ones before.
+    /// All of it or none of it is done, like the statements in one transaction; none for none.
+    fn merged(stmts: &[Stmt]) -> Option<Stmt> {
+        let (last, before) = stmts.split_last()?;
+        if before.is_empty() {
+            return Some(last.clone());
+        }
+        let mut sql = String::from("WITH ");
+        let mut args = Vec::new();
+        for (i, stmt) in stmts.iter().enumerate() {
+            let renumbered = renumber(&stmt.sql, args.len());
+            if i + 1 < stmts.len() {
+                let sep = if i == 0 { "" } else { ", " };
+                sql.push_str(&format!("{sep}w{i} AS ({renumbered})"));
+            } else {
+                sql.push(' ');
+                sql.push_str(&renumbered);
+            }
+            args.extend(stmt.args.iter().cloned());
+        }
+        Some(Stmt {
+            sql: Cow::Owned(sql),
+            args,
+        })
     }
 
     pub(crate) fn text(mut self, value: impl Into<String>) -> Self {
@@ -72,7 +99,7 @@ impl Stmt {
     fn sqlx(&self) -> sqlx::query::Query<'_, sqlx::Any, sqlx::any::AnyArguments<'_>> {
         self.args
             .iter()
-            .fold(sqlx::query(self.sql), |q, arg| match arg {
+            .fold(sqlx::query(&self.sql), |q, arg| match arg {
                 Arg::Text(v) => q.bind(v.as_str()),
                 Arg::Int(v) => q.bind(*v),
                 Arg::OptText(v) => q.bind(v.as_deref()),
@@ -83,7 +110,7 @@ impl Stmt {
     /// Runs on `conn` (cached prepared); the rows it changed. SQLite numbers `$n` parameters in
     /// the order they first appear (`$6` before `$4` is its 4th), so each is bound by its name.
     fn run_on(&self, conn: &Connection) -> Result<u64, sqlx::Error> {
-        let mut statement = conn.prepare_cached(self.sql).map_err(fault)?;
+        let mut statement = conn.prepare_cached(&self.sql).map_err(fault)?;
         for index in 1..=statement.parameter_count() {
             let arg = statement
                 .parameter_name(index)
@@ -96,6 +123,24 @@ impl Stmt {
         }
         Ok(statement.raw_execute().map_err(fault)? as u64)
     }
+}
+
+/// `sql` with each `$n` made `$(n + by)`.
+fn renumber(sql: &str, by: usize) -> String {
+    let mut out = String::with_capacity(sql.len() + 8);
+    let mut rest = sql;
+    while let Some(at) = rest.find('$') {
+        out.push_str(&rest[..=at]);
+        rest = &rest[at + 1..];
+        let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+        match rest[..digits].parse::<usize>() {
+            Ok(n) => out.push_str(&(n + by).to_string()),
+            Err(_) => out.push_str(&rest[..digits]),
+        }
+        rest = &rest[digits..];
+    }
+    out.push_str(rest);
+    out
 }
 
 impl ToSql for Arg {
@@ -115,6 +160,21 @@ impl WriteTx {
     pub(crate) async fn exec(&mut self, stmt: &Stmt) -> Result<u64, sqlx::Error> {
         Ok(stmt.sqlx().execute(&mut *self.tx).await?.rows_affected())
     }
+
+    /// Runs writing statements whose row counts do not matter: on PostgreSQL as one
+    /// (`Stmt::merged`), one round trip instead of one each.
+    pub(crate) async fn exec_all(&mut self, stmts: &[Stmt]) -> Result<(), sqlx::Error> {
+        if self.tx.backend_name() == "PostgreSQL" {
+            if let Some(one) = Stmt::merged(stmts) {
+                self.exec(&one).await?;
+            }
+            return Ok(());
+        }
+        for stmt in stmts {
+            self.exec(stmt).await?;
+        }
+        Ok(())
+    }
 }
 
 /// A writing transaction of `Store::write_at_once`: through the pool, or on SQLite's writing
@@ -130,6 +190,19 @@ impl Tx {
         match self {
             Tx::Pool(tx) => tx.exec(stmt).await,
             Tx::Direct(tx) => stmt.run_on(tx.conn()),
+        }
+    }
+
+    /// Runs writing statements whose row counts do not matter (`WriteTx::exec_all`).
+    pub(crate) async fn exec_all(&mut self, stmts: &[Stmt]) -> Result<(), sqlx::Error> {
+        match self {
+            Tx::Pool(tx) => tx.exec_all(stmts).await,
+            Tx::Direct(tx) => {
+                for stmt in stmts {
+                    stmt.run_on(tx.conn())?;
+                }
+                Ok(())
+            }
         }
     }
 
@@ -465,6 +538,39 @@ mod tests {
         release.join().unwrap();
         drop(tx);
         assert!(DirectTx::begin_now(direct).unwrap().is_some());
+    }
+
+    #[test]
+    fn statements_merged_for_postgres_keep_each_ones_values() {
+        let one = Stmt::new("INSERT INTO a (x, y) VALUES ($1, $2)")
+            .text("p")
+            .int(1);
+        let two = Stmt::new("INSERT INTO b (x, y, z) VALUES ($2, $1, $3 || $1)")
+            .text("q")
+            .int(2)
+            .opt_text(Some("r"));
+        let three = Stmt::new("INSERT INTO c (x) VALUES ($1)").opt_int(None);
+        let merged = Stmt::merged(&[one.clone(), two, three]).unwrap();
+        assert_eq!(
+            merged.sql,
+            "WITH w0 AS (INSERT INTO a (x, y) VALUES ($1, $2)), \
+             w1 AS (INSERT INTO b (x, y, z) VALUES ($4, $3, $5 || $3)) \
+             INSERT INTO c (x) VALUES ($6)"
+        );
+        assert_eq!(
+            merged.args,
+            [
+                Arg::Text("p".into()),
+                Arg::Int(1),
+                Arg::Text("q".into()),
+                Arg::Int(2),
+                Arg::OptText(Some("r".into())),
+                Arg::OptInt(None),
+            ]
+        );
+        assert_eq!(Stmt::merged(std::slice::from_ref(&one)), Some(one));
+        assert_eq!(Stmt::merged(&[]), None);
+        assert_eq!(renumber("$10 + $9, '$' $x", 5), "$15 + $14, '$' $x");
     }
 
     #[test]

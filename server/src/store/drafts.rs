@@ -153,9 +153,7 @@ impl Store {
                 Err(e) if is_unique_violation(&e) => return Ok(Written::Raced),
                 Err(e) => return Err(e),
             }
-            for stmt in &application {
-                tx.exec(stmt).await?;
-            }
+            tx.exec_all(&application).await?;
             tx.commit().await?;
             Ok(Written::Committed)
         })

@@ -97,8 +97,25 @@ pub(super) async fn drafts_and_applications(store: Store) {
     assert_eq!(store.drafts_of(&owner).await.unwrap(), [draft.clone()]);
     assert!(store.drafts_of(&"acc-2".into()).await.unwrap().is_empty());
 
-    // A submission writes the application and its first event with the change.
+    // A submission writes the application and its first event with the change, and the
+    // person's message and its text (all of it in one statement on PostgreSQL).
     let answers: Answers = draft.answers.clone();
+    let message = tongban_server::store::NewMessage {
+        id: "msg-1".into(),
+        account_id: owner.clone(),
+        application_id: Some("app-1".into()),
+        kind: tongban_core::message::MessageKind::Submitted,
+        params: [("receipt".to_owned(), "TB2026120100000001".to_owned())].into(),
+        at: 20,
+    };
+    let text = tongban_server::store::NewNotification {
+        id: "note-1".into(),
+        channel: tongban_server::store::Channel::Sms,
+        account_id: owner.clone(),
+        template: "submitted".into(),
+        params: Default::default(),
+        at: 20,
+    };
     let submitted = DraftWrite {
         application: Some(NewApplication {
             id: "app-1",
@@ -111,8 +128,8 @@ pub(super) async fn drafts_and_applications(store: Store) {
             actor: &actor,
             at: 20,
             cases: &[],
-            messages: &[],
-            notifications: &[],
+            messages: std::slice::from_ref(&message),
+            notifications: std::slice::from_ref(&text),
         }),
         ..write(&draft, &owner, &reply, Some(after.version), "op-4")
     };
@@ -125,6 +142,16 @@ pub(super) async fn drafts_and_applications(store: Store) {
     assert_eq!(record.application.status, ApplicationStatus::Submitted);
     assert_eq!(record.application.answers, answers);
     assert_eq!(record.application.timeline.len(), 1);
+    let (messages, unread) = store.messages_of(&owner, 10, 20).await.unwrap();
+    assert_eq!(unread, 1);
+    assert_eq!(messages[0].id, "msg-1");
+    assert_eq!(messages[0].application_id.as_deref(), Some("app-1"));
+    assert_eq!(messages[0].params, message.params);
+    let texts = store.undelivered_notifications().await.unwrap();
+    assert_eq!(
+        texts,
+        [("sms".to_owned(), "submitted".to_owned(), 0, false)]
+    );
 
     // Moves happen only from the status they were decided on.
     let to_accepted = |from| StatusMove {
