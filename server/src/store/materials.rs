@@ -64,19 +64,37 @@ impl Store {
         .transpose()
     }
 
-    /// The ids among `ids` that are not documents `owner` uploaded.
+    /// The ids among `ids` that are not documents `owner` uploaded, in their order: one query
+    /// for them all (a submission asked once per material, and opened each sealed key).
     pub async fn not_owned_materials(
         &self,
         owner: &AccountId,
         ids: &[String],
     ) -> Result<Vec<String>, sqlx::Error> {
-        let mut missing = Vec::new();
-        for id in ids {
-            match self.material(id).await? {
-                Some(row) if row.owner == *owner => {}
-                _ => missing.push(id.clone()),
-            }
+        if ids.is_empty() {
+            return Ok(Vec::new());
         }
-        Ok(missing)
+        let mut distinct: Vec<&String> = ids.iter().collect();
+        distinct.sort();
+        distinct.dedup();
+        let placeholders = (2..distinct.len() + 2)
+            .map(|n| format!("${n}"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let sql = format!("SELECT id FROM materials WHERE owner = $1 AND id IN ({placeholders})");
+        let owned: std::collections::HashSet<String> = distinct
+            .iter()
+            .fold(sqlx::query_scalar(&sql).bind(owner.as_str()), |q, id| {
+                q.bind(id.as_str())
+            })
+            .fetch_all(self.pool())
+            .await?
+            .into_iter()
+            .collect();
+        Ok(ids
+            .iter()
+            .filter(|id| !owned.contains(*id))
+            .cloned()
+            .collect())
     }
 }

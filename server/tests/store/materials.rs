@@ -37,4 +37,15 @@ pub(super) async fn materials(store: Store) {
         ["m1"],
         "another person's upload is not theirs"
     );
+    // One document used by several fields, and several unknown ones: each answered in order.
+    let ids: Vec<String> = ["m3", "m1", "m2", "m1", "m3"].map(String::from).into();
+    assert_eq!(
+        store.not_owned_materials(&owner, &ids).await.unwrap(),
+        ["m3", "m2", "m3"]
+    );
+    assert!(store
+        .not_owned_materials(&owner, &[])
+        .await
+        .unwrap()
+        .is_empty());
 }
