@@ -2,23 +2,27 @@
 //! server holds: bundles from the cached index, the matters' guides from the store; each form
 //! is resolved once per catalog version (`LoadedCatalog::resolved_form`).
 
+use std::sync::Arc;
+
 use tongban_core::catalog::{FormRef, Matter, ResolvedForm};
+
+use crate::catalog::FormWithMatters;
 
 use crate::error::AppError;
 use crate::state::AppState;
 
 pub async fn resolve(state: &AppState, form_id: &str) -> Result<ResolvedForm, AppError> {
-    Ok(resolve_with_matters(state, form_id).await?.0)
+    Ok(resolve_with_matters(state, form_id).await?.0.clone())
 }
 
-/// `resolve`, with the matters the form was built from.
+/// `resolve`, with the matters the form was built from (as kept: nothing is copied).
 pub async fn resolve_with_matters(
     state: &AppState,
     form_id: &str,
-) -> Result<(ResolvedForm, Vec<Matter>), AppError> {
+) -> Result<Arc<FormWithMatters>, AppError> {
     let catalog = state.catalog.current(&state.store).await?;
     if let Some(kept) = catalog.resolved_form(form_id) {
-        return Ok((*kept).clone());
+        return Ok(kept);
     }
     let form = FormRef::parse(form_id);
     let codes = form
@@ -31,7 +35,7 @@ pub async fn resolve_with_matters(
     let resolved = form
         .resolve(&catalog.index.bundles, &matters)
         .ok_or(AppError::NotFound)?;
-    let kept = std::sync::Arc::new((resolved, matters));
+    let kept = Arc::new((resolved, matters));
     catalog.keep_form(form_id, kept.clone());
-    Ok(std::sync::Arc::unwrap_or_clone(kept))
+    Ok(kept)
 }

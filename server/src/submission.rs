@@ -100,7 +100,8 @@ pub async fn decide(
         let reply = draft.apply(change, &mut |_| Err(Vec::new()));
         return Ok(Decision::Write(Decided::plain(draft, reply)));
     };
-    let (form, matters) = crate::forms::resolve_with_matters(state, &draft.form_id).await?;
+    let kept = crate::forms::resolve_with_matters(state, &draft.form_id).await?;
+    let (form, matters) = &*kept;
     if citizen.level < form.level {
         return Ok(Decision::Answer(ChangeReply::Rejected {
             code: "identity-required".into(),
@@ -112,7 +113,7 @@ pub async fn decide(
         crate::presented::check(state, &citizen.account_id, &draft.draft_id, &draft.answers)
             .await?;
     let now = state.auth.now();
-    let schema = form.schema;
+    let schema = &form.schema;
     // Deciding together (一起决定): what the agent prepared, complete, goes to the grantor to
     // check and submit themself; an incomplete one is answered with its errors as usual.
     if citizen.agent.as_ref().is_some_and(|a| a.decide_together) {

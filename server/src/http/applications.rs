@@ -166,8 +166,9 @@ pub async fn supply(
     // uploads, and certificates (免提交) verified now, made for this application's draft —
     // never a "verified" block the client wrote itself.
     let (supplied, presented) = checked_supply(&state, &citizen, &app, supplement.answers).await?;
-    let (resolved, matters) = crate::forms::resolve_with_matters(&state, &app.form_id).await?;
-    let schema = resolved.schema;
+    let kept = crate::forms::resolve_with_matters(&state, &app.form_id).await?;
+    let (resolved, matters) = &*kept;
+    let schema = &resolved.schema;
     let mut answers = app.answers.clone();
     answers.extend(supplied);
     let answers = schema.submitted_answers(&answers);

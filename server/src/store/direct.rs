@@ -195,15 +195,13 @@ impl Tx {
 
     /// Runs writing statements whose row counts do not matter (`WriteTx::exec_all`).
     pub(crate) async fn exec_all(&mut self, stmts: &[Stmt]) -> Result<(), sqlx::Error> {
-        match self {
-            Tx::Pool(tx) => tx.exec_all(stmts).await,
-            Tx::Direct(tx) => {
-                for stmt in stmts {
-                    stmt.run_on(tx.conn())?;
-                }
-                Ok(())
-            }
+        if let Tx::Pool(tx) = self {
+            return tx.exec_all(stmts).await;
         }
+        for stmt in stmts {
+            self.exec(stmt).await?;
+        }
+        Ok(())
     }
 
     /// The first column of the first row `sql` gives, as text (none when no row).
@@ -229,7 +227,7 @@ impl Tx {
             Tx::Pool(tx) => tx.commit().await,
             Tx::Direct(mut tx) => {
                 tx.conn().execute_batch("COMMIT").map_err(fault)?;
-                tx.done();
+                tx.committed = true;
                 Ok(())
             }
         }
@@ -338,10 +336,6 @@ impl DirectTx {
         self.conn
             .as_ref()
             .expect("the connection is there until drop")
-    }
-
-    fn done(&mut self) {
-        self.committed = true;
     }
 }
 
